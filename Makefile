@@ -1,0 +1,73 @@
+# rm-research: make is the pipeline's DAG; every target is a thin veneer over the `rm-research`
+# command, so anything here can be done from Python or the shell without make.
+# `make help` lists the targets.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+REGION ?= south-east
+COHORT ?=
+KERNEL := rm-research
+STAMP := $(VENV)/.installed
+PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
+RM := $(BIN)/rm-research
+COHORT_ARGS = --region $(REGION) --cohort $(COHORT)
+
+.PHONY: help setup require-cohort report validate check-data verify test lint benchmark example-data lock clean distclean
+
+help: ## List the targets (REGION defaults to south-east; COHORT is a number, e.g. COHORT=1)
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.lock pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(PIP) install -r requirements.lock
+	$(PIP) install --no-deps --no-build-isolation -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "$(KERNEL)" >/dev/null
+	@touch $@
+
+setup: $(STAMP) ## Create .venv with the pinned dependencies and register the Jupyter kernel
+
+require-cohort:
+	@test -n "$(COHORT)" || { echo "Please say which cohort, e.g. make $(MAKECMDGOALS) COHORT=1"; exit 2; }
+
+report: $(STAMP) require-cohort ## Render reports/REGION/cohort-COHORT/report.html and findings.csv
+	$(RM) report $(COHORT_ARGS)
+
+validate: $(STAMP) require-cohort ## Check a cohort's raw files against the data contract
+	$(RM) validate $(COHORT_ARGS)
+
+check-data: validate ## The same as validate
+
+verify: $(STAMP) require-cohort ## Print published next to reproduced figures; fail on any mismatch
+	$(RM) verify $(COHORT_ARGS)
+
+test: $(STAMP) ## Run the test suite (unit, functional and back tests)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP) ## ruff on the package, tests and notebooks; check notebook pairs are in sync
+	$(BIN)/ruff check src tests notebooks scripts
+	$(BIN)/jupytext --to ipynb --test notebooks/report.py >/dev/null
+
+benchmark: $(STAMP) ## Time validation, findings and a full report (figures go in the issue notes)
+	$(BIN)/python scripts/benchmark.py
+
+example-data: $(STAMP) ## Regenerate the SYNTHETIC example cohort in data/raw/south-east/cohort-1
+	$(RM) make-example
+
+lock: ## Re-resolve the newest compatible versions into requirements.lock and environment.yml
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install --quiet -e '.[test]'
+	{ sed -n '1,3p' requirements.lock; .venv-lock/bin/python -m pip freeze --exclude-editable --all | grep -v '^pip=='; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock && .venv-lock/bin/python scripts/write_environment.py && rm -rf .venv-lock
+
+clean: ## Remove derived files (data/processed, reports, caches); never touches data/raw
+	find data/processed reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
+	rm -rf .pytest_cache .ruff_cache
+	find src tests -name __pycache__ -type d -exec rm -rf {} +
+
+distclean: clean ## clean, and remove the virtual environment
+	rm -rf $(VENV)

@@ -1,0 +1,121 @@
+"""The ``rm-research`` command: what ``make`` does, callable without make.
+
+Exit status: 0 success; 2 the data break the contract (every problem is listed); 3 ``verify``
+found a published figure that was not reproduced; 1 anything else (a bug: please report it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import __version__, config
+from .paths import check_cohort, check_region, project_root
+from .problems import DataError
+
+EXIT_OK, EXIT_BUG, EXIT_BAD_DATA, EXIT_MISMATCH = 0, 1, 2, 3
+log = logging.getLogger("rm_research")
+
+
+def _region(text: str) -> str:
+    try:
+        return check_region(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from error
+
+
+def _cohort(text: str) -> int:
+    try:
+        return check_cohort(int(text))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"cohort {text!r} is not a positive whole number") from error
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="rm-research", description=__doc__.splitlines()[0])
+    main.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = main.add_subparsers(dest="command", required=True)
+    helps = {
+        "validate": "check a cohort's raw files against the data contract",
+        "report": "validate, then write processed tables, findings.csv and report.html",
+        "verify": "compare reproduced figures with the region's published ones",
+    }
+    for name, text in helps.items():
+        sub = commands.add_parser(name, help=text, description=text)
+        sub.add_argument("--region", type=_region, default=config.DEFAULT_REGION,
+                         help=f"region slug (default {config.DEFAULT_REGION})")
+        sub.add_argument("--cohort", type=_cohort, required=True, help="cohort number, e.g. 1")
+        sub.add_argument("--root", type=Path, default=None, help="project folder (default: found from here)")
+    commands.choices["report"].add_argument("--no-html", action="store_true",
+                                            help="write findings and processed tables only")
+    example = commands.add_parser("make-example", help="regenerate the SYNTHETIC South East cohort 1 files")
+    example.add_argument("--out", type=Path, default=None, help="folder (default: the example's raw folder)")
+    example.add_argument("--seed", type=int, default=config.SYNTHETIC_SEED)
+    example.add_argument("--root", type=Path, default=None)
+    return main
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from .pipeline import load_cohort
+
+    loaded = load_cohort(args.root, args.region, args.cohort)
+    files = ", ".join(sorted(p.name for p in loaded.raw.files.values()))
+    print(f"{loaded.paths.raw}: valid ({files})")
+    return EXIT_OK
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .pipeline import run_report
+
+    started = time.perf_counter()
+    paths = run_report(args.root, args.region, args.cohort, html=not args.no_html)
+    print(f"wrote {paths.findings.relative_to(args.root)}"
+          + ("" if args.no_html else f" and {paths.report_html.relative_to(args.root)}")
+          + f" in {time.perf_counter() - started:.1f} s")
+    return EXIT_OK
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    from .pipeline import load_cohort
+    from .verify import compare, format_comparison, published_figures
+
+    published = published_figures(args.region, args.cohort)
+    comparison = compare(load_cohort(args.root, args.region, args.cohort).findings(), published)
+    print(format_comparison(comparison))
+    return EXIT_OK if comparison["match"].all() else EXIT_MISMATCH
+
+
+def cmd_make_example(args: argparse.Namespace) -> int:
+    from .paths import CohortPaths
+    from .synthetic import write_example
+
+    folder = args.out or CohortPaths(args.root, config.DEFAULT_REGION, 1).raw
+    for path in write_example(folder, args.seed):
+        print(f"wrote {path}")
+    return EXIT_OK
+
+
+COMMANDS = {"validate": cmd_validate, "report": cmd_report, "verify": cmd_verify,
+            "make-example": cmd_make_example}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    args.root = (args.root or project_root()).resolve()
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    try:
+        return COMMANDS[args.command](args)
+    except DataError as error:
+        print(error, file=sys.stderr)
+        return EXIT_BAD_DATA
+    except FileNotFoundError as error:
+        print(f"rm-research: {error}", file=sys.stderr)
+        return EXIT_BAD_DATA
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,184 @@
+"""The findings table every report writes (data contract, section 4).
+
+One row per figure: ``region, cohort, measure, role, statistic, value, n``; values unrounded,
+blank (NaN) where they cannot be computed, ``n`` the number of people the figure rests on.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pandas as pd
+
+from . import config, stats
+from .clean import Cohort
+
+FINDINGS_COLUMNS = ["region", "cohort", "measure", "role", "statistic", "value", "n"]
+FLOW_STAGES = ("enrolled", "matched", "attended_psych", "completed_end_survey", "withdrawn")
+Row = tuple[str, str, float, int]  # measure, statistic, value, n
+
+
+@dataclass(frozen=True)
+class RoleView:
+    """One role's slice of a cohort (``all`` for everyone), indexed by participant_id."""
+
+    people: pd.DataFrame
+    enrolment: pd.DataFrame
+    end_survey: pd.DataFrame
+    sessions: pd.Series  # mentoring sessions per person: pair's log, else self-report
+    psych_attended: pd.Series | None  # psychological sessions attended per person
+
+
+def role_view(cohort: Cohort, role: str) -> RoleView:
+    """Everything the findings need for ``role`` (``mentor``, ``mentee`` or ``all``)."""
+    people = cohort.participants.set_index("participant_id")
+    if role != config.ALL_ROLES:
+        people = people[people["role"] == role]
+    ids = people.index
+
+    def keep(table: pd.DataFrame) -> pd.DataFrame:
+        table = table.set_index("participant_id")
+        return table[table.index.isin(ids)]
+
+    end = keep(cohort.end_survey)
+    return RoleView(people, keep(cohort.enrolment), end,
+                    mentoring_sessions_per_person(cohort).reindex(ids).fillna(end["sessions_reported"]),
+                    psych_sessions_attended(cohort, ids))
+
+
+def mentoring_sessions_per_person(cohort: Cohort) -> pd.Series:
+    """Sessions held by each person's pair, from the log (people whose pair has log rows)."""
+    log = cohort.mentoring_sessions
+    if log is None or log.empty:
+        return pd.Series(dtype="Float64")
+    held = log.assign(held=log["held"].fillna(False)).groupby("pair_id")["held"].sum()
+    people = cohort.participants.dropna(subset=["pair_id"])
+    per_person = people.set_index("participant_id")["pair_id"].map(held)
+    return per_person.dropna().astype("Float64")
+
+
+def psych_sessions_attended(cohort: Cohort, ids: pd.Index) -> pd.Series | None:
+    """Psychological sessions attended per person (0 for people with rows but no attendance)."""
+    log = cohort.psych_sessions
+    if log is None:
+        return None
+    attended = log.assign(attended=log["attended"].fillna(False)).groupby("participant_id")["attended"].sum()
+    return attended[attended.index.isin(ids)].astype(float)
+
+
+def flow_rows(view: RoleView) -> Iterator[Row]:
+    """Counts of the participant flow; n is everyone enrolled in the role."""
+    people, n = view.people, len(view.people)
+    attended = math.nan if view.psych_attended is None else float((view.psych_attended > 0).sum())
+    counts = {
+        "enrolled": float(n),
+        "matched": float(people["pair_id"].notna().sum()),
+        "attended_psych": attended,
+        "completed_end_survey": float(people.index.isin(view.end_survey.index).sum()),
+        "withdrawn": float((people["status"] == "withdrawn").sum()),
+    }
+    for stage in FLOW_STAGES:
+        yield "flow", stage, counts[stage], n
+
+
+def rating_rows(view: RoleView, item: str) -> Iterator[Row]:
+    """Pre/post means, mean change, Wilcoxon p and rank-biserial r for one rating item."""
+    pre, post = view.enrolment[item].dropna(), view.end_survey[item].dropna()
+    if pre.empty and post.empty:
+        return
+    change = stats.paired_differences(pre.astype(float), post.astype(float))
+    yield item, "pre_mean", _mean(pre), len(pre)
+    yield item, "post_mean", _mean(post), len(post)
+    yield item, "change_mean", _mean(change), len(change)
+    yield item, "wilcoxon_p", stats.wilcoxon_p(change), len(change)
+    yield item, "rank_biserial", stats.rank_biserial(change), len(change)
+
+
+def sessions_reported_rows(view: RoleView) -> Iterator[Row]:
+    """Self-reported mentoring sessions: mean, range and how many gave the extremes."""
+    answers = view.end_survey["sessions_reported"].dropna().astype(float)
+    if answers.empty:
+        return
+    n = len(answers)
+    yield "sessions_reported", "mean", float(answers.mean()), n
+    yield "sessions_reported", "min", float(answers.min()), n
+    yield "sessions_reported", "max", float(answers.max()), n
+    yield "sessions_reported", "count_at_min", float((answers == answers.min()).sum()), n
+    yield "sessions_reported", "count_at_max", float((answers == answers.max()).sum()), n
+
+
+def yes_count_rows(view: RoleView) -> Iterator[Row]:
+    """Answers "yes" to each end-survey yes/no question; n is those who answered."""
+    for item in config.YES_NO_ITEMS:
+        answers = view.end_survey[item].dropna()
+        if not answers.empty:
+            yield item, "yes_count", float(answers.sum()), len(answers)
+
+
+def effect_rows(view: RoleView) -> Iterator[Row]:
+    """Spearman correlations of mentoring and psychological dose with change in conf_senior."""
+    change = stats.paired_differences(view.enrolment["conf_senior"].astype(float),
+                                      view.end_survey["conf_senior"].astype(float))
+    if change.empty:
+        return
+    rho, n = stats.spearman_rho(view.sessions, change)
+    yield "attendance_effect", "spearman_rho", rho, n
+    if view.psych_attended is not None:
+        rho, n = stats.spearman_rho(view.psych_attended, change)
+        yield "psych_effect", "spearman_rho", rho, n
+
+
+def areas_rows(view: RoleView) -> Iterator[Row]:
+    """Percentage of those who answered the areas-of-work question that ticked each area."""
+    answered = view.people["areas_of_work"].dropna()
+    if answered.empty:
+        return
+    n = len(answered)
+    for area in config.AREAS_OF_WORK:
+        ticked = answered.map(lambda areas, a=area: a in areas).sum()
+        yield "areas_of_work", area, 100.0 * ticked / n, n
+
+
+def psych_offered_rows(cohort: Cohort, view: RoleView) -> Iterator[Row]:
+    """How many psychological sessions the log shows were offered."""
+    log = cohort.psych_sessions
+    if log is None or view.psych_attended is None or view.psych_attended.empty:
+        return
+    yield "psych_sessions", "offered", float(log["psych_session_no"].max()), len(view.psych_attended)
+
+
+def role_rows(cohort: Cohort, view: RoleView) -> Iterator[Row]:
+    yield from flow_rows(view)
+    for item in config.RATING_ITEMS:
+        yield from rating_rows(view, item)
+    yield from sessions_reported_rows(view)
+    yield from yes_count_rows(view)
+    yield from effect_rows(view)
+    yield from areas_rows(view)
+    yield from psych_offered_rows(cohort, view)
+
+
+def compute_findings(cohort: Cohort, region: str, cohort_no: int) -> pd.DataFrame:
+    """The findings table for every role that has data, and for everyone (``all``)."""
+    records = []
+    for role in (*config.ROLES, config.ALL_ROLES):
+        view = role_view(cohort, role)
+        if view.people.empty:
+            continue
+        records += [(region, cohort_no, m, role, s, v, n) for m, s, v, n in role_rows(cohort, view)]
+    return pd.DataFrame.from_records(records, columns=FINDINGS_COLUMNS)
+
+
+def lookup(findings: pd.DataFrame, measure: str, role: str, statistic: str) -> pd.Series:
+    """The one findings row for ``measure``/``role``/``statistic`` (KeyError if absent)."""
+    match = findings[(findings["measure"] == measure) & (findings["role"] == role)
+                     & (findings["statistic"] == statistic)]
+    if len(match) != 1:
+        raise KeyError(f"no single findings row for {measure}/{role}/{statistic}")
+    return match.iloc[0]
+
+
+def _mean(values: pd.Series) -> float:
+    return float(values.astype(float).mean()) if len(values) else math.nan

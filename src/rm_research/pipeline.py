@@ -1,0 +1,99 @@
+"""The whole journey for one cohort: validate, tidy, compute findings, report.
+
+Outputs are written to a temporary folder beside their destination and moved into place only
+when everything has succeeded, so a failed run leaves earlier outputs exactly as they were.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from . import config
+from .clean import Cohort, tidy_cohort
+from .findings import compute_findings
+from .paths import CohortPaths
+from .validate import RawCohort, validate_cohort
+
+log = logging.getLogger(__name__)
+SYNTHETIC_MARKER = "SYNTHETIC"
+
+
+@dataclass(frozen=True)
+class LoadedCohort:
+    """A validated, tidied cohort with the files it came from."""
+
+    paths: CohortPaths
+    raw: RawCohort
+    cohort: Cohort
+
+    @property
+    def is_synthetic(self) -> bool:
+        """True for example data, marked by a ``SYNTHETIC`` file in the raw folder."""
+        return (self.paths.raw / SYNTHETIC_MARKER).is_file()
+
+    def findings(self) -> pd.DataFrame:
+        return compute_findings(self.cohort, self.paths.region, self.paths.cohort)
+
+
+def load_cohort(root: Path, region: str, cohort: int,
+                psych_offered: int = config.PSYCH_SESSIONS_OFFERED) -> LoadedCohort:
+    """Validate (``DataError`` lists every problem) and tidy one cohort's raw files."""
+    paths = CohortPaths(root, region, cohort)
+    raw = validate_cohort(paths.raw, psych_offered)
+    return LoadedCohort(paths, raw, tidy_cohort(raw))
+
+
+def processed_tables(cohort: Cohort) -> dict[str, pd.DataFrame]:
+    """The tidy tables written to ``data/processed``: list cells are written ``;``-joined."""
+    def flat(table: pd.DataFrame) -> pd.DataFrame:
+        return table.apply(lambda col: col.map(lambda v: ";".join(v) if isinstance(v, list) else v))
+    return {name: flat(table) for name, table in cohort.tables().items()}
+
+
+@contextmanager
+def staged(destination: Path) -> Iterator[Path]:
+    """A temporary folder whose files replace those in ``destination`` only if the block succeeds."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{destination.name}-", dir=destination.parent))
+    try:
+        yield stage
+        destination.mkdir(exist_ok=True)
+        for item in sorted(stage.iterdir()):
+            os.replace(item, destination / item.name)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def write_csv(table: pd.DataFrame, path: Path) -> None:
+    table.to_csv(path, index=False, lineterminator="\n")
+
+
+def run_report(root: Path, region: str, cohort: int, html: bool = True) -> CohortPaths:
+    """Validate, tidy, write processed tables, findings and (unless ``html`` is False) the report."""
+    from .report import execute_notebook, render_html  # papermill/nbconvert only when rendering
+
+    loaded = load_cohort(root, region, cohort)
+    paths = loaded.paths
+    log.info("validated %s: %d files", paths.raw, len(loaded.raw.files))
+    findings = loaded.findings()
+    page = None
+    if html:
+        notebook = execute_notebook(root, region, cohort)
+        page = render_html(notebook, f"Reverse mentoring evaluation: {region}, cohort {cohort}")
+    with staged(paths.processed) as processed, staged(paths.reports) as reports:
+        for name, table in processed_tables(loaded.cohort).items():
+            write_csv(table, processed / f"{name}.csv")
+        write_csv(findings, reports / "findings.csv")
+        if page is not None:
+            (reports / "report.html").write_text(page, encoding="utf-8")
+    log.info("wrote %s and %s", paths.findings, paths.processed)
+    return paths

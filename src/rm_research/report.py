@@ -1,0 +1,64 @@
+"""Executing the report notebook with papermill and rendering it to one offline HTML file.
+
+Both run as libraries in this process: starting the papermill and nbconvert command-line tools
+costs seconds of imports each time (see shared/style-anchors.md).
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+import nbformat
+import papermill
+from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+from nbconvert import HTMLExporter
+
+from . import config
+
+NOTEBOOK = Path("notebooks") / "report.ipynb"
+#: Executed notebooks must draw inline even where MPLBACKEND=Agg (common in CI) is set.
+INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+
+
+def check_kernel(name: str = config.KERNEL_NAME) -> None:
+    """Fail early, and say how to fix it, if the project's Jupyter kernel is not registered."""
+    try:
+        KernelSpecManager().get_kernel_spec(name)
+    except NoSuchKernel as error:
+        raise RuntimeError(
+            f"the Jupyter kernel {name!r} is not registered; run 'make setup' (or "
+            f"'python -m ipykernel install --sys-prefix --name {name}') in the project's environment"
+        ) from error
+
+
+def execute_notebook(root: Path, region: str, cohort: int,
+                     kernel_name: str = config.KERNEL_NAME) -> nbformat.NotebookNode:
+    """Run the report notebook for one cohort and return the executed notebook (not saved)."""
+    check_kernel(kernel_name)
+    previous = os.environ.get("MPLBACKEND")
+    os.environ["MPLBACKEND"] = INLINE_BACKEND  # the kernel inherits this process's environment
+    try:
+        return papermill.execute_notebook(
+            str(root / NOTEBOOK), None,
+            parameters={"region": region, "cohort": cohort, "root": str(root)},
+            kernel_name=kernel_name, language="python", progress_bar=False, cwd=str(root / "notebooks"),
+        )
+    finally:
+        if previous is None:
+            del os.environ["MPLBACKEND"]
+        else:
+            os.environ["MPLBACKEND"] = previous
+
+
+def render_html(notebook: nbformat.NotebookNode, title: str) -> str:
+    """The executed notebook as one self-contained HTML page: no code, no external scripts."""
+    templates = resources.files("rm_research").joinpath("templates")
+    exporter = HTMLExporter(
+        extra_template_basedirs=[str(templates)], template_name="offline",
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, embed_images=True,
+    )
+    notebook.metadata["title"] = title
+    body, _ = exporter.from_notebook_node(notebook)
+    return body

@@ -1,0 +1,163 @@
+"""Pandera schemas for the contract's files, checked on the raw text before any typing.
+
+Each check's ``name`` is what a valid value looks like, in words; ``validate`` quotes it back to
+the evaluator beside the offending cell.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+import pandera.pandas as pa
+
+from . import config
+
+WHOLE_NUMBER = r"\d+(?:\.0+)?"  # Excel writes a whole number typed in a cell as "8" or "8.0"
+
+
+def whole_number(low: int, high: int | None = None) -> pa.Check:
+    """A whole number in ``[low, high]`` (no upper bound when ``high`` is None)."""
+    wording = f"a whole number from {low} to {high}" if high is not None else (
+        f"a whole number of at least {low}"
+    )
+
+    def check(values: pd.Series) -> pd.Series:
+        number = pd.to_numeric(values.where(values.str.fullmatch(WHOLE_NUMBER)), errors="coerce")
+        inside = number >= low if high is None else number.between(low, high)
+        return inside.fillna(False).astype(bool)
+
+    return pa.Check(check, name=wording)
+
+
+def one_of(allowed: Iterable[str]) -> pa.Check:
+    """One of ``allowed``, ignoring case and surrounding spaces."""
+    allowed = tuple(allowed)
+    folded = {a.casefold() for a in allowed}
+    return pa.Check(
+        lambda values: values.str.casefold().isin(folded),
+        name="one of: " + ", ".join(allowed),
+    )
+
+
+def yes_no() -> pa.Check:
+    """A yes/no answer in any of the contract's spellings."""
+    spellings = config.YES_SPELLINGS | config.NO_SPELLINGS
+    return pa.Check(
+        lambda values: values.str.casefold().isin(spellings),
+        name="yes or no (y/n, true/false and 1/0 are accepted too)",
+    )
+
+
+def iso_date() -> pa.Check:
+    """A date written year-month-day, e.g. 2021-03-31."""
+    return pa.Check(
+        lambda values: pd.to_datetime(values, format="ISO8601", errors="coerce").notna(),
+        name="a date written year-month-day, e.g. 2021-03-31",
+    )
+
+
+def list_of(allowed: Iterable[str]) -> pa.Check:
+    """A ``;``-separated list whose every item is one of ``allowed`` (case-insensitive)."""
+    allowed = tuple(allowed)
+    folded = {a.casefold() for a in allowed}
+
+    def check(values: pd.Series) -> pd.Series:
+        return values.map(
+            lambda cell: all(item.strip().casefold() in folded for item in cell.split(";") if item.strip())
+        ).astype(bool)
+
+    return pa.Check(check, name="items separated by ';', each one of: " + "; ".join(allowed))
+
+
+def _col(*checks: pa.Check, required: bool = False, unique: bool = False) -> pa.Column:
+    """A text column: ``required`` means the column must exist and no cell may be blank."""
+    return pa.Column(
+        None, checks=list(checks), nullable=not required, required=required, unique=unique
+    )
+
+
+def _ratings() -> dict[str, pa.Column]:
+    return {item: _col(whole_number(*config.RATING_RANGE)) for item in config.RATING_ITEMS}
+
+
+def _schema(columns: dict[str, pa.Column]) -> pa.DataFrameSchema:
+    return pa.DataFrameSchema(columns, strict=False, coerce=False)
+
+
+def participants() -> pa.DataFrameSchema:
+    return _schema({
+        "participant_id": _col(required=True, unique=True),
+        "role": _col(one_of(config.ROLES), required=True),
+        "pair_id": _col(),
+        "ethnic_group": _col(one_of(config.ETHNIC_GROUPS)),
+        "areas_of_work": _col(list_of(config.AREAS_OF_WORK)),
+        "status": _col(one_of(config.STATUSES)),
+        "consent_quotes": _col(yes_no()),
+    })
+
+
+def enrolment() -> pa.DataFrameSchema:
+    return _schema({
+        "participant_id": _col(required=True, unique=True),
+        "date": _col(iso_date()),
+        **_ratings(),
+    })
+
+
+def end_survey() -> pa.DataFrameSchema:
+    return _schema({
+        "participant_id": _col(required=True, unique=True),
+        "date": _col(iso_date()),
+        **_ratings(),
+        "sessions_reported": _col(whole_number(0)),
+        **{item: _col(yes_no()) for item in config.YES_NO_ITEMS},
+    })
+
+
+def mentoring_sessions() -> pa.DataFrameSchema:
+    return _schema({
+        "pair_id": _col(required=True),
+        "session_no": _col(whole_number(1), required=True),
+        "date": _col(iso_date()),
+        "duration_min": _col(whole_number(1)),
+        "held": _col(yes_no(), required=True),
+    })
+
+
+def psych_sessions(offered: int = config.PSYCH_SESSIONS_OFFERED) -> pa.DataFrameSchema:
+    return _schema({
+        "participant_id": _col(required=True),
+        "psych_session_no": _col(whole_number(1, offered), required=True),
+        "attended": _col(yes_no(), required=True),
+    })
+
+
+def training() -> pa.DataFrameSchema:
+    return _schema({
+        "participant_id": _col(required=True),
+        "rating": _col(whole_number(*config.TRAINING_RATING_RANGE)),
+    })
+
+
+def themes() -> pa.DataFrameSchema:
+    return _schema({
+        "participant_id": _col(required=True),
+        "question": _col(one_of(config.FREE_TEXT_QUESTIONS), required=True),
+        "theme": _col(required=True),
+        "coder": _col(),
+    })
+
+
+def schema_for(name: str, psych_offered: int = config.PSYCH_SESSIONS_OFFERED) -> pa.DataFrameSchema:
+    """The schema of contract file ``name``."""
+    if name == "psych_sessions":
+        return psych_sessions(psych_offered)
+    return {
+        "participants": participants,
+        "enrolment": enrolment,
+        "end_survey": end_survey,
+        "mentoring_sessions": mentoring_sessions,
+        "training": training,
+        "themes": themes,
+    }[name]()
