@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -91,8 +92,7 @@ def _not_a_table(name: str) -> Problem:
 
 
 def _check_headers(name: str, columns: list[str]) -> None:
-    seen: set[str] = set()
-    repeated = sorted({c for c in columns if c in seen or seen.add(c)})  # type: ignore[func-returns-value]
+    repeated = sorted(name for name, count in Counter(columns).items() if count > 1)
     if repeated:
         raise DataError(
             Problem(name, 1, column, "this column name appears more than once in the header row")

@@ -79,14 +79,14 @@ def write_csv(table: pd.DataFrame, path: Path) -> None:
 
 def run_report(root: Path, region: str, cohort: int, html: bool = True) -> CohortPaths:
     """Validate, tidy, write processed tables, findings and (unless ``html`` is False) the report."""
-    from .report import execute_notebook, render_html  # papermill/nbconvert only when rendering
-
     loaded = load_cohort(root, region, cohort)
     paths = loaded.paths
     log.info("validated %s: %d files", paths.raw, len(loaded.raw.files))
     findings = loaded.findings()
     page = None
     if html:
+        from .report import execute_notebook, render_html  # papermill and nbconvert cost seconds to import
+
         notebook = execute_notebook(root, region, cohort)
         page = render_html(notebook, f"Reverse mentoring evaluation: {region}, cohort {cohort}")
     with staged(paths.processed) as processed, staged(paths.reports) as reports:

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from rm_research.clean import Cohort, tidy_cohort
+from rm_research.validate import validate_cohort
+from tests.helpers import write_cohort
+
+REPO = Path(__file__).resolve().parents[1]
+EXAMPLE = REPO / "data" / "raw" / "south-east" / "cohort-1"
+
+
+@pytest.fixture
+def fixture_folder(tmp_path: Path) -> Path:
+    return write_cohort(tmp_path / "raw")
+
+
+@pytest.fixture
+def fixture_cohort(fixture_folder: Path) -> Cohort:
+    return tidy_cohort(validate_cohort(fixture_folder))
+
+
+def make_project(root: Path) -> Path:
+    """A throw-away project folder holding the notebooks and the synthetic example data."""
+    shutil.copytree(REPO / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    shutil.copytree(EXAMPLE, root / "data" / "raw" / "south-east" / "cohort-1")
+    (root / "pyproject.toml").write_text("[project]\nname = 'scratch'\n")
+    return root
+
+
+@pytest.fixture(scope="session")
+def rendered_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example cohort's report, rendered once for the whole session in a scratch project."""
+    from rm_research.pipeline import run_report
+
+    root = make_project(tmp_path_factory.mktemp("project"))
+    run_report(root, "south-east", 1)
+    return root

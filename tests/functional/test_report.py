@@ -1,0 +1,99 @@
+"""The report notebook, executed through papermill on the example data and rendered to HTML."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from tests.conftest import EXAMPLE, make_project
+
+from rm_research.findings import FINDINGS_COLUMNS
+from rm_research.pipeline import run_report
+from rm_research.problems import DataError
+
+pytestmark = pytest.mark.slow
+
+
+def html_text(root: Path) -> str:
+    return (root / "reports" / "south-east" / "cohort-1" / "report.html").read_text(encoding="utf-8")
+
+
+def visible_text(page: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"<style.*?</style>", "", page, flags=re.S)))
+
+
+def test_report_and_findings_are_written(rendered_example):
+    reports = rendered_example / "reports" / "south-east" / "cohort-1"
+    assert (reports / "report.html").stat().st_size > 10_000
+    findings = pd.read_csv(reports / "findings.csv")
+    assert list(findings.columns) == FINDINGS_COLUMNS
+
+
+def test_report_holds_the_flow_figures(rendered_example):
+    text = visible_text(html_text(rendered_example))
+    # the South East's published flow: 11 mentors and 7 mentees enrolled, 5 mentees attended a
+    # psychological session, 7 mentors and 3 mentees completed the evaluation (seeds/000, 002)
+    assert "Of 11 mentors enrolled: 7 matched with a partner, 7 attended a psychological session, " \
+           "7 completed the end survey" in text
+    assert "Of 7 mentees enrolled: 7 matched with a partner, 5 attended a psychological session, " \
+           "3 completed the end survey" in text
+    assert re.search(r"Enrolled\s+11\s+7\s+18", text)
+
+
+def test_report_sections(rendered_example):
+    text = visible_text(html_text(rendered_example))
+    for heading in ("Data and provenance", "Participant flow", "Confidence at enrolment",
+                    "Confidence before and after the programme", "Mentoring sessions attended",
+                    "Session length, missed sessions and the psychological sessions", "Areas of work",
+                    "Published figures, reproduced"):
+        assert heading in text
+    assert "SYNTHETIC DATA" in text
+    assert "47 of 47 published figures reproduced" in text
+
+
+def test_report_records_checksums_and_versions(rendered_example):
+    import hashlib
+
+    text = visible_text(html_text(rendered_example))
+    for path in EXAMPLE.glob("*.csv"):
+        assert hashlib.sha256(path.read_bytes()).hexdigest() in text
+    assert re.search(r"pandas \d+\.\d+", text) and "rm-research" in text
+
+
+def test_report_opens_offline_with_figures_embedded(rendered_example):
+    page = html_text(rendered_example)
+    assert not re.search(r"<script[^>]+src=", page), "no script may be fetched from the network"
+    assert not re.search(r"<link[^>]+href=\"http", page)
+    assert len(re.findall(r'<img [^>]*src="data:image/png;base64,', page)) >= 5
+
+
+def test_report_shows_no_code_no_warnings_and_no_identifiers(rendered_example):
+    page = html_text(rendered_example)
+    assert not re.search(r'class="[^"]*jp-InputArea-editor', page) and "load_cohort" not in page
+    assert "Warning" not in visible_text(page)
+    people = pd.read_csv(EXAMPLE / "participants.csv", dtype=str)
+    for identifier in [*people["participant_id"], *people["pair_id"].dropna()]:
+        assert not re.search(rf"\b{identifier}\b", page), identifier
+
+
+def test_figures_survive_a_non_interactive_backend(tmp_path, monkeypatch):
+    monkeypatch.setenv("MPLBACKEND", "Agg")  # common in CI; it used to drop every figure silently
+    root = make_project(tmp_path)
+    run_report(root, "south-east", 1)
+    assert len(re.findall(r'src="data:image/png', html_text(root))) >= 5
+
+
+def test_failed_run_leaves_the_earlier_report_byte_identical(rendered_example, tmp_path):
+    import shutil
+
+    root = tmp_path / "copy"
+    shutil.copytree(rendered_example, root)
+    reports = root / "reports" / "south-east" / "cohort-1"
+    before = {p.name: p.read_bytes() for p in reports.iterdir()}
+    participants = root / "data" / "raw" / "south-east" / "cohort-1" / "participants.csv"
+    participants.write_text(participants.read_text().replace("MR02,mentor", "MR02,boss"))
+    with pytest.raises(DataError):
+        run_report(root, "south-east", 1)
+    assert {p.name: p.read_bytes() for p in reports.iterdir()} == before

@@ -1,0 +1,136 @@
+"""Every findings statistic on the hand-made fixture (tests/helpers.py), worked out by hand.
+
+The fixture: mentors A1 (pair P1), A2 (pair P2), A3 (never matched); mentees B1 (P1), B2 (P2,
+withdrawn). End survey from A1, A2 and B1. P1 has a session log (4 held, 1 missed); P2 has none.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from rm_research.findings import FINDINGS_COLUMNS, compute_findings, lookup
+
+
+@pytest.fixture
+def findings(fixture_cohort):
+    return compute_findings(fixture_cohort, "test-region", 7)
+
+
+def value(findings, measure, role, statistic):
+    row = lookup(findings, measure, role, statistic)
+    return row["value"], row["n"]
+
+
+def test_columns_and_identity(findings):
+    assert list(findings.columns) == FINDINGS_COLUMNS
+    assert set(findings["region"]) == {"test-region"}
+    assert set(findings["cohort"]) == {7}
+    assert set(findings["role"]) == {"mentor", "mentee", "all"}
+
+
+@pytest.mark.parametrize(("role", "expected"), [
+    # enrolled, matched, attended_psych, completed_end_survey, withdrawn
+    ("mentor", (3, 2, 1, 2, 0)),
+    ("mentee", (2, 2, 1, 1, 1)),
+    ("all", (5, 4, 2, 3, 1)),
+])
+def test_flow_counts(findings, role, expected):
+    stages = ("enrolled", "matched", "attended_psych", "completed_end_survey", "withdrawn")
+    for stage, count in zip(stages, expected, strict=True):
+        assert value(findings, "flow", role, stage) == (count, expected[0])
+
+
+def test_pre_post_means_and_change(findings):
+    # mentors' conf_senior: pre 5, 7, 9; post 8, 6; change +3 (A1), -1 (A2)
+    assert value(findings, "conf_senior", "mentor", "pre_mean") == (7.0, 3)
+    assert value(findings, "conf_senior", "mentor", "post_mean") == (7.0, 2)
+    assert value(findings, "conf_senior", "mentor", "change_mean") == (1.0, 2)
+    # everyone: pre 5, 7, 9, 3, 4; post 8, 6, 6; change +3, -1, +3
+    assert value(findings, "conf_senior", "all", "pre_mean") == (pytest.approx(28 / 5), 5)
+    assert value(findings, "conf_senior", "all", "change_mean") == (pytest.approx(5 / 3), 3)
+
+
+def test_wilcoxon_and_rank_biserial(findings):
+    # mentors: d = +3, -1 -> ranks 2, 1; R+ = 2, R- = 1. Signs of two ranks: T+ in {0, 1, 2, 3};
+    # P(T+ >= 2) = 2/4, P(T+ <= 2) = 3/4 -> p = 2 * 2/4 = 1.
+    assert value(findings, "conf_senior", "mentor", "wilcoxon_p") == (pytest.approx(1.0), 2)
+    assert value(findings, "conf_senior", "mentor", "rank_biserial") == (pytest.approx(1 / 3), 2)
+    # everyone: d = +3, -1, +3 -> ranks 2.5, 1, 2.5; R+ = 5, R- = 1. T+ over the 8 sign patterns:
+    # 0, 1, 2.5, 2.5, 3.5, 3.5, 5, 6 -> P(T+ >= 5) = 2/8 -> p = 0.5
+    assert value(findings, "conf_senior", "all", "wilcoxon_p") == (pytest.approx(0.5), 3)
+    assert value(findings, "conf_senior", "all", "rank_biserial") == (pytest.approx(4 / 6), 3)
+
+
+def test_zero_differences_are_dropped(findings):
+    # comfort_needs: A1 6 -> 6 (zero, dropped), A2 4 -> 7: one difference left, p = 1, r = 1
+    assert value(findings, "comfort_needs", "mentor", "change_mean") == (1.5, 2)
+    assert value(findings, "comfort_needs", "mentor", "wilcoxon_p") == (pytest.approx(1.0), 2)
+    assert value(findings, "comfort_needs", "mentor", "rank_biserial") == (1.0, 2)
+
+
+def test_items_a_role_was_not_asked_have_no_rows(findings):
+    measures = set(findings.loc[findings["role"] == "mentee", "measure"])
+    assert "comfort_needs" not in measures
+    assert "conf_junior" not in set(findings.loc[findings["role"] == "mentor", "measure"])
+
+
+def test_unanswerable_change_is_blank_with_n_zero(findings):
+    # mentees' conf_junior: B1 answered both (2 -> 2, a zero), so the test has nothing to rank
+    assert value(findings, "conf_junior", "mentee", "change_mean") == (0.0, 1)
+    p, n = value(findings, "conf_junior", "mentee", "wilcoxon_p")
+    assert math.isnan(p) and n == 1
+
+
+def test_sessions_reported(findings):
+    assert value(findings, "sessions_reported", "mentor", "mean") == (4.0, 2)
+    assert value(findings, "sessions_reported", "mentor", "min") == (3.0, 2)
+    assert value(findings, "sessions_reported", "mentor", "max") == (5.0, 2)
+    assert value(findings, "sessions_reported", "all", "count_at_max") == (1.0, 3)
+
+
+def test_yes_counts_accept_every_spelling(findings):
+    # length: yes, N (mentors); y (mentee). psych: yes, TRUE; blank. missed: no, blank; 1
+    assert value(findings, "length_appropriate", "mentor", "yes_count") == (1.0, 2)
+    assert value(findings, "psych_supportive", "mentor", "yes_count") == (2.0, 2)
+    assert value(findings, "missed_any", "mentor", "yes_count") == (0.0, 1)
+    assert value(findings, "missed_any", "mentee", "yes_count") == (1.0, 1)
+    assert "psych_supportive" not in set(findings.loc[findings["role"] == "mentee", "measure"])
+
+
+def test_attendance_effect_uses_the_log_then_self_report(findings):
+    # sessions: A1 and B1 from P1's log (4 held), A2 self-reported 3; change +3, -1, +3.
+    # Ranks x: 2.5, 1, 2.5 and y: 2.5, 1, 2.5 are identical -> rho = 1
+    assert value(findings, "attendance_effect", "all", "spearman_rho") == (pytest.approx(1.0), 3)
+    rho, n = value(findings, "attendance_effect", "mentor", "spearman_rho")
+    assert math.isnan(rho) and n == 2  # fewer than 3 pairs: blank
+
+
+def test_psych_effect(findings):
+    # attended: A1 1, A2 0, B1 2; change +3, -1, +3 -> ranks 2, 1, 3 vs 2.5, 1, 2.5 -> sqrt(3)/2
+    assert value(findings, "psych_effect", "all", "spearman_rho") == (pytest.approx(math.sqrt(3) / 2), 3)
+
+
+def test_areas_of_work_percentages(findings):
+    # mentors answering: A1 (People; Communications), A2 (People); A3 left it blank
+    assert value(findings, "areas_of_work", "mentor", "People management") == (100.0, 2)
+    assert value(findings, "areas_of_work", "mentor", "Communications") == (50.0, 2)
+    assert value(findings, "areas_of_work", "mentor", "Regional oversight") == (0.0, 2)
+    assert value(findings, "areas_of_work", "mentee", "Budget management") == (100.0, 1)
+
+
+def test_missing_optional_files_leave_their_figures_blank(tmp_path):
+    from tests.helpers import write_cohort
+
+    from rm_research.clean import tidy_cohort
+    from rm_research.validate import validate_cohort
+
+    folder = write_cohort(tmp_path, psych_sessions=None, mentoring_sessions=None)
+    findings = compute_findings(tidy_cohort(validate_cohort(folder)), "r", 1)
+    attended, n = value(findings, "flow", "mentor", "attended_psych")
+    assert math.isnan(attended) and n == 3
+    assert "psych_effect" not in set(findings["measure"])
+    # without a log, sessions are self-reported: A1 5, A2 3, B1 4 against +3, -1, +3
+    rho, n = value(findings, "attendance_effect", "all", "spearman_rho")
+    assert n == 3 and rho == pytest.approx(math.sqrt(3) / 2)

@@ -1,0 +1,42 @@
+"""Report notebooks: committed without outputs, paired with their percent-format text, parameterised."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jupytext
+import nbformat
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+NOTEBOOKS = sorted((REPO / "notebooks").rglob("*.ipynb"))
+
+
+def test_there_is_a_report_notebook():
+    assert REPO / "notebooks" / "report.ipynb" in NOTEBOOKS
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_committed_without_outputs(path):
+    notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None, f"{path.name} has outputs: strip them"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_paired_text_file_is_in_sync(path):
+    text = path.with_suffix(".py")
+    assert text.is_file(), f"{path.name} has no percent-format pair"
+    from_text = jupytext.read(text)
+    from_ipynb = jupytext.read(path)
+    assert [c.source for c in from_text.cells] == [c.source for c in from_ipynb.cells], (
+        f"{path.name} and {text.name} differ: run 'jupytext --sync {text}'")
+
+
+def test_report_parameters_cell():
+    notebook = nbformat.read(REPO / "notebooks" / "report.ipynb", as_version=4)
+    tagged = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(tagged) == 1
+    assert {line.split("=")[0].strip() for line in tagged[0].source.splitlines()} == {"region", "cohort", "root"}
+    assert notebook.metadata.kernelspec.name == "rm-research"

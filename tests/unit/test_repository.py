@@ -1,0 +1,35 @@
+"""Promises the repository itself keeps: raw data stays out of git, the contract copy is current."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+SHARED_CONTRACT = REPO.parent / "shared" / "data-contract.md"
+
+
+def tracked(*patterns: str) -> list[str]:
+    done = subprocess.run(["git", "-C", str(REPO), "ls-files", *patterns], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip("not a git checkout")
+    return done.stdout.split()
+
+
+def test_only_the_synthetic_example_is_tracked_under_data_raw():
+    allowed = ("data/raw/README.md", "data/raw/south-east/cohort-1/")
+    assert [path for path in tracked("data/raw") if not path.startswith(allowed)] == []
+    assert [path for path in tracked("data/processed", "reports") if not path.endswith(".gitkeep")] == []
+
+
+def test_gitignore_keeps_a_new_cohort_out(tmp_path):
+    done = subprocess.run(["git", "-C", str(REPO), "check-ignore", "-q", "data/raw/midlands/cohort-2/participants.csv"])
+    assert done.returncode == 0
+
+
+@pytest.mark.skipif(not SHARED_CONTRACT.is_file(), reason="shared/ is not beside this checkout")
+def test_contract_copy_matches_the_binding_contract():
+    copy = (REPO / "docs" / "data-contract.md").read_text().split("\n", 2)[2]
+    assert copy == SHARED_CONTRACT.read_text()

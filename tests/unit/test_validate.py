@@ -1,0 +1,116 @@
+"""The contract's rules (section 3): each broken on its own, reported with file, row and column."""
+
+from __future__ import annotations
+
+import pytest
+from tests.helpers import FIXTURE, write_cohort
+
+from rm_research.problems import DataError, Problem
+from rm_research.validate import validate_cohort
+
+
+def problems_for(tmp_path, **overrides):
+    with pytest.raises(DataError) as caught:
+        validate_cohort(write_cohort(tmp_path, **overrides))
+    return caught.value.problems
+
+
+def replace(name, old, new):
+    assert old in FIXTURE[name]
+    return {name: FIXTURE[name].replace(old, new, 1)}
+
+
+def test_fixture_is_valid(fixture_folder):
+    raw = validate_cohort(fixture_folder)
+    assert set(raw.tables) == {"participants", "enrolment", "end_survey", "mentoring_sessions", "psych_sessions"}
+
+
+@pytest.mark.parametrize(("override", "expected"), [
+    (replace("enrolment", "A1,2020-10-05,5", "A1,2020-10-05,11"),
+     Problem("enrolment.csv", 2, "conf_senior", "'11' is not valid; expected a whole number from 1 to 10")),
+    (replace("enrolment", "A1,2020-10-05,5", "A1,2020-10-05,very"),
+     Problem("enrolment.csv", 2, "conf_senior", "'very' is not valid; expected a whole number from 1 to 10")),
+    (replace("participants", "A3,mentor", "A3,boss"),
+     Problem("participants.csv", 4, "role", "'boss' is not valid; expected one of: mentor, mentee")),
+    (replace("participants", "B2,mentee", "B1,mentee"),
+     Problem("participants.csv", 5, "participant_id", "'B1' appears on more than one row; it must be unique")),
+    (replace("end_survey", "B1,2021", "Z9,2021"),
+     Problem("end_survey.csv", 4, "participant_id",
+             "'Z9' is not listed in participants; correct the code or enrol them first")),
+    (replace("enrolment", "A2,2020-10-06", "A2,06/10/2020"),
+     Problem("enrolment.csv", 3, "date", "'06/10/2020' is not valid; expected a date written year-month-day, "
+                                         "e.g. 2021-03-31")),
+    (replace("end_survey", "5,yes,no,yes", "5,maybe,no,yes"),
+     Problem("end_survey.csv", 2, "length_appropriate",
+             "'maybe' is not valid; expected yes or no (y/n, true/false and 1/0 are accepted too)")),
+    (replace("mentoring_sessions", "P1,2,", "P1,1,"),
+     Problem("mentoring_sessions.csv", 3, "session_no",
+             "'1' is repeated: each session number within this pair may appear only once")),
+    (replace("mentoring_sessions", "P1,3,2021-01-01,60", "P1,3,2021-01-01,0"),
+     Problem("mentoring_sessions.csv", 4, "duration_min", "'0' is not valid; expected a whole number of at least 1")),
+    (replace("mentoring_sessions", "P1,4", "P9,4"),
+     Problem("mentoring_sessions.csv", 5, "pair_id",
+             "'P9' is not listed as a pair_id in participants; correct the code or enrol them first")),
+    (replace("psych_sessions", "B1,2,yes", "B1,4,yes"),
+     Problem("psych_sessions.csv", 7, "psych_session_no", "'4' is not valid; expected a whole number from 1 to 3")),
+    (replace("participants", "A1,mentor,P1,Black,People management;", "A1,mentor,P1,Black,Cooking;"),
+     Problem("participants.csv", 2, "areas_of_work",
+             "'Cooking;Communications' is not valid; expected items separated by ';', each one of: People "
+             "management; Project management; Process management; Budget management; Communications; Data "
+             "and analysis; General administrative; Support to senior manager; Regional oversight")),
+])
+def test_each_rule_names_file_row_and_column(tmp_path, override, expected):
+    assert expected in problems_for(tmp_path, **override)
+
+
+def test_pair_with_two_mentors(tmp_path):
+    problems = problems_for(tmp_path, **replace("participants", "B1,mentee,P1", "B1,mentor,P1"))
+    message = "pair 'P1' has 2 mentor(s) and 0 mentee(s); each pair needs exactly one mentor and one mentee"
+    assert {(p.row, p.column, p.message) for p in problems} == {(2, "pair_id", message), (5, "pair_id", message)}
+
+
+def test_missing_required_file_and_column(tmp_path):
+    problems = problems_for(tmp_path, end_survey=None,
+                            enrolment=FIXTURE["enrolment"].replace("participant_id,", "person,", 1))
+    assert Problem("end_survey.csv", None, None, "this required file is missing (a .csv or .xlsx is accepted)") in problems
+    assert Problem("enrolment.csv", 1, "participant_id",
+                   "this required column is missing from the header row") in problems
+
+
+def test_blank_required_cell(tmp_path):
+    problems = problems_for(tmp_path, **replace("participants", "A3,mentor", "A3,"))
+    assert Problem("participants.csv", 4, "role", "is blank, but this column must be filled in on every row") in problems
+
+
+def test_all_problems_of_all_files_at_once(tmp_path):
+    overrides = {
+        **replace("enrolment", "A1,2020-10-05,5", "A1,2020-10-05,11"),
+        **replace("participants", "A3,mentor", "A3,boss"),
+        **replace("end_survey", "B1,2021", "Z9,2021"),
+    }
+    overrides["participants"] = overrides["participants"].replace("B2,mentee", "B1,mentee")
+    problems = problems_for(tmp_path, **overrides)
+    assert {(p.file, p.row, p.column) for p in problems} >= {
+        ("enrolment.csv", 2, "conf_senior"), ("participants.csv", 4, "role"),
+        ("participants.csv", 5, "participant_id"), ("end_survey.csv", 4, "participant_id"),
+    }
+
+
+def test_not_a_csv_is_a_problem_not_a_crash(tmp_path):
+    folder = write_cohort(tmp_path, **replace("enrolment", "A1,2020-10-05,5", "A1,2020-10-05,11"))
+    (folder / "participants.csv").write_bytes(b"\x00\x01 a spreadsheet saved in a binary format")
+    with pytest.raises(DataError) as caught:
+        validate_cohort(folder)
+    assert Problem("participants.csv", None, None,
+                   "is not a CSV or Excel (.xlsx) file; export the table as CSV UTF-8") in caught.value.problems
+    assert any(p.file == "enrolment.csv" and p.row == 2 for p in caught.value.problems)
+
+
+def test_missing_folder(tmp_path):
+    with pytest.raises(DataError, match="no such folder"):
+        validate_cohort(tmp_path / "nowhere")
+
+
+def test_message_reads_as_the_contract_asks():
+    problem = Problem("enrolment.csv", 5, "conf_senior", "'11' is not valid; expected a whole number from 1 to 10")
+    assert str(problem) == "enrolment.csv, row 5, column conf_senior: '11' is not valid; expected a whole number from 1 to 10"
