@@ -35,9 +35,12 @@ def paired_plot(long: pd.DataFrame, title: str) -> Figure:
                              sharey=True, layout="constrained", squeeze=False)
     for ax, role in zip(axes[0], roles, strict=False):
         data = long[long["role"] == role]
+        # people with the same ratings would draw one line; a small fixed offset shows each of them
+        spread = (data["person"] - (data["person"].max() + 1) / 2) * min(0.08, 0.5 / data["person"].max())
+        data = data.assign(rating=data["rating"] + spread)
         sns.lineplot(data, x="phase", y="rating", units="person", estimator=None, color=PALETTE[role],
                      alpha=0.6, marker="o", ax=ax)
-        ax.set(title=f"{role}s (n={data['person'].nunique()})", xlabel="", ylabel="Rating (1-10)",
+        ax.set(title=f"{role}s (n={data['person'].nunique()})", xlabel="", ylabel="Rating (1-10, lines offset)",
                ylim=(0.5, 10.5))
     fig.suptitle(title)
     return fig
