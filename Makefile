@@ -11,15 +11,16 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 REGION ?= south-east
 COHORT ?=
+PSYCH_SESSIONS ?= 3
 KERNEL := rm-research
 STAMP := $(VENV)/.installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 RM := $(BIN)/rm-research
-COHORT_ARGS = --region $(REGION) --cohort $(COHORT)
+COHORT_ARGS = --region $(REGION) --cohort $(COHORT) --psych-sessions $(PSYCH_SESSIONS)
 
 .PHONY: help setup require-cohort report validate check-data verify test lint benchmark example-data lock clean distclean
 
-help: ## List the targets (REGION defaults to south-east; COHORT is a number, e.g. COHORT=1)
+help: ## List the targets (REGION defaults to south-east, PSYCH_SESSIONS to 3; COHORT is a number, e.g. COHORT=1)
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.lock pyproject.toml

@@ -24,6 +24,7 @@
 # %% tags=["parameters"]
 region = "south-east"
 cohort = 1
+psych_offered = 3  # psychological sessions the programme offered (the South East offered 3)
 root = None
 
 # %%
@@ -35,7 +36,7 @@ from rm_research import figures, narrative, provenance, tables, verify
 from rm_research.paths import project_root
 from rm_research.pipeline import load_cohort
 
-loaded = load_cohort(Path(root) if root else project_root(), region, int(cohort))
+loaded = load_cohort(Path(root) if root else project_root(), region, int(cohort), int(psych_offered))
 findings = loaded.findings()
 
 

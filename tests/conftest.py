@@ -23,10 +23,14 @@ def fixture_cohort(fixture_folder: Path) -> Cohort:
     return tidy_cohort(validate_cohort(fixture_folder))
 
 
-def make_project(root: Path) -> Path:
-    """A throw-away project folder holding the notebooks and the synthetic example data."""
+def make_project(root: Path, files: dict[str, str] | None = None) -> Path:
+    """A throw-away project folder holding the notebooks and the synthetic example data, or
+    ``files`` (contract CSV texts) as test-region cohort 1."""
     shutil.copytree(REPO / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    shutil.copytree(EXAMPLE, root / "data" / "raw" / "south-east" / "cohort-1")
+    if files is None:
+        shutil.copytree(EXAMPLE, root / "data" / "raw" / "south-east" / "cohort-1")
+    else:
+        write_cohort(root / "data" / "raw" / "test-region" / "cohort-1", files)
     (root / "pyproject.toml").write_text("[project]\nname = 'scratch'\n")
     return root
 

@@ -43,6 +43,14 @@ B1,1,yes
 B1,2,yes
 B2,1,no
 """,
+    "training": """participant_id,rating,resources_needed,comments
+A1,4,Dates well in advance;Help arranging meetings,
+B1,5,,Clear and useful
+""",
+    "themes": """participant_id,question,theme,coder
+A1,self_awareness,Step back,coder_a
+A1,self_awareness,Step back,coder_b
+""",
 }
 
 

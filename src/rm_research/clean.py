@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 import pandas as pd
 
 from . import config
+from .schemas import parse_date
 from .validate import RawCohort
 
 TEXT_COLUMNS = {
@@ -69,13 +70,17 @@ def split_list(values: pd.Series, allowed: tuple[str, ...] | None = None) -> pd.
         if pd.isna(cell):
             return pd.NA
         items = [item.strip() for item in str(cell).split(";") if item.strip()]
+        if not items:  # a cell holding only separators answers nothing
+            return pd.NA
         return [lookup[i.casefold()] for i in items] if lookup else items
 
     return values.map(split)
 
 
 def dates(values: pd.Series) -> pd.Series:
-    return pd.to_datetime(values, format="ISO8601", errors="coerce").dt.normalize()
+    """Validated ISO dates to day-resolution timestamps (any time or zone dropped)."""
+    stamps = values.map(lambda cell: pd.NaT if pd.isna(cell) else parse_date(str(cell)))
+    return pd.to_datetime(stamps).dt.normalize()
 
 
 def _frame(raw: pd.DataFrame, columns: dict[str, pd.Series]) -> pd.DataFrame:

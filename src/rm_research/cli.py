@@ -28,11 +28,11 @@ def _region(text: str) -> str:
         raise argparse.ArgumentTypeError(str(error)) from error
 
 
-def _cohort(text: str) -> int:
+def _positive(text: str) -> int:
     try:
         return check_cohort(int(text))
     except ValueError as error:
-        raise argparse.ArgumentTypeError(f"cohort {text!r} is not a positive whole number") from error
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number") from error
 
 
 def parser() -> argparse.ArgumentParser:
@@ -48,8 +48,11 @@ def parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text, description=text)
         sub.add_argument("--region", type=_region, default=config.DEFAULT_REGION,
                          help=f"region slug (default {config.DEFAULT_REGION})")
-        sub.add_argument("--cohort", type=_cohort, required=True, help="cohort number, e.g. 1")
+        sub.add_argument("--cohort", type=_positive, required=True, help="cohort number, e.g. 1")
         sub.add_argument("--root", type=Path, default=None, help="project folder (default: found from here)")
+        sub.add_argument("--psych-sessions", type=_positive, default=config.PSYCH_SESSIONS_OFFERED, metavar="N",
+                         help="psychological sessions the programme offered "
+                              f"(default {config.PSYCH_SESSIONS_OFFERED}, as in the South East)")
     commands.choices["report"].add_argument("--no-html", action="store_true",
                                             help="write findings and processed tables only")
     example = commands.add_parser("make-example", help="regenerate the SYNTHETIC South East cohort 1 files")
@@ -62,7 +65,7 @@ def parser() -> argparse.ArgumentParser:
 def cmd_validate(args: argparse.Namespace) -> int:
     from .pipeline import load_cohort
 
-    loaded = load_cohort(args.root, args.region, args.cohort)
+    loaded = load_cohort(args.root, args.region, args.cohort, args.psych_sessions)
     files = ", ".join(sorted(p.name for p in loaded.raw.files.values()))
     print(f"{loaded.paths.raw}: valid ({files})")
     return EXIT_OK
@@ -72,7 +75,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     from .pipeline import run_report
 
     started = time.perf_counter()
-    paths = run_report(args.root, args.region, args.cohort, html=not args.no_html)
+    paths = run_report(args.root, args.region, args.cohort, html=not args.no_html, psych_offered=args.psych_sessions)
     print(f"wrote {paths.findings.relative_to(args.root)}"
           + ("" if args.no_html else f" and {paths.report_html.relative_to(args.root)}")
           + f" in {time.perf_counter() - started:.1f} s")
@@ -84,7 +87,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from .verify import compare, format_comparison, published_figures
 
     published = published_figures(args.region, args.cohort)
-    comparison = compare(load_cohort(args.root, args.region, args.cohort).findings(), published)
+    comparison = compare(load_cohort(args.root, args.region, args.cohort, args.psych_sessions).findings(), published)
     print(format_comparison(comparison))
     return EXIT_OK if comparison["match"].all() else EXIT_MISMATCH
 
@@ -115,6 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FileNotFoundError as error:
         print(f"rm-research: {error}", file=sys.stderr)
         return EXIT_BAD_DATA
+    except Exception:  # a bug, not the user's data: say so, with the details a developer needs
+        log.exception("unexpected error; this is a bug in rm-research, please report it with the text below")
+        return EXIT_BUG
 
 
 if __name__ == "__main__":

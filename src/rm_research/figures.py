@@ -18,6 +18,12 @@ def _figure(width: float = 7.0, height: float = 3.6) -> tuple[Figure, plt.Axes]:
     return fig, ax
 
 
+def _nothing_to_show(ax: plt.Axes, title: str) -> None:
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, "No answers to show", ha="center", va="center", transform=ax.transAxes, color="grey")
+    ax.set_title(title)
+
+
 def flow_chart(flow: pd.DataFrame) -> Figure:
     """Grouped bars of the participant flow (``tables.flow_table``) by role."""
     roles = [r for r in config.ROLES if r in flow.columns]
@@ -49,17 +55,23 @@ def paired_plot(long: pd.DataFrame, title: str) -> Figure:
 def sessions_chart(distribution: pd.DataFrame) -> Figure:
     """How many sessions did you have with your mentor/mentee? Bars by role."""
     fig, ax = _figure()
+    title = "How many sessions did you have with your mentor/mentee?"
+    if distribution.empty:
+        _nothing_to_show(ax, title)
+        return fig
     sns.barplot(distribution, x="sessions", y="people", hue="role", palette=PALETTE, ax=ax)
-    ax.set(xlabel="Sessions reported", ylabel="People",
-           title="How many sessions did you have with your mentor/mentee?")
+    ax.set(xlabel="Sessions reported", ylabel="People", title=title)
     ax.yaxis.get_major_locator().set_params(integer=True)
     return fig
 
 
 def yes_no_chart(table: pd.DataFrame) -> Figure:
     """Share answering yes to each yes/no question, by role."""
-    data = table.assign(share=100 * table["Yes"] / table["Answered"])
+    data = table.assign(share=100 * table["Yes"].astype(float) / table["Answered"])
     fig, ax = _figure(height=3.0)
+    if data.empty:
+        _nothing_to_show(ax, "Yes/no questions")
+        return fig
     sns.barplot(data, y="Question", x="share", hue="Role", palette=PALETTE, ax=ax, orient="h")
     ax.set(xlabel="% answering yes", ylabel="", xlim=(0, 100))
     return fig

@@ -60,12 +60,13 @@ def mentoring_sessions_per_person(cohort: Cohort) -> pd.Series:
 
 
 def psych_sessions_attended(cohort: Cohort, ids: pd.Index) -> pd.Series | None:
-    """Psychological sessions attended per person (0 for people with rows but no attendance)."""
+    """Psychological sessions attended per person; the log records attendance, so a person it
+    does not mark as attending any session attended none. None when there is no log."""
     log = cohort.psych_sessions
     if log is None:
         return None
     attended = log.assign(attended=log["attended"].fillna(False)).groupby("participant_id")["attended"].sum()
-    return attended[attended.index.isin(ids)].astype(float)
+    return attended.reindex(ids, fill_value=0).astype(float)
 
 
 def flow_rows(view: RoleView) -> Iterator[Row]:
@@ -93,6 +94,7 @@ def rating_rows(view: RoleView, item: str) -> Iterator[Row]:
     yield item, "post_mean", _mean(post), len(post)
     yield item, "change_mean", _mean(change), len(change)
     yield item, "wilcoxon_p", stats.wilcoxon_p(change), len(change)
+    yield item, "wilcoxon_min_p", stats.min_attainable_p(change), len(change)
     yield item, "rank_biserial", stats.rank_biserial(change), len(change)
 
 

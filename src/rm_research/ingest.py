@@ -7,6 +7,7 @@ validation (``clean``), so that a bad cell becomes a message rather than a crash
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections import Counter
 from pathlib import Path
@@ -29,12 +30,17 @@ SUFFIXES = (".csv", ".xlsx")
 
 
 def find_file(folder: Path, name: str) -> Path | None:
-    """The file for contract table ``name`` in ``folder`` (``.csv`` preferred over ``.xlsx``)."""
+    """The file for contract table ``name`` in ``folder``.
+
+    ``.csv`` is preferred over ``.xlsx``; failing both, any other file of that name (say
+    ``participants.xls``) is returned so that reading it can say what is wrong with it.
+    """
     for suffix in SUFFIXES:
         candidate = folder / f"{name}{suffix}"
         if candidate.is_file():
             return candidate
-    return None
+    others = sorted(p for p in folder.glob(f"{name}.*") if p.is_file())
+    return others[0] if others else None
 
 
 def decode_text(raw: bytes) -> str:
@@ -53,13 +59,22 @@ def normalise_header(name: object) -> str:
 def read_table(path: Path) -> pd.DataFrame:
     """Read one contract file into a frame of trimmed strings (``pd.NA`` for blanks).
 
-    Fully blank rows (trailing rows Excel leaves behind) are dropped without renumbering, so
-    the index still maps to the spreadsheet's row numbers.
+    The header is read as an ordinary row so that pandas neither renames a repeated column name
+    (``role.1``) nor turns a column into the index; the index then maps to spreadsheet rows
+    (``problems.spreadsheet_row``). Fully blank rows and unnamed empty columns, which Excel leaves
+    behind, are dropped.
     """
-    frame = _read_xlsx(path) if path.suffix.lower() == ".xlsx" else _read_csv(path)
-    frame.columns = [normalise_header(c) for c in frame.columns]
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise DataError([_not_a_table(path.name)])
+    grid = _read_xlsx(path) if suffix == ".xlsx" else _read_csv(path)
+    grid = grid.apply(lambda col: col.str.strip())
+    header = [normalise_header(name) for name in grid.iloc[0]]
+    frame = grid.iloc[1:].replace("", pd.NA)
+    frame.columns = header
+    frame.index = frame.index - 1
+    frame = frame.loc[:, [bool(name) or frame[name].notna().any() for name in header]]
     _check_headers(path.name, list(frame.columns))
-    frame = frame.apply(lambda col: col.str.strip()).replace("", pd.NA)
     return frame.dropna(how="all")
 
 
@@ -71,18 +86,34 @@ def _read_csv(path: Path) -> pd.DataFrame:
     if not text.strip():
         raise DataError([Problem(path.name, None, None, "the file is empty; expected a header row")])
     try:
-        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[])
+        grid = pd.read_csv(io.StringIO(text), dtype=str, header=None, keep_default_na=False, na_values=[])
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        message = f"could not be read as comma-separated values ({error}); save it as CSV UTF-8"
-        raise DataError([Problem(path.name, None, None, message)]) from error
+        raise DataError([_parse_problem(path.name, str(error))]) from error
+    if grid.shape[1] == 1 and ";" in str(grid.iloc[0, 0]):
+        raise DataError([Problem(path.name, 1, None, "the columns are separated by semicolons; save the "
+                                 "sheet as 'CSV UTF-8 (comma delimited)'")])
+    return grid
+
+
+def _parse_problem(name: str, error: str) -> Problem:
+    """pandas' tokenizer message, in a spreadsheet's terms (its 'line' is the spreadsheet row)."""
+    cells = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", error)
+    if cells:
+        expected, row, seen = map(int, cells.groups())
+        return Problem(name, row, None, f"this row has {seen} cells but the header row has {expected}; "
+                       "look for a stray comma, or put text containing commas in double quotes")
+    return Problem(name, None, None, f"could not be read as comma-separated values ({error}); "
+                   "save it as CSV UTF-8")
 
 
 def _read_xlsx(path: Path) -> pd.DataFrame:
     try:
-        frame = pd.read_excel(path, sheet_name=0, dtype=str, keep_default_na=False, na_values=[])
+        grid = pd.read_excel(path, sheet_name=0, header=None, dtype=str, keep_default_na=False, na_values=[])
     except (zipfile.BadZipFile, ValueError, OSError, KeyError) as error:
         raise DataError([_not_a_table(path.name)]) from error
-    return frame.astype("str")
+    if grid.empty:
+        raise DataError([Problem(path.name, None, None, "the first sheet is empty; expected a header row")])
+    return grid.astype("str")
 
 
 def _not_a_table(name: str) -> Problem:
@@ -92,9 +123,9 @@ def _not_a_table(name: str) -> Problem:
 
 
 def _check_headers(name: str, columns: list[str]) -> None:
-    repeated = sorted(name for name, count in Counter(columns).items() if count > 1)
-    if repeated:
-        raise DataError(
-            Problem(name, 1, column, "this column name appears more than once in the header row")
-            for column in repeated
-        )
+    problems = [Problem(name, 1, column, "this column name appears more than once in the header row")
+                for column, count in sorted(Counter(columns).items()) if count > 1 and column]
+    if "" in columns:
+        problems.append(Problem(name, 1, None, "a column with values in it has no name in the header row"))
+    if problems:
+        raise DataError(problems)

@@ -36,10 +36,14 @@ def flow_summary(flow: pd.DataFrame) -> str:
 
 
 def small_sample_caution(prepost: pd.DataFrame) -> str:
-    """Why the p-values in a tiny cohort can say little: the smallest p each n allows."""
-    parts = []
-    for n in sorted(set(prepost["Answered both"])):
-        if n > 0:
-            parts.append(f"with {n} pair(s) the smallest two-sided p-value possible is {2 / 2 ** n:.3g}")
-    return ("The Wilcoxon signed-rank test uses the exact (or, with ties, exhaustive permutation) "
-            "null distribution; zero changes are dropped (Wilcoxon's rule). " + "; ".join(parts) + ".")
+    """Why the p-values in a tiny cohort can say little: the smallest p each result could reach."""
+    floors = prepost.dropna(subset=["Smallest p possible"])
+    parts = [f"{role}s' {question[0].lower()}{question[1:]}: {floor:.3g}"
+             for role, question, floor in zip(floors["Role"], floors["Question"], floors["Smallest p possible"],
+                                              strict=True)]
+    text = ("The Wilcoxon signed-rank test uses the exact (with ties, the exact permutation) null "
+            "distribution; people whose rating did not change are dropped (Wilcoxon's rule), so the "
+            "smallest p-value a result can reach depends on how many changed.")
+    if parts:
+        text += " The smallest possible p-values here are: " + "; ".join(parts) + "."
+    return text

@@ -61,25 +61,32 @@ def processed_tables(cohort: Cohort) -> dict[str, pd.DataFrame]:
 
 @contextmanager
 def staged(destination: Path) -> Iterator[Path]:
-    """A temporary folder whose files replace those in ``destination`` only if the block succeeds."""
+    """A temporary folder that replaces ``destination`` whole, only if the block succeeds.
+
+    Replacing the folder rather than its files means no output of an earlier run (a report made
+    from other data, a table of a file since removed) survives beside the new ones.
+    """
     destination.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{destination.name}-", dir=destination.parent))
+    stage = Path(tempfile.mkdtemp(prefix=f".{destination.name}-new-", dir=destination.parent))
+    old = destination.parent / f".{destination.name}-old-{stage.name.rsplit('-', 1)[-1]}"
     try:
         yield stage
-        destination.mkdir(exist_ok=True)
-        for item in sorted(stage.iterdir()):
-            os.replace(item, destination / item.name)
+        if destination.exists():
+            os.replace(destination, old)
+        os.replace(stage, destination)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
 
 
 def write_csv(table: pd.DataFrame, path: Path) -> None:
     table.to_csv(path, index=False, lineterminator="\n")
 
 
-def run_report(root: Path, region: str, cohort: int, html: bool = True) -> CohortPaths:
+def run_report(root: Path, region: str, cohort: int, html: bool = True,
+               psych_offered: int = config.PSYCH_SESSIONS_OFFERED) -> CohortPaths:
     """Validate, tidy, write processed tables, findings and (unless ``html`` is False) the report."""
-    loaded = load_cohort(root, region, cohort)
+    loaded = load_cohort(root, region, cohort, psych_offered)
     paths = loaded.paths
     log.info("validated %s: %d files", paths.raw, len(loaded.raw.files))
     findings = loaded.findings()
@@ -87,7 +94,7 @@ def run_report(root: Path, region: str, cohort: int, html: bool = True) -> Cohor
     if html:
         from .report import execute_notebook, render_html  # papermill and nbconvert cost seconds to import
 
-        notebook = execute_notebook(root, region, cohort)
+        notebook = execute_notebook(root, region, cohort, psych_offered)
         page = render_html(notebook, f"Reverse mentoring evaluation: {region}, cohort {cohort}")
     with staged(paths.processed) as processed, staged(paths.reports) as reports:
         for name, table in processed_tables(loaded.cohort).items():

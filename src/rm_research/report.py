@@ -39,7 +39,7 @@ def check_kernel(name: str = config.KERNEL_NAME) -> None:
         ) from error
 
 
-def execute_notebook(root: Path, region: str, cohort: int,
+def execute_notebook(root: Path, region: str, cohort: int, psych_offered: int = config.PSYCH_SESSIONS_OFFERED,
                      kernel_name: str = config.KERNEL_NAME) -> nbformat.NotebookNode:
     """Run the report notebook for one cohort and return the executed notebook (not saved)."""
     check_kernel(kernel_name)
@@ -48,7 +48,7 @@ def execute_notebook(root: Path, region: str, cohort: int,
     try:
         return papermill.execute_notebook(
             str(root / NOTEBOOK), None,
-            parameters={"region": region, "cohort": cohort, "root": str(root)},
+            parameters={"region": region, "cohort": cohort, "psych_offered": psych_offered, "root": str(root)},
             kernel_name=kernel_name, language="python", progress_bar=False, cwd=str(root / "notebooks"),
         )
     finally:

@@ -6,6 +6,7 @@ the evaluator beside the offending cell.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import pandas as pd
@@ -49,10 +50,25 @@ def yes_no() -> pa.Check:
     )
 
 
+def parse_date(cell: str) -> pd.Timestamp | None:
+    """One ISO 8601 date (a time and zone may follow), or None; cell by cell, so one odd cell
+    cannot make pandas reject the whole column."""
+    try:
+        stamp = pd.Timestamp(cell)
+    except (ValueError, TypeError):
+        return None
+    if not ISO_DATE.match(cell) or pd.isna(stamp):
+        return None
+    return stamp.tz_localize(None) if stamp.tzinfo else stamp
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:$|[T ])")
+
+
 def iso_date() -> pa.Check:
     """A date written year-month-day, e.g. 2021-03-31."""
     return pa.Check(
-        lambda values: pd.to_datetime(values, format="ISO8601", errors="coerce").notna(),
+        lambda values: values.map(lambda cell: parse_date(cell) is not None).astype(bool),
         name="a date written year-month-day, e.g. 2021-03-31",
     )
 
@@ -70,10 +86,16 @@ def list_of(allowed: Iterable[str]) -> pa.Check:
     return pa.Check(check, name="items separated by ';', each one of: " + "; ".join(allowed))
 
 
-def _col(*checks: pa.Check, required: bool = False, unique: bool = False) -> pa.Column:
-    """A text column: ``required`` means the column must exist and no cell may be blank."""
+def pseudonymous() -> pa.Check:
+    """Identifiers must be codes: an e-mail address here would put personal data in every table."""
+    return pa.Check(lambda values: ~values.str.contains("@", regex=False),
+                    name="a pseudonymous code, not an e-mail address")
+
+
+def _col(*checks: pa.Check, required: bool = False, unique: bool = False, blank_ok: bool = False) -> pa.Column:
+    """A text column: ``required`` means the column must exist and, unless ``blank_ok``, be filled in."""
     return pa.Column(
-        None, checks=list(checks), nullable=not required, required=required, unique=unique
+        None, checks=list(checks), nullable=blank_ok or not required, required=required, unique=unique
     )
 
 
@@ -87,7 +109,7 @@ def _schema(columns: dict[str, pa.Column]) -> pa.DataFrameSchema:
 
 def participants() -> pa.DataFrameSchema:
     return _schema({
-        "participant_id": _col(required=True, unique=True),
+        "participant_id": _col(pseudonymous(), required=True, unique=True),
         "role": _col(one_of(config.ROLES), required=True),
         "pair_id": _col(),
         "ethnic_group": _col(one_of(config.ETHNIC_GROUPS)),
@@ -121,7 +143,7 @@ def mentoring_sessions() -> pa.DataFrameSchema:
         "session_no": _col(whole_number(1), required=True),
         "date": _col(iso_date()),
         "duration_min": _col(whole_number(1)),
-        "held": _col(yes_no(), required=True),
+        "held": _col(yes_no(), required=True, blank_ok=True),
     })
 
 
@@ -129,7 +151,7 @@ def psych_sessions(offered: int = config.PSYCH_SESSIONS_OFFERED) -> pa.DataFrame
     return _schema({
         "participant_id": _col(required=True),
         "psych_session_no": _col(whole_number(1, offered), required=True),
-        "attended": _col(yes_no(), required=True),
+        "attended": _col(yes_no(), required=True, blank_ok=True),
     })
 
 

@@ -29,17 +29,54 @@ def nonzero(differences: pd.Series | np.ndarray) -> np.ndarray:
     return values[values != 0]
 
 
-def wilcoxon_p(differences: pd.Series | np.ndarray) -> float:
-    """Two-sided Wilcoxon signed-rank p-value, zero differences dropped.
+#: Up to this many differences the p-value comes from the exact (permutation) null distribution.
+EXACT_MAX_N = 50
+#: scipy's ``method='auto'`` enumerates sign patterns with ties only up to this many differences.
+SCIPY_PERMUTATION_MAX_N = 13
 
-    ``method='auto'`` gives the exact null distribution for up to 50 differences, or an
-    exhaustive permutation one where ties make the exact tables wrong (scipy >= 1.15).
+
+def wilcoxon_p(differences: pd.Series | np.ndarray) -> float:
+    """Two-sided Wilcoxon signed-rank p-value, zero differences dropped, exact for n <= 50.
+
+    scipy (``method='auto'``) is exact without ties up to 50 differences and enumerates every
+    sign pattern with ties up to 13; for 14-50 differences with ties it would switch to the
+    normal approximation, so there the exact permutation distribution is computed here
+    (``exact_signed_rank_p``). Above 50, scipy's normal approximation.
     """
     values = nonzero(differences)
     if values.size == 0:
         return math.nan
+    ties = np.unique(np.abs(values)).size < values.size
+    if ties and SCIPY_PERMUTATION_MAX_N < values.size <= EXACT_MAX_N:
+        return exact_signed_rank_p(values)
     result = stats.wilcoxon(values, zero_method="wilcox", alternative="two-sided", method="auto")
     return float(result.pvalue)
+
+
+def exact_signed_rank_p(values: np.ndarray) -> float:
+    """Two-sided p from the exact permutation distribution of the signed-rank statistic, ties allowed.
+
+    Under the null hypothesis each non-zero difference is equally likely positive or negative,
+    so the distribution of R+ (sum of ranks of positive differences) is the distribution of a
+    sum of independently included ranks: built by convolution over doubled (whole-number) ranks,
+    2^n sign patterns counted in O(n * total rank) steps.
+    """
+    doubled = np.rint(2 * stats.rankdata(np.abs(values))).astype(int)
+    counts = np.zeros(doubled.sum() + 1)
+    counts[0] = 1.0
+    for rank in doubled:
+        counts[rank:] = counts[rank:] + counts[: counts.size - rank].copy()
+    probability = counts / counts.sum()
+    observed = int(doubled[values > 0].sum())
+    upper, lower = probability[observed:].sum(), probability[: observed + 1].sum()
+    return float(min(1.0, 2 * min(upper, lower)))
+
+
+def min_attainable_p(differences: pd.Series | np.ndarray) -> float:
+    """The smallest two-sided signed-rank p-value possible with these many non-zero differences:
+    2 / 2^n (0.5 at n = 2, 0.25 at n = 3, 0.0625 at n = 5). Blank when there are none."""
+    n = nonzero(differences).size
+    return math.nan if n == 0 else min(1.0, 2.0 / 2.0**n)
 
 
 def rank_biserial(differences: pd.Series | np.ndarray) -> float:

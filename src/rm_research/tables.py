@@ -10,6 +10,7 @@ import pandas as pd
 from . import config
 from .clean import Cohort
 from .findings import FLOW_STAGES
+from .rounding import round_as_printed
 
 ROLE_ORDER = [*config.ROLES, config.ALL_ROLES]
 FLOW_LABELS = {
@@ -62,10 +63,14 @@ def enrolment_table(findings: pd.DataFrame) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
+PREPOST_STATISTICS = ["pre_mean", "post_mean", "change_mean", "wilcoxon_p", "wilcoxon_min_p", "rank_biserial"]
+
+
 def prepost_table(findings: pd.DataFrame) -> pd.DataFrame:
     """Pre/post summary per item and role: means, paired change, Wilcoxon p, rank-biserial r."""
     ratings = _select(findings, list(config.RATING_ITEMS))
     wide = ratings.pivot(index=["measure", "role"], columns="statistic", values="value")
+    wide = wide.reindex(columns=PREPOST_STATISTICS)
     paired_n = ratings[ratings["statistic"] == "change_mean"].set_index(["measure", "role"])["n"]
     wide = wide.join(paired_n.rename("paired_n")).reset_index()
     wide = wide[wide["role"] != config.ALL_ROLES].sort_values(
@@ -75,9 +80,10 @@ def prepost_table(findings: pd.DataFrame) -> pd.DataFrame:
         "Role": wide["role"],
         "Mean before": wide["pre_mean"],
         "Mean after": wide["post_mean"],
-        "Answered both": wide["paired_n"].astype(int),
+        "Answered both": wide["paired_n"].astype("Int64"),
         "Mean change": wide["change_mean"],
         "Wilcoxon p": wide["wilcoxon_p"],
+        "Smallest p possible": wide["wilcoxon_min_p"],
         "Rank-biserial r": wide["rank_biserial"],
     }).reset_index(drop=True)
 
@@ -89,7 +95,7 @@ def yes_no_table(findings: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({
         "Question": rows["measure"].map(ITEM_LABELS),
         "Role": rows["role"],
-        "Yes": rows["value"].astype(int),
+        "Yes": rows["value"].astype("Int64"),
         "Answered": rows["n"],
     }).reset_index(drop=True)
 
@@ -98,12 +104,13 @@ def sessions_table(findings: pd.DataFrame) -> pd.DataFrame:
     """Self-reported mentoring sessions by role: mean, fewest, most and how many answered."""
     rows = _select(findings, "sessions_reported")
     rows = rows[rows["role"] != config.ALL_ROLES]
-    wide = rows.pivot(index="role", columns="statistic", values="value").reindex(_roles_present(rows))
+    wide = rows.pivot(index="role", columns="statistic", values="value")
+    wide = wide.reindex(index=_roles_present(rows), columns=["mean", "min", "max"])
     answered = rows.groupby("role")["n"].first()
     return pd.DataFrame({
         "Mean": wide["mean"],
-        "Fewest": wide["min"].astype(int),
-        "Most": wide["max"].astype(int),
+        "Fewest": wide["min"].astype("Int64"),
+        "Most": wide["max"].astype("Int64"),
         "Answered": answered.reindex(wide.index),
     }).rename_axis("Role")
 
@@ -116,7 +123,7 @@ def areas_table(findings: pd.DataFrame) -> pd.DataFrame:
     wide = wide.reindex(index=list(config.AREAS_OF_WORK), columns=_roles_present(rows))
     answered = rows.groupby("role")["n"].first()
     wide.columns = [f"{role}s (% of {answered[role]})" for role in wide.columns]
-    return wide.round(0).astype("Int64").rename_axis("Area of work")
+    return wide.map(round_as_printed).astype("Int64").rename_axis("Area of work")
 
 
 def paired_ratings(cohort: Cohort, item: str) -> pd.DataFrame:

@@ -9,11 +9,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.conftest import REPO
 
 from rm_research.cli import EXIT_OK, main
 from rm_research.pipeline import load_cohort
 from rm_research.verify import compare, published_figures
+from tests.conftest import REPO
 
 PUBLISHED = published_figures("south-east", 1)
 

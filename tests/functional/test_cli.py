@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.helpers import FIXTURE, write_cohort
 
 from rm_research.cli import EXIT_BAD_DATA, EXIT_OK, main
+from tests.helpers import FIXTURE, write_cohort
 
 
 @pytest.fixture

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from tests.conftest import EXAMPLE, make_project
 
 from rm_research.findings import FINDINGS_COLUMNS
 from rm_research.pipeline import run_report
 from rm_research.problems import DataError
+from tests.conftest import EXAMPLE, make_project
 
 pytestmark = pytest.mark.slow
 
@@ -75,7 +75,7 @@ def test_report_shows_no_code_no_warnings_and_no_identifiers(rendered_example):
     assert "Warning" not in visible_text(page)
     people = pd.read_csv(EXAMPLE / "participants.csv", dtype=str)
     for identifier in [*people["participant_id"], *people["pair_id"].dropna()]:
-        assert not re.search(rf"\b{identifier}\b", page), identifier
+        assert not re.search(rf"\b{re.escape(identifier)}\b", page), identifier
 
 
 def test_figures_survive_a_non_interactive_backend(tmp_path, monkeypatch):
@@ -90,10 +90,27 @@ def test_failed_run_leaves_the_earlier_report_byte_identical(rendered_example, t
 
     root = tmp_path / "copy"
     shutil.copytree(rendered_example, root)
-    reports = root / "reports" / "south-east" / "cohort-1"
-    before = {p.name: p.read_bytes() for p in reports.iterdir()}
+    outputs = [root / "reports" / "south-east" / "cohort-1", root / "data" / "processed" / "south-east" / "cohort-1"]
+    before = [{p.name: p.read_bytes() for p in folder.iterdir()} for folder in outputs]
     participants = root / "data" / "raw" / "south-east" / "cohort-1" / "participants.csv"
     participants.write_text(participants.read_text().replace("MR02,mentor", "MR02,boss"))
     with pytest.raises(DataError):
         run_report(root, "south-east", 1)
-    assert {p.name: p.read_bytes() for p in reports.iterdir()} == before
+    assert [{p.name: p.read_bytes() for p in folder.iterdir()} for folder in outputs] == before
+
+
+@pytest.mark.parametrize("case", ["fixture", "nothing answered"])
+def test_report_renders_for_any_cohort_in_the_contract_format(tmp_path, case):
+    from tests.helpers import FIXTURE
+
+    files = dict(FIXTURE)
+    if case == "nothing answered":
+        files.update(enrolment="participant_id\nA1\n", end_survey="participant_id\nA1\n", psych_sessions=None,
+                     mentoring_sessions=None)
+        files = {k: v for k, v in files.items() if v is not None}
+    root = make_project(tmp_path, files)
+    run_report(root, "test-region", 1)
+    page = (root / "reports" / "test-region" / "cohort-1" / "report.html").read_text()
+    assert "Participant flow" in page and "No published figures" not in page
+    assert "no published figures are recorded for test-region cohort 1" in page
+    assert "SYNTHETIC DATA" not in visible_text(page)

@@ -121,10 +121,9 @@ def test_areas_of_work_percentages(findings):
 
 
 def test_missing_optional_files_leave_their_figures_blank(tmp_path):
-    from tests.helpers import write_cohort
-
     from rm_research.clean import tidy_cohort
     from rm_research.validate import validate_cohort
+    from tests.helpers import write_cohort
 
     folder = write_cohort(tmp_path, psych_sessions=None, mentoring_sessions=None)
     findings = compute_findings(tidy_cohort(validate_cohort(folder)), "r", 1)
@@ -134,3 +133,30 @@ def test_missing_optional_files_leave_their_figures_blank(tmp_path):
     # without a log, sessions are self-reported: A1 5, A2 3, B1 4 against +3, -1, +3
     rho, n = value(findings, "attendance_effect", "all", "spearman_rho")
     assert n == 3 and rho == pytest.approx(math.sqrt(3) / 2)
+
+
+def test_people_the_psych_log_does_not_list_attended_none(tmp_path):
+    from rm_research.clean import tidy_cohort
+    from rm_research.validate import validate_cohort
+    from tests.helpers import FIXTURE, write_cohort
+
+    psych = "\n".join(line for line in FIXTURE["psych_sessions"].splitlines() if not line.startswith("A2")) + "\n"
+    findings = compute_findings(tidy_cohort(validate_cohort(write_cohort(tmp_path, psych_sessions=psych))), "r", 1)
+    # A2 counts as 0 sessions: the same rho as with A2's explicit "no" rows
+    assert value(findings, "psych_effect", "all", "spearman_rho") == (pytest.approx(math.sqrt(3) / 2), 3)
+
+
+def test_an_areas_cell_of_separators_only_is_not_an_answer(tmp_path):
+    from rm_research.clean import tidy_cohort
+    from rm_research.validate import validate_cohort
+    from tests.helpers import FIXTURE, write_cohort
+
+    people = FIXTURE["participants"].replace("A2,mentor,P2,Asian,People management,", "A2,mentor,P2,Asian,;,")
+    findings = compute_findings(tidy_cohort(validate_cohort(write_cohort(tmp_path, participants=people))), "r", 1)
+    assert value(findings, "areas_of_work", "mentor", "People management") == (100.0, 1)
+
+
+def test_smallest_attainable_p_is_reported(findings):
+    # mentors' comfort_needs: one non-zero change of two -> the smallest p possible is 1
+    assert value(findings, "comfort_needs", "mentor", "wilcoxon_min_p") == (1.0, 2)
+    assert value(findings, "conf_senior", "all", "wilcoxon_min_p") == (0.25, 3)

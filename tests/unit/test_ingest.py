@@ -76,3 +76,26 @@ def test_repeated_header_is_reported(tmp_path):
 
 def test_normalise_header():
     assert normalise_header("  Sessions  Reported ") == "sessions_reported"
+
+
+def test_exactly_repeated_header_is_not_silently_renamed(tmp_path):
+    path = tmp_path / "participants.csv"
+    path.write_text("participant_id,role,role\nA1,mentor,mentee\n")
+    with pytest.raises(DataError, match=r"row 1, column role: this column name appears more than once"):
+        read_table(path)
+
+
+def test_row_with_a_trailing_comma_is_reported_with_its_row(tmp_path):
+    path = tmp_path / "participants.csv"
+    path.write_text("participant_id,role\nA1,mentor\nA2,mentee,\n")
+    with pytest.raises(DataError, match=r"participants.csv, row 3: this row has 3 cells but the header row has 2"):
+        read_table(path)
+
+
+def test_unnamed_empty_columns_are_dropped_but_unnamed_values_are_not(tmp_path):
+    path = tmp_path / "participants.csv"
+    path.write_text("participant_id,role,\nA1,mentor,\n")
+    assert list(read_table(path).columns) == ["participant_id", "role"]
+    path.write_text("participant_id,role,\nA1,mentor,x\n")
+    with pytest.raises(DataError, match="a column with values in it has no name"):
+        read_table(path)

@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from tests.helpers import exact_signed_rank_p
 
 from rm_research import stats
+from tests.helpers import exact_signed_rank_p
 
 
 @pytest.mark.parametrize("differences", [
@@ -67,3 +67,25 @@ def test_spearman_blank_for_fewer_than_three_pairs_or_no_variation(x, y):
     rho, n = stats.spearman_rho(pd.Series(x), pd.Series(y))
     assert math.isnan(rho)
     assert n == len(x)
+
+
+@pytest.mark.parametrize("differences", [
+    [1, 1, 2, 2, -1, 3, 3, 1, 2, -2, 1, 1, 4, 2],          # n = 14 with ties: beyond scipy's enumeration
+    [2, -1, 1, 3, 3, -2, 1, 1, 2, 4, -1, 2, 5, 1, 2, -3],  # n = 16
+])
+def test_wilcoxon_exact_with_ties_beyond_thirteen(differences):
+    assert stats.wilcoxon_p(np.array(differences, dtype=float)) == pytest.approx(exact_signed_rank_p(differences))
+
+
+def test_exact_distribution_without_ties_agrees_with_scipy_exact():
+    from scipy.stats import wilcoxon
+
+    values = np.array([1.0, -2, 3, 4, -5, 6, 7, 8, 9, 10, -11, 12, 13, 14, 15, 16, -17, 18, 19, 20])
+    assert stats.exact_signed_rank_p(values) == pytest.approx(wilcoxon(values, method="exact").pvalue)
+
+
+@pytest.mark.parametrize(("differences", "floor"), [([1, 2], 0.5), ([1, 0, 2, 3], 0.25), ([1, -1, 2, 3, 5], 0.0625),
+                                                    ([5], 1.0)])
+def test_smallest_attainable_p_is_two_over_two_to_the_nonzero_n(differences, floor):
+    assert stats.min_attainable_p(np.array(differences, dtype=float)) == floor
+    assert math.isnan(stats.min_attainable_p(np.array([0.0])))
