@@ -59,6 +59,14 @@ display(tables.styled(provenance.data_checksums(loaded.raw.files)))
 display(tables.styled(provenance.package_versions()))
 
 # %% [markdown]
+# ## Methods
+#
+# Written from the settings the analysis ran with (`rm_research.config.SETTINGS`).
+
+# %%
+display(Markdown(narrative.methods_markdown()))
+
+# %% [markdown]
 # ## Participant flow
 #
 # Enrolled → matched with a partner → attended at least one psychological session → completed
@@ -93,6 +101,15 @@ for item in tables.rating_items_with_pairs(loaded.cohort):
     figures.show(figures.paired_plot(tables.paired_ratings(loaded.cohort, item), tables.ITEM_LABELS[item]))
 
 # %% [markdown]
+# ## Who completed the end survey
+#
+# Were those who answered the end-of-programme questionnaire different at enrolment from those
+# who did not? If they were, the pre/post results describe the completers only.
+
+# %%
+display(tables.styled(tables.attrition_table(findings)))
+
+# %% [markdown]
 # ## Mentoring sessions attended
 #
 # "How many sessions did you have with your mentor/mentee?" (end-of-programme questionnaire).
@@ -108,6 +125,22 @@ figures.show(figures.sessions_chart(tables.sessions_distribution(loaded.cohort))
 yes_no = tables.yes_no_table(findings)
 display(tables.styled(yes_no))
 figures.show(figures.yes_no_chart(yes_no))
+
+# %% [markdown]
+# ## Attendance and psychological input
+#
+# Did people who had more mentoring sessions, or attended more psychological sessions, gain more
+# confidence talking with senior leaders? Spearman's rho, and the ANCOVA slope: the expected
+# difference in post-programme rating per extra session, at the same enrolment rating.
+
+# %%
+display(tables.styled(tables.dose_table(findings)))
+attenders = tables.attenders_table(findings)
+if attenders.empty:
+    display(Markdown("_Attenders and non-attenders of the psychological sessions cannot be compared: "
+                     "within each role, everyone who answered both surveys was in the same group._"))
+else:
+    display(tables.styled(attenders))
 
 # %% [markdown]
 # ## Areas of work

@@ -63,21 +63,48 @@ def write_cohort(folder: Path, files: dict[str, str] | None = None, **overrides:
     return folder
 
 
-def exact_signed_rank_p(differences: list[float]) -> float:
-    """Two-sided signed-rank p-value by enumerating every sign pattern (zeros dropped).
+def exact_signed_rank_p(differences: list[float], zero_method: str = "wilcox") -> float:
+    """Two-sided signed-rank p-value by enumerating every sign pattern.
 
     An independent computation for tests: the null distribution from its definition, with
-    average ranks for ties, rather than scipy's implementation.
+    average ranks for ties, rather than the package's or scipy's implementation. ``wilcox`` drops
+    zeros before ranking; ``pratt`` ranks them, then leaves their ranks out.
     """
-    values = [d for d in differences if d != 0]
+    values = [d for d in differences if d != 0] if zero_method == "wilcox" else list(differences)
     magnitudes = sorted(abs(v) for v in values)
+
     def rank(m: float) -> float:
         positions = [i + 1 for i, x in enumerate(magnitudes) if x == m]
         return sum(positions) / len(positions)
-    ranks = [rank(abs(v)) for v in values]
-    observed = sum(r for r, v in zip(ranks, values, strict=True) if v > 0)
-    null = [sum(r for r, s in zip(ranks, signs, strict=True) if s)
-            for signs in itertools.product([False, True], repeat=len(ranks))]
+
+    signed = [(rank(abs(v)), v) for v in values if v != 0]
+    observed = sum(r for r, v in signed if v > 0)
+    null = [sum(r for (r, _), s in zip(signed, signs, strict=True) if s)
+            for signs in itertools.product([False, True], repeat=len(signed))]
     upper = np.mean([t >= observed - 1e-9 for t in null])
     lower = np.mean([t <= observed + 1e-9 for t in null])
     return float(min(1.0, 2 * min(upper, lower)))
+
+
+def brute_mann_whitney(x: list[float], y: list[float]) -> tuple[float, float]:
+    """Two-sided Mann-Whitney p and rank-biserial r from their definitions, by brute force.
+
+    U counts the pairs in which the first group is higher (ties count a half); the null
+    distribution is U over every way of splitting the pooled values into groups of these sizes.
+    r = (pairs first higher - pairs first lower) / all pairs (Cliff's delta).
+    """
+    def u(first: list[float], second: list[float]) -> float:
+        return sum(1.0 if a > b else 0.5 if a == b else 0.0 for a in first for b in second)
+
+    pooled = list(x) + list(y)
+    observed = u(x, y)
+    null = []
+    for chosen in itertools.combinations(range(len(pooled)), len(x)):
+        first = [pooled[i] for i in chosen]
+        second = [pooled[i] for i in range(len(pooled)) if i not in chosen]
+        null.append(u(first, second))
+    upper = np.mean([t >= observed - 1e-9 for t in null])
+    lower = np.mean([t <= observed + 1e-9 for t in null])
+    higher = sum(a > b for a in x for b in y)
+    lower_pairs = sum(a < b for a in x for b in y)
+    return float(min(1.0, 2 * min(upper, lower))), (higher - lower_pairs) / (len(x) * len(y))

@@ -6,6 +6,7 @@ changes its template changes it here, not in the code that uses it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Final
 
 ROLES: Final = ("mentor", "mentee")
@@ -43,3 +44,24 @@ KERNEL_NAME: Final = "rm-research"
 
 #: Seed of the synthetic South East example cohort.
 SYNTHETIC_SEED: Final = 20201001
+
+
+@dataclass(frozen=True)
+class AnalysisSettings:
+    """Every choice the statistics make; the report's Methods section is written from these."""
+
+    alpha: float = 0.05
+    confidence: float = 0.95
+    zero_method: str = "wilcox"  # Wilcoxon's rule: zero differences dropped
+    sensitivity_zero_method: str = "pratt"  # Pratt: zeros ranked, then their ranks dropped
+    exact_max_n: int = 50  # exact/permutation null distributions up to this many differences
+    bootstrap_resamples: int = 9999
+    bootstrap_seed: int = 20211022
+    correction: str = "holm"
+    robust_cov: str = "HC3"
+    min_n_correlation: int = 3
+    min_n_ancova: int = 5  # 3 parameters; fewer than 2 residual degrees of freedom says nothing
+    permutation_max_partitions: int = 200_000  # exhaustive Mann-Whitney permutations up to this many
+
+
+SETTINGS: Final = AnalysisSettings()

@@ -12,8 +12,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import config, stats
+from . import config, effects, stats
 from .clean import Cohort
+from .models import ancova_dose
 
 FINDINGS_COLUMNS = ["region", "cohort", "measure", "role", "statistic", "value", "n"]
 FLOW_STAGES = ("enrolled", "matched", "attended_psych", "completed_end_survey", "withdrawn")
@@ -85,17 +86,40 @@ def flow_rows(view: RoleView) -> Iterator[Row]:
 
 
 def rating_rows(view: RoleView, item: str) -> Iterator[Row]:
-    """Pre/post means, mean change, Wilcoxon p and rank-biserial r for one rating item."""
-    pre, post = view.enrolment[item].dropna(), view.end_survey[item].dropna()
+    """Pre/post means and the paired analysis of one rating item (tests, effect sizes, intervals)."""
+    pre, post = view.enrolment[item].dropna().astype(float), view.end_survey[item].dropna().astype(float)
     if pre.empty and post.empty:
         return
-    change = stats.paired_differences(pre.astype(float), post.astype(float))
+    change = stats.paired_differences(pre, post)
+    n = len(change)
     yield item, "pre_mean", _mean(pre), len(pre)
     yield item, "post_mean", _mean(post), len(post)
-    yield item, "change_mean", _mean(change), len(change)
-    yield item, "wilcoxon_p", stats.wilcoxon_p(change), len(change)
-    yield item, "wilcoxon_min_p", stats.min_attainable_p(change), len(change)
-    yield item, "rank_biserial", stats.rank_biserial(change), len(change)
+    yield item, "change_mean", _mean(change), n
+    low, high = effects.bootstrap_mean_ci(change)
+    yield item, "change_ci_low", low, n
+    yield item, "change_ci_high", high, n
+    yield item, "wilcoxon_p", stats.wilcoxon_p(change), n
+    yield item, "wilcoxon_p_pratt", stats.wilcoxon_p(change, zero_method=config.SETTINGS.sensitivity_zero_method), n
+    yield item, "wilcoxon_min_p", stats.min_attainable_p(change), n
+    yield item, "rank_biserial", stats.rank_biserial(change), n
+    shift = effects.hodges_lehmann(change)
+    for key in ("shift", "ci_low", "ci_high", "level"):
+        yield item, f"hl_{key}", shift[key], n
+    g = effects.hedges_g_paired(pre, post)
+    yield item, "hedges_g_z", g["g_z"], n
+    yield item, "hedges_g_av", g["g_av"], n
+    yield from attrition_rows(view, item, pre)
+
+
+def attrition_rows(view: RoleView, item: str, pre: pd.Series) -> Iterator[Row]:
+    """Baseline ratings of those who completed the end survey against those who did not."""
+    completed = pre.index.isin(view.end_survey.index)
+    completers, others = pre[completed], pre[~completed]
+    p, r = stats.mann_whitney(completers, others)
+    yield item, "completers_pre_mean", _mean(completers), len(completers)
+    yield item, "noncompleters_pre_mean", _mean(others), len(others)
+    yield item, "attrition_mwu_p", p, len(pre)
+    yield item, "attrition_rank_biserial", r, len(pre)
 
 
 def sessions_reported_rows(view: RoleView) -> Iterator[Row]:
@@ -112,24 +136,56 @@ def sessions_reported_rows(view: RoleView) -> Iterator[Row]:
 
 
 def yes_count_rows(view: RoleView) -> Iterator[Row]:
-    """Answers "yes" to each end-survey yes/no question; n is those who answered."""
+    """Answers "yes" to each end-survey yes/no question, as a count and a proportion with its
+    Wilson interval; n is those who answered."""
     for item in config.YES_NO_ITEMS:
         answers = view.end_survey[item].dropna()
-        if not answers.empty:
-            yield item, "yes_count", float(answers.sum()), len(answers)
+        if answers.empty:
+            continue
+        yes, n = int(answers.sum()), len(answers)
+        low, high = effects.wilson_interval(yes, n)
+        yield item, "yes_count", float(yes), n
+        yield item, "yes_proportion", yes / n, n
+        yield item, "wilson_ci_low", low, n
+        yield item, "wilson_ci_high", high, n
 
 
 def effect_rows(view: RoleView) -> Iterator[Row]:
-    """Spearman correlations of mentoring and psychological dose with change in conf_senior."""
-    change = stats.paired_differences(view.enrolment["conf_senior"].astype(float),
-                                      view.end_survey["conf_senior"].astype(float))
+    """Mentoring and psychological dose against change in conf_senior: Spearman's rho with its
+    interval and p, and the ANCOVA slope (post ~ pre + dose, robust SEs)."""
+    pre, post = (view.enrolment["conf_senior"].astype(float), view.end_survey["conf_senior"].astype(float))
+    change = stats.paired_differences(pre, post)
     if change.empty:
         return
-    rho, n = stats.spearman_rho(view.sessions, change)
-    yield "attendance_effect", "spearman_rho", rho, n
-    if view.psych_attended is not None:
-        rho, n = stats.spearman_rho(view.psych_attended, change)
-        yield "psych_effect", "spearman_rho", rho, n
+    doses = {"attendance_effect": view.sessions, "psych_effect": view.psych_attended}
+    for measure, dose in doses.items():
+        if dose is None:
+            continue
+        test = stats.spearman_test(dose, change)
+        yield measure, "spearman_rho", test["rho"], test["n"]
+        for key in ("ci_low", "ci_high", "p"):
+            yield measure, f"spearman_{key}", test[key], test["n"]
+        model = ancova_dose(pre, post, dose)
+        for key in ("slope", "ci_low", "ci_high", "p"):
+            yield measure, f"ancova_{key}", model[key], model["n"]
+    yield from psych_attendance_rows(view, change)
+
+
+def psych_attendance_rows(view: RoleView, change: pd.Series) -> Iterator[Row]:
+    """Change in conf_senior of those who attended a psychological session against those who did
+    not, where both groups exist."""
+    if view.psych_attended is None:
+        return
+    attended = view.psych_attended.reindex(change.index)
+    attenders, others = change[attended > 0], change[attended == 0]
+    if attenders.empty or others.empty:
+        return
+    p, r = stats.mann_whitney(attenders, others)
+    n = len(attenders) + len(others)
+    yield "psych_attendance", "attenders_change_mean", _mean(attenders), len(attenders)
+    yield "psych_attendance", "nonattenders_change_mean", _mean(others), len(others)
+    yield "psych_attendance", "mwu_p", p, n
+    yield "psych_attendance", "rank_biserial", r, n
 
 
 def areas_rows(view: RoleView) -> Iterator[Row]:
@@ -170,7 +226,16 @@ def compute_findings(cohort: Cohort, region: str, cohort_no: int) -> pd.DataFram
         if view.people.empty:
             continue
         records += [(region, cohort_no, m, role, s, v, n) for m, s, v, n in role_rows(cohort, view)]
-    return pd.DataFrame.from_records(records, columns=FINDINGS_COLUMNS)
+    return with_holm(pd.DataFrame.from_records(records, columns=FINDINGS_COLUMNS))
+
+
+def with_holm(findings: pd.DataFrame) -> pd.DataFrame:
+    """Add ``wilcoxon_p_holm`` rows: Holm's correction over the report's family of pre/post tests
+    (every item and role, ``all`` included), each placed after the p-value it adjusts."""
+    tests = findings[findings["statistic"] == "wilcoxon_p"]
+    adjusted = tests.assign(statistic="wilcoxon_p_holm", value=stats.holm(tests["value"]))
+    adjusted.index = adjusted.index + 0.5
+    return pd.concat([findings, adjusted]).sort_index().reset_index(drop=True)
 
 
 def lookup(findings: pd.DataFrame, measure: str, role: str, statistic: str) -> pd.Series:

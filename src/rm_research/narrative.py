@@ -5,7 +5,15 @@ from __future__ import annotations
 import pandas as pd
 
 from . import config
+from .config import AnalysisSettings
+from .models import ANCOVA_RATIONALE
+from .stats import SPEARMAN_EXACT_MAX_N
 from .tables import FLOW_LABELS
+
+ZERO_RULES = {
+    "wilcox": "Wilcoxon's rule: people whose rating did not change are dropped before ranking",
+    "pratt": "Pratt's rule: unchanged people are ranked with the others, then their ranks left out",
+}
 
 SYNTHETIC_NOTICE = (
     "**SYNTHETIC DATA.** This report was made from the package's synthetic example cohort, not "
@@ -47,3 +55,46 @@ def small_sample_caution(prepost: pd.DataFrame) -> str:
     if parts:
         text += " The smallest possible p-values here are: " + "; ".join(parts) + "."
     return text
+
+
+def methods_markdown(settings: AnalysisSettings = config.SETTINGS) -> str:
+    """The Methods section, written from the settings the statistics actually used."""
+    level = f"{settings.confidence:.0%}"
+    return f"""\
+**Pre/post confidence.** Each 1-10 item is compared between enrolment and the end of the programme
+on the people who answered both. Test: two-sided Wilcoxon signed-rank, with the exact null
+distribution (with tied changes, the exact permutation distribution) for up to
+{settings.exact_max_n} people; zero changes:
+{ZERO_RULES[settings.zero_method]}. Sensitivity analysis: the same test under
+{ZERO_RULES[settings.sensitivity_zero_method]}. With n people whose rating changed the smallest
+two-sided p possible is 2/2^n (0.25 for 3, 0.0625 for 5); where that exceeds
+alpha = {settings.alpha} the report says *cannot be tested* rather than print a p-value.
+
+**Effect sizes and intervals.** Matched-pairs rank-biserial correlation (sum of ranks of rises
+minus sum of ranks of falls, over the total); Hodges-Lehmann median shift (median of the Walsh
+averages) with its distribution-free {level} interval, or the highest level the sample size allows
+(shown); mean change with a {level} bias-corrected and accelerated (BCa) bootstrap interval,
+{settings.bootstrap_resamples:,} resamples, seed {settings.bootstrap_seed}; Hedges' g_z (mean change over
+the SD of change) and g_av (over the mean of the two SDs), both with the paired small-sample
+correction J = 1 - 3/(4(n - 1) - 1) (Lakens 2013).
+
+**Multiplicity.** The family is every pre/post test in this report (each item, for mentors,
+mentees and everyone); p-values are adjusted by {settings.correction.title()}'s method and both are shown.
+
+**Attrition.** Enrolment ratings of those who completed the end survey against those who did not:
+Mann-Whitney U (exact, or with ties the exact permutation distribution while there are at most
+{settings.permutation_max_partitions:,} ways to split the groups) and the rank-biserial correlation.
+
+**Attendance and psychological input.** Dose (mentoring sessions held, from the session log, or
+the person's own count where their pair has no log; psychological sessions attended, 0-3) against
+change in confidence talking with senior leaders: Spearman's rho (p by permutation up to
+{SPEARMAN_EXACT_MAX_N} people; {level} interval by Fisher's z with the Bonett-Wright standard error, from
+4 people), and ANCOVA with {settings.robust_cov} robust standard errors and t reference, from
+{settings.min_n_ancova} people. {ANCOVA_RATIONALE} The proportion finding the psychological sessions
+supportive has a {level} Wilson interval; attenders and non-attenders are compared where both exist.
+
+**What these data cannot show.** There is no comparison group, so a rise in confidence cannot be
+attributed to the programme; ratings are self-reported by volunteers; those who left or did not
+answer may differ from those who did (see attrition); and in cohorts this small most tests cannot
+reach conventional significance whatever the truth. Estimates with intervals are the results to
+read; p-values are secondary."""

@@ -63,41 +63,140 @@ def enrolment_table(findings: pd.DataFrame) -> pd.DataFrame:
     }).reset_index(drop=True)
 
 
-PREPOST_STATISTICS = ["pre_mean", "post_mean", "change_mean", "wilcoxon_p", "wilcoxon_min_p", "rank_biserial"]
+def _wide(findings: pd.DataFrame, measures: list[str], statistics: list[str], n_of: str) -> pd.DataFrame:
+    """One row per measure and role (``all`` left out), the statistics as columns, ``n`` the n of
+    statistic ``n_of``; rows in the order of the roles and measures given."""
+    rows = _select(findings, measures)
+    rows = rows[(rows["role"] != config.ALL_ROLES) & rows["statistic"].isin(statistics)]
+    wide = rows.pivot(index=["measure", "role"], columns="statistic", values="value").reindex(columns=statistics)
+    counts = rows[rows["statistic"] == n_of].set_index(["measure", "role"])["n"]
+    wide = wide.join(counts.rename("n")).reset_index()
+    order = {**_order(config.ROLES), **_order(tuple(measures))}
+    return wide.sort_values(["role", "measure"], key=lambda col: col.map(order)).reset_index(drop=True)
+
+
+def with_interval(value: float, low: float, high: float, digits: int = 2) -> str:
+    """``estimate (low to high)``; the estimate alone where there is no interval; a dash if neither."""
+    if pd.isna(value):
+        return "–"
+    if pd.isna(low) or pd.isna(high):
+        return f"{value:.{digits}f}"
+    return f"{value:.{digits}f} ({low:.{digits}f} to {high:.{digits}f})"
+
+
+def p_value(p: float, smallest: float = float("nan"), alpha: float = config.SETTINGS.alpha) -> str:
+    """A p-value for reading, or why there is none: a test that could not reach alpha whatever
+    happened is reported as such, not as a p-value."""
+    if pd.notna(smallest) and smallest > alpha:
+        return f"cannot be tested (smallest possible p = {smallest:.3g})"
+    if pd.isna(p):
+        return "–"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def _intervals(wide: pd.DataFrame, value: str, low: str, high: str) -> list[str]:
+    return [with_interval(v, lo, hi) for v, lo, hi in zip(wide[value], wide[low], wide[high], strict=True)]
+
+
+PREPOST_STATISTICS = ["pre_mean", "post_mean", "change_mean", "change_ci_low", "change_ci_high", "wilcoxon_p",
+                      "wilcoxon_p_holm", "wilcoxon_p_pratt", "wilcoxon_min_p", "rank_biserial", "hl_shift",
+                      "hl_ci_low", "hl_ci_high", "hl_level", "hedges_g_z", "hedges_g_av"]
 
 
 def prepost_table(findings: pd.DataFrame) -> pd.DataFrame:
-    """Pre/post summary per item and role: means, paired change, Wilcoxon p, rank-biserial r."""
-    ratings = _select(findings, list(config.RATING_ITEMS))
-    wide = ratings.pivot(index=["measure", "role"], columns="statistic", values="value")
-    wide = wide.reindex(columns=PREPOST_STATISTICS)
-    paired_n = ratings[ratings["statistic"] == "change_mean"].set_index(["measure", "role"])["n"]
-    wide = wide.join(paired_n.rename("paired_n")).reset_index()
-    wide = wide[wide["role"] != config.ALL_ROLES].sort_values(
-        ["role", "measure"], key=lambda col: col.map({**_order(config.ROLES), **_order(config.RATING_ITEMS)}))
+    """Pre/post per item and role: n, means, mean change and Hodges-Lehmann shift with intervals,
+    effect sizes, and the Wilcoxon p (exact; Holm-adjusted; Pratt's zero rule)."""
+    wide = _wide(findings, list(config.RATING_ITEMS), PREPOST_STATISTICS, "change_mean")
+    smallest = wide["wilcoxon_min_p"]
     return pd.DataFrame({
         "Question": wide["measure"].map(ITEM_LABELS),
         "Role": wide["role"],
+        "Answered both": wide["n"].astype("Int64"),
         "Mean before": wide["pre_mean"],
         "Mean after": wide["post_mean"],
-        "Answered both": wide["paired_n"].astype("Int64"),
-        "Mean change": wide["change_mean"],
-        "Wilcoxon p": wide["wilcoxon_p"],
-        "Smallest p possible": wide["wilcoxon_min_p"],
+        "Mean change (95% BCa CI)": _intervals(wide, "change_mean", "change_ci_low", "change_ci_high"),
+        "Median shift, Hodges-Lehmann (CI)": _intervals(wide, "hl_shift", "hl_ci_low", "hl_ci_high"),
+        "CI level reached": wide["hl_level"],
+        "Hedges' g_z": wide["hedges_g_z"],
+        "Hedges' g_av": wide["hedges_g_av"],
         "Rank-biserial r": wide["rank_biserial"],
-    }).reset_index(drop=True)
+        "Wilcoxon p": [p_value(p, m) for p, m in zip(wide["wilcoxon_p"], smallest, strict=True)],
+        "Holm-adjusted p": [p_value(p, m) for p, m in zip(wide["wilcoxon_p_holm"], smallest, strict=True)],
+        "p, Pratt's zero rule": [p_value(p) for p in wide["wilcoxon_p_pratt"]],
+        "Smallest p possible": smallest,
+    })
+
+
+ATTRITION_STATISTICS = ["completers_pre_mean", "noncompleters_pre_mean", "attrition_mwu_p",
+                        "attrition_rank_biserial"]
+
+
+def attrition_table(findings: pd.DataFrame) -> pd.DataFrame:
+    """Baseline ratings of those who completed the end survey and those who did not."""
+    wide = _wide(findings, list(config.RATING_ITEMS), ATTRITION_STATISTICS, "attrition_mwu_p")
+    counts = _select(findings, list(config.RATING_ITEMS))
+    completers = counts[counts["statistic"] == "completers_pre_mean"].set_index(["measure", "role"])["n"]
+    others = counts[counts["statistic"] == "noncompleters_pre_mean"].set_index(["measure", "role"])["n"]
+    keys = list(zip(wide["measure"], wide["role"], strict=True))
+    return pd.DataFrame({
+        "Question": wide["measure"].map(ITEM_LABELS),
+        "Role": wide["role"],
+        "Completers: mean at enrolment": wide["completers_pre_mean"],
+        "Completers": [completers.get(k) for k in keys],
+        "Non-completers: mean at enrolment": wide["noncompleters_pre_mean"],
+        "Non-completers": [others.get(k) for k in keys],
+        "Mann-Whitney p": [p_value(p) for p in wide["attrition_mwu_p"]],
+        "Rank-biserial r": wide["attrition_rank_biserial"],
+    })
+
+
+DOSE_LABELS = {"attendance_effect": "Mentoring sessions held", "psych_effect": "Psychological sessions attended"}
+DOSE_STATISTICS = ["spearman_rho", "spearman_ci_low", "spearman_ci_high", "spearman_p", "ancova_slope",
+                   "ancova_ci_low", "ancova_ci_high", "ancova_p"]
+
+
+def dose_table(findings: pd.DataFrame) -> pd.DataFrame:
+    """Dose against change in confidence with senior leaders: Spearman and ANCOVA, by role."""
+    wide = _wide(findings, list(DOSE_LABELS), DOSE_STATISTICS, "spearman_rho")
+    ancova_n = _select(findings, list(DOSE_LABELS))
+    ancova_n = ancova_n[ancova_n["statistic"] == "ancova_slope"].set_index(["measure", "role"])["n"]
+    return pd.DataFrame({
+        "Dose": wide["measure"].map(DOSE_LABELS),
+        "Role": wide["role"],
+        "People": wide["n"].astype("Int64"),
+        "Spearman rho (95% CI)": _intervals(wide, "spearman_rho", "spearman_ci_low", "spearman_ci_high"),
+        "Spearman p": [p_value(p) for p in wide["spearman_p"]],
+        "ANCOVA slope per session (95% CI)": _intervals(wide, "ancova_slope", "ancova_ci_low", "ancova_ci_high"),
+        "ANCOVA p": [p_value(p) for p in wide["ancova_p"]],
+        "ANCOVA people": [ancova_n.get(k) for k in zip(wide["measure"], wide["role"], strict=True)],
+    })
+
+
+def attenders_table(findings: pd.DataFrame) -> pd.DataFrame:
+    """Change in confidence of psychological-session attenders and non-attenders, where both exist."""
+    statistics = ["attenders_change_mean", "nonattenders_change_mean", "mwu_p", "rank_biserial"]
+    wide = _wide(findings, ["psych_attendance"], statistics, "mwu_p")
+    return pd.DataFrame({
+        "Role": wide["role"],
+        "People": wide["n"].astype("Int64"),
+        "Attenders: mean change": wide["attenders_change_mean"],
+        "Non-attenders: mean change": wide["nonattenders_change_mean"],
+        "Mann-Whitney p": [p_value(p) for p in wide["mwu_p"]],
+        "Rank-biserial r": wide["rank_biserial"],
+    })
 
 
 def yes_no_table(findings: pd.DataFrame) -> pd.DataFrame:
-    """"Yes" answers out of those who answered, for each yes/no question and role."""
-    rows = _select(findings, list(config.YES_NO_ITEMS))
-    rows = rows[rows["role"] != config.ALL_ROLES]
+    """"Yes" answers out of those who answered, with the proportion's Wilson interval."""
+    wide = _wide(findings, list(config.YES_NO_ITEMS), ["yes_count", "yes_proportion", "wilson_ci_low",
+                                                        "wilson_ci_high"], "yes_count")
     return pd.DataFrame({
-        "Question": rows["measure"].map(ITEM_LABELS),
-        "Role": rows["role"],
-        "Yes": rows["value"].astype("Int64"),
-        "Answered": rows["n"],
-    }).reset_index(drop=True)
+        "Question": wide["measure"].map(ITEM_LABELS),
+        "Role": wide["role"],
+        "Yes": wide["yes_count"].astype("Int64"),
+        "Answered": wide["n"].astype("Int64"),
+        "Proportion (95% Wilson CI)": _intervals(wide, "yes_proportion", "wilson_ci_low", "wilson_ci_high"),
+    })
 
 
 def sessions_table(findings: pd.DataFrame) -> pd.DataFrame:

@@ -160,3 +160,45 @@ def test_smallest_attainable_p_is_reported(findings):
     # mentors' comfort_needs: one non-zero change of two -> the smallest p possible is 1
     assert value(findings, "comfort_needs", "mentor", "wilcoxon_min_p") == (1.0, 2)
     assert value(findings, "conf_senior", "all", "wilcoxon_min_p") == (0.25, 3)
+
+
+def test_attrition_by_hand(findings):
+    # mentors' conf_senior at enrolment: completers A1 5, A2 7; non-completer A3 9. No completer is
+    # higher: U = 0, r = -1. The 3 ways to choose 2 of the pooled ranks 1, 2, 3 give U = 0, 1, 2:
+    # P(U <= 0) = 1/3 -> p = 2/3
+    assert value(findings, "conf_senior", "mentor", "completers_pre_mean") == (6.0, 2)
+    assert value(findings, "conf_senior", "mentor", "noncompleters_pre_mean") == (9.0, 1)
+    assert value(findings, "conf_senior", "mentor", "attrition_mwu_p") == (pytest.approx(2 / 3), 3)
+    assert value(findings, "conf_senior", "mentor", "attrition_rank_biserial") == (-1.0, 3)
+
+
+def test_psych_attenders_against_non_attenders_by_hand(findings):
+    # everyone: attenders A1 (+3) and B1 (+3) against A2 (-1): U = 2, r = 1; the splits of the
+    # pooled ranks 1, 2.5, 2.5 give U = 0.5, 0.5, 2 -> P(U >= 2) = 1/3 -> p = 2/3
+    assert value(findings, "psych_attendance", "all", "attenders_change_mean") == (3.0, 2)
+    assert value(findings, "psych_attendance", "all", "nonattenders_change_mean") == (-1.0, 1)
+    assert value(findings, "psych_attendance", "all", "mwu_p") == (pytest.approx(2 / 3), 3)
+    assert value(findings, "psych_attendance", "all", "rank_biserial") == (1.0, 3)
+
+
+def test_wilson_and_proportion_rows(findings):
+    # mentors: 2 of 2 found the psychological sessions supportive
+    assert value(findings, "psych_supportive", "mentor", "yes_proportion") == (1.0, 2)
+    low, n = value(findings, "psych_supportive", "mentor", "wilson_ci_low")
+    z = 1.959963984540054
+    assert n == 2 and low == pytest.approx(1 / (1 + z**2 / 2))  # Wilson lower bound at p = 1
+
+
+def test_holm_rows_adjust_the_report_family(findings):
+    tests = findings[findings["statistic"] == "wilcoxon_p"].dropna(subset=["value"])
+    holm = findings[findings["statistic"] == "wilcoxon_p_holm"].dropna(subset=["value"])
+    # family here: 1, 1, 1, 0.5 (everyone's conf_senior), 1 -> the smallest becomes min(1, 5 x 0.5) = 1
+    assert len(tests) == len(holm) == 5
+    assert set(holm["value"]) == {1.0}
+
+
+def test_effect_rows_blank_below_their_minimum_n(findings):
+    slope, n = value(findings, "attendance_effect", "all", "ancova_slope")
+    assert math.isnan(slope) and n == 3
+    low, n = value(findings, "attendance_effect", "all", "spearman_ci_low")
+    assert math.isnan(low) and n == 3  # rho = 1 with 3 people: no interval

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 
 import numpy as np
@@ -9,7 +10,7 @@ import pandas as pd
 import pytest
 
 from rm_research import stats
-from tests.helpers import exact_signed_rank_p
+from tests.helpers import brute_mann_whitney, exact_signed_rank_p
 
 
 @pytest.mark.parametrize("differences", [
@@ -89,3 +90,66 @@ def test_exact_distribution_without_ties_agrees_with_scipy_exact():
 def test_smallest_attainable_p_is_two_over_two_to_the_nonzero_n(differences, floor):
     assert stats.min_attainable_p(np.array(differences, dtype=float)) == floor
     assert math.isnan(stats.min_attainable_p(np.array([0.0])))
+
+
+@pytest.mark.parametrize("differences", [
+    [2, 0, 0, -1, 4, 4, -3],                                  # n = 7 with zeros: against scipy's enumeration too
+    [0, 1, -1, 2, 0, 3, 3, -2, 1, 4, 0, 2, 5, -1, 2],         # n = 15 with zeros and ties
+])
+def test_pratt_zero_rule_matches_enumeration(differences):
+    expected = exact_signed_rank_p(differences, zero_method="pratt")
+    assert stats.wilcoxon_p(np.array(differences, dtype=float), zero_method="pratt") == pytest.approx(expected)
+
+
+def test_pratt_agrees_with_scipy_where_scipy_enumerates():
+    from scipy.stats import wilcoxon
+
+    d = np.array([2.0, 0, 0, -1, 4, 4, -3])
+    assert stats.wilcoxon_p(d, zero_method="pratt") == pytest.approx(wilcoxon(d, zero_method="pratt").pvalue)
+
+
+@pytest.mark.parametrize(("x", "y"), [
+    ([1, 5, 3], [2, 4, 6, 7]),        # no ties: scipy's exact distribution
+    ([1, 2, 2, 3], [2, 3, 4, 4, 5]),  # ties: exhaustive permutation
+    ([3], [1, 3, 2]),                 # a group of one, with a tie
+    ([5, 7], [9]),
+])
+def test_mann_whitney_against_brute_force(x, y):
+    p, r = stats.mann_whitney(pd.Series(x, dtype=float), pd.Series(y, dtype=float))
+    expected_p, expected_r = brute_mann_whitney(x, y)
+    assert p == pytest.approx(expected_p)
+    assert r == pytest.approx(expected_r)
+
+
+def test_mann_whitney_blank_for_an_empty_group():
+    assert all(math.isnan(v) for v in stats.mann_whitney(pd.Series([1.0]), pd.Series([], dtype=float)))
+
+
+def test_spearman_p_is_the_permutation_p_and_ci_is_bonett_wright():
+    x = [1.0, 2, 3, 4, 5, 6]
+    y = [2.0, 1, 4, 3, 6, 5]
+    result = stats.spearman_test(pd.Series(x), pd.Series(y))
+
+    def rho(a, b):  # no ties: 1 - 6 sum d^2 / (n (n^2 - 1)), ranks = values here
+        return 1 - 6 * sum((p - q) ** 2 for p, q in zip(a, b, strict=True)) / (6 * 35)
+
+    observed = rho(x, y)
+    null = [rho(x, perm) for perm in itertools.permutations(y)]
+    expected_p = min(1.0, 2 * min(np.mean([t >= observed - 1e-9 for t in null]),
+                                  np.mean([t <= observed + 1e-9 for t in null])))
+    assert result["rho"] == pytest.approx(observed)
+    assert result["p"] == pytest.approx(expected_p)
+    half = 1.959963984540054 * math.sqrt((1 + observed**2 / 2) / (6 - 3))
+    assert result["ci_low"] == pytest.approx(math.tanh(math.atanh(observed) - half))
+    assert result["ci_high"] == pytest.approx(math.tanh(math.atanh(observed) + half))
+
+
+def test_holm_by_hand():
+    # sorted 0.01, 0.03, 0.04 -> 3 x 0.01 = 0.03; 2 x 0.03 = 0.06; 1 x 0.04 = 0.04 -> 0.06 (monotone)
+    adjusted = stats.holm(pd.Series([0.01, 0.04, np.nan, 0.03]))
+    assert adjusted.iloc[[0, 1, 3]].tolist() == pytest.approx([0.03, 0.06, 0.06])
+    assert math.isnan(adjusted.iloc[2])
+
+
+def test_can_be_tested():
+    assert stats.can_be_tested(0.03125) and not stats.can_be_tested(0.0625) and not stats.can_be_tested(math.nan)

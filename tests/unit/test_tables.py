@@ -44,3 +44,23 @@ def test_paired_ratings_carry_no_identifiers(fixture_cohort):
     assert set(long.columns) == {"role", "person", "phase", "rating"}
     identifiers = [*fixture_cohort.participants["participant_id"], "P1", "P2"]
     assert not long.isin(identifiers).any().any()
+
+
+def test_a_test_that_cannot_reach_alpha_says_so():
+    assert tables.p_value(1.0, smallest=0.25) == "cannot be tested (smallest possible p = 0.25)"
+    assert tables.p_value(0.03125, smallest=0.03125) == "0.031"
+    assert tables.p_value(0.0004) == "< 0.001"
+    assert tables.p_value(float("nan")) == "–"
+
+
+def test_prepost_table_shows_n_estimate_interval_and_p(fixture_cohort):
+    table = tables.prepost_table(compute_findings(fixture_cohort, "r", 1))
+    row = table[(table["Role"] == "mentor") & table["Question"].str.startswith("Confidence talking")].iloc[0]
+    assert row["Answered both"] == 2
+    assert row["Mean change (95% BCa CI)"] == "1.00"  # 2 people: no bootstrap interval
+    assert row["Wilcoxon p"] == "cannot be tested (smallest possible p = 0.5)"
+
+
+def test_with_interval():
+    assert tables.with_interval(0.857, 0.4286, 1.2857) == "0.86 (0.43 to 1.29)"
+    assert tables.with_interval(float("nan"), 0, 1) == "–"

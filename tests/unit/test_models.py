@@ -1,0 +1,41 @@
+"""ANCOVA slope and HC3 interval against the sandwich formula worked with numpy."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import t as t_distribution
+
+from rm_research.models import ancova_dose
+
+
+def test_ancova_slope_and_hc3_interval_by_the_formula():
+    pre = np.array([5.0, 6, 7, 8, 6, 5, 7])
+    post = np.array([7.0, 7, 8, 9, 6, 7, 9])
+    dose = np.array([2.0, 3, 4, 6, 1, 3, 5])
+    x = np.column_stack([np.ones(7), pre, dose])
+    bread = np.linalg.inv(x.T @ x)
+    beta = bread @ x.T @ post
+    residuals = post - x @ beta
+    leverage = np.einsum("ij,jk,ik->i", x, bread, x)
+    meat = x.T @ np.diag(residuals**2 / (1 - leverage) ** 2) @ x
+    se = math.sqrt((bread @ meat @ bread)[2, 2])
+    quantile = t_distribution.ppf(0.975, 7 - 3)
+    result = ancova_dose(pd.Series(pre), pd.Series(post), pd.Series(dose))
+    assert result["slope"] == pytest.approx(beta[2])
+    assert result["ci_low"] == pytest.approx(beta[2] - quantile * se)
+    assert result["ci_high"] == pytest.approx(beta[2] + quantile * se)
+    assert result["p"] == pytest.approx(2 * t_distribution.sf(abs(beta[2] / se), 4))
+    assert result["n"] == 7
+
+
+@pytest.mark.parametrize(("pre", "post", "dose"), [
+    ([5, 6, 7, 8], [6, 7, 8, 9], [1, 2, 3, 4]),          # too few people
+    ([5, 6, 7, 8, 9], [6, 7, 8, 9, 9], [3, 3, 3, 3, 3]),  # dose does not vary
+])
+def test_ancova_blank_when_it_cannot_be_estimated(pre, post, dose):
+    result = ancova_dose(*(pd.Series(v, dtype=float) for v in (pre, post, dose)))
+    assert math.isnan(result["slope"]) and math.isnan(result["p"])
