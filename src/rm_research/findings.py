@@ -14,6 +14,7 @@ import pandas as pd
 
 from . import config, effects, stats
 from .clean import Cohort
+from .config import SETTINGS, AnalysisSettings
 from .models import ancova_dose
 
 FINDINGS_COLUMNS = ["region", "cohort", "measure", "role", "statistic", "value", "n"]
@@ -85,7 +86,7 @@ def flow_rows(view: RoleView) -> Iterator[Row]:
         yield "flow", stage, counts[stage], n
 
 
-def rating_rows(view: RoleView, item: str) -> Iterator[Row]:
+def rating_rows(view: RoleView, item: str, settings: AnalysisSettings = SETTINGS) -> Iterator[Row]:
     """Pre/post means and the paired analysis of one rating item (tests, effect sizes, intervals)."""
     pre, post = view.enrolment[item].dropna().astype(float), view.end_survey[item].dropna().astype(float)
     if pre.empty and post.empty:
@@ -95,27 +96,29 @@ def rating_rows(view: RoleView, item: str) -> Iterator[Row]:
     yield item, "pre_mean", _mean(pre), len(pre)
     yield item, "post_mean", _mean(post), len(post)
     yield item, "change_mean", _mean(change), n
-    low, high = effects.bootstrap_mean_ci(change)
+    low, high = effects.bootstrap_mean_ci(change, settings.confidence, settings.bootstrap_resamples,
+                                          settings.bootstrap_seed)
     yield item, "change_ci_low", low, n
     yield item, "change_ci_high", high, n
-    yield item, "wilcoxon_p", stats.wilcoxon_p(change), n
-    yield item, "wilcoxon_p_pratt", stats.wilcoxon_p(change, zero_method=config.SETTINGS.sensitivity_zero_method), n
+    yield item, "wilcoxon_p", stats.wilcoxon_p(change, settings.zero_method, settings.exact_max_n), n
+    yield item, "wilcoxon_p_pratt", stats.wilcoxon_p(change, settings.sensitivity_zero_method,
+                                                     settings.exact_max_n), n
     yield item, "wilcoxon_min_p", stats.min_attainable_p(change), n
     yield item, "rank_biserial", stats.rank_biserial(change), n
-    shift = effects.hodges_lehmann(change)
+    shift = effects.hodges_lehmann(change, settings.confidence)
     for key in ("shift", "ci_low", "ci_high", "level"):
         yield item, f"hl_{key}", shift[key], n
     g = effects.hedges_g_paired(pre, post)
     yield item, "hedges_g_z", g["g_z"], n
     yield item, "hedges_g_av", g["g_av"], n
-    yield from attrition_rows(view, item, pre)
+    yield from attrition_rows(view, item, pre, settings)
 
 
-def attrition_rows(view: RoleView, item: str, pre: pd.Series) -> Iterator[Row]:
+def attrition_rows(view: RoleView, item: str, pre: pd.Series, settings: AnalysisSettings = SETTINGS) -> Iterator[Row]:
     """Baseline ratings of those who completed the end survey against those who did not."""
     completed = pre.index.isin(view.end_survey.index)
     completers, others = pre[completed], pre[~completed]
-    p, r = stats.mann_whitney(completers, others)
+    p, r = stats.mann_whitney(completers, others, settings)
     yield item, "completers_pre_mean", _mean(completers), len(completers)
     yield item, "noncompleters_pre_mean", _mean(others), len(others)
     yield item, "attrition_mwu_p", p, len(pre)
@@ -135,7 +138,7 @@ def sessions_reported_rows(view: RoleView) -> Iterator[Row]:
     yield "sessions_reported", "count_at_max", float((answers == answers.max()).sum()), n
 
 
-def yes_count_rows(view: RoleView) -> Iterator[Row]:
+def yes_count_rows(view: RoleView, settings: AnalysisSettings = SETTINGS) -> Iterator[Row]:
     """Answers "yes" to each end-survey yes/no question, as a count and a proportion with its
     Wilson interval; n is those who answered."""
     for item in config.YES_NO_ITEMS:
@@ -143,14 +146,14 @@ def yes_count_rows(view: RoleView) -> Iterator[Row]:
         if answers.empty:
             continue
         yes, n = int(answers.sum()), len(answers)
-        low, high = effects.wilson_interval(yes, n)
+        low, high = effects.wilson_interval(yes, n, settings.confidence)
         yield item, "yes_count", float(yes), n
         yield item, "yes_proportion", yes / n, n
         yield item, "wilson_ci_low", low, n
         yield item, "wilson_ci_high", high, n
 
 
-def effect_rows(view: RoleView) -> Iterator[Row]:
+def effect_rows(view: RoleView, settings: AnalysisSettings = SETTINGS) -> Iterator[Row]:
     """Mentoring and psychological dose against change in conf_senior: Spearman's rho with its
     interval and p, and the ANCOVA slope (post ~ pre + dose, robust SEs)."""
     pre, post = (view.enrolment["conf_senior"].astype(float), view.end_survey["conf_senior"].astype(float))
@@ -161,17 +164,17 @@ def effect_rows(view: RoleView) -> Iterator[Row]:
     for measure, dose in doses.items():
         if dose is None:
             continue
-        test = stats.spearman_test(dose, change)
+        test = stats.spearman_test(dose, change, settings.confidence)
         yield measure, "spearman_rho", test["rho"], test["n"]
         for key in ("ci_low", "ci_high", "p"):
             yield measure, f"spearman_{key}", test[key], test["n"]
-        model = ancova_dose(pre, post, dose)
+        model = ancova_dose(pre, post, dose, settings)
         for key in ("slope", "ci_low", "ci_high", "p"):
             yield measure, f"ancova_{key}", model[key], model["n"]
-    yield from psych_attendance_rows(view, change)
+    yield from psych_attendance_rows(view, change, settings)
 
 
-def psych_attendance_rows(view: RoleView, change: pd.Series) -> Iterator[Row]:
+def psych_attendance_rows(view: RoleView, change: pd.Series, settings: AnalysisSettings = SETTINGS) -> Iterator[Row]:
     """Change in conf_senior of those who attended a psychological session against those who did
     not, where both groups exist."""
     if view.psych_attended is None:
@@ -180,7 +183,7 @@ def psych_attendance_rows(view: RoleView, change: pd.Series) -> Iterator[Row]:
     attenders, others = change[attended > 0], change[attended == 0]
     if attenders.empty or others.empty:
         return
-    p, r = stats.mann_whitney(attenders, others)
+    p, r = stats.mann_whitney(attenders, others, settings)
     n = len(attenders) + len(others)
     yield "psych_attendance", "attenders_change_mean", _mean(attenders), len(attenders)
     yield "psych_attendance", "nonattenders_change_mean", _mean(others), len(others)
@@ -207,25 +210,26 @@ def psych_offered_rows(cohort: Cohort, view: RoleView) -> Iterator[Row]:
     yield "psych_sessions", "offered", float(log["psych_session_no"].max()), len(view.psych_attended)
 
 
-def role_rows(cohort: Cohort, view: RoleView) -> Iterator[Row]:
+def role_rows(cohort: Cohort, view: RoleView, settings: AnalysisSettings = SETTINGS) -> Iterator[Row]:
     yield from flow_rows(view)
     for item in config.RATING_ITEMS:
-        yield from rating_rows(view, item)
+        yield from rating_rows(view, item, settings)
     yield from sessions_reported_rows(view)
-    yield from yes_count_rows(view)
-    yield from effect_rows(view)
+    yield from yes_count_rows(view, settings)
+    yield from effect_rows(view, settings)
     yield from areas_rows(view)
     yield from psych_offered_rows(cohort, view)
 
 
-def compute_findings(cohort: Cohort, region: str, cohort_no: int) -> pd.DataFrame:
+def compute_findings(cohort: Cohort, region: str, cohort_no: int,
+                     settings: AnalysisSettings = SETTINGS) -> pd.DataFrame:
     """The findings table for every role that has data, and for everyone (``all``)."""
     records = []
     for role in (*config.ROLES, config.ALL_ROLES):
         view = role_view(cohort, role)
         if view.people.empty:
             continue
-        records += [(region, cohort_no, m, role, s, v, n) for m, s, v, n in role_rows(cohort, view)]
+        records += [(region, cohort_no, m, role, s, v, n) for m, s, v, n in role_rows(cohort, view, settings)]
     return with_holm(pd.DataFrame.from_records(records, columns=FINDINGS_COLUMNS))
 
 

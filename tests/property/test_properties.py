@@ -12,16 +12,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rm_research.clean import tidy_cohort
+from rm_research.config import AnalysisSettings
 from rm_research.findings import compute_findings
 from rm_research.problems import DataError
 from rm_research.validate import validate_cohort
 from tests.property.strategies import cohorts, corrupt
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: Few bootstrap resamples: these tests are about robustness and invariance, not interval accuracy.
+QUICK = AnalysisSettings(bootstrap_resamples=199)
 
 
 def findings_of(folder: Path):
-    return compute_findings(tidy_cohort(validate_cohort(folder)), "r", 1)
+    return compute_findings(tidy_cohort(validate_cohort(folder)), "r", 1, QUICK)
 
 
 @SETTINGS
@@ -54,7 +57,7 @@ def test_a_single_corruption_is_always_caught_where_it_is(cohort, data):
     assert (expected.file, expected.row, expected.column) in where
 
 
-@SETTINGS
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cohorts(), st.integers(0, 2**32 - 1))
 def test_messy_spellings_give_the_same_findings_as_a_clean_copy(cohort, seed):
     with tempfile.TemporaryDirectory() as scratch:
