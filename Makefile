@@ -18,7 +18,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 RM := $(BIN)/rm-research
 COHORT_ARGS = --region $(REGION) --cohort $(COHORT) --psych-sessions $(PSYCH_SESSIONS)
 
-.PHONY: help setup require-cohort report validate check-data verify test lint benchmark example-data lock clean distclean
+.PHONY: help setup require-cohort report validate check-data verify publish test lint benchmark example-data lock clean distclean
 
 help: ## List the targets (REGION defaults to south-east, PSYCH_SESSIONS to 3; COHORT is a number, e.g. COHORT=1)
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ check-data: validate ## The same as validate
 
 verify: $(STAMP) require-cohort ## Print published next to reproduced figures; fail on any mismatch
 	$(RM) verify $(COHORT_ARGS)
+
+publish: $(STAMP) require-cohort ## Write disclosure-controlled report-public.html and findings-public.csv
+	$(RM) publish $(COHORT_ARGS)
 
 test: $(STAMP) ## Run the test suite (unit, functional and back tests)
 	$(BIN)/python -m pytest

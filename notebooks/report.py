@@ -30,7 +30,7 @@ root = None
 # %%
 from pathlib import Path
 
-from IPython.display import Markdown, display
+from IPython.display import HTML, Markdown, display
 
 from rm_research import figures, narrative, provenance, tables, verify
 from rm_research.paths import project_root
@@ -41,7 +41,7 @@ findings = loaded.findings()
 
 
 display(Markdown(f"**Region:** {region} &nbsp; **Cohort:** {cohort}"))
-display(Markdown(narrative.SMALL_NUMBERS_NOTICE))
+display(HTML(narrative.banner(narrative.SMALL_NUMBERS_NOTICE)))
 if loaded.is_synthetic:
     display(Markdown(narrative.SYNTHETIC_NOTICE))
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import itertools
+import re
 from pathlib import Path
 
 import numpy as np
@@ -108,3 +110,14 @@ def brute_mann_whitney(x: list[float], y: list[float]) -> tuple[float, float]:
     higher = sum(a > b for a in x for b in y)
     lower_pairs = sum(a < b for a in x for b in y)
     return float(min(1.0, 2 * min(upper, lower))), (higher - lower_pairs) / (len(x) * len(y))
+
+
+def visible_text(page: str) -> str:
+    """What a reader of an HTML page sees: styles and tags removed, entities decoded, spaces folded."""
+    text = re.sub(r"<[^>]+>", " ", re.sub(r"<style.*?</style>", "", page, flags=re.S))
+    return html.unescape(re.sub(r"\s+", " ", text))
+
+
+def table_cells(page: str) -> list[str]:
+    """The text of every table cell of an HTML page."""
+    return [html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", page, re.S)]

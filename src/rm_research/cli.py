@@ -43,6 +43,7 @@ def parser() -> argparse.ArgumentParser:
         "validate": "check a cohort's raw files against the data contract",
         "report": "validate, then write processed tables, findings.csv and report.html",
         "verify": "compare reproduced figures with the region's published ones",
+        "publish": "write disclosure-controlled report-public.html and findings-public.csv",
     }
     for name, text in helps.items():
         sub = commands.add_parser(name, help=text, description=text)
@@ -102,7 +103,16 @@ def cmd_make_example(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"validate": cmd_validate, "report": cmd_report, "verify": cmd_verify,
+def cmd_publish(args: argparse.Namespace) -> int:
+    from .pipeline import run_publish
+
+    paths = run_publish(args.root, args.region, args.cohort, psych_offered=args.psych_sessions)
+    print(f"wrote {(paths.reports / 'report-public.html').relative_to(args.root)} and "
+          f"{(paths.reports / 'findings-public.csv').relative_to(args.root)}")
+    return EXIT_OK
+
+
+COMMANDS = {"validate": cmd_validate, "report": cmd_report, "verify": cmd_verify, "publish": cmd_publish,
             "make-example": cmd_make_example}
 
 

@@ -65,3 +65,23 @@ class AnalysisSettings:
 
 
 SETTINGS: Final = AnalysisSettings()
+
+
+@dataclass(frozen=True)
+class DisclosureRule:
+    """NHS Digital's small-number rule for published statistics (defaults); every part a setting."""
+
+    smallest_shown: int = 8  # counts of 1 .. smallest_shown - 1 are suppressed
+    rounding_base: int = 5  # counts of smallest_shown or more are rounded to the nearest base
+    mark: str = "*"
+
+    def describe(self) -> str:
+        return (f"Counts of 1 to {self.smallest_shown - 1} are shown as {self.mark}; counts of "
+                f"{self.smallest_shown} or more are rounded to the nearest {self.rounding_base}; 0 is shown as 0. "
+                f"Percentages are computed from the rounded counts. A mean, percentage, correlation or test "
+                f"result resting on 1 to {self.smallest_shown - 1} people is shown as {self.mark}. Where one "
+                f"role's figure is suppressed and the other's is not, the figure for everyone is suppressed "
+                f"too, so that the hidden figure cannot be worked out from the total.")
+
+
+DISCLOSURE: Final = DisclosureRule()

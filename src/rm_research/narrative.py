@@ -23,9 +23,19 @@ SYNTHETIC_NOTICE = (
     "finding about real people."
 )
 SMALL_NUMBERS_NOTICE = (
-    "**Internal report: contains small numbers.** Counts below 8 people are shown unsuppressed; "
-    "do not pass this report outside the evaluation team."
+    "**Internal report: contains small numbers.** Counts and statistics of fewer than 8 people are "
+    "shown unsuppressed, and people may be recognisable from them. Do not pass this report outside "
+    "the evaluation team: 'make publish' makes the disclosure-controlled public version."
 )
+
+
+def banner(text: str, colour: str = "#DA291C") -> str:
+    """An HTML banner that stands out at the top of a report (rendered from Markdown ``text``)."""
+    import html
+
+    body = html.escape(text).replace("**", "")
+    return (f'<div style="border: 3px solid {colour}; background: #FDECEA; padding: 0.8em 1em; '
+            f'margin: 0.5em 0 1em; font-size: 1.05em;">{body}</div>')
 
 
 def flow_summary(flow: pd.DataFrame) -> str:

@@ -60,16 +60,19 @@ def processed_tables(cohort: Cohort) -> dict[str, pd.DataFrame]:
 
 
 @contextmanager
-def staged(destination: Path) -> Iterator[Path]:
+def staged(destination: Path, keep: bool = False) -> Iterator[Path]:
     """A temporary folder that replaces ``destination`` whole, only if the block succeeds.
 
     Replacing the folder rather than its files means no output of an earlier run (a report made
-    from other data, a table of a file since removed) survives beside the new ones.
+    from other data, a table of a file since removed) survives beside the new ones; with ``keep``
+    the folder's current files are copied in first, for outputs written beside earlier ones.
     """
     destination.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{destination.name}-new-", dir=destination.parent))
     old = destination.parent / f".{destination.name}-old-{stage.name.rsplit('-', 1)[-1]}"
     try:
+        if keep and destination.is_dir():
+            shutil.copytree(destination, stage, dirs_exist_ok=True)
         yield stage
         if destination.exists():
             os.replace(destination, old)
@@ -104,3 +107,21 @@ def run_report(root: Path, region: str, cohort: int, html: bool = True,
             (reports / "report.html").write_text(page, encoding="utf-8")
     log.info("wrote %s and %s", paths.findings, paths.processed)
     return paths
+
+
+def run_publish(root: Path, region: str, cohort: int,
+                psych_offered: int = config.PSYCH_SESSIONS_OFFERED) -> CohortPaths:
+    """Write the disclosure-controlled ``findings-public.csv`` and ``report-public.html`` beside
+    the internal report (whose files are kept)."""
+    from .disclosure import public_findings
+    from .report import PUBLIC_NOTEBOOK, execute_notebook, render_html
+
+    loaded = load_cohort(root, region, cohort, psych_offered)
+    safe = public_findings(loaded.findings())
+    notebook = execute_notebook(root, region, cohort, psych_offered, notebook=PUBLIC_NOTEBOOK)
+    page = render_html(notebook, f"Reverse mentoring evaluation: {region}, cohort {cohort} (public)")
+    with staged(loaded.paths.reports, keep=True) as reports:
+        write_csv(safe, reports / "findings-public.csv")
+        (reports / "report-public.html").write_text(page, encoding="utf-8")
+    log.info("wrote %s", loaded.paths.reports / "report-public.html")
+    return loaded.paths

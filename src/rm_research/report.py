@@ -24,6 +24,7 @@ from nbconvert import HTMLExporter  # noqa: E402
 from . import config  # noqa: E402
 
 NOTEBOOK = Path("notebooks") / "report.ipynb"
+PUBLIC_NOTEBOOK = Path("notebooks") / "report_public.ipynb"
 #: Executed notebooks must draw inline even where MPLBACKEND=Agg (common in CI) is set.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 
@@ -40,14 +41,14 @@ def check_kernel(name: str = config.KERNEL_NAME) -> None:
 
 
 def execute_notebook(root: Path, region: str, cohort: int, psych_offered: int = config.PSYCH_SESSIONS_OFFERED,
-                     kernel_name: str = config.KERNEL_NAME) -> nbformat.NotebookNode:
-    """Run the report notebook for one cohort and return the executed notebook (not saved)."""
+                     kernel_name: str = config.KERNEL_NAME, notebook: Path = NOTEBOOK) -> nbformat.NotebookNode:
+    """Run a report notebook for one cohort and return the executed notebook (not saved)."""
     check_kernel(kernel_name)
     previous = os.environ.get("MPLBACKEND")
     os.environ["MPLBACKEND"] = INLINE_BACKEND  # the kernel inherits this process's environment
     try:
         return papermill.execute_notebook(
-            str(root / NOTEBOOK), None,
+            str(root / notebook), None,
             parameters={"region": region, "cohort": cohort, "psych_offered": psych_offered, "root": str(root)},
             kernel_name=kernel_name, language="python", progress_bar=False, cwd=str(root / "notebooks"),
         )

@@ -28,6 +28,14 @@ ITEM_LABELS = {
     "missed_any": "Missed a mentoring session",
     "psych_supportive": "Found the psychological sessions supportive",
 }
+QUESTION_LABELS = {
+    "question": {
+        "self_awareness": "How did the psychological sessions enhance your self-awareness?",
+        "self_learning": "What did you learn about yourself?",
+        "boundaries": "How has this process helped you maintain boundaries?",
+        "relationship_impact": "How did these sessions impact the reverse mentoring relationship?",
+    },
+}
 
 
 def _select(findings: pd.DataFrame, measure: str | list[str]) -> pd.DataFrame:

@@ -12,16 +12,13 @@ from rm_research.findings import FINDINGS_COLUMNS
 from rm_research.pipeline import run_report
 from rm_research.problems import DataError
 from tests.conftest import EXAMPLE, make_project
+from tests.helpers import visible_text
 
 pytestmark = pytest.mark.slow
 
 
 def html_text(root: Path) -> str:
     return (root / "reports" / "south-east" / "cohort-1" / "report.html").read_text(encoding="utf-8")
-
-
-def visible_text(page: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", re.sub(r"<style.*?</style>", "", page, flags=re.S)))
 
 
 def test_report_and_findings_are_written(rendered_example):

@@ -1,0 +1,118 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: rm-research
+#     language: python
+#     name: rm-research
+# ---
+
+# %% [markdown]
+# # Reverse mentoring programme: evaluation summary (public version)
+#
+# A summary of a reverse-mentoring cohort's evaluation, prepared for publication. Small numbers
+# are suppressed and other counts rounded, so that no participant can be recognised; the
+# method is described below. The full figures are in `findings-public.csv` beside this report.
+
+# %% tags=["parameters"]
+region = "south-east"
+cohort = 1
+psych_offered = 3  # psychological sessions the programme offered (the South East offered 3)
+root = None
+
+# %%
+from pathlib import Path
+
+from IPython.display import Markdown, display
+
+from rm_research import config, disclosure, narrative, provenance, quotes, tables
+from rm_research.paths import project_root
+from rm_research.pipeline import load_cohort
+
+loaded = load_cohort(Path(root) if root else project_root(), region, int(cohort), int(psych_offered))
+safe = disclosure.public_findings(loaded.findings())
+suppressed = disclosure.suppressed_cells(safe)
+
+display(Markdown(f"**Region:** {region} &nbsp; **Cohort:** {cohort}"))
+if loaded.is_synthetic:
+    display(Markdown(narrative.SYNTHETIC_NOTICE))
+
+# %% [markdown]
+# ## Disclosure control
+
+# %%
+display(Markdown(f"{config.DISCLOSURE.describe()} In this summary {suppressed['value']} figures and "
+                 f"{suppressed['n']} group sizes are suppressed."))
+
+# %% [markdown]
+# ## Participant flow
+
+# %%
+display(tables.styled(disclosure.public_table(
+    safe, {"flow": "Participants"}, {stage: tables.FLOW_LABELS[stage] for stage in
+                                     ("enrolled", "matched", "attended_psych", "completed_end_survey",
+                                      "withdrawn")}, n_label=None)))
+
+# %% [markdown]
+# ## Confidence before and after the programme
+#
+# Mean ratings (1-10) at enrolment and at the end, and the mean change with its 95% interval,
+# for the people who answered both.
+
+# %%
+display(tables.styled(disclosure.public_table(
+    safe, {item: tables.ITEM_LABELS[item] for item in config.RATING_ITEMS},
+    {"pre_mean": "Mean at enrolment", "post_mean": "Mean at the end", "change_mean": "Mean change",
+     "change_ci_low": "95% CI from", "change_ci_high": "95% CI to", "wilcoxon_p": "Wilcoxon p"},
+    n_label="People (both surveys)", n_of="change_mean")))
+
+# %% [markdown]
+# ## Mentoring sessions
+
+# %%
+display(tables.styled(disclosure.public_table(
+    safe, {"sessions_reported": "Sessions reported"}, {"mean": "Mean", "min": "Fewest", "max": "Most"})))
+
+# %% [markdown]
+# ## Session length, missed sessions and the psychological sessions
+
+# %%
+display(tables.styled(disclosure.public_table(
+    safe, {item: tables.ITEM_LABELS[item] for item in config.YES_NO_ITEMS},
+    {"yes_count": "Yes", "yes_proportion": "Proportion", "wilson_ci_low": "95% CI from",
+     "wilson_ci_high": "95% CI to"}, n_label="Answered")))
+
+# %% [markdown]
+# ## Areas of work
+#
+# Percentage of participants who answered the question that ticked each area, computed from
+# rounded counts.
+
+# %%
+display(tables.styled(disclosure.public_table(
+    safe, {"areas_of_work": "Areas of work (%)"}, {area: area for area in config.AREAS_OF_WORK})))
+
+# %% [markdown]
+# ## In participants' words
+#
+# Answers to the end-of-programme questions from participants who agreed to be quoted, with names,
+# e-mail addresses, phone numbers and codes removed. Read them once more before publication: a
+# name that appears nowhere in the data files cannot be recognised automatically.
+
+# %%
+words = quotes.names_in_raw(loaded.raw.tables) | quotes.identifiers(loaded.cohort)
+display(tables.styled(quotes.consented_quotes(loaded.cohort, words).replace(tables.QUESTION_LABELS)))
+
+# %% [markdown]
+# ## Data and provenance
+
+# %%
+display(Markdown(f"Code: `rm-research` commit `{provenance.git_commit(loaded.paths.root)}`; "
+                 "checksums of the files this summary was computed from:"))
+display(tables.styled(provenance.data_checksums(loaded.raw.files)))

@@ -1,0 +1,100 @@
+"""The public report: disclosure control applied, no identifiers in any HTML the package writes."""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pandas as pd
+import pytest
+
+from rm_research.cli import EXIT_OK, main
+from rm_research.disclosure import kind_of
+from rm_research.pipeline import run_publish, run_report
+from tests.conftest import EXAMPLE, make_project
+from tests.helpers import FIXTURE, table_cells, visible_text
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def published_example(rendered_example, tmp_path_factory):
+    root = tmp_path_factory.mktemp("published") / "project"
+    shutil.copytree(rendered_example, root)
+    assert main(["publish", "--cohort", "1", "--root", str(root)]) == EXIT_OK
+    return root / "reports" / "south-east" / "cohort-1"
+
+
+def test_public_files_are_written_beside_the_internal_ones(published_example):
+    assert {p.name for p in published_example.iterdir()} == {
+        "report.html", "findings.csv", "report-public.html", "findings-public.csv"}
+
+
+def test_every_figure_on_1_to_7_people_is_suppressed_and_counts_are_rounded(published_example):
+    internal = pd.read_csv(published_example / "findings.csv")
+    public = pd.read_csv(published_example / "findings-public.csv", dtype=str, keep_default_na=False)
+    assert list(public.columns) == list(internal.columns)
+    assert len(public) == len(internal)
+    for (_, before), (_, after) in zip(internal.iterrows(), public.iterrows(), strict=True):
+        kind = kind_of(before["measure"], before["statistic"])
+        if 1 <= before["n"] <= 7 and kind != "structural":
+            assert after["value"] == "*", (before.to_dict(), after.to_dict())
+        if kind == "count" and after["value"] not in ("*", "0", ""):
+            assert int(after["value"]) % 5 == 0 and int(after["value"]) >= 10
+        assert after["n"] in ("*", "0") or int(after["n"]) % 5 == 0
+
+
+def test_public_report_shows_no_count_between_1_and_7(published_example):
+    cells = table_cells((published_example / "report-public.html").read_text())
+    assert cells, "the public report has tables"
+    small = [cell for cell in cells if re.fullmatch(r"[1-7]", cell)]
+    assert small == []
+    assert "*" in cells
+
+
+def test_public_report_makes_no_all_or_none_statements_about_small_groups(published_example):
+    text = visible_text((published_example / "report-public.html").read_text()).lower()
+    assert not re.search(r"\b(all|none|every|nobody|no one)\b( of)?( the)? (mentors|mentees|participants)", text)
+    assert "counts of 1 to 7 are shown as *" in text
+
+
+def test_internal_report_carries_the_small_numbers_banner(published_example):
+    page = (published_example / "report.html").read_text()
+    assert "Internal report: contains small numbers." in visible_text(page)
+    assert "border: 3px solid" in page
+
+
+def test_no_example_identifier_in_any_html(published_example):
+    people = pd.read_csv(EXAMPLE / "participants.csv", dtype=str)
+    codes = [*people["participant_id"], *people["pair_id"].dropna()]
+    for page in published_example.glob("*.html"):
+        text = page.read_text()
+        leaked = [code for code in codes if re.search(rf"\b{re.escape(code)}\b", text)]
+        assert leaked == [], f"{page.name}: {leaked}"
+
+
+PII_PARTICIPANTS = FIXTURE["participants"].replace(
+    "participant_id,role,pair_id,ethnic_group,areas_of_work,status,consent_quotes\n",
+    "participant_id,role,pair_id,ethnic_group,areas_of_work,status,consent_quotes,Name,E-mail\n",
+).replace(",,yes\n", ",,yes,Jo Bloggs,jo.bloggs@nhs.net\n").replace("A2,mentor,P2,Asian,People management,,\n",
+                                                                    "A2,mentor,P2,Asian,People management,,,Sam Okafor,\n")
+PII_END_SURVEY = FIXTURE["end_survey"].replace("psych_supportive\n", "psych_supportive,self_awareness\n").replace(
+    "5,yes,no,yes\n", '5,yes,no,yes,"Jo Bloggs found it useful; ring Sam on 07700 900123 or write to sam.o@nhs.net (P1, A2)"\n'
+).replace("3,N,,TRUE\n", "3,N,,TRUE,Zebra-crossing remark that must never be published\n")
+
+
+def test_identifiers_names_emails_and_phones_never_reach_html(tmp_path):
+    files = dict(FIXTURE, participants=PII_PARTICIPANTS, end_survey=PII_END_SURVEY)
+    root = make_project(tmp_path, files)
+    run_report(root, "test-region", 1)
+    run_publish(root, "test-region", 1)
+    reports = root / "reports" / "test-region" / "cohort-1"
+    forbidden = ["Jo Bloggs", "Bloggs", "jo.bloggs@nhs.net", "Sam Okafor", "Okafor", "sam.o@nhs.net", "07700 900123",
+                 "A1", "A2", "A3", "B1", "B2", "P1", "P2", "Zebra-crossing"]
+    for page in reports.glob("*.html"):
+        text = page.read_text()
+        leaked = [word for word in forbidden if re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text)]
+        assert leaked == [], f"{page.name}: {leaked}"
+        assert not re.search(r"(?<!\w)(Jo|Sam)(?!\w)", visible_text(text)), page.name
+    public = visible_text((reports / "report-public.html").read_text())
+    assert "[redacted] found it useful; ring [redacted] on [redacted] or write to [redacted]" in public
