@@ -54,6 +54,8 @@ def main() -> int:
                [timed([*cli, "--no-html"], project) for _ in range(args.repeat)])
         report("rm-research report (execute notebook + render HTML)",
                [timed(cli, project) for _ in range(args.repeat)])
+        publish = [cli[0], "publish", *cli[2:]]
+        report("rm-research publish (public notebook + HTML)", [timed(publish, project) for _ in range(args.repeat)])
     return 0
 
 
