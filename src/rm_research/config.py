@@ -81,7 +81,8 @@ class DisclosureRule:
                 f"Percentages are computed from the rounded counts. A mean, percentage, correlation or test "
                 f"result resting on 1 to {self.smallest_shown - 1} people is shown as {self.mark}. Where one "
                 f"role's figure is suppressed and the other's is not, the figure for everyone is suppressed "
-                f"too, so that the hidden figure cannot be worked out from the total.")
+                f"too, so that the hidden figure cannot be worked out from the total. Other figures are "
+                f"rounded (means to 1 decimal place) so that exact fractions cannot reveal a group's size.")
 
 
 DISCLOSURE: Final = DisclosureRule()

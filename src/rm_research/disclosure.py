@@ -16,6 +16,7 @@ import pandas as pd
 from . import config
 from .config import DISCLOSURE, DisclosureRule
 from .effects import wilson_interval
+from .rounding import round_as_printed
 
 Kind = Literal["count", "percentage", "proportion", "interval", "structural", "statistic"]
 
@@ -58,22 +59,67 @@ def safe_count(count: float, rule: DisclosureRule = DISCLOSURE) -> str:
     return rule.mark if is_small(count, rule) else str(round_count(count, rule))
 
 
+#: Statistics comparing two groups: all are hidden when either group has 1 .. smallest_shown - 1
+#: people, since each group's mean can otherwise be had from the other and the overall mean.
+COMPARISONS = (  # measure (None: any), the two groups' means, the tests between them
+    (None, "completers_pre_mean", "noncompleters_pre_mean", {"attrition_mwu_p", "attrition_rank_biserial"}),
+    ("psych_attendance", "attenders_change_mean", "nonattenders_change_mean", {"mwu_p", "rank_biserial"}),
+)
+#: Extremes, hidden when few people share them ("the one mentee who had 2 sessions").
+EXTREMES = {"min": "count_at_min", "max": "count_at_max"}
+#: Always hidden in public: each gives an exact group size away (2/2^n; the level an n allows).
+REVEALS_SIZE = {"wilcoxon_min_p", "hl_level"}
+
+
+def decimals(measure: str, statistic: str) -> int:
+    """Decimal places a public value is rounded to, so exact fractions cannot give n away."""
+    kind = kind_of(measure, statistic)
+    if kind == "percentage":
+        return 1
+    if kind in ("proportion", "interval") or statistic.endswith(("rank_biserial", "rho", "ci_low", "ci_high")) \
+            or statistic.startswith(("hedges", "spearman", "ancova")):
+        return 2
+    if statistic.endswith(("_p", "_p_holm", "_p_pratt")) or statistic == "mwu_p":
+        return 3
+    return 1
+
+
 def public_findings(findings: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -> pd.DataFrame:
     """The findings table made safe to publish: same columns, values and n as text."""
     safe = findings.copy()
-    safe["value"] = [_safe_value(row, findings, rule) for row in findings.itertuples(index=False)]
+    basis = base_sizes(findings)
+    safe["value"] = [_safe_value(row, size, findings, rule)
+                     for row, size in zip(findings.itertuples(index=False), basis, strict=True)]
     safe["n"] = [safe_count(n, rule) for n in findings["n"]]
     for column in ("value", "n"):
-        safe[column] = secondary_suppression(safe, column, rule)
+        safe[column] = secondary_suppression(safe, findings, column, rule)
     return safe
 
 
-def _safe_value(row: object, findings: pd.DataFrame, rule: DisclosureRule) -> str:
+def base_sizes(findings: pd.DataFrame) -> list[float]:
+    """How many people each value really rests on: its n, the smaller group of a comparison, or
+    the people sharing an extreme."""
+    keyed = findings.set_index(["measure", "role", "statistic"])["value"]
+    counts = findings.set_index(["measure", "role", "statistic"])["n"]
+    sizes = []
+    for row in findings.itertuples(index=False):
+        size = float(row.n)
+        for measure, first, second, tests in COMPARISONS:
+            if measure in (None, row.measure) and row.statistic in {first, second, *tests}:
+                groups = [counts.get((row.measure, row.role, s), 0) for s in (first, second)]
+                size = float(min(groups))
+        if row.statistic in EXTREMES and row.measure == "sessions_reported":
+            size = float(keyed.get((row.measure, row.role, EXTREMES[row.statistic]), size))
+        sizes.append(size)
+    return sizes
+
+
+def _safe_value(row: object, size: float, findings: pd.DataFrame, rule: DisclosureRule) -> str:
     measure, statistic, value, n = row.measure, row.statistic, row.value, row.n  # type: ignore[attr-defined]
     kind = kind_of(measure, statistic)
     if kind == "structural":
-        return _number(value)
-    if is_small(n, rule):
+        return _number(value, 0)
+    if is_small(size, rule) or statistic in REVEALS_SIZE:
         return rule.mark
     if kind == "count":
         return safe_count(value, rule)
@@ -86,7 +132,7 @@ def _safe_value(row: object, findings: pd.DataFrame, rule: DisclosureRule) -> st
         if kind == "proportion":
             return _from_rounded(yes, n, rule, scale=1.0)
         return _rounded_wilson(yes, n, statistic, rule)
-    return _number(value)
+    return _number(value, decimals(measure, statistic))
 
 
 def _from_rounded(count: float, n: float, rule: DisclosureRule, scale: float) -> str:
@@ -96,7 +142,7 @@ def _from_rounded(count: float, n: float, rule: DisclosureRule, scale: float) ->
         return "0" if count == 0 and n else ""
     if is_small(count, rule):
         return rule.mark
-    return _number(scale * round_count(count, rule) / round_count(int(n), rule))
+    return _number(scale * round_count(count, rule) / round_count(int(n), rule), 1 if scale == 100 else 2)
 
 
 def _rounded_wilson(yes: float, n: float, statistic: str, rule: DisclosureRule) -> str:
@@ -104,7 +150,7 @@ def _rounded_wilson(yes: float, n: float, statistic: str, rule: DisclosureRule) 
         return rule.mark
     rounded_yes = round_count(int(yes), rule) if yes else 0
     low, high = wilson_interval(min(rounded_yes, round_count(int(n), rule)), round_count(int(n), rule))
-    return _number(low if statistic == "wilson_ci_low" else high)
+    return _number(low if statistic == "wilson_ci_low" else high, 2)
 
 
 def _lookup(findings: pd.DataFrame, row: object, statistic: str) -> float:
@@ -113,25 +159,31 @@ def _lookup(findings: pd.DataFrame, row: object, statistic: str) -> float:
     return float(match["value"].iloc[0])
 
 
-def _number(value: float) -> str:
-    return "" if pd.isna(value) else repr(float(value))
+def _number(value: float, places: int) -> str:
+    return "" if pd.isna(value) else repr(round_as_printed(float(value), places))
 
 
-def secondary_suppression(safe: pd.DataFrame, column: str, rule: DisclosureRule = DISCLOSURE) -> pd.Series:
-    """Suppress the figure for everyone wherever exactly one role's figure is suppressed.
+def secondary_suppression(safe: pd.DataFrame, findings: pd.DataFrame, column: str,
+                          rule: DisclosureRule = DISCLOSURE) -> pd.Series:
+    """Suppress the figure for everyone wherever exactly one role's contribution is hidden.
 
     ``all`` = mentors + mentees for counts (and, with the n, can give a role's mean away), so a
-    total shown beside one hidden role and one shown role would reveal the hidden one.
+    total shown beside one hidden role and one shown role would reveal the hidden one. A role
+    with no row of its own still contributes to ``all`` when the total's n exceeds the shown
+    roles' n (say, mentees who could not be split into attenders and non-attenders): it counts
+    as hidden.
     """
     out = safe[column].copy()
-    keyed = safe.assign(_row=safe.index).set_index(["measure", "statistic", "role"])
-    for _, group in keyed.groupby(level=["measure", "statistic"]):
-        roles = group.droplevel(["measure", "statistic"])
-        if config.ALL_ROLES not in roles.index or not set(config.ROLES) <= set(roles.index):
+    for _, group in safe.groupby(["measure", "statistic"]):
+        roles = dict(zip(group["role"], group.index, strict=True))
+        if config.ALL_ROLES not in roles:
             continue
-        hidden = [roles.at[role, column] == rule.mark for role in config.ROLES]
+        present_n = sum(float(findings.at[roles[r], "n"]) for r in config.ROLES if r in roles)
+        absent_contributes = float(findings.at[roles[config.ALL_ROLES], "n"]) > present_n
+        hidden = [(r not in roles and absent_contributes) or (r in roles and safe.at[roles[r], column] == rule.mark)
+                  for r in config.ROLES]
         if sum(hidden) == 1:
-            out.at[roles.at[config.ALL_ROLES, "_row"]] = rule.mark
+            out.at[roles[config.ALL_ROLES]] = rule.mark
     return out
 
 

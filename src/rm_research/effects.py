@@ -61,11 +61,12 @@ def small_sample_correction(df: int) -> float:
 
 def hedges_g_paired(pre: pd.Series, post: pd.Series) -> dict[str, float]:
     """Hedges' g_z (mean change / SD of change) and g_av (mean change / mean of the two SDs),
-    each corrected with J at df = n - 1 (Lakens 2013). People who answered both only."""
+    each corrected with J at df = n - 1 (Lakens 2013). People who answered both only; blank below
+    3 people, where J (0 at n = 2) makes the estimate meaningless."""
     both = pd.concat({"pre": pre, "post": post}, axis=1).dropna().astype(float)
     n = len(both)
     out = {"g_z": math.nan, "g_av": math.nan, "n": n}
-    if n < 2:
+    if n < 3:
         return out
     change = both["post"] - both["pre"]
     correction = small_sample_correction(n - 1)

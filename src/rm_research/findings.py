@@ -62,13 +62,18 @@ def mentoring_sessions_per_person(cohort: Cohort) -> pd.Series:
 
 
 def psych_sessions_attended(cohort: Cohort, ids: pd.Index) -> pd.Series | None:
-    """Psychological sessions attended per person; the log records attendance, so a person it
-    does not mark as attending any session attended none. None when there is no log."""
+    """Psychological sessions attended per person (None when there is no log).
+
+    The log records attendance, so a person it does not list attended none. A blank ``attended``
+    is "not answered": a person whose every row is blank is unknown (NaN), otherwise the count
+    of "yes" rows is used.
+    """
     log = cohort.psych_sessions
     if log is None:
         return None
-    attended = log.assign(attended=log["attended"].fillna(False)).groupby("participant_id")["attended"].sum()
-    return attended.reindex(ids, fill_value=0).astype(float)
+    grouped = log.groupby("participant_id")["attended"]
+    attended = grouped.apply(lambda rows: float(rows.sum()) if rows.notna().any() else float("nan")).astype(float)
+    return attended.reindex(ids, fill_value=0.0)
 
 
 def flow_rows(view: RoleView) -> Iterator[Row]:
@@ -205,7 +210,7 @@ def areas_rows(view: RoleView) -> Iterator[Row]:
 def psych_offered_rows(cohort: Cohort, view: RoleView) -> Iterator[Row]:
     """How many psychological sessions the log shows were offered."""
     log = cohort.psych_sessions
-    if log is None or view.psych_attended is None or view.psych_attended.empty:
+    if log is None or view.psych_attended is None or view.psych_attended.empty or log["psych_session_no"].isna().all():
         return
     yield "psych_sessions", "offered", float(log["psych_session_no"].max()), len(view.psych_attended)
 
@@ -234,10 +239,15 @@ def compute_findings(cohort: Cohort, region: str, cohort_no: int,
 
 
 def with_holm(findings: pd.DataFrame) -> pd.DataFrame:
-    """Add ``wilcoxon_p_holm`` rows: Holm's correction over the report's family of pre/post tests
-    (every item and role, ``all`` included), each placed after the p-value it adjusts."""
+    """Add ``wilcoxon_p_holm`` rows, each after the p-value it adjusts.
+
+    Two families, because the tests for everyone overlap those by role: the report's pre/post
+    tests by role (every item for mentors and for mentees), and the tests for everyone.
+    """
     tests = findings[findings["statistic"] == "wilcoxon_p"]
-    adjusted = tests.assign(statistic="wilcoxon_p_holm", value=stats.holm(tests["value"]))
+    everyone = tests["role"] == config.ALL_ROLES
+    holm = pd.concat([stats.holm(tests.loc[~everyone, "value"]), stats.holm(tests.loc[everyone, "value"])])
+    adjusted = tests.assign(statistic="wilcoxon_p_holm", value=holm.reindex(tests.index))
     adjusted.index = adjusted.index + 0.5
     return pd.concat([findings, adjusted]).sort_index().reset_index(drop=True)
 

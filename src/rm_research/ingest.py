@@ -44,9 +44,11 @@ def find_file(folder: Path, name: str) -> Path | None:
 
 
 def decode_text(raw: bytes) -> str:
-    """UTF-8 (with or without BOM), falling back to Windows-1252 as Excel on Windows writes it."""
+    """UTF-8 (with or without BOM), falling back to Windows-1252 as Excel on Windows writes it
+    (a BOM in front of a Windows-1252 body, which some tools produce, is dropped first)."""
+    raw = raw.removeprefix(b"\xef\xbb\xbf")
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         return raw.decode("cp1252", errors="replace")
 
@@ -73,7 +75,8 @@ def read_table(path: Path) -> pd.DataFrame:
     frame = grid.iloc[1:].replace("", pd.NA)
     frame.columns = header
     frame.index = frame.index - 1
-    frame = frame.loc[:, [bool(name) or frame[name].notna().any() for name in header]]
+    keep = [bool(name) or frame.iloc[:, position].notna().any() for position, name in enumerate(header)]
+    frame = frame.iloc[:, keep]
     _check_headers(path.name, list(frame.columns))
     return frame.dropna(how="all")
 
@@ -86,7 +89,8 @@ def _read_csv(path: Path) -> pd.DataFrame:
     if not text.strip():
         raise DataError([Problem(path.name, None, None, "the file is empty; expected a header row")])
     try:
-        grid = pd.read_csv(io.StringIO(text), dtype=str, header=None, keep_default_na=False, na_values=[])
+        grid = pd.read_csv(io.StringIO(text), dtype=str, header=None, keep_default_na=False, na_values=[],
+                           skip_blank_lines=False)  # an empty line is still a spreadsheet row
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise DataError([_parse_problem(path.name, str(error))]) from error
     if grid.shape[1] == 1 and ";" in str(grid.iloc[0, 0]):
@@ -107,6 +111,9 @@ def _parse_problem(name: str, error: str) -> Problem:
 
 
 def _read_xlsx(path: Path) -> pd.DataFrame:
+    with path.open("rb") as handle:
+        if handle.read(4) != b"PK\x03\x04":  # an old .xls renamed, or an encrypted workbook
+            raise DataError([_not_a_table(path.name)])
     try:
         grid = pd.read_excel(path, sheet_name=0, header=None, dtype=str, keep_default_na=False, na_values=[])
     except (zipfile.BadZipFile, ValueError, OSError, KeyError) as error:

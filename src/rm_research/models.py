@@ -32,7 +32,9 @@ def ancova_dose(pre: pd.Series, post: pd.Series, dose: pd.Series,
     """Slope of ``dose`` in post ~ pre + dose, with its robust CI and p, over people with all three.
 
     Blank below ``settings.min_n_ancova`` people, or when dose or baseline does not vary (the model
-    cannot separate them then).
+    cannot separate them then). The slope stands but its interval and p are blank when one person
+    alone determines a coefficient (leverage 1, e.g. the only person with a dose of 3): HC3 divides
+    by 1 - leverage and is undefined there.
     """
     data = pd.concat({"pre": pre, "post": post, "dose": dose}, axis=1).dropna().astype(float)
     n = len(data)
@@ -40,8 +42,15 @@ def ancova_dose(pre: pd.Series, post: pd.Series, dose: pd.Series,
     design = sm.add_constant(data[["pre", "dose"]], has_constant="add")
     if n < settings.min_n_ancova or np.linalg.matrix_rank(design.to_numpy()) < design.shape[1]:
         return out
-    fit = sm.OLS(data["post"], design).fit(cov_type=settings.robust_cov, use_t=True)
-    low, high = fit.conf_int(alpha=1 - settings.confidence).loc["dose"]
-    out.update(slope=float(fit.params["dose"]), ci_low=float(low), ci_high=float(high),
-               p=float(fit.pvalues["dose"]))
+    fit = sm.OLS(data["post"], design).fit()
+    out["slope"] = float(fit.params["dose"])
+    if fit.get_influence().hat_matrix_diag.max() > 1 - LEVERAGE_TOLERANCE:
+        return out
+    robust = fit.get_robustcov_results(cov_type=settings.robust_cov, use_t=True)
+    index = list(design.columns).index("dose")
+    low, high = robust.conf_int(alpha=1 - settings.confidence)[index]
+    out.update(ci_low=float(low), ci_high=float(high), p=float(robust.pvalues[index]))
     return out
+
+
+LEVERAGE_TOLERANCE = 1e-8

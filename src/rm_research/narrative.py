@@ -88,8 +88,9 @@ averages) with its distribution-free {level} interval, or the highest level the 
 the SD of change) and g_av (over the mean of the two SDs), both with the paired small-sample
 correction J = 1 - 3/(4(n - 1) - 1) (Lakens 2013).
 
-**Multiplicity.** The family is every pre/post test in this report (each item, for mentors,
-mentees and everyone); p-values are adjusted by {settings.correction.title()}'s method and both are shown.
+**Multiplicity.** P-values are adjusted by {settings.correction.title()}'s method within two families,
+because the tests for everyone overlap those by role: every pre/post test by role (each item, for
+mentors and for mentees), and every test for everyone. Both unadjusted and adjusted p are shown.
 
 **Attrition.** Enrolment ratings of those who completed the end survey against those who did not:
 Mann-Whitney U (exact, or with ties the exact permutation distribution while there are at most

@@ -60,25 +60,47 @@ def processed_tables(cohort: Cohort) -> dict[str, pd.DataFrame]:
 
 
 @contextmanager
-def staged(destination: Path, keep: bool = False) -> Iterator[Path]:
-    """A temporary folder that replaces ``destination`` whole, only if the block succeeds.
+def staged(*destinations: Path, keep: bool = False) -> Iterator[list[Path]]:
+    """Temporary folders that replace ``destinations`` whole, together, only if the block succeeds.
 
-    Replacing the folder rather than its files means no output of an earlier run (a report made
-    from other data, a table of a file since removed) survives beside the new ones; with ``keep``
-    the folder's current files are copied in first, for outputs written beside earlier ones.
+    Replacing folders rather than files means no output of an earlier run (a report made from
+    other data, a table of a file since removed) survives beside the new ones; with ``keep`` each
+    folder's current files are copied in first, for outputs written beside earlier ones. If a
+    swap fails part-way, every folder already swapped is put back as it was.
     """
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=f".{destination.name}-new-", dir=destination.parent))
-    old = destination.parent / f".{destination.name}-old-{stage.name.rsplit('-', 1)[-1]}"
+    stages = []
     try:
-        if keep and destination.is_dir():
-            shutil.copytree(destination, stage, dirs_exist_ok=True)
-        yield stage
-        if destination.exists():
-            os.replace(destination, old)
-        os.replace(stage, destination)
+        for destination in destinations:
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            stage = Path(tempfile.mkdtemp(prefix=f".{destination.name}-new-", dir=destination.parent))
+            stages.append(stage)
+            if keep and destination.is_dir():
+                shutil.copytree(destination, stage, dirs_exist_ok=True)
+        yield stages
+        _swap(list(destinations), stages)
     finally:
-        shutil.rmtree(stage, ignore_errors=True)
+        for stage in stages:
+            shutil.rmtree(stage, ignore_errors=True)
+
+
+def _swap(destinations: list[Path], stages: list[Path]) -> None:
+    """Move each stage into place, keeping the old folders until all have moved."""
+    olds = [stage.with_name(stage.name.replace("-new-", "-old-")) for stage in stages]
+    done: list[int] = []
+    try:
+        for i, (destination, stage, old) in enumerate(zip(destinations, stages, olds, strict=True)):
+            if destination.exists():
+                os.replace(destination, old)
+            os.replace(stage, destination)
+            done.append(i)
+    except OSError:
+        for i in reversed(range(len(destinations))):
+            if i in done:
+                os.replace(destinations[i], stages[i])
+            if olds[i].exists():
+                os.replace(olds[i], destinations[i])
+        raise
+    for old in olds:
         shutil.rmtree(old, ignore_errors=True)
 
 
@@ -99,7 +121,7 @@ def run_report(root: Path, region: str, cohort: int, html: bool = True,
 
         notebook = execute_notebook(root, region, cohort, psych_offered)
         page = render_html(notebook, f"Reverse mentoring evaluation: {region}, cohort {cohort}")
-    with staged(paths.processed) as processed, staged(paths.reports) as reports:
+    with staged(paths.processed, paths.reports) as (processed, reports):
         for name, table in processed_tables(loaded.cohort).items():
             write_csv(table, processed / f"{name}.csv")
         write_csv(findings, reports / "findings.csv")
@@ -120,7 +142,7 @@ def run_publish(root: Path, region: str, cohort: int,
     safe = public_findings(loaded.findings())
     notebook = execute_notebook(root, region, cohort, psych_offered, notebook=PUBLIC_NOTEBOOK)
     page = render_html(notebook, f"Reverse mentoring evaluation: {region}, cohort {cohort} (public)")
-    with staged(loaded.paths.reports, keep=True) as reports:
+    with staged(loaded.paths.reports, keep=True) as (reports,):
         write_csv(safe, reports / "findings-public.csv")
         (reports / "report-public.html").write_text(page, encoding="utf-8")
     log.info("wrote %s", loaded.paths.reports / "report-public.html")

@@ -19,9 +19,13 @@ from .clean import Cohort
 
 REDACTED = "[redacted]"
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-#: UK numbers as people write them: +44 or 0, then 9-10 more digits with optional spaces/dashes/brackets.
-PHONE = re.compile(r"(?:\+44\s?\(?0?\)?|\(?0)\d{2,4}\)?[\s-]?\d{3,4}[\s-]?\d{3,4}")
-NAME_COLUMN = re.compile(r"(?:^|_)(?:name|first_?name|last_?name|surname|full_?name|forename)$")
+#: A run of digits, spaces, dots, dashes and brackets, perhaps after + (phone numbers as people
+#: write them: 07700 900123, +44 (0) 20 7946 0958, 0044 7700-900-123); redacted when it holds
+#: at least ``PHONE_DIGITS`` digits, so dates and small numbers in the text are left alone.
+PHONE = re.compile(r"\+?\(?\d[\d\s().-]{6,}\d")
+PHONE_DIGITS = 9
+#: Column names an export may use for people's names (after header normalisation).
+NAME_COLUMN = re.compile(r"(?:^|[^a-z])(?:first_?|last_?|full_?|sur|fore|given_?|family_?)?names?(?:[^a-z]|$)")
 
 
 def names_in_raw(tables: dict[str, pd.DataFrame]) -> set[str]:
@@ -45,7 +49,7 @@ def identifiers(cohort: Cohort) -> set[str]:
 def redact(text: str, words: Iterable[str]) -> str:
     """``text`` with e-mails, phone numbers and each of ``words`` (whole words, any case) replaced."""
     text = EMAIL.sub(REDACTED, text)
-    text = PHONE.sub(REDACTED, text)
+    text = PHONE.sub(lambda m: REDACTED if sum(c.isdigit() for c in m.group()) >= PHONE_DIGITS else m.group(), text)
     for word in sorted(set(words), key=len, reverse=True):
         text = re.sub(rf"(?<!\w){re.escape(word)}(?!\w)", REDACTED, text, flags=re.IGNORECASE)
     return text

@@ -39,8 +39,8 @@ EXPECTED = [  # value, n as published
     ("0", "10"),        # 0 stays 0
     ("15", "25"),       # 13 -> 15, 23 -> 25
     ("0.6", "25"),      # from rounded counts: 15 / 25
-    (repr(wilson_interval(15, 25)[0]), "25"),
-    ("8.25", "10"),     # a mean on 12 people stands
+    (f"{wilson_interval(15, 25)[0]:.2f}", "25"),  # Wilson from the rounded counts, to 2 places
+    ("8.3", "10"),      # a mean on 12 people stands, to 1 place (half up) so it cannot give n away
     ("*", "*"),         # a mean on 3 people does not
     ("*", "*"),         # secondary
     ("", "0"),          # nothing to show; an n of 0 stays 0
@@ -83,3 +83,44 @@ def test_thresholds_are_settings():
     assert safe_count(14, rule) == "10" and safe_count(15, rule) == "20"
     assert round_count(23, rule) == 20
     assert "1 to 9" in rule.describe() and "nearest 10" in rule.describe()
+
+
+def frame(rows):
+    return pd.DataFrame([("r", 1, *row) for row in rows],
+                        columns=["region", "cohort", "measure", "role", "statistic", "value", "n"])
+
+
+def test_a_comparison_with_a_small_group_is_hidden_whole():
+    # 11 completers and 1 non-completer: the lone person's mean, the completers' mean (overall mean
+    # minus it), the test and the effect size would each give that person away
+    rows = [("conf_senior", "mentor", "pre_mean", 77 / 12, 12),
+            ("conf_senior", "mentor", "completers_pre_mean", 74 / 11, 11),
+            ("conf_senior", "mentor", "noncompleters_pre_mean", 3.0, 1),
+            ("conf_senior", "mentor", "attrition_mwu_p", 0.17, 12),
+            ("conf_senior", "mentor", "attrition_rank_biserial", 1.0, 12)]
+    assert public_findings(frame(rows))["value"].tolist() == ["6.4", "*", "*", "*", "*"]
+
+
+def test_extremes_shared_by_few_are_hidden_and_size_revealing_values_always():
+    rows = [("sessions_reported", "mentor", "min", 2.0, 12), ("sessions_reported", "mentor", "max", 6.0, 12),
+            ("sessions_reported", "mentor", "count_at_min", 1.0, 12),
+            ("sessions_reported", "mentor", "count_at_max", 9.0, 12),
+            ("conf_senior", "mentor", "wilcoxon_min_p", 2 / 2**9, 12), ("conf_senior", "mentor", "hl_level", 0.958, 12)]
+    assert public_findings(frame(rows))["value"].tolist() == ["*", "6.0", "*", "10", "*", "*"]
+
+
+def test_a_role_without_a_row_still_protects_its_people_in_the_total():
+    # mentees all attended, so they have no attender/non-attender rows; everyone's figure includes
+    # them (n 12 against the mentors' 9): shown beside the mentors' it would give the mentees away
+    rows = [("psych_attendance", "mentor", "attenders_change_mean", 1.0, 9),
+            ("psych_attendance", "mentor", "nonattenders_change_mean", 0.5, 8),
+            ("psych_attendance", "all", "attenders_change_mean", 1.1, 12),
+            ("psych_attendance", "all", "nonattenders_change_mean", 0.5, 8)]
+    published = public_findings(frame(rows))
+    assert published["value"].tolist() == ["1.0", "0.5", "*", "0.5"]
+    assert published["n"].tolist() == ["10", "10", "*", "10"]
+
+
+def test_a_paired_statistic_named_like_a_comparison_is_judged_on_its_own_n():
+    rows = [("conf_senior", "mentor", "rank_biserial", 1.0, 7), ("conf_senior", "mentor", "rank_biserial", 1.0, 9)]
+    assert public_findings(frame(rows))["value"].tolist() == ["*", "1.0"]

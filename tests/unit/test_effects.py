@@ -74,3 +74,8 @@ def test_wilson_interval_formula():
     centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
     half = z * math.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / (1 + z**2 / n)
     assert effects.wilson_interval(count, n) == pytest.approx((centre - half, centre + half))
+
+
+def test_hedges_g_blank_below_three_people():
+    result = effects.hedges_g_paired(pd.Series([5.0, 6.0]), pd.Series([7.0, 6.5]))
+    assert math.isnan(result["g_z"]) and math.isnan(result["g_av"])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
 import pytest
 
 from rm_research.findings import FINDINGS_COLUMNS, compute_findings, lookup
@@ -202,3 +203,33 @@ def test_effect_rows_blank_below_their_minimum_n(findings):
     assert math.isnan(slope) and n == 3
     low, n = value(findings, "attendance_effect", "all", "spearman_ci_low")
     assert math.isnan(low) and n == 3  # rho = 1 with 3 people: no interval
+
+
+def test_holm_families_split_roles_from_everyone(tmp_path):
+    from rm_research.findings import with_holm
+
+    rows = [("r", 1, "conf_senior", role, "wilcoxon_p", p, 9) for role, p in
+            [("mentor", 0.01), ("mentee", 0.04), ("all", 0.03)]]
+    rows.append(("r", 1, "conf_junior", "mentee", "wilcoxon_p", 0.03, 9))
+    adjusted = with_holm(pd.DataFrame(rows, columns=FINDINGS_COLUMNS))
+    holm = adjusted[adjusted["statistic"] == "wilcoxon_p_holm"].set_index(["measure", "role"])["value"]
+    # by role: 0.01, 0.03, 0.04 -> 3 x 0.01 = 0.03; 2 x 0.03 = 0.06; 0.04 -> 0.06 (monotone)
+    assert holm[("conf_senior", "mentor")] == pytest.approx(0.03)
+    assert holm[("conf_junior", "mentee")] == pytest.approx(0.06)
+    assert holm[("conf_senior", "mentee")] == pytest.approx(0.06)
+    assert holm[("conf_senior", "all")] == pytest.approx(0.03)  # a family of one
+
+
+def test_a_header_only_psych_log_and_blank_attendance(tmp_path):
+    from rm_research.clean import tidy_cohort
+    from rm_research.validate import validate_cohort
+    from tests.helpers import FIXTURE, write_cohort
+
+    only_header = compute_findings(tidy_cohort(validate_cohort(write_cohort(
+        tmp_path / "a", psych_sessions="participant_id,psych_session_no,attended\n"))), "r", 1)
+    assert "psych_sessions" not in set(only_header["measure"])
+    blanks = FIXTURE["psych_sessions"].replace("A2,1,no", "A2,1,").replace("A2,2,no", "A2,2,")
+    findings = compute_findings(tidy_cohort(validate_cohort(write_cohort(tmp_path / "b", psych_sessions=blanks))), "r", 1)
+    # A2's attendance is unknown, so the psych correlation rests on A1 and B1 only
+    rho, n = value(findings, "psych_effect", "all", "spearman_rho")
+    assert n == 2 and math.isnan(rho)

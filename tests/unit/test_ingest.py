@@ -99,3 +99,28 @@ def test_unnamed_empty_columns_are_dropped_but_unnamed_values_are_not(tmp_path):
     path.write_text("participant_id,role,\nA1,mentor,x\n")
     with pytest.raises(DataError, match="a column with values in it has no name"):
         read_table(path)
+
+
+def test_several_trailing_empty_columns_from_excel(tmp_path):
+    path = tmp_path / "participants.csv"
+    path.write_text("participant_id,role,,,\nA1,mentor,,,\n")
+    assert list(read_table(path).columns) == ["participant_id", "role"]
+
+
+def test_an_empty_line_still_counts_as_a_spreadsheet_row(tmp_path):
+    path = tmp_path / "enrolment.csv"
+    path.write_text("participant_id,conf_senior\nA1,5\n\nA2,11\n")
+    assert list(read_table(path).index) == [0, 2]  # A2 is on spreadsheet row 4
+
+
+def test_bom_in_front_of_windows_1252(tmp_path):
+    path = tmp_path / "enrolment.csv"
+    path.write_bytes(b"\xef\xbb\xbfparticipant_id,hopes_gain\nA1,caf\xe9\n")
+    assert read_table(path).to_dict("records") == [{"participant_id": "A1", "hopes_gain": "caf\u00e9"}]
+
+
+def test_an_old_excel_file_renamed_xlsx_is_reported(tmp_path):
+    path = tmp_path / "participants.xlsx"
+    path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 old binary workbook or an encrypted one")
+    with pytest.raises(DataError, match="is not a CSV or Excel"):
+        read_table(path)

@@ -39,3 +39,11 @@ def test_ancova_slope_and_hc3_interval_by_the_formula():
 def test_ancova_blank_when_it_cannot_be_estimated(pre, post, dose):
     result = ancova_dose(*(pd.Series(v, dtype=float) for v in (pre, post, dose)))
     assert math.isnan(result["slope"]) and math.isnan(result["p"])
+
+
+def test_no_interval_when_one_person_alone_fixes_the_slope():
+    # only one person had a dose of 3: leverage 1, HC3 undefined; the slope itself still stands
+    result = ancova_dose(pd.Series([5.0, 6, 7, 4, 5, 6]), pd.Series([6.0, 6, 8, 5, 7, 6]),
+                         pd.Series([2.0, 2, 2, 2, 2, 3]))
+    assert not math.isnan(result["slope"])
+    assert math.isnan(result["ci_low"]) and math.isnan(result["p"])

@@ -18,15 +18,24 @@ def tracked(*patterns: str) -> list[str]:
     return done.stdout.split()
 
 
+EXAMPLE_FILES = {"README.md", "SYNTHETIC", "participants.csv", "enrolment.csv", "end_survey.csv",
+                 "mentoring_sessions.csv", "psych_sessions.csv", "training.csv", "themes.csv"}
+
+
 def test_only_the_synthetic_example_is_tracked_under_data_raw():
-    allowed = ("data/raw/README.md", "data/raw/south-east/cohort-1/")
-    assert [path for path in tracked("data/raw") if not path.startswith(allowed)] == []
+    allowed = {"data/raw/README.md"} | {f"data/raw/south-east/cohort-1/{name}" for name in EXAMPLE_FILES}
+    assert set(tracked("data/raw")) - allowed == set()
     assert [path for path in tracked("data/processed", "reports") if not path.endswith(".gitkeep")] == []
 
 
-def test_gitignore_keeps_a_new_cohort_out(tmp_path):
-    done = subprocess.run(["git", "-C", str(REPO), "check-ignore", "-q", "data/raw/midlands/cohort-2/participants.csv"])
-    assert done.returncode == 0
+@pytest.mark.parametrize("path", ["data/raw/midlands/cohort-2/participants.csv",
+                                  "data/raw/south-east/cohort-2/participants.csv",
+                                  "data/raw/south-east/cohort-1/real_export.xlsx",
+                                  "data/processed/south-east/cohort-1/participants.csv",
+                                  "reports/south-east/cohort-1/report.html"])
+def test_gitignore_keeps_real_and_derived_data_out(path):
+    done = subprocess.run(["git", "-C", str(REPO), "check-ignore", "-q", path])
+    assert done.returncode == 0, f"{path} would be committable"
 
 
 @pytest.mark.skipif(not SHARED_CONTRACT.is_file(), reason="shared/ is not beside this checkout")

@@ -97,3 +97,10 @@ def test_sessions_offered_is_a_setting(tmp_path):
     with pytest.raises(DataError, match="expected a whole number from 1 to 3"):
         validate_cohort(folder)
     validate_cohort(folder, psych_offered=4)
+
+
+def test_row_numbers_count_empty_lines(tmp_path):
+    enrolment = FIXTURE["enrolment"].replace("A2,2020-10-06,7,,4\n", "\nA2,2020-10-06,11,,4\n")
+    with pytest.raises(DataError) as caught:
+        validate_cohort(write_cohort(tmp_path, enrolment=enrolment))
+    assert [(p.row, p.column) for p in caught.value.problems] == [(4, "conf_senior")]
