@@ -11,6 +11,7 @@ from . import config
 from .clean import Cohort
 from .findings import FLOW_STAGES
 from .rounding import round_as_printed
+from .stats import can_be_tested
 
 ROLE_ORDER = [*config.ROLES, config.ALL_ROLES]
 FLOW_LABELS = {
@@ -95,7 +96,7 @@ def with_interval(value: float, low: float, high: float, digits: int = 2) -> str
 def p_value(p: float, smallest: float = float("nan"), alpha: float = config.SETTINGS.alpha) -> str:
     """A p-value for reading, or why there is none: a test that could not reach alpha whatever
     happened is reported as such, not as a p-value."""
-    if pd.notna(smallest) and smallest > alpha:
+    if pd.notna(smallest) and not can_be_tested(smallest, alpha):
         return f"cannot be tested (smallest possible p = {smallest:.3g})"
     if pd.isna(p):
         return "–"

@@ -12,11 +12,21 @@ import pandas as pd
 import pytest
 
 from rm_research.findings import FINDINGS_COLUMNS, compute_findings, lookup
+from tests.helpers import FIXTURE
 
 
 @pytest.fixture
 def findings(fixture_cohort):
     return compute_findings(fixture_cohort, "test-region", 7)
+
+
+def findings_with(folder, **files):
+    """Findings of the hand-made fixture with some of its files replaced (None leaves one out)."""
+    from rm_research.clean import tidy_cohort
+    from rm_research.validate import validate_cohort
+    from tests.helpers import write_cohort
+
+    return compute_findings(tidy_cohort(validate_cohort(write_cohort(folder, **files))), "r", 1)
 
 
 def value(findings, measure, role, statistic):
@@ -122,12 +132,7 @@ def test_areas_of_work_percentages(findings):
 
 
 def test_missing_optional_files_leave_their_figures_blank(tmp_path):
-    from rm_research.clean import tidy_cohort
-    from rm_research.validate import validate_cohort
-    from tests.helpers import write_cohort
-
-    folder = write_cohort(tmp_path, psych_sessions=None, mentoring_sessions=None)
-    findings = compute_findings(tidy_cohort(validate_cohort(folder)), "r", 1)
+    findings = findings_with(tmp_path, psych_sessions=None, mentoring_sessions=None)
     attended, n = value(findings, "flow", "mentor", "attended_psych")
     assert math.isnan(attended) and n == 3
     assert "psych_effect" not in set(findings["measure"])
@@ -137,23 +142,15 @@ def test_missing_optional_files_leave_their_figures_blank(tmp_path):
 
 
 def test_people_the_psych_log_does_not_list_attended_none(tmp_path):
-    from rm_research.clean import tidy_cohort
-    from rm_research.validate import validate_cohort
-    from tests.helpers import FIXTURE, write_cohort
-
     psych = "\n".join(line for line in FIXTURE["psych_sessions"].splitlines() if not line.startswith("A2")) + "\n"
-    findings = compute_findings(tidy_cohort(validate_cohort(write_cohort(tmp_path, psych_sessions=psych))), "r", 1)
+    findings = findings_with(tmp_path, psych_sessions=psych)
     # A2 counts as 0 sessions: the same rho as with A2's explicit "no" rows
     assert value(findings, "psych_effect", "all", "spearman_rho") == (pytest.approx(math.sqrt(3) / 2), 3)
 
 
 def test_an_areas_cell_of_separators_only_is_not_an_answer(tmp_path):
-    from rm_research.clean import tidy_cohort
-    from rm_research.validate import validate_cohort
-    from tests.helpers import FIXTURE, write_cohort
-
     people = FIXTURE["participants"].replace("A2,mentor,P2,Asian,People management,", "A2,mentor,P2,Asian,;,")
-    findings = compute_findings(tidy_cohort(validate_cohort(write_cohort(tmp_path, participants=people))), "r", 1)
+    findings = findings_with(tmp_path, participants=people)
     assert value(findings, "areas_of_work", "mentor", "People management") == (100.0, 1)
 
 
@@ -221,15 +218,10 @@ def test_holm_families_split_roles_from_everyone(tmp_path):
 
 
 def test_a_header_only_psych_log_and_blank_attendance(tmp_path):
-    from rm_research.clean import tidy_cohort
-    from rm_research.validate import validate_cohort
-    from tests.helpers import FIXTURE, write_cohort
-
-    only_header = compute_findings(tidy_cohort(validate_cohort(write_cohort(
-        tmp_path / "a", psych_sessions="participant_id,psych_session_no,attended\n"))), "r", 1)
+    only_header = findings_with(tmp_path / "a", psych_sessions="participant_id,psych_session_no,attended\n")
     assert "psych_sessions" not in set(only_header["measure"])
     blanks = FIXTURE["psych_sessions"].replace("A2,1,no", "A2,1,").replace("A2,2,no", "A2,2,")
-    findings = compute_findings(tidy_cohort(validate_cohort(write_cohort(tmp_path / "b", psych_sessions=blanks))), "r", 1)
+    findings = findings_with(tmp_path / "b", psych_sessions=blanks)
     # A2's attendance is unknown, so the psych correlation rests on A1 and B1 only
     rho, n = value(findings, "psych_effect", "all", "spearman_rho")
     assert n == 2 and math.isnan(rho)
