@@ -16,6 +16,7 @@ import pandas as pd
 from . import config
 from .config import DISCLOSURE, DisclosureRule
 from .effects import wilson_interval
+from .findings import lookup
 from .rounding import round_as_printed
 
 Kind = Literal["count", "percentage", "proportion", "interval", "structural", "statistic"]
@@ -128,7 +129,7 @@ def _safe_value(row: object, size: float, findings: pd.DataFrame, rule: Disclosu
     if kind == "percentage":
         return _from_rounded(round(value * n / 100), n, rule, scale=100.0)
     if kind in ("proportion", "interval"):
-        yes = _lookup(findings, row, "yes_count")
+        yes = float(lookup(findings, measure, row.role, "yes_count")["value"])  # type: ignore[attr-defined]
         if kind == "proportion":
             return _from_rounded(yes, n, rule, scale=1.0)
         return _rounded_wilson(yes, n, statistic, rule)
@@ -151,12 +152,6 @@ def _rounded_wilson(yes: float, n: float, statistic: str, rule: DisclosureRule) 
     rounded_yes = round_count(int(yes), rule) if yes else 0
     low, high = wilson_interval(min(rounded_yes, round_count(int(n), rule)), round_count(int(n), rule))
     return _number(low if statistic == "wilson_ci_low" else high, 2)
-
-
-def _lookup(findings: pd.DataFrame, row: object, statistic: str) -> float:
-    match = findings[(findings["measure"] == row.measure) & (findings["role"] == row.role)  # type: ignore[attr-defined]
-                     & (findings["statistic"] == statistic)]
-    return float(match["value"].iloc[0])
 
 
 def _number(value: float, places: int) -> str:

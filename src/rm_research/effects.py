@@ -19,6 +19,7 @@ from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 from .config import SETTINGS
+from .stats import rank_sum_null
 
 
 def hodges_lehmann(differences: pd.Series | np.ndarray,
@@ -37,21 +38,12 @@ def hodges_lehmann(differences: pd.Series | np.ndarray,
         return out
     i, j = np.triu_indices(d.size)
     walsh = np.sort((d[i] + d[j]) / 2)
-    cumulative = np.cumsum(_signed_rank_null(d.size))
+    cumulative = np.cumsum(rank_sum_null(np.arange(1, d.size + 1)))
     tail = (1 - confidence) / 2
     k = max(1, int(np.searchsorted(cumulative, tail, side="right")))  # P(T+ <= k-1) <= tail
     out.update(shift=float(np.median(walsh)), ci_low=float(walsh[k - 1]), ci_high=float(walsh[-k]),
                level=float(1 - 2 * cumulative[k - 1]))
     return out
-
-
-def _signed_rank_null(n: int) -> np.ndarray:
-    """P(T+ = t) for t = 0 .. n(n+1)/2, ranks 1..n without ties."""
-    counts = np.zeros(n * (n + 1) // 2 + 1)
-    counts[0] = 1.0
-    for rank in range(1, n + 1):
-        counts[rank:] = counts[rank:] + counts[: counts.size - rank].copy()
-    return counts / counts.sum()
 
 
 def small_sample_correction(df: int) -> float:

@@ -70,14 +70,20 @@ def exact_signed_rank_p(values: np.ndarray) -> float:
     """
     values = np.asarray(values, dtype=float)
     doubled = np.rint(2 * stats.rankdata(np.abs(values))).astype(int)[values != 0]
-    counts = np.zeros(doubled.sum() + 1)
-    counts[0] = 1.0
-    for rank in doubled:
-        counts[rank:] = counts[rank:] + counts[: counts.size - rank].copy()
-    probability = counts / counts.sum()
+    probability = rank_sum_null(doubled)
     observed = int(doubled[values[values != 0] > 0].sum())
     upper, lower = probability[observed:].sum(), probability[: observed + 1].sum()
     return float(min(1.0, 2 * min(upper, lower)))
+
+
+def rank_sum_null(ranks: np.ndarray) -> np.ndarray:
+    """P(sum of a random subset of ``ranks`` = t) for t = 0 .. sum(ranks), each rank in or out with
+    probability 1/2: the null distribution of R+ (whole-number ranks; double them for ties)."""
+    counts = np.zeros(int(np.sum(ranks)) + 1)
+    counts[0] = 1.0
+    for rank in ranks:
+        counts[rank:] = counts[rank:] + counts[: counts.size - rank].copy()
+    return counts / counts.sum()
 
 
 def min_attainable_p(differences: pd.Series | np.ndarray) -> float:

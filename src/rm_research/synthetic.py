@@ -145,11 +145,6 @@ def _matched_mentors(rng: np.random.Generator) -> list[str]:
     return [MENTORS[i] for i in sorted(rng.choice(N_MENTORS, size=N_MENTEES, replace=False))]
 
 
-def _pair_of(people: pd.DataFrame) -> dict[str, str]:
-    matched = people.dropna(subset=["pair_id"])
-    return dict(zip(matched["participant_id"], matched["pair_id"], strict=True))
-
-
 def _member(people: pd.DataFrame, pair: int, role: str) -> str:
     match = people[(people["pair_id"] == PAIRS[pair]) & (people["role"] == role)]
     return str(match["participant_id"].iloc[0])
