@@ -51,3 +51,8 @@ def format_problems(problems: Iterable[Problem]) -> str:
 def spreadsheet_row(index: object) -> int:
     """The row number a spreadsheet shows for a data frame's 0-based row label (header = row 1)."""
     return int(index) + 2  # type: ignore[call-overload]
+
+
+class OutputError(Exception):
+    """Outputs cannot be written (a read-only or full disk, no permission, another run holding the
+    cohort's lock); the message says what to do. Nothing already written is damaged."""
