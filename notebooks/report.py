@@ -32,7 +32,7 @@ from pathlib import Path
 
 from IPython.display import HTML, Markdown, display
 
-from rm_research import figures, narrative, provenance, tables, verify
+from rm_research import figures, narrative, provenance, registry, tables, verify
 from rm_research.paths import project_root
 from rm_research.pipeline import load_cohort
 
@@ -65,6 +65,15 @@ display(tables.styled(provenance.package_versions()))
 
 # %%
 display(Markdown(narrative.methods_markdown()))
+
+# %% [markdown]
+# ### The statistics reported
+#
+# Every statistic in `findings.csv`, from the package's registry of statistics (the same registry
+# decides how each is rounded and protected in the public version).
+
+# %%
+display(tables.styled(registry.glossary()))
 
 # %% [markdown]
 # ## Participant flow

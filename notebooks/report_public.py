@@ -55,21 +55,18 @@ display(Markdown(f"{config.DISCLOSURE.describe()} In this summary {suppressed['v
 
 # %%
 display(tables.styled(disclosure.public_table(
-    safe, {"flow": "Participants"}, {stage: tables.FLOW_LABELS[stage] for stage in
-                                     ("enrolled", "matched", "attended_psych", "completed_end_survey",
-                                      "withdrawn")}, n_label=None)))
+    safe, {"flow": "Participants"}, disclosure.PUBLIC_FLOW_STATISTICS, n_label=None)))
 
 # %% [markdown]
 # ## Confidence before and after the programme
 #
 # Mean ratings (1-10) at enrolment and at the end, and the mean change with its 95% interval,
-# for the people who answered both.
+# for the people who answered both. The p-values are adjusted for the number of tests (Holm), as in
+# the internal report.
 
 # %%
 display(tables.styled(disclosure.public_table(
-    safe, {item: tables.ITEM_LABELS[item] for item in config.RATING_ITEMS},
-    {"pre_mean": "Mean at enrolment", "post_mean": "Mean at the end", "change_mean": "Mean change",
-     "change_ci_low": "95% CI from", "change_ci_high": "95% CI to", "wilcoxon_p": "Wilcoxon p"},
+    safe, {item: tables.ITEM_LABELS[item] for item in config.RATING_ITEMS}, disclosure.PUBLIC_PREPOST_STATISTICS,
     n_label="People (both surveys)", n_of="change_mean")))
 
 # %% [markdown]
@@ -77,16 +74,15 @@ display(tables.styled(disclosure.public_table(
 
 # %%
 display(tables.styled(disclosure.public_table(
-    safe, {"sessions_reported": "Sessions reported"}, {"mean": "Mean", "min": "Fewest", "max": "Most"})))
+    safe, {"sessions_reported": "Sessions reported"}, disclosure.PUBLIC_SESSIONS_STATISTICS)))
 
 # %% [markdown]
 # ## Session length, missed sessions and the psychological sessions
 
 # %%
 display(tables.styled(disclosure.public_table(
-    safe, {item: tables.ITEM_LABELS[item] for item in config.YES_NO_ITEMS},
-    {"yes_count": "Yes", "yes_proportion": "Proportion", "wilson_ci_low": "95% CI from",
-     "wilson_ci_high": "95% CI to"}, n_label="Answered")))
+    safe, {item: tables.ITEM_LABELS[item] for item in config.YES_NO_ITEMS}, disclosure.PUBLIC_YES_NO_STATISTICS,
+    n_label="Answered")))
 
 # %% [markdown]
 # ## Areas of work
@@ -96,7 +92,7 @@ display(tables.styled(disclosure.public_table(
 
 # %%
 display(tables.styled(disclosure.public_table(
-    safe, {"areas_of_work": "Areas of work (%)"}, {area: area for area in config.AREAS_OF_WORK})))
+    safe, {"areas_of_work": "Areas of work (%)"}, list(config.AREAS_OF_WORK))))
 
 # %% [markdown]
 # ## In participants' words
@@ -111,8 +107,10 @@ display(tables.styled(quotes.consented_quotes(loaded.cohort, words).replace(tabl
 
 # %% [markdown]
 # ## Data and provenance
+#
+# The sizes and checksums of the raw files are recorded in the internal report only: a file's size
+# gives its number of rows away, and so the number of people.
 
 # %%
-display(Markdown(f"Code: `rm-research` commit `{provenance.git_commit(loaded.paths.root)}`; "
-                 "checksums of the files this summary was computed from:"))
-display(tables.styled(provenance.data_checksums(loaded.raw.files)))
+display(Markdown(provenance.public_statement(loaded.paths.root, loaded.raw.files)))
+display(tables.styled(provenance.package_versions()))

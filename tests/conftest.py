@@ -43,3 +43,11 @@ def rendered_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = make_project(tmp_path_factory.mktemp("project"))
     run_report(root, "south-east", 1)
     return root
+
+
+@pytest.fixture(scope="session")
+def example_findings():
+    """The synthetic example cohort's findings, computed once for the session."""
+    from rm_research.pipeline import load_cohort
+
+    return load_cohort(REPO, "south-east", 1).findings()

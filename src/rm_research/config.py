@@ -76,12 +76,16 @@ class DisclosureRule:
     mark: str = "*"
 
     def describe(self) -> str:
-        return (f"Counts of 1 to {self.smallest_shown - 1} are shown as {self.mark}; counts of "
-                f"{self.smallest_shown} or more are rounded to the nearest {self.rounding_base}; 0 is shown as 0. "
-                f"Percentages are computed from the rounded counts. A mean, percentage, correlation or test "
-                f"result resting on 1 to {self.smallest_shown - 1} people is shown as {self.mark}. Where one "
-                f"role's figure is suppressed and the other's is not, the figure for everyone is suppressed "
-                f"too, so that the hidden figure cannot be worked out from the total. Other figures are "
+        small = f"1 to {self.smallest_shown - 1}"
+        return (f"Counts of {small} are shown as {self.mark}; counts of {self.smallest_shown} or more are "
+                f"rounded to the nearest {self.rounding_base}; 0 is shown as 0. A count that is part of a group "
+                f"(yes answers of those who answered) is shown only when the rest of the group is not {small} "
+                f"either, and percentages and proportions are computed from the rounded counts, so no figure "
+                f"says 'all' or 'none' unless that is true. A mean, percentage, correlation or test result "
+                f"resting on {small} people is shown as {self.mark}, and so is a comparison of two groups when "
+                f"either has {small} people. {self.mark} also marks figures hidden so that a hidden one cannot "
+                f"be worked out from the others (from the totals, the other role or the pairs): every public "
+                f"table is checked for this by integer programming before it is written. Other figures are "
                 f"rounded (means to 1 decimal place) so that exact fractions cannot reveal a group's size.")
 
 

@@ -9,36 +9,14 @@ no maintained Python library implements this rule (sdcMicro is R, and does micro
 from __future__ import annotations
 
 import math
-from typing import Literal
 
 import pandas as pd
 
-from . import config
+from . import config, registry
 from .config import DISCLOSURE, DisclosureRule
 from .effects import wilson_interval
-from .findings import lookup
+from .registry import Kind, Statistic
 from .rounding import round_as_printed
-
-Kind = Literal["count", "percentage", "proportion", "interval", "structural", "statistic"]
-
-#: Findings whose value is a number of people.
-COUNT_STATISTICS = {"yes_count", "count_at_min", "count_at_max"}
-STRUCTURAL = {("psych_sessions", "offered")}  # facts about the programme, not about people
-
-
-def kind_of(measure: str, statistic: str) -> Kind:
-    """What a findings value is, which decides how it is made safe."""
-    if (measure, statistic) in STRUCTURAL:
-        return "structural"
-    if measure == "flow" or statistic in COUNT_STATISTICS:
-        return "count"
-    if measure == "areas_of_work":
-        return "percentage"
-    if statistic == "yes_proportion":
-        return "proportion"
-    if statistic in ("wilson_ci_low", "wilson_ci_high"):
-        return "interval"
-    return "statistic"
 
 
 def round_count(count: int, rule: DisclosureRule = DISCLOSURE) -> int:
@@ -60,97 +38,103 @@ def safe_count(count: float, rule: DisclosureRule = DISCLOSURE) -> str:
     return rule.mark if is_small(count, rule) else str(round_count(count, rule))
 
 
-#: Statistics comparing two groups: all are hidden when either group has 1 .. smallest_shown - 1
-#: people, since each group's mean can otherwise be had from the other and the overall mean.
-COMPARISONS = (  # measure (None: any), the two groups' means, the tests between them
-    (None, "completers_pre_mean", "noncompleters_pre_mean", {"attrition_mwu_p", "attrition_rank_biserial"}),
-    ("psych_attendance", "attenders_change_mean", "nonattenders_change_mean", {"mwu_p", "rank_biserial"}),
-)
-#: Extremes, hidden when few people share them ("the one mentee who had 2 sessions").
-EXTREMES = {"min": "count_at_min", "max": "count_at_max"}
-#: Always hidden in public: each gives an exact group size away (2/2^n; the level an n allows).
-REVEALS_SIZE = {"wilcoxon_min_p", "hl_level"}
-
-
-def decimals(measure: str, statistic: str) -> int:
-    """Decimal places a public value is rounded to, so exact fractions cannot give n away."""
-    kind = kind_of(measure, statistic)
-    if kind == "percentage":
-        return 1
-    if kind in ("proportion", "interval") or statistic.endswith(("rank_biserial", "rho", "ci_low", "ci_high")) \
-            or statistic.startswith(("hedges", "spearman", "ancova")):
-        return 2
-    if statistic.endswith(("_p", "_p_holm", "_p_pratt")) or statistic == "mwu_p":
-        return 3
-    return 1
+def safe_part(part: float, whole: float, rule: DisclosureRule = DISCLOSURE) -> str:
+    """A count that is part of a whole (yes answers of those who answered): shown only when the part
+    and the rest of the whole both clear the threshold, because publishing one discloses the other
+    ("10 of 10" for 9 of 10 would state that everyone did)."""
+    if pd.isna(part):
+        return ""
+    part, whole = round(part), round(whole)
+    if is_small(part, rule) or is_small(whole - part, rule):
+        return rule.mark
+    return safe_count(part, rule)
 
 
 def public_findings(findings: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -> pd.DataFrame:
-    """The findings table made safe to publish: same columns, values and n as text."""
+    """The findings table made safe to publish: same columns, values and n as text.
+
+    Primary suppression row by row (``safe_value``), secondary suppression across roles, then the
+    differencing audit: while any suppressed cell can be worked out exactly from the published ones
+    (the totals, the other role, the pair structure), more cells are suppressed.
+    """
+    from .differencing import protect
+
+    facts = _Facts(findings)
     safe = findings.copy()
-    basis = base_sizes(findings)
-    safe["value"] = [_safe_value(row, size, findings, rule)
-                     for row, size in zip(findings.itertuples(index=False), basis, strict=True)]
+    safe["value"] = [safe_value(row, facts, rule) for row in findings.itertuples(index=False)]
     safe["n"] = [safe_count(n, rule) for n in findings["n"]]
     for column in ("value", "n"):
         safe[column] = secondary_suppression(safe, findings, column, rule)
-    return safe
+    return protect(findings, safe, rule)
 
 
-def base_sizes(findings: pd.DataFrame) -> list[float]:
-    """How many people each value really rests on: its n, the smaller group of a comparison, or
-    the people sharing an extreme."""
-    keyed = findings.set_index(["measure", "role", "statistic"])["value"]
-    counts = findings.set_index(["measure", "role", "statistic"])["n"]
-    sizes = []
-    for row in findings.itertuples(index=False):
-        size = float(row.n)
-        for measure, first, second, tests in COMPARISONS:
-            if measure in (None, row.measure) and row.statistic in {first, second, *tests}:
-                groups = [counts.get((row.measure, row.role, s), 0) for s in (first, second)]
-                size = float(min(groups))
-        if row.statistic in EXTREMES and row.measure == "sessions_reported":
-            size = float(keyed.get((row.measure, row.role, EXTREMES[row.statistic]), size))
-        sizes.append(size)
-    return sizes
+class _Facts:
+    """Findings looked up by (measure, role, statistic)."""
+
+    def __init__(self, findings: pd.DataFrame) -> None:
+        keys = zip(findings["measure"], findings["role"], findings["statistic"], strict=True)
+        self.rows = dict(zip(keys, zip(findings["value"], findings["n"], strict=True), strict=True))
+
+    def value(self, measure: str, role: str, statistic: str) -> float:
+        return float(self.rows.get((measure, role, statistic), (math.nan, math.nan))[0])
+
+    def n(self, measure: str, role: str, statistic: str) -> float:
+        return float(self.rows.get((measure, role, statistic), (math.nan, math.nan))[1])
 
 
-def _safe_value(row: object, size: float, findings: pd.DataFrame, rule: DisclosureRule) -> str:
-    measure, statistic, value, n = row.measure, row.statistic, row.value, row.n  # type: ignore[attr-defined]
-    kind = kind_of(measure, statistic)
-    if kind == "structural":
-        return _number(value, 0)
-    if is_small(size, rule) or statistic in REVEALS_SIZE:
+def base_size(row: object, found: Statistic, facts: _Facts) -> float:
+    """How many people a value really rests on: its n, the smaller group of a comparison (a missing
+    group counts as small), or the people who share an extreme."""
+    measure, role = row.measure, row.role  # type: ignore[attr-defined]
+    if found.groups is not None:
+        sizes = [facts.n(measure, role, statistic) for statistic in found.groups]
+        return 1.0 if any(math.isnan(s) for s in sizes) else min(sizes)
+    if found.at_extreme is not None:
+        return facts.value(measure, role, found.at_extreme)
+    return float(row.n)  # type: ignore[attr-defined]
+
+
+def safe_value(row: object, facts: _Facts, rule: DisclosureRule = DISCLOSURE) -> str:
+    """One findings value made safe, by what the registry says it is; unregistered values are hidden."""
+    measure, role, statistic = row.measure, row.role, row.statistic  # type: ignore[attr-defined]
+    value, n = float(row.value), float(row.n)  # type: ignore[attr-defined]
+    found = registry.spec(measure, statistic)
+    if found is None:
         return rule.mark
-    if kind == "count":
-        return safe_count(value, rule)
-    if pd.isna(value):
+    if found.kind == "structural":
+        return _number(value, found.rounding)
+    size = base_size(row, found, facts)
+    if found.reveals_size or is_small(size, rule) or math.isnan(size):
+        return rule.mark
+    if found.kind == "count":
+        return safe_part(value, n, rule) if found.whole else safe_count(value, rule)
+    if math.isnan(value):
         return ""
-    if kind == "percentage":
-        return _from_rounded(round(value * n / 100), n, rule, scale=100.0)
-    if kind in ("proportion", "interval"):
-        yes = float(lookup(findings, measure, row.role, "yes_count")["value"])  # type: ignore[attr-defined]
-        if kind == "proportion":
-            return _from_rounded(yes, n, rule, scale=1.0)
-        return _rounded_wilson(yes, n, statistic, rule)
-    return _number(value, decimals(measure, statistic))
+    if found.kind == "percentage" and found.whole:
+        return _share(round(value * n / 100), n, rule, scale=100.0, places=found.rounding)
+    if found.kind == "proportion":
+        return _share(facts.value(measure, role, "yes_count"), n, rule, scale=1.0, places=found.rounding)
+    if found.kind == "interval_limit" and registry.family(measure) == "yes_no":
+        return _rounded_wilson(facts.value(measure, role, "yes_count"), n, statistic, rule)
+    return _number(value, found.rounding)
 
 
-def _from_rounded(count: float, n: float, rule: DisclosureRule, scale: float) -> str:
-    """A share computed from the rounded count and the rounded total, or suppressed."""
-    count = round(count)
-    if count == 0 or n == 0:
-        return "0" if count == 0 and n else ""
-    if is_small(count, rule):
-        return rule.mark
-    return _number(scale * round_count(count, rule) / round_count(int(n), rule), 1 if scale == 100 else 2)
+def _share(count: float, n: float, rule: DisclosureRule, scale: float, places: int) -> str:
+    """A share computed from the rounded count and the rounded total, or suppressed when either the
+    count or the rest of the total is small (so a shown share is never a false 0% or 100%)."""
+    if math.isnan(count) or n == 0:
+        return ""
+    shown = safe_part(count, n, rule)
+    if shown in ("", rule.mark, "0"):
+        return shown
+    return _number(scale * int(shown) / round_count(round(n), rule), places)
 
 
 def _rounded_wilson(yes: float, n: float, statistic: str, rule: DisclosureRule) -> str:
-    if is_small(yes, rule):
-        return rule.mark
-    rounded_yes = round_count(int(yes), rule) if yes else 0
-    low, high = wilson_interval(min(rounded_yes, round_count(int(n), rule)), round_count(int(n), rule))
+    shown = safe_part(yes, n, rule)
+    if shown in ("", rule.mark):
+        return shown
+    low, high = wilson_interval(int(shown), round_count(round(n), rule))
     return _number(low if statistic == "wilson_ci_low" else high, 2)
 
 
@@ -188,29 +172,46 @@ def suppressed_cells(safe: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -> d
 
 
 PUBLIC_ROLE_LABELS = {"mentor": "Mentors", "mentee": "Mentees", config.ALL_ROLES: "Everyone"}
+#: The columns of the public report's tables; labels come from the registry. The p-value shown is
+#: the Holm-adjusted one, as in the internal report.
+PUBLIC_FLOW_STATISTICS = list(registry.FLOW)
+PUBLIC_PREPOST_STATISTICS = ["pre_mean", "post_mean", "change_mean", "change_ci_low", "change_ci_high",
+                             "wilcoxon_p_holm"]
+PUBLIC_SESSIONS_STATISTICS = ["mean", "min", "max"]
+PUBLIC_YES_NO_STATISTICS = ["yes_count", "yes_proportion", "wilson_ci_low", "wilson_ci_high"]
 
 
-def display(text: str, kind: Kind = "statistic") -> str:
-    """A public value for reading: counts as published (``*``, 0, multiples of the base); any
-    other number always with decimals, so that it cannot be read as a count."""
+def kind_of(measure: str, statistic: str) -> Kind | None:
+    """What a findings value is (the registry's kind), None when it is not registered."""
+    found = registry.spec(measure, statistic)
+    return None if found is None else found.kind
+
+
+def display(text: str, found: Statistic | None = None) -> str:
+    """A public value for reading: counts as published (``*``, 0, multiples of the base); any other
+    number with the registry's decimals (at least one), so that it cannot be read as a count."""
     if text in ("", DISCLOSURE.mark):
         return text or "–"
     number = float(text)
-    if kind == "count":
+    if found is not None and found.kind in ("count", "extreme", "structural"):
         return f"{number:.0f}"
-    if kind == "percentage":
-        return f"{number:.1f}"
-    return f"{number:.2g}" if 0 < abs(number) < 0.1 else f"{number:.2f}"
+    if found is not None and found.kind == "p_value" and number < 0.001:
+        return "< 0.001"
+    places = 2 if found is None else max(1, found.rounding)
+    return f"{number:.{places}f}"
 
 
-def public_table(safe: pd.DataFrame, measures: dict[str, str], statistics: dict[str, str],
+def public_table(safe: pd.DataFrame, measures: dict[str, str], statistics: list[str] | dict[str, str],
                  n_label: str | None = "People", n_of: str | None = None) -> pd.DataFrame:
-    """Rows of (measure, role), columns of statistic labels, from the public findings.
+    """Rows of (measure, role), columns of statistics, from the public findings.
 
-    ``measures`` and ``statistics`` map findings names to the labels readers see (the measure
-    column is left out when there is one measure); ``n_label`` heads a column with the n of
-    statistic ``n_of`` (default: the first statistic).
+    ``measures`` maps findings measures to the labels readers see (the measure column is left out
+    when there is one measure); ``statistics`` lists the columns, labelled by the registry unless a
+    dict gives labels; ``n_label`` heads a column with the n of statistic ``n_of`` (default: the first).
     """
+    if not isinstance(statistics, dict):
+        first = next(iter(measures))
+        statistics = {stat: registry.label(first, stat) for stat in statistics}
     rows = safe[safe["measure"].isin(measures) & safe["statistic"].isin(statistics)]
     n_of = n_of or next(iter(statistics))
     records = []
@@ -218,9 +219,9 @@ def public_table(safe: pd.DataFrame, measures: dict[str, str], statistics: dict[
         values = group.set_index("statistic")
         record = {"Measure": measures[measure]} if len(measures) > 1 else {}
         record["Role"] = PUBLIC_ROLE_LABELS[role]
-        record.update({label: display(values.at[stat, "value"], kind_of(measure, stat))
+        record.update({label: display(values.at[stat, "value"], registry.spec(measure, stat))
                        if stat in values.index else "–" for stat, label in statistics.items()})
         if n_label:
-            record[n_label] = display(values.at[n_of, "n"], "count") if n_of in values.index else "–"
+            record[n_label] = display(values.at[n_of, "n"], registry.FLOW["enrolled"]) if n_of in values.index else "–"
         records.append(record)
     return pd.DataFrame(records)

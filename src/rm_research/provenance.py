@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__
+from .safety import escape_html
 
 #: The dependencies whose versions a report records.
 RECORDED_PACKAGES = (
@@ -57,3 +58,11 @@ def package_versions(names: tuple[str, ...] = RECORDED_PACKAGES) -> pd.DataFrame
     rows = [("python", platform.python_version()), ("rm-research", __version__)]
     rows += [(name, installed(name)) for name in names]
     return pd.DataFrame(rows, columns=["package", "version"])
+
+
+def public_statement(root: Path, files: dict[str, Path]) -> str:
+    """Provenance safe to publish: the code version and which files were used, no sizes or checksums
+    (a file's size gives its number of rows, and so of people, away)."""
+    names = ", ".join(sorted(escape_html(path.name) for path in files.values()))
+    return (f"Computed by `rm-research` {__version__}, commit `{git_commit(root)}`, from the evaluation files "
+            f"{names}. Their checksums are recorded in the internal report.")

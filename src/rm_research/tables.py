@@ -7,20 +7,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import config
+from . import config, registry
 from .clean import Cohort
 from .findings import FLOW_STAGES
 from .rounding import round_as_printed
 from .stats import can_be_tested
 
 ROLE_ORDER = [*config.ROLES, config.ALL_ROLES]
-FLOW_LABELS = {
-    "enrolled": "Enrolled",
-    "matched": "Matched with a partner",
-    "attended_psych": "Attended a psychological session",
-    "completed_end_survey": "Completed the end survey",
-    "withdrawn": "Withdrew",
-}
+FLOW_LABELS = {stage: found.label for stage, found in registry.FLOW.items()}
 ITEM_LABELS = {
     "conf_senior": "Confidence talking about BAME experiences with senior leaders",
     "conf_junior": "Confidence talking about BAME experiences with junior staff",
@@ -117,23 +111,29 @@ def prepost_table(findings: pd.DataFrame) -> pd.DataFrame:
     effect sizes, and the Wilcoxon p (exact; Holm-adjusted; Pratt's zero rule)."""
     wide = _wide(findings, list(config.RATING_ITEMS), PREPOST_STATISTICS, "change_mean")
     smallest = wide["wilcoxon_min_p"]
+    label = _labels(registry.RATING)
     return pd.DataFrame({
         "Question": wide["measure"].map(ITEM_LABELS),
         "Role": wide["role"],
         "Answered both": wide["n"].astype("Int64"),
-        "Mean before": wide["pre_mean"],
-        "Mean after": wide["post_mean"],
-        "Mean change (95% BCa CI)": _intervals(wide, "change_mean", "change_ci_low", "change_ci_high"),
-        "Median shift, Hodges-Lehmann (CI)": _intervals(wide, "hl_shift", "hl_ci_low", "hl_ci_high"),
-        "CI level reached": wide["hl_level"],
-        "Hedges' g_z": wide["hedges_g_z"],
-        "Hedges' g_av": wide["hedges_g_av"],
-        "Rank-biserial r": wide["rank_biserial"],
-        "Wilcoxon p": [p_value(p, m) for p, m in zip(wide["wilcoxon_p"], smallest, strict=True)],
-        "Holm-adjusted p": [p_value(p, m) for p, m in zip(wide["wilcoxon_p_holm"], smallest, strict=True)],
-        "p, Pratt's zero rule": [p_value(p) for p in wide["wilcoxon_p_pratt"]],
-        "Smallest p possible": smallest,
+        label["pre_mean"]: wide["pre_mean"],
+        label["post_mean"]: wide["post_mean"],
+        f"{label['change_mean']} (95% BCa CI)": _intervals(wide, "change_mean", "change_ci_low", "change_ci_high"),
+        f"{label['hl_shift']} (CI)": _intervals(wide, "hl_shift", "hl_ci_low", "hl_ci_high"),
+        label["hl_level"]: wide["hl_level"],
+        label["hedges_g_z"]: wide["hedges_g_z"],
+        label["hedges_g_av"]: wide["hedges_g_av"],
+        label["rank_biserial"]: wide["rank_biserial"],
+        label["wilcoxon_p"]: [p_value(p, m) for p, m in zip(wide["wilcoxon_p"], smallest, strict=True)],
+        label["wilcoxon_p_holm"]: [p_value(p, m) for p, m in zip(wide["wilcoxon_p_holm"], smallest, strict=True)],
+        label["wilcoxon_p_pratt"]: [p_value(p) for p in wide["wilcoxon_p_pratt"]],
+        label["wilcoxon_min_p"]: smallest,
     })
+
+
+def _labels(family: dict[str, registry.Statistic]) -> dict[str, str]:
+    """Column labels from the registry, so a statistic reads the same in every table."""
+    return {name: found.label for name, found in family.items()}
 
 
 ATTRITION_STATISTICS = ["completers_pre_mean", "noncompleters_pre_mean", "attrition_mwu_p",
@@ -147,15 +147,16 @@ def attrition_table(findings: pd.DataFrame) -> pd.DataFrame:
     completers = counts[counts["statistic"] == "completers_pre_mean"].set_index(["measure", "role"])["n"]
     others = counts[counts["statistic"] == "noncompleters_pre_mean"].set_index(["measure", "role"])["n"]
     keys = list(zip(wide["measure"], wide["role"], strict=True))
+    label = _labels(registry.RATING)
     return pd.DataFrame({
         "Question": wide["measure"].map(ITEM_LABELS),
         "Role": wide["role"],
-        "Completers: mean at enrolment": wide["completers_pre_mean"],
+        label["completers_pre_mean"]: wide["completers_pre_mean"],
         "Completers": [completers.get(k) for k in keys],
-        "Non-completers: mean at enrolment": wide["noncompleters_pre_mean"],
+        label["noncompleters_pre_mean"]: wide["noncompleters_pre_mean"],
         "Non-completers": [others.get(k) for k in keys],
-        "Mann-Whitney p": [p_value(p) for p in wide["attrition_mwu_p"]],
-        "Rank-biserial r": wide["attrition_rank_biserial"],
+        label["attrition_mwu_p"]: [p_value(p) for p in wide["attrition_mwu_p"]],
+        label["attrition_rank_biserial"]: wide["attrition_rank_biserial"],
     })
 
 
@@ -169,14 +170,15 @@ def dose_table(findings: pd.DataFrame) -> pd.DataFrame:
     wide = _wide(findings, list(DOSE_LABELS), DOSE_STATISTICS, "spearman_rho")
     ancova_n = _select(findings, list(DOSE_LABELS))
     ancova_n = ancova_n[ancova_n["statistic"] == "ancova_slope"].set_index(["measure", "role"])["n"]
+    label = _labels(registry.DOSE)
     return pd.DataFrame({
         "Dose": wide["measure"].map(DOSE_LABELS),
         "Role": wide["role"],
         "People": wide["n"].astype("Int64"),
-        "Spearman rho (95% CI)": _intervals(wide, "spearman_rho", "spearman_ci_low", "spearman_ci_high"),
-        "Spearman p": [p_value(p) for p in wide["spearman_p"]],
-        "ANCOVA slope per session (95% CI)": _intervals(wide, "ancova_slope", "ancova_ci_low", "ancova_ci_high"),
-        "ANCOVA p": [p_value(p) for p in wide["ancova_p"]],
+        f"{label['spearman_rho']} (95% CI)": _intervals(wide, "spearman_rho", "spearman_ci_low", "spearman_ci_high"),
+        label["spearman_p"]: [p_value(p) for p in wide["spearman_p"]],
+        f"{label['ancova_slope']} (95% CI)": _intervals(wide, "ancova_slope", "ancova_ci_low", "ancova_ci_high"),
+        label["ancova_p"]: [p_value(p) for p in wide["ancova_p"]],
         "ANCOVA people": [ancova_n.get(k) for k in zip(wide["measure"], wide["role"], strict=True)],
     })
 
@@ -185,13 +187,14 @@ def attenders_table(findings: pd.DataFrame) -> pd.DataFrame:
     """Change in confidence of psychological-session attenders and non-attenders, where both exist."""
     statistics = ["attenders_change_mean", "nonattenders_change_mean", "mwu_p", "rank_biserial"]
     wide = _wide(findings, ["psych_attendance"], statistics, "mwu_p")
+    label = _labels(registry.PSYCH_ATTENDANCE)
     return pd.DataFrame({
         "Role": wide["role"],
         "People": wide["n"].astype("Int64"),
-        "Attenders: mean change": wide["attenders_change_mean"],
-        "Non-attenders: mean change": wide["nonattenders_change_mean"],
-        "Mann-Whitney p": [p_value(p) for p in wide["mwu_p"]],
-        "Rank-biserial r": wide["rank_biserial"],
+        label["attenders_change_mean"]: wide["attenders_change_mean"],
+        label["nonattenders_change_mean"]: wide["nonattenders_change_mean"],
+        label["mwu_p"]: [p_value(p) for p in wide["mwu_p"]],
+        label["rank_biserial"]: wide["rank_biserial"],
     })
 
 
@@ -199,12 +202,14 @@ def yes_no_table(findings: pd.DataFrame) -> pd.DataFrame:
     """"Yes" answers out of those who answered, with the proportion's Wilson interval."""
     wide = _wide(findings, list(config.YES_NO_ITEMS), ["yes_count", "yes_proportion", "wilson_ci_low",
                                                         "wilson_ci_high"], "yes_count")
+    label = _labels(registry.YES_NO)
     return pd.DataFrame({
         "Question": wide["measure"].map(ITEM_LABELS),
         "Role": wide["role"],
-        "Yes": wide["yes_count"].astype("Int64"),
+        label["yes_count"]: wide["yes_count"].astype("Int64"),
         "Answered": wide["n"].astype("Int64"),
-        "Proportion (95% Wilson CI)": _intervals(wide, "yes_proportion", "wilson_ci_low", "wilson_ci_high"),
+        f"{label['yes_proportion']} (95% Wilson CI)": _intervals(wide, "yes_proportion", "wilson_ci_low",
+                                                                 "wilson_ci_high"),
     })
 
 
@@ -215,10 +220,11 @@ def sessions_table(findings: pd.DataFrame) -> pd.DataFrame:
     wide = rows.pivot(index="role", columns="statistic", values="value")
     wide = wide.reindex(index=_roles_present(rows), columns=["mean", "min", "max"])
     answered = rows.groupby("role")["n"].first()
+    label = _labels(registry.SESSIONS)
     return pd.DataFrame({
-        "Mean": wide["mean"],
-        "Fewest": wide["min"].astype("Int64"),
-        "Most": wide["max"].astype("Int64"),
+        label["mean"]: wide["mean"],
+        label["min"]: wide["min"].astype("Int64"),
+        label["max"]: wide["max"].astype("Int64"),
         "Answered": answered.reindex(wide.index),
     }).rename_axis("Role")
 

@@ -58,6 +58,25 @@ def test_public_report_makes_no_all_or_none_statements_about_small_groups(publis
     assert "counts of 1 to 7 are shown as *" in text
 
 
+def test_public_report_gives_no_file_size_or_checksum_away(published_example):
+    # a 606-byte psych_sessions.csv gives away 54 rows, so 18 people; a checksum lets a guess be confirmed
+    from rm_research.provenance import sha256
+
+    page = (published_example / "report-public.html").read_text()
+    for raw in EXAMPLE.glob("*.csv"):
+        assert sha256(raw) not in page and sha256(raw)[:12] not in page
+        assert not re.search(rf"(?<![\d.]){raw.stat().st_size}(?![\d.])", visible_text(page)), raw.name
+    assert "checksums are recorded in the internal report" in visible_text(page)
+
+
+def test_public_findings_pin_no_suppressed_cell(published_example):
+    from rm_research.differencing import audit
+
+    internal = pd.read_csv(published_example / "findings.csv")
+    public = pd.read_csv(published_example / "findings-public.csv", dtype=str, keep_default_na=False)
+    assert audit(internal, public) == []
+
+
 def test_internal_report_carries_the_small_numbers_banner(published_example):
     page = (published_example / "report.html").read_text()
     assert "Internal report: contains small numbers." in visible_text(page)

@@ -35,7 +35,7 @@ EXPECTED = [  # value, n as published
     ("*", "*"),         # secondary: mentors shown, mentees hidden, so the total would reveal them
     ("*", "10"),        # 6 of 12
     ("*", "*"),
-    ("10", "*"),        # both roles hidden: the total 9 -> 10 may show; its n 15 may not (mentor n shown)
+    ("*", "*"),         # 9 of 15: the 6 who did not attend are too few, and a share discloses both groups
     ("0", "10"),        # 0 stays 0
     ("15", "25"),       # 13 -> 15, 23 -> 25
     ("0.6", "25"),      # from rounded counts: 15 / 25
@@ -44,7 +44,7 @@ EXPECTED = [  # value, n as published
     ("*", "*"),         # a mean on 3 people does not
     ("*", "*"),         # secondary
     ("", "0"),          # nothing to show; an n of 0 stays 0
-    ("100.0", "10"),    # 9 of 12 -> 10 of 10: percentages from rounded counts
+    ("*", "10"),        # 9 of 12: the 3 who did not tick it are too few (10 of 10 would say "all")
     ("*", "10"),        # 3 of 12
     ("0", "10"),
     ("3.0", "15"),      # sessions offered is not a count of people
@@ -106,7 +106,8 @@ def test_extremes_shared_by_few_are_hidden_and_size_revealing_values_always():
             ("sessions_reported", "mentor", "count_at_min", 1.0, 12),
             ("sessions_reported", "mentor", "count_at_max", 9.0, 12),
             ("conf_senior", "mentor", "wilcoxon_min_p", 2 / 2**9, 12), ("conf_senior", "mentor", "hl_level", 0.958, 12)]
-    assert public_findings(frame(rows))["value"].tolist() == ["*", "6.0", "*", "10", "*", "*"]
+    # 9 of 12 at the most: the other 3 are too few, so the count is hidden (the most, 6, still stands)
+    assert public_findings(frame(rows))["value"].tolist() == ["*", "6.0", "*", "*", "*", "*"]
 
 
 def test_a_role_without_a_row_still_protects_its_people_in_the_total():
@@ -124,3 +125,42 @@ def test_a_role_without_a_row_still_protects_its_people_in_the_total():
 def test_a_paired_statistic_named_like_a_comparison_is_judged_on_its_own_n():
     rows = [("conf_senior", "mentor", "rank_biserial", 1.0, 7), ("conf_senior", "mentor", "rank_biserial", 1.0, 9)]
     assert public_findings(frame(rows))["value"].tolist() == ["*", "1.0"]
+
+
+def test_nine_of_ten_is_not_published_as_ten_of_ten():
+    # main printed "10 of 10, 1.00" for 9 of 10: the one who said no is too few to show, and a share
+    # discloses both groups, so the count, the share and its interval are all hidden
+    rows = [("psych_supportive", "all", "yes_count", 9, 10), ("psych_supportive", "all", "yes_proportion", 0.9, 10),
+            ("psych_supportive", "all", "wilson_ci_low", 0.6, 10), ("psych_supportive", "all", "wilson_ci_high", 0.98, 10)]
+    assert public_findings(frame(rows))["value"].tolist() == ["*", "*", "*", "*"]
+
+
+@pytest.mark.parametrize("n", range(0, 41))
+def test_no_shown_share_says_all_or_none_unless_it_is_true(n):
+    for yes in range(n + 1):
+        rows = [("missed_any", "mentor", "yes_count", yes, n), ("missed_any", "mentor", "yes_proportion", yes / n if n else
+                                                                float("nan"), n),
+                ("areas_of_work", "mentor", "Communications", 100 * yes / n if n else float("nan"), n)]
+        count, share, percent = public_findings(frame(rows))["value"].tolist()
+        shown_n = safe_count(n)
+        if count not in ("*", ""):
+            assert (count == shown_n) == (yes == n) and (count == "0") == (yes == 0), (yes, n, count)
+        if share not in ("*", ""):
+            assert (float(share) == 1) == (yes == n) and (float(share) == 0) == (yes == 0), (yes, n, share)
+        if percent not in ("*", ""):
+            assert (float(percent) == 100) == (yes == n) and (float(percent) == 0) == (yes == 0), (yes, n, percent)
+
+
+def test_an_unregistered_statistic_is_suppressed():
+    # a new count of 3 that no one registered would have been published as "3.0" on main
+    published = public_findings(frame([("new_measure", "mentor", "new_count", 3.0, 20)]))
+    assert published["value"].tolist() == ["*"]
+
+
+def test_public_p_values_are_the_holm_adjusted_ones_the_internal_report_shows():
+    from rm_research import disclosure
+
+    safe = frame([("conf_senior", "all", "wilcoxon_p", 0.031, 12), ("conf_senior", "all", "wilcoxon_p_holm", 0.094, 12)])
+    table = disclosure.public_table(public_findings(safe), {"conf_senior": "Confidence"},
+                                    disclosure.PUBLIC_PREPOST_STATISTICS)
+    assert table.filter(like="Wilcoxon").iloc[0].tolist() == ["0.094"]

@@ -1,0 +1,150 @@
+"""The differencing audit: can a suppressed cell be worked out from the published ones?
+
+Expected values are derived by hand (in the comments) or by brute-force enumeration written here,
+independently of the integer programme in ``rm_research.differencing``.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from rm_research.config import DISCLOSURE
+from rm_research.differencing import Audit, audit, rounded_range
+from rm_research.disclosure import public_findings
+
+COLUMNS = ["region", "cohort", "measure", "role", "statistic", "value", "n"]
+
+
+def frame(rows):
+    return pd.DataFrame([("r", 1, *row) for row in rows], columns=COLUMNS)
+
+
+def flow(enrolled, matched, withdrawn):
+    """Flow rows for (mentor, mentee); everyone is their sum."""
+    rows = []
+    for role, e, m, w in [("mentor", enrolled[0], matched[0], withdrawn[0]),
+                          ("mentee", enrolled[1], matched[1], withdrawn[1]),
+                          ("all", sum(enrolled), sum(matched), sum(withdrawn))]:
+        rows += [("flow", role, "enrolled", e, e), ("flow", role, "matched", m, e), ("flow", role, "withdrawn", w, e)]
+    return frame(rows)
+
+
+def test_rounded_counts_allow_two_either_side():
+    # nearest 5, halves up: 28, 29 (-> 30), 30, 31, 32 (-> 30); 27 -> 25 and 33 -> 35
+    assert rounded_range("30", DISCLOSURE) == (28, 32)
+    assert rounded_range("0", DISCLOSURE) == (0, 0)
+    assert rounded_range("*", DISCLOSURE) is None
+
+
+def test_the_pair_structure_pins_the_matched_counts_main_published():
+    # What main published: everyone matched 14 -> "15", each role's 7 -> "*". Each pair is one mentor
+    # and one mentee, so mentors = mentees = m and 2m is 13..17: m is 7 or 8; a "*" count is 1..7: m = 7.
+    findings = flow((10, 9), (7, 7), (0, 0))
+    on_main = findings.assign(value=["10", "*", "0", "10", "*", "0", "20", "15", "0"],
+                              n=["10", "10", "10", "10", "10", "10", "20", "20", "20"])
+    pinned = {(findings.at[p.index, "role"], findings.at[p.index, "statistic"], p.value) for p in audit(findings, on_main)}
+    assert {("mentor", "matched", 7.0), ("mentee", "matched", 7.0)} <= pinned
+
+
+def test_publishing_that_table_now_pins_nothing():
+    findings = flow((10, 9), (7, 7), (0, 0))
+    published = public_findings(findings)
+    assert audit(findings, published) == []
+    matched = published[published["statistic"] == "matched"]["value"].tolist()
+    assert matched == ["*", "*", "*"]  # everyone's figure goes with its roles
+
+
+def test_the_true_values_satisfy_every_constraint_of_the_example(example_findings):
+    model = Audit(example_findings, public_findings(example_findings))
+    assert model.truth_violations() == []
+
+
+def test_nothing_in_the_example_public_findings_can_be_worked_out(example_findings):
+    assert audit(example_findings, public_findings(example_findings)) == []
+
+
+# --- an independent check: brute force over every flow table the published cells allow -------------
+
+def fits(shown: str, v: int, true: float, true_n: float, whole: int | None = None) -> bool:
+    """Whether a count ``v`` fits its published cell, as a reader who knows the rule reads it (the
+    audit's reading, written out again): a rounded count is within 2 of the shown one, 0 is 0; a mark
+    is, by the reason it was hidden (the reader is assumed to know it): anything up to the whole if
+    the cell rests on 1-7 people; 1-7 for a small count; a whole less 1-7 when the rest is small; any
+    count for a hidden zero; otherwise 8 or more with a rest of 8 or more."""
+    if shown != "*":
+        value = int(shown)
+        return v == 0 if value == 0 else abs(v - value) <= 2
+    if whole is not None and 1 <= true_n <= 7:
+        return 0 <= v <= whole
+    if 1 <= true <= 7:
+        return 1 <= v <= 7
+    if whole is not None and 1 <= true_n - true <= 7:
+        return 1 <= whole - v <= 7
+    if true == 0:
+        return v >= 0
+    return v >= 8 and (whole is None or whole - v >= 8)
+
+
+def possible_values(findings: pd.DataFrame, published: pd.DataFrame) -> dict[tuple[str, str], set[int]]:
+    """Every (role, statistic) count's possible values: enumerate mentor and mentee flow tables
+    consistent with every published cell (values and n), with matched mentors = matched mentees and
+    each part no larger than its role's enrolled."""
+    cells = {(r.role, r.statistic): (shown, shown_n, r.value, r.n) for r, shown, shown_n in
+             zip(findings.itertuples(), published["value"], published["n"], strict=True)}
+
+    def ok(role: str, statistic: str, v: int, enrolled: int) -> bool:
+        shown, shown_n, true, true_n = cells[(role, statistic)]
+        size_fits = fits(shown_n, enrolled, true_n, true_n)
+        if statistic == "enrolled":
+            return size_fits and fits(shown, v, true, true_n)
+        return size_fits and 0 <= v <= enrolled and fits(shown, v, true, true_n, whole=enrolled)
+
+    span = range(0, 45)
+    found: dict[tuple[str, str], set[int]] = {key: set() for key in cells}
+    for e_m, e_e in itertools.product(span, span):
+        e_a = e_m + e_e
+        if not (ok("mentor", "enrolled", e_m, e_m) and ok("mentee", "enrolled", e_e, e_e)
+                and ok("all", "enrolled", e_a, e_a)):
+            continue
+        for m in span:
+            if not (ok("mentor", "matched", m, e_m) and ok("mentee", "matched", m, e_e)
+                    and ok("all", "matched", 2 * m, e_a)):
+                continue
+            for w_m, w_e in itertools.product(span, span):
+                if not (ok("mentor", "withdrawn", w_m, e_m) and ok("mentee", "withdrawn", w_e, e_e)
+                        and ok("all", "withdrawn", w_m + w_e, e_a)):
+                    continue
+                for key, value in {("mentor", "enrolled"): e_m, ("mentee", "enrolled"): e_e,
+                                   ("all", "enrolled"): e_a, ("mentor", "matched"): m,
+                                   ("mentee", "matched"): m, ("all", "matched"): 2 * m,
+                                   ("mentor", "withdrawn"): w_m, ("mentee", "withdrawn"): w_e,
+                                   ("all", "withdrawn"): w_m + w_e}.items():
+                    found[key].add(value)
+    return found
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_no_suppressed_flow_count_is_pinned_by_brute_force(seed):
+    rng = np.random.default_rng(seed)
+    enrolled = rng.integers(3, 20, size=2)
+    matched = int(rng.integers(0, min(enrolled) + 1))
+    withdrawn = rng.integers(0, enrolled // 2 + 1)
+    findings = flow(tuple(int(e) for e in enrolled), (matched, matched), tuple(int(w) for w in withdrawn))
+    published = public_findings(findings)
+    possible = possible_values(findings, published)
+    for row, shown in zip(findings.itertuples(), published["value"], strict=True):
+        values = possible[(row.role, row.statistic)]
+        assert row.value in values, "the true table must be among those the published cells allow"
+        if shown == "*":
+            assert len(values) > 1, (row.role, row.statistic, values, published["value"].tolist())
+
+
+def test_brute_force_finds_the_pin_that_main_published():
+    findings = flow((10, 9), (7, 7), (0, 0))
+    on_main = findings.assign(value=["10", "*", "0", "10", "*", "0", "20", "15", "0"],
+                              n=["10", "10", "10", "10", "10", "10", "20", "20", "20"])
+    assert possible_values(findings, on_main)[("mentor", "matched")] == {7}

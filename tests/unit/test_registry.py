@@ -1,0 +1,54 @@
+"""The statistic registry: every statistic written is registered, and the registry is coherent."""
+
+from __future__ import annotations
+
+import pytest
+
+from rm_research import registry
+from rm_research.findings import compute_findings
+
+
+def test_every_statistic_of_the_example_is_registered(example_findings):
+    assert registry.unregistered(example_findings).empty
+
+
+def test_every_statistic_of_the_hand_made_fixture_is_registered(fixture_cohort):
+    assert registry.unregistered(compute_findings(fixture_cohort, "r", 1)).empty
+
+
+def test_an_unknown_statistic_is_not_registered():
+    assert registry.spec("conf_senior", "made_up") is None
+    assert registry.spec("made_up", "mean") is None
+
+
+@pytest.mark.parametrize(("family", "statistic", "found"), list(registry.entries()))
+def test_each_entry_is_coherent(family, statistic, found):
+    assert found.kind in registry.KINDS
+    assert found.label and found.definition and found.population
+    assert found.decimals >= 0 and found.rounding >= 0
+    members = registry.FAMILIES.get(family, {})
+    for other in (*(found.groups or ()), *((found.at_extreme,) if found.at_extreme else ())):
+        assert other in members, f"{statistic} rests on {other}, which its family does not register"
+    if found.kind == "mean":
+        assert found.scale is not None and found.scale[0] < found.scale[1]
+    if found.whole:
+        assert found.kind in ("count", "percentage")
+
+
+def test_labels_are_unique_within_a_family():
+    for members in registry.FAMILIES.values():
+        labels = [found.label for found in members.values()]
+        assert len(labels) == len(set(labels))
+
+
+def test_rating_items_and_categories_share_their_family():
+    assert registry.spec("conf_junior", "pre_mean") is registry.spec("conf_senior", "pre_mean")
+    assert registry.spec("areas_of_work", "Communications").kind == "percentage"
+    assert registry.spec("theme:boundaries", "Step back").kind == "count"
+    assert registry.label("areas_of_work", "Communications") == "Communications"
+
+
+def test_the_glossary_lists_every_entry():
+    glossary = registry.glossary()
+    assert len(glossary) == len(list(registry.entries()))
+    assert {"Measure", "Statistic", "Label", "Kind", "Definition"} == set(glossary.columns)
