@@ -304,7 +304,7 @@ class Audit:
         enrolled = self._known(("P", self.unit, "*", "enrolled", role))
         if enrolled is None:
             return
-        for (kind, unit, where, population, who), variable in list(self.model.index.items()):
+        for (kind, unit, _where, population, who), variable in list(self.model.index.items()):
             if kind == "P" and unit == self.unit and who == role and population in ("pre", "answered"):
                 self.model.at_most(variable, enrolled)
 
