@@ -97,9 +97,9 @@ def setting_problems(settings: dict[str, object]) -> list[Problem]:
     return problems
 
 
-def _whole(low: int, high: int):  # noqa: ANN202 - a predicate
+def _whole(low: int, high: int):
     return lambda v: isinstance(v, int) and not isinstance(v, bool) and low <= v <= high
 
 
-def _number(low: float, high: float):  # noqa: ANN202 - a predicate
+def _number(low: float, high: float):
     return lambda v: isinstance(v, int | float) and not isinstance(v, bool) and low <= v <= high
