@@ -12,7 +12,6 @@ from dataclasses import dataclass, fields
 import pandas as pd
 
 from . import config
-from .schemas import parse_date
 from .validate import RawCohort
 
 TEXT_COLUMNS = {
@@ -43,12 +42,12 @@ class Cohort:
         return {name: table for name, table in found.items() if table is not None}
 
 
+YES_NO = {**dict.fromkeys(config.YES_SPELLINGS, True), **dict.fromkeys(config.NO_SPELLINGS, False)}
+
+
 def yes_no(values: pd.Series) -> pd.Series:
     """Contract yes/no spellings to a nullable boolean (blank stays missing)."""
-    folded = values.astype("string").str.casefold()
-    answer = folded.map(lambda v: True if v in config.YES_SPELLINGS else
-                        (False if v in config.NO_SPELLINGS else pd.NA))
-    return answer.astype("boolean")
+    return values.astype("string").str.casefold().map(YES_NO).astype("boolean")
 
 
 def whole_numbers(values: pd.Series) -> pd.Series:
@@ -66,21 +65,21 @@ def split_list(values: pd.Series, allowed: tuple[str, ...] | None = None) -> pd.
     """A ``;``-separated cell to a list of items (canonical spelling when ``allowed`` is given)."""
     lookup = {a.casefold(): a for a in allowed} if allowed else None
 
-    def split(cell: object) -> object:
-        if pd.isna(cell):
-            return pd.NA
-        items = [item.strip() for item in str(cell).split(";") if item.strip()]
+    def split(cell: str) -> object:
+        items = [item.strip() for item in cell.split(";") if item.strip()]
         if not items:  # a cell holding only separators answers nothing
             return pd.NA
         return [lookup[i.casefold()] for i in items] if lookup else items
 
-    return values.map(split)
+    # answers repeat (a few areas, a few resources): split each distinct cell once, not every row
+    distinct = {cell: split(str(cell)) for cell in values.dropna().unique()}
+    return values.map(distinct, na_action="ignore").where(values.notna(), pd.NA)
 
 
 def dates(values: pd.Series) -> pd.Series:
-    """Validated ISO dates to day-resolution timestamps (any time or zone dropped)."""
-    stamps = values.map(lambda cell: pd.NaT if pd.isna(cell) else parse_date(str(cell)))
-    return pd.to_datetime(stamps).dt.normalize()
+    """Validated ISO dates to day-resolution timestamps: the date part is the first ten characters
+    (year-month-day), so any time or zone after it is dropped as the local date written."""
+    return pd.to_datetime(values.astype("string").str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
 
 
 def _frame(raw: pd.DataFrame, columns: dict[str, pd.Series]) -> pd.DataFrame:
