@@ -121,3 +121,23 @@ def visible_text(page: str) -> str:
 def table_cells(page: str) -> list[str]:
     """The text of every table cell of an HTML page."""
     return [html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in re.findall(r"<td[^>]*>(.*?)</td>", page, re.S)]
+
+
+R_FIXTURES = Path(__file__).parent / "fixtures" / "r"
+
+
+def r_reference(name: str):
+    """A table of reference values computed once by R (``tests/fixtures/r/reference.R``); no R needed."""
+    import pandas as pd
+
+    return pd.read_csv(R_FIXTURES / f"{name}.csv")
+
+
+def numbers(joined: str) -> np.ndarray:
+    """The ``;``-joined numbers of an R fixture cell."""
+    return np.array(str(joined).split(";"), dtype=float)
+
+
+def walsh_averages(differences: list[float]) -> list[float]:
+    """Every Walsh average (d_i + d_j)/2, i <= j, sorted: the definition, listed one by one."""
+    return sorted((a + b) / 2 for i, a in enumerate(differences) for b in differences[i:])

@@ -61,7 +61,6 @@ class AnalysisSettings:
     robust_cov: str = "HC3"
     min_n_correlation: int = 3
     min_n_ancova: int = 5  # 3 parameters; fewer than 2 residual degrees of freedom says nothing
-    permutation_max_partitions: int = 200_000  # exhaustive Mann-Whitney permutations up to this many
 
 
 SETTINGS: Final = AnalysisSettings()

@@ -1,9 +1,19 @@
-"""Effect sizes and intervals for paired ratings and proportions in small cohorts.
+"""Effect sizes and intervals for paired ratings and proportions, from a handful of people to millions.
 
-Library calls where a library has the method: scipy's BCa bootstrap, statsmodels' Wilson
-interval. Written here, with the reason:
-- the Hodges-Lehmann shift and its exact interval (no scipy, statsmodels or pingouin function
-  gives the one-sample/paired estimator with a distribution-free interval);
+Library calls where a library has the method: statsmodels' Wilson interval. Written here, with
+the reason:
+- the Hodges-Lehmann shift and its distribution-free interval (no scipy, statsmodels or
+  pingouin function gives the one-sample/paired estimator with that interval). It follows R's
+  ``wilcox.test(conf.int = TRUE)``: zero and missing differences are dropped first, as the
+  Wilcoxon test drops them, so the interval and the test agree. Walsh averages are weighted by
+  the counts of distinct differences instead of being listed (1-10 ratings give at most 19
+  distinct differences, so a million people cost what nineteen do);
+- the BCa bootstrap interval of a mean, in O(n) memory: scipy's ``bootstrap`` resamples the data
+  (n values per resample) and runs an O(n^2)-memory jackknife, and it counts resamples equal to
+  the estimate as half below it. Here resamples are drawn as counts of each distinct value
+  (multinomial), the acceleration comes from the closed-form jackknife of the mean, and the
+  interval follows R's ``boot::bca.ci`` exactly (bias from the share strictly below the estimate,
+  limits interpolated on the normal scale between order statistics, ``norm.inter``);
 - Hedges' g_av and g_z, because pingouin's paired ``hedges`` applies the independent-groups small
   sample correction (df = 2n - 2) where the paired one (df = n - 1, Lakens 2013) is right.
 """
@@ -11,7 +21,6 @@ interval. Written here, with the reason:
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -19,31 +28,76 @@ from scipy import stats
 from statsmodels.stats.proportion import proportion_confint
 
 from .config import SETTINGS
-from .stats import rank_sum_null
+from .stats import nonzero, present, rank_sum_null
 
 
-def hodges_lehmann(differences: pd.Series | np.ndarray,
-                   confidence: float = SETTINGS.confidence) -> dict[str, float]:
+def hodges_lehmann(differences: pd.Series | np.ndarray, confidence: float = SETTINGS.confidence,
+                   exact_max_n: int = SETTINGS.exact_max_n) -> dict[str, float | str]:
     """Hodges-Lehmann shift (median of the Walsh averages) with its distribution-free interval.
 
-    The interval is [W(k), W(M + 1 - k)] over the M = n(n + 1)/2 sorted Walsh averages, k the
-    largest whole number with P(T+ <= k - 1) <= (1 - confidence)/2 under the exact null
-    distribution of the signed-rank statistic. Small n cannot reach the asked-for confidence; the
-    interval is then the full range of Walsh averages and ``level`` says what confidence it has
-    (75% with 3 people). All differences are used, zeros included.
+    Zero and missing differences are dropped first (R's ``wilcox.test``; the Wilcoxon test drops
+    zeros too). Of the n left, the M = n(n + 1)/2 Walsh averages (d_i + d_j)/2, i <= j, are sorted;
+    the interval is [W(k), W(M + 1 - k)], k the largest whole number with
+    P(T+ <= k - 1) <= (1 - confidence)/2 under the null distribution of the signed-rank statistic
+    without ties (R's ``qsignrank``; the usual convention with tied data too). That distribution
+    is exact up to ``exact_max_n`` differences; beyond, the normal approximation with continuity
+    correction, k = floor(n(n + 1)/4 + 1/2 - z sqrt(n(n + 1)(2n + 1)/24)). Small n cannot reach
+    the asked-for confidence; the interval is then the full range of Walsh averages and ``level``
+    says what confidence it has (75% with 3 people); with one difference there is no interval
+    (its level would be 0). ``n`` is the number of differences used; ``note`` says why a result is
+    blank.
     """
-    d = np.asarray(differences, dtype=float)
-    out = {"shift": math.nan, "ci_low": math.nan, "ci_high": math.nan, "level": math.nan}
-    if d.size == 0:
+    d = nonzero(differences)
+    n = d.size
+    out = {"shift": math.nan, "ci_low": math.nan, "ci_high": math.nan, "level": math.nan, "n": n, "note": ""}
+    if n == 0:
+        out["note"] = "no non-zero differences"
         return out
-    i, j = np.triu_indices(d.size)
-    walsh = np.sort((d[i] + d[j]) / 2)
-    cumulative = np.cumsum(rank_sum_null(np.arange(1, d.size + 1)))
-    tail = (1 - confidence) / 2
-    k = max(1, int(np.searchsorted(cumulative, tail, side="right")))  # P(T+ <= k-1) <= tail
-    out.update(shift=float(np.median(walsh)), ci_low=float(walsh[k - 1]), ci_high=float(walsh[-k]),
-               level=float(1 - 2 * cumulative[k - 1]))
+    averages, cumulative = walsh_distribution(d)
+    total = n * (n + 1) // 2
+
+    def order(rank: int) -> float:  # the rank-th smallest Walsh average, 1-based
+        return float(averages[np.searchsorted(cumulative, rank, side="left")])
+
+    out["shift"] = (order((total + 1) // 2) + order(total // 2 + 1)) / 2
+    if n == 1:  # the only "interval" is the one difference, at confidence 1 - 2 P(T+ <= 0) = 0
+        out["note"] = "one non-zero difference: no interval"
+        return out
+    k, level = signed_rank_critical(n, confidence, exact_max_n)
+    out.update(ci_low=order(k), ci_high=order(total + 1 - k), level=level)
     return out
+
+
+def walsh_distribution(d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct Walsh averages (d_i + d_j)/2, i <= j, sorted, and the cumulative number of
+    Walsh averages up to each.
+
+    From the D distinct values and their counts c: a pair of distinct values contributes
+    c_a c_b averages, a value with itself c_a (c_a + 1)/2. O(D^2) time and memory rather than
+    O(n^2): D is at most 19 for differences of 1-10 ratings.
+    """
+    values, counts = np.unique(d, return_counts=True)
+    first, second = np.triu_indices(values.size)
+    weights = np.where(first == second, counts[first] * (counts[first] + 1) // 2, counts[first] * counts[second])
+    averages, where = np.unique((values[first] + values[second]) / 2, return_inverse=True)
+    return averages, np.cumsum(np.bincount(where, weights=weights.astype(float)).astype(np.int64))
+
+
+def signed_rank_critical(n: int, confidence: float, exact_max_n: int = SETTINGS.exact_max_n) -> tuple[int, float]:
+    """k and the confidence reached by the Walsh-average interval [W(k), W(M + 1 - k)] of n differences.
+
+    k is the largest whole number (at least 1) with P(T+ <= k - 1) <= (1 - confidence)/2, T+ the
+    signed-rank statistic without ties; the level is 1 - 2 P(T+ <= k - 1). Exact null distribution
+    up to ``exact_max_n``; beyond, normal with continuity correction.
+    """
+    tail = (1 - confidence) / 2
+    if n <= exact_max_n:
+        cumulative = np.cumsum(rank_sum_null(np.arange(1, n + 1)))
+        k = max(1, int(np.searchsorted(cumulative, tail, side="right")))
+        return k, float(1 - 2 * cumulative[k - 1])
+    mean, sd = n * (n + 1) / 4, math.sqrt(n * (n + 1) * (2 * n + 1) / 24)
+    k = max(1, math.floor(mean + 0.5 + stats.norm.ppf(tail) * sd))
+    return k, float(1 - 2 * stats.norm.cdf((k - 0.5 - mean) / sd))
 
 
 def small_sample_correction(df: int) -> float:
@@ -73,18 +127,83 @@ def hedges_g_paired(pre: pd.Series, post: pd.Series) -> dict[str, float]:
 def bootstrap_mean_ci(values: pd.Series | np.ndarray, confidence: float = SETTINGS.confidence,
                       resamples: int = SETTINGS.bootstrap_resamples,
                       seed: int = SETTINGS.bootstrap_seed) -> tuple[float, float]:
-    """Bias-corrected and accelerated (BCa) bootstrap interval for a mean, seeded.
+    """Bias-corrected and accelerated (BCa) bootstrap interval for a mean, seeded, R ``boot``'s convention.
 
-    Blank with fewer than 3 values or no variation, where the bootstrap distribution is degenerate.
+    Missing values are dropped. Resample means from ``bootstrap_means``, the acceleration from the
+    jackknife of the mean (``mean_acceleration``), the limits by ``bca_limits`` (``boot::bca.ci``).
+    Blank with fewer than 3 values or no variation, where the bootstrap distribution is degenerate,
+    and when no resample mean falls below the estimate (the bias correction is infinite).
     """
-    data = np.asarray(values, dtype=float)
+    data = present(values)
     if data.size < 3 or np.unique(data).size < 2:
         return math.nan, math.nan
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # scipy warns when BCa is unstable; the result says so by being NaN
-        result = stats.bootstrap((data,), np.mean, confidence_level=confidence, n_resamples=resamples,
-                                 method="BCa", rng=np.random.default_rng(seed))
-    return float(result.confidence_interval.low), float(result.confidence_interval.high)
+    estimate, replicates = bootstrap_means(data, resamples, seed)
+    return bca_limits(estimate, replicates, mean_acceleration(data), confidence)
+
+
+#: Resamples drawn per multinomial call: bounds memory at BOOTSTRAP_CHUNK x (distinct values) counts.
+BOOTSTRAP_CHUNK = 1000
+
+
+def bootstrap_means(values: np.ndarray, resamples: int, seed: int) -> tuple[float, np.ndarray]:
+    """The sample mean and ``resamples`` bootstrap means, seeded.
+
+    A resample of n values drawn with replacement holds each distinct value v_k a
+    Multinomial(n, c_k / n) number of times, so its mean is sum(count_k v_k) / n: drawn that way
+    it costs O(distinct values) per resample and O(n) memory in all, and is the same bootstrap as
+    drawing n indices. The estimate is computed by the same formula, so a resample that
+    reproduces the sample gives exactly the estimate.
+    """
+    distinct, counts = np.unique(values, return_counts=True)
+    n = int(counts.sum())
+    rng = np.random.default_rng(seed)
+    means = np.empty(resamples)
+    for start in range(0, resamples, BOOTSTRAP_CHUNK):
+        size = min(BOOTSTRAP_CHUNK, resamples - start)
+        means[start:start + size] = rng.multinomial(n, counts / n, size=size) @ distinct / n
+    return float(counts @ distinct / n), means
+
+
+def mean_acceleration(values: np.ndarray) -> float:
+    """BCa acceleration a = sum(L^3) / (6 sum(L^2)^(3/2)) with the jackknife influence values of the
+    mean, which have a closed form: L_i = (n - 1)(mean - mean without i) = x_i - mean. O(n)."""
+    deviations = values - values.mean()
+    return float(np.sum(deviations**3) / (6 * np.sum(deviations**2) ** 1.5))
+
+
+def bca_limits(estimate: float, replicates: np.ndarray, acceleration: float,
+               confidence: float = SETTINGS.confidence) -> tuple[float, float]:
+    """BCa limits exactly as R's ``boot::bca.ci``: bias w = Phi^-1(share of replicates strictly below
+    the estimate), adjusted levels Phi(w + (w + z) / (1 - a (w + z))) for z = Phi^-1((1 -+ conf)/2),
+    and each limit read off the sorted replicates by ``norm_inter``. Blank when w is infinite."""
+    replicates = np.sort(replicates[np.isfinite(replicates)])
+    bias = stats.norm.ppf(np.mean(replicates < estimate))
+    if not np.isfinite(bias):
+        return math.nan, math.nan
+    z = stats.norm.ppf((1 + np.array([-confidence, confidence])) / 2)
+    levels = stats.norm.cdf(bias + (bias + z) / (1 - acceleration * (bias + z)))
+    low, high = (norm_inter(replicates, level) for level in levels)
+    return low, high
+
+
+def norm_inter(ordered: np.ndarray, level: float) -> float:
+    """R ``boot``'s ``norm.inter``: the level-quantile of sorted replicates t(1) <= ... <= t(R).
+
+    With r = (R + 1) level: t(r) when r is whole; t(1) or t(R) beyond the ends; otherwise
+    interpolated between t(k) and t(k + 1), k = floor(r), linearly on the normal quantile scale.
+    """
+    count = ordered.size
+    position = (count + 1) * level
+    k = math.trunc(position)
+    if k == position:
+        return float(ordered[k - 1]) if 0 < k <= count else float(ordered[0] if k <= 0 else ordered[-1])
+    if k <= 0:
+        return float(ordered[0])
+    if k >= count:
+        return float(ordered[-1])
+    below, above = stats.norm.ppf(k / (count + 1)), stats.norm.ppf((k + 1) / (count + 1))
+    share = (stats.norm.ppf(level) - below) / (above - below)
+    return float(ordered[k - 1] + share * (ordered[k] - ordered[k - 1]))
 
 
 def wilson_interval(count: int, n: int, confidence: float = SETTINGS.confidence) -> tuple[float, float]:

@@ -28,23 +28,34 @@ ANCOVA_RATIONALE = (
 
 
 def ancova_dose(pre: pd.Series, post: pd.Series, dose: pd.Series,
-                settings: AnalysisSettings = SETTINGS) -> dict[str, float]:
+                settings: AnalysisSettings = SETTINGS) -> dict[str, float | str]:
     """Slope of ``dose`` in post ~ pre + dose, with its robust CI and p, over people with all three.
 
-    Blank below ``settings.min_n_ancova`` people, or when dose or baseline does not vary (the model
-    cannot separate them then). The slope stands but its interval and p are blank when one person
-    alone determines a coefficient (leverage 1, e.g. the only person with a dose of 3): HC3 divides
-    by 1 - leverage and is undefined there.
+    Blank, with ``note`` saying why: below ``settings.min_n_ancova`` people; when dose or baseline
+    does not vary (the model cannot separate them then); when every post-programme rating is the
+    same (the outcome does not vary, so the fitted slope is rounding noise such as 3e-15). The
+    slope stands but its interval and p are blank when one person alone determines a coefficient
+    (leverage 1, e.g. the only person with a dose of 3): HC3 divides by 1 - leverage and is
+    undefined there. O(n) time and memory (statsmodels computes leverages without the n x n hat
+    matrix).
     """
     data = pd.concat({"pre": pre, "post": post, "dose": dose}, axis=1).dropna().astype(float)
     n = len(data)
-    out = {"slope": math.nan, "ci_low": math.nan, "ci_high": math.nan, "p": math.nan, "n": n}
+    out = {"slope": math.nan, "ci_low": math.nan, "ci_high": math.nan, "p": math.nan, "n": n, "note": ""}
     design = sm.add_constant(data[["pre", "dose"]], has_constant="add")
-    if n < settings.min_n_ancova or np.linalg.matrix_rank(design.to_numpy()) < design.shape[1]:
+    if n < settings.min_n_ancova:
+        out["note"] = f"fewer than {settings.min_n_ancova} people with a baseline, a final rating and a dose"
+        return out
+    if data["post"].nunique() < 2:
+        out["note"] = "every final rating is the same: the outcome does not vary, so there is no slope to estimate"
+        return out
+    if np.linalg.matrix_rank(design.to_numpy()) < design.shape[1]:
+        out["note"] = "the dose or the baseline rating does not vary (or one is determined by the other)"
         return out
     fit = sm.OLS(data["post"], design).fit()
     out["slope"] = float(fit.params["dose"])
     if fit.get_influence().hat_matrix_diag.max() > 1 - LEVERAGE_TOLERANCE:
+        out["note"] = "one person alone determines a coefficient (leverage 1): the robust interval is undefined"
         return out
     robust = fit.get_robustcov_results(cov_type=settings.robust_cov, use_t=True)
     index = list(design.columns).index("dose")

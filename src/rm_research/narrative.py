@@ -7,6 +7,7 @@ import pandas as pd
 from . import config
 from .config import AnalysisSettings
 from .models import ANCOVA_RATIONALE
+from .safety import escape_html
 from .stats import SPEARMAN_EXACT_MAX_N
 from .tables import FLOW_LABELS
 
@@ -30,11 +31,10 @@ SMALL_NUMBERS_NOTICE = (
 
 
 def banner(text: str, colour: str = "#DA291C") -> str:
-    """An HTML banner that stands out at the top of a report (rendered from Markdown ``text``)."""
-    import html
-
-    body = html.escape(text).replace("**", "")
-    return (f'<div style="border: 3px solid {colour}; background: #FDECEA; padding: 0.8em 1em; '
+    """An HTML banner that stands out at the top of a report: ``text`` (Markdown bold markers
+    dropped) and ``colour`` are escaped, so neither can add markup."""
+    body = escape_html(text).replace("**", "")
+    return (f'<div style="border: 3px solid {escape_html(colour)}; background: #FDECEA; padding: 0.8em 1em; '
             f'margin: 0.5em 0 1em; font-size: 1.05em;">{body}</div>')
 
 
@@ -68,41 +68,59 @@ def small_sample_caution(prepost: pd.DataFrame) -> str:
 
 
 def methods_markdown(settings: AnalysisSettings = config.SETTINGS) -> str:
-    """The Methods section, written from the settings the statistics actually used."""
+    """The Methods section, written from the settings and thresholds the statistics actually used."""
+    from .stats import MANN_WHITNEY_EXACT_MAX_N
+
     level = f"{settings.confidence:.0%}"
     return f"""\
 **Pre/post confidence.** Each 1-10 item is compared between enrolment and the end of the programme
-on the people who answered both. Test: two-sided Wilcoxon signed-rank, with the exact null
-distribution (with tied changes, the exact permutation distribution) for up to
-{settings.exact_max_n} people; zero changes:
-{ZERO_RULES[settings.zero_method]}. Sensitivity analysis: the same test under
+on the people who answered both (a missing answer is left out, never counted as no change). Test:
+two-sided Wilcoxon signed-rank; zero changes: {ZERO_RULES[settings.zero_method]}. With up to
+{settings.exact_max_n} people whose rating changed, the p-value comes from the exact permutation
+distribution (tied changes given average ranks); beyond {settings.exact_max_n}, from the normal
+approximation with the tie correction. Sensitivity analysis: the same test under
 {ZERO_RULES[settings.sensitivity_zero_method]}. With n people whose rating changed the smallest
 two-sided p possible is 2/2^n (0.25 for 3, 0.0625 for 5); where that exceeds
 alpha = {settings.alpha} the report says *cannot be tested* rather than print a p-value.
 
 **Effect sizes and intervals.** Matched-pairs rank-biserial correlation (sum of ranks of rises
-minus sum of ranks of falls, over the total); Hodges-Lehmann median shift (median of the Walsh
-averages) with its distribution-free {level} interval, or the highest level the sample size allows
-(shown); mean change with a {level} bias-corrected and accelerated (BCa) bootstrap interval,
-{settings.bootstrap_resamples:,} resamples, seed {settings.bootstrap_seed}; Hedges' g_z (mean change over
-the SD of change) and g_av (over the mean of the two SDs), both with the paired small-sample
-correction J = 1 - 3/(4(n - 1) - 1) (Lakens 2013).
+minus sum of ranks of falls, over the total; unchanged people left out, as in the test).
+Hodges-Lehmann median shift (median of the Walsh averages, the averages of every pair of changes)
+with its distribution-free {level} interval, or the highest level the sample size allows (shown);
+unchanged people are left out of it as they are of the test (as in R's `wilcox.test`), so the
+interval and the test rest on the same people. The interval's end points
+use the exact signed-rank distribution up to {settings.exact_max_n} people who changed, the normal
+approximation beyond; with only one person who changed there is no interval. Mean change with a
+{level} bias-corrected and accelerated (BCa) bootstrap interval, {settings.bootstrap_resamples:,}
+resamples, seed {settings.bootstrap_seed}, following R's `boot` package (`bca.ci`): the bias
+correction counts the resampled means strictly below the observed mean (equal ones are not counted
+as half, as scipy does), the acceleration is the jackknife's, and each limit is interpolated between
+neighbouring resampled means on the normal scale; blank with fewer than 3 people or no variation.
+Hedges' g_z (mean change over the SD of change) and g_av (over the mean of the two SDs), both with
+the paired small-sample correction J = 1 - 3/(4(n - 1) - 1) (Lakens 2013), blank below 3 people.
 
 **Multiplicity.** P-values are adjusted by {settings.correction.title()}'s method within two families,
 because the tests for everyone overlap those by role: every pre/post test by role (each item, for
 mentors and for mentees), and every test for everyone. Both unadjusted and adjusted p are shown.
 
 **Attrition.** Enrolment ratings of those who completed the end survey against those who did not:
-Mann-Whitney U (exact, or with ties the exact permutation distribution while there are at most
-{settings.permutation_max_partitions:,} ways to split the groups) and the rank-biserial correlation.
+Mann-Whitney U and the rank-biserial correlation. The p-value comes from the exact permutation
+distribution (tied ratings given average ranks) while the two groups together have at most
+{MANN_WHITNEY_EXACT_MAX_N} people, and from the normal approximation with tie and continuity
+corrections beyond; two-sided p is twice the smaller tail (at most 1).
 
 **Attendance and psychological input.** Dose (mentoring sessions held, from the session log, or
 the person's own count where their pair has no log; psychological sessions attended, 0-3) against
-change in confidence talking with senior leaders: Spearman's rho (p by permutation up to
-{SPEARMAN_EXACT_MAX_N} people; {level} interval by Fisher's z with the Bonett-Wright standard error, from
-4 people), and ANCOVA with {settings.robust_cov} robust standard errors and t reference, from
-{settings.min_n_ancova} people. {ANCOVA_RATIONALE} The proportion finding the psychological sessions
-supportive has a {level} Wilson interval; attenders and non-attenders are compared where both exist.
+change in confidence talking with senior leaders. Spearman's rho: p by permutation of every pairing
+up to {SPEARMAN_EXACT_MAX_N} people; where the two orders agree exactly (rho = 1 or -1), exactly
+for any number of people (twice the share of pairings that keep the order); otherwise the t
+approximation. The {level} interval is Fisher's z with the Bonett-Wright standard error, from 4
+people; it is left blank at rho = 1 or -1, where it would have no width. ANCOVA with
+{settings.robust_cov} robust standard errors and t reference, from {settings.min_n_ancova} people;
+blank, with the reason, when the final rating, the dose or the baseline does not vary, and the
+interval blank when one person alone fixes a coefficient. {ANCOVA_RATIONALE} The proportion
+finding the psychological sessions supportive has a {level} Wilson interval; attenders and
+non-attenders are compared where both exist.
 
 **What these data cannot show.** There is no comparison group, so a rise in confidence cannot be
 attributed to the programme; ratings are self-reported by volunteers; those who left or did not

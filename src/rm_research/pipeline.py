@@ -1,26 +1,26 @@
 """The whole journey for one cohort: validate, tidy, compute findings, report.
 
-Outputs are written to a temporary folder beside their destination and moved into place only
-when everything has succeeded, so a failed run leaves earlier outputs exactly as they were.
+Each command replaces only the files it writes, all together or not at all, one run per cohort
+at a time (``outputs``): a failed or killed run leaves earlier outputs as they were.
 """
 
 from __future__ import annotations
 
 import logging
-import os
-import shutil
-import tempfile
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 
 import pandas as pd
 
-from . import config
+from . import config, outputs
 from .clean import Cohort, tidy_cohort
 from .findings import compute_findings
+from .ingest import CONTRACT_FILES
 from .paths import CohortPaths
+from .safety import neutralise_formulas
 from .validate import RawCohort, validate_cohort
 
 log = logging.getLogger(__name__)
@@ -59,74 +59,70 @@ def processed_tables(cohort: Cohort) -> dict[str, pd.DataFrame]:
     return {name: flat(table) for name, table in cohort.tables().items()}
 
 
+def contract_tables() -> set[str]:
+    """Every contract table that ``data/processed`` may hold a CSV of."""
+    return set(CONTRACT_FILES) | {f.name for f in fields(Cohort)}
+
+
+def cohort_lock(paths: CohortPaths) -> Path:
+    """The lock file serialising every run that writes one cohort's outputs (``report`` and ``publish``)."""
+    return paths.reports.parent / f".cohort-{paths.cohort}.lock"
+
+
 @contextmanager
-def staged(*destinations: Path, keep: bool = False) -> Iterator[list[Path]]:
-    """Temporary folders that replace ``destinations`` whole, together, only if the block succeeds.
-
-    Replacing folders rather than files means no output of an earlier run (a report made from
-    other data, a table of a file since removed) survives beside the new ones; with ``keep`` each
-    folder's current files are copied in first, for outputs written beside earlier ones. If a
-    swap fails part-way, every folder already swapped is put back as it was.
-    """
-    stages = []
-    try:
-        for destination in destinations:
-            destination.parent.mkdir(parents=True, exist_ok=True)
-            stage = Path(tempfile.mkdtemp(prefix=f".{destination.name}-new-", dir=destination.parent))
-            stages.append(stage)
-            if keep and destination.is_dir():
-                shutil.copytree(destination, stage, dirs_exist_ok=True)
-        yield stages
-        _swap(list(destinations), stages)
-    finally:
-        for stage in stages:
-            shutil.rmtree(stage, ignore_errors=True)
+def cohort_outputs(paths: CohortPaths) -> Iterator[outputs.Outputs]:
+    """Hold the cohort's lock and recover whatever an interrupted run left, before anything else."""
+    with outputs.locked(cohort_lock(paths)) as held:
+        try:
+            for folder in (paths.processed, paths.reports):
+                outputs.remove_legacy_staging(folder)
+        except OSError as error:
+            raise outputs.output_error(error, folder) from error
+        yield held
 
 
-def _swap(destinations: list[Path], stages: list[Path]) -> None:
-    """Move each stage into place, keeping the old folders until all have moved."""
-    olds = [stage.with_name(stage.name.replace("-new-", "-old-")) for stage in stages]
-    done: list[int] = []
-    try:
-        for i, (destination, stage, old) in enumerate(zip(destinations, stages, olds, strict=True)):
-            if destination.exists():
-                os.replace(destination, old)
-            os.replace(stage, destination)
-            done.append(i)
-    except OSError:
-        for i in reversed(range(len(destinations))):
-            if i in done:
-                os.replace(destinations[i], stages[i])
-            if olds[i].exists():
-                os.replace(olds[i], destinations[i])
-        raise
-    for old in olds:
-        shutil.rmtree(old, ignore_errors=True)
+#: Text a spreadsheet reads as a number: a public finding such as "-0.57" starts with "-" but is no formula.
+NUMBER_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
 def write_csv(table: pd.DataFrame, path: Path) -> None:
-    table.to_csv(path, index=False, lineterminator="\n")
+    """Write ``table`` for people who open it in a spreadsheet: no text cell can run as a formula
+    (data contract, section 4), while numbers written as text stay numbers."""
+    safe = neutralise_formulas(table)
+    for column in table.columns:
+        number_text = table[column].map(lambda v: isinstance(v, str) and NUMBER_TEXT.fullmatch(v) is not None)
+        if number_text.any():
+            safe[column] = safe[column].mask(number_text.astype(bool), table[column])
+    safe.to_csv(path, index=False, lineterminator="\n")
 
 
 def run_report(root: Path, region: str, cohort: int, html: bool = True,
                psych_offered: int = config.PSYCH_SESSIONS_OFFERED) -> CohortPaths:
-    """Validate, tidy, write processed tables, findings and (unless ``html`` is False) the report."""
-    loaded = load_cohort(root, region, cohort, psych_offered)
-    paths = loaded.paths
-    log.info("validated %s: %d files", paths.raw, len(loaded.raw.files))
-    findings = loaded.findings()
-    page = None
-    if html:
-        from .report import execute_notebook, render_html  # papermill and nbconvert cost seconds to import
+    """Validate, tidy, then write processed tables, findings and (unless ``html`` is False) the report.
 
-        notebook = execute_notebook(root, region, cohort, psych_offered)
-        page = render_html(notebook, f"Reverse mentoring evaluation: {region}, cohort {cohort}")
-    with staged(paths.processed, paths.reports) as (processed, reports):
-        for name, table in processed_tables(loaded.cohort).items():
-            write_csv(table, processed / f"{name}.csv")
-        write_csv(findings, reports / "findings.csv")
-        if page is not None:
-            (reports / "report.html").write_text(page, encoding="utf-8")
+    Replaces only those files (and removes a processed table whose raw file is no longer supplied),
+    all together, under the cohort's lock; any other file in those folders is left alone.
+    """
+    with cohort_outputs(CohortPaths(root, region, cohort)) as held:
+        loaded = load_cohort(root, region, cohort, psych_offered)
+        paths = loaded.paths
+        log.info("validated %s: %d files", paths.raw, len(loaded.raw.files))
+        findings = loaded.findings()
+        page = None
+        if html:
+            from .report import execute_notebook, render_html  # papermill and nbconvert cost seconds to import
+
+            notebook = execute_notebook(root, region, cohort, psych_offered)
+            page = render_html(notebook, f"Reverse mentoring evaluation: {region}, cohort {cohort}")
+        with held.replacing() as staging:
+            tables = processed_tables(loaded.cohort)
+            for name, table in tables.items():
+                write_csv(table, staging.path(paths.processed / f"{name}.csv"))
+            for name in contract_tables() - tables.keys():  # made by an earlier report from a file since removed
+                staging.remove(paths.processed / f"{name}.csv")
+            write_csv(findings, staging.path(paths.findings))
+            if page is not None:
+                staging.path(paths.report_html).write_text(page, encoding="utf-8")
     log.info("wrote %s and %s", paths.findings, paths.processed)
     return paths
 
@@ -134,16 +130,17 @@ def run_report(root: Path, region: str, cohort: int, html: bool = True,
 def run_publish(root: Path, region: str, cohort: int,
                 psych_offered: int = config.PSYCH_SESSIONS_OFFERED) -> CohortPaths:
     """Write the disclosure-controlled ``findings-public.csv`` and ``report-public.html`` beside
-    the internal report (whose files are kept)."""
+    the internal report (whose files are kept), under the cohort's lock."""
     from .disclosure import public_findings
     from .report import PUBLIC_NOTEBOOK, execute_notebook, render_html
 
-    loaded = load_cohort(root, region, cohort, psych_offered)
-    safe = public_findings(loaded.findings())
-    notebook = execute_notebook(root, region, cohort, psych_offered, notebook=PUBLIC_NOTEBOOK)
-    page = render_html(notebook, f"Reverse mentoring evaluation: {region}, cohort {cohort} (public)")
-    with staged(loaded.paths.reports, keep=True) as (reports,):
-        write_csv(safe, reports / "findings-public.csv")
-        (reports / "report-public.html").write_text(page, encoding="utf-8")
+    with cohort_outputs(CohortPaths(root, region, cohort)) as held:
+        loaded = load_cohort(root, region, cohort, psych_offered)
+        safe = public_findings(loaded.findings())
+        notebook = execute_notebook(root, region, cohort, psych_offered, notebook=PUBLIC_NOTEBOOK)
+        page = render_html(notebook, f"Reverse mentoring evaluation: {region}, cohort {cohort} (public)")
+        with held.replacing() as staging:
+            write_csv(safe, staging.path(loaded.paths.reports / "findings-public.csv"))
+            staging.path(loaded.paths.reports / "report-public.html").write_text(page, encoding="utf-8")
     log.info("wrote %s", loaded.paths.reports / "report-public.html")
     return loaded.paths

@@ -47,3 +47,17 @@ def test_no_interval_when_one_person_alone_fixes_the_slope():
                          pd.Series([2.0, 2, 2, 2, 2, 3]))
     assert not math.isnan(result["slope"])
     assert math.isnan(result["ci_low"]) and math.isnan(result["p"])
+
+
+def test_blank_with_a_reason_when_every_final_rating_is_the_same():
+    # every post rating 10: least squares returns a slope of about 3e-15 and p = 0.68 (rounding noise)
+    result = ancova_dose(pd.Series([5.0, 6, 7, 8, 6, 5, 7]), pd.Series([10.0] * 7),
+                         pd.Series([2.0, 3, 4, 6, 1, 3, 5]))
+    assert all(math.isnan(result[key]) for key in ("slope", "ci_low", "ci_high", "p"))
+    assert "does not vary" in result["note"] and result["n"] == 7
+
+
+def test_every_blank_says_why():
+    too_few = ancova_dose(pd.Series([5.0, 6]), pd.Series([6.0, 7]), pd.Series([1.0, 2]))
+    flat_dose = ancova_dose(*(pd.Series(v, dtype=float) for v in ([5, 6, 7, 8, 9], [6, 7, 8, 9, 9], [3] * 5)))
+    assert too_few["note"] and flat_dose["note"]

@@ -1,88 +1,288 @@
-"""Outputs are replaced all together or not at all."""
+"""Each command replaces only the files it writes, together, one run per cohort at a time; failures are
+messages and leave earlier outputs as they were; CSV cells cannot run as spreadsheet formulas."""
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
-from rm_research import pipeline
+from rm_research import outputs, pipeline
+from rm_research.paths import CohortPaths
+from rm_research.problems import OutputError
+from tests.helpers import FIXTURE, write_cohort
 
-
-def fill(folder, **files):
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        (folder / name).write_text(text)
-
-
-def contents(folder):
-    return {p.name: p.read_text() for p in sorted(folder.iterdir())}
+REGION = "test-region"
+INTERNAL_PAGE = f"<p>Reverse mentoring evaluation: {REGION}, cohort 1</p>"
+PUBLIC_PAGE = f"<p>Reverse mentoring evaluation: {REGION}, cohort 1 (public)</p>"
+#: Holds the cohort's lock until its standard input closes: "another run in progress".
+HOLDER = ("import sys; from filelock import FileLock; lock = FileLock(sys.argv[1]); lock.acquire(); "
+          "print('held', flush=True); sys.stdin.read()")
 
 
 @pytest.fixture
-def outputs(tmp_path):
-    first, second = tmp_path / "processed", tmp_path / "reports"
-    fill(first, **{"old.csv": "old"})
-    fill(second, **{"report.html": "old report", "stale.csv": "stale"})
-    return first, second
+def paths(tmp_path) -> CohortPaths:
+    write_cohort(tmp_path / "data" / "raw" / REGION / "cohort-1")
+    return CohortPaths(tmp_path, REGION, 1)
 
 
-def test_success_replaces_each_folder_whole(outputs):
-    first, second = outputs
-    with pipeline.staged(first, second) as (a, b):
-        fill(a, **{"new.csv": "new"})
-        fill(b, **{"report.html": "new report"})
-    assert contents(first) == {"new.csv": "new"}
-    assert contents(second) == {"report.html": "new report"}
-    assert sorted(p.name for p in first.parent.iterdir()) == ["processed", "reports"]
+@pytest.fixture
+def fake_notebooks(monkeypatch):
+    """Notebook execution and rendering replaced by pages naming their title (seconds saved per run);
+    disclosure control is tested elsewhere."""
+    from rm_research import disclosure, report
+
+    monkeypatch.setattr(report, "execute_notebook", lambda *args, **kwargs: None)
+    monkeypatch.setattr(report, "render_html", lambda notebook, title: f"<p>{title}</p>")
+    monkeypatch.setattr(disclosure, "public_findings", lambda findings: findings.astype(str))
 
 
-def test_failure_in_the_block_changes_nothing(outputs):
-    first, second = outputs
-    before = contents(first), contents(second)
-    with pytest.raises(RuntimeError), pipeline.staged(first, second) as (a, _):
-        fill(a, **{"new.csv": "new"})
-        raise RuntimeError("rendering failed")
-    assert (contents(first), contents(second)) == before
+def contents(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
-def test_failure_half_way_through_the_swap_puts_everything_back(outputs, monkeypatch):
-    first, second = outputs
-    before = contents(first), contents(second)
-    real_replace, calls = os.replace, []
-
-    def failing_replace(source, target):
-        calls.append(source)
-        if len(calls) == 4:  # the second folder's new version moving into place
-            raise OSError("disk full")
-        real_replace(source, target)
-
-    monkeypatch.setattr(pipeline.os, "replace", failing_replace)
-    with pytest.raises(OSError, match="disk full"), pipeline.staged(first, second) as (a, b):
-        fill(a, **{"new.csv": "new"})
-        fill(b, **{"report.html": "new report"})
-    monkeypatch.setattr(pipeline.os, "replace", real_replace)
-    assert (contents(first), contents(second)) == before
+def everything(paths: CohortPaths) -> list[dict[str, bytes]]:
+    return [contents(paths.processed), contents(paths.reports)]
 
 
-def test_keep_adds_beside_existing_files(outputs):
-    _, second = outputs
-    with pipeline.staged(second, keep=True) as (b,):
-        fill(b, **{"report-public.html": "public"})
-    assert contents(second) == {"report-public.html": "public", "report.html": "old report", "stale.csv": "stale"}
+def hidden_leftovers(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob(".*")
+                  if p.is_dir() or p.name.endswith((".journal", ".tmp")))
 
 
-def test_a_report_that_fails_to_render_leaves_earlier_outputs(tmp_path, monkeypatch):
-    from rm_research import report
-    from rm_research.cli import main
-    from tests.helpers import write_cohort
+def report(paths: CohortPaths, html: bool = False) -> None:
+    pipeline.run_report(paths.root, paths.region, paths.cohort, html=html)
 
-    write_cohort(tmp_path / "data" / "raw" / "test-region" / "cohort-1")
-    assert main(["report", "--no-html", "--region", "test-region", "--cohort", "1", "--root", str(tmp_path)]) == 0
-    folders = [tmp_path / "reports" / "test-region" / "cohort-1", tmp_path / "data" / "processed" / "test-region" / "cohort-1"]
-    before = [contents(folder) for folder in folders]
-    monkeypatch.setattr(report, "execute_notebook", lambda *args, **kwargs: object())
-    monkeypatch.setattr(report, "render_html", lambda *args: (_ for _ in ()).throw(RuntimeError("nbconvert failed")))
+
+# 1. each command replaces only the files it writes
+
+def test_publish_then_report_keeps_the_public_files(paths, fake_notebooks):
+    report(paths)
+    pipeline.run_publish(paths.root, REGION, 1)
+    assert (paths.reports / "report-public.html").read_text() == PUBLIC_PAGE
+    public = (paths.reports / "findings-public.csv").read_bytes()
+    report(paths)
+    assert (paths.reports / "report-public.html").read_text() == PUBLIC_PAGE
+    assert (paths.reports / "findings-public.csv").read_bytes() == public
+
+
+def test_report_without_html_keeps_the_earlier_report(paths, fake_notebooks):
+    report(paths, html=True)
+    assert paths.report_html.read_text() == INTERNAL_PAGE
+    report(paths, html=False)
+    assert paths.report_html.read_text() == INTERNAL_PAGE
+
+
+def test_a_users_files_beside_the_outputs_are_never_touched(paths):
+    report(paths)
+    notes = {paths.processed / "notes.txt": "my notes", paths.processed / "participants-by-hand.csv": "mine",
+             paths.reports / "minutes.docx": "minutes"}
+    for path, text in notes.items():
+        path.write_text(text)
+    report(paths)
+    assert {path: path.read_text() for path in notes} == notes
+
+
+def test_a_processed_table_whose_raw_file_is_gone_is_removed(paths):
+    report(paths)
+    assert (paths.processed / "training.csv").is_file()
+    (paths.raw / "training.csv").unlink()
+    report(paths)
+    assert sorted(p.name for p in paths.processed.iterdir()) == sorted(
+        f"{name}.csv" for name in FIXTURE if name != "training")
+
+
+def test_a_report_that_fails_to_render_leaves_earlier_outputs(paths, monkeypatch):
+    from rm_research import report as rendering
+
+    report(paths)
+    before = everything(paths)
+    monkeypatch.setattr(rendering, "execute_notebook", lambda *args, **kwargs: object())
+    monkeypatch.setattr(rendering, "render_html", lambda *args: (_ for _ in ()).throw(RuntimeError("nbconvert failed")))
     with pytest.raises(RuntimeError, match="nbconvert failed"):
-        pipeline.run_report(tmp_path, "test-region", 1)
-    assert [contents(folder) for folder in folders] == before
+        report(paths, html=True)
+    assert everything(paths) == before
+    assert hidden_leftovers(paths.root / "reports") == hidden_leftovers(paths.root / "data" / "processed") == []
+
+
+# 2. stale staging folders of the old folder swap (personal data) are removed by the next run
+
+def test_report_removes_the_hidden_copies_the_old_folder_swap_left(paths):
+    for folder in (paths.processed, paths.reports):
+        for leftover in (f".{folder.name}-new-k2j4h", f".{folder.name}-old-9xq1z"):
+            (folder.parent / leftover).mkdir(parents=True)
+            (folder.parent / leftover / "participants.csv").write_text("personal data")
+    report(paths)
+    assert hidden_leftovers(paths.root / "data" / "processed") == []
+    assert [p for p in hidden_leftovers(paths.root / "reports") if not p.endswith(".lock")] == []
+
+
+# 3. runs on one cohort are serialised by a lock
+
+def hold_the_lock(paths: CohortPaths) -> subprocess.Popen:
+    lock = pipeline.cohort_lock(paths)
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(lock)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    return holder
+
+
+@pytest.mark.parametrize("command", ["report", "publish"])
+def test_a_second_run_says_one_is_in_progress_and_gives_up_after_the_time_limit(
+        paths, fake_notebooks, monkeypatch, capsys, command):
+    report(paths)
+    before = everything(paths)
+    monkeypatch.setenv(outputs.LOCK_TIMEOUT_VARIABLE, "0.2")
+    holder = hold_the_lock(paths)
+    try:
+        with pytest.raises(OutputError, match=r"Another run is still writing these outputs after 0\.2 s"):
+            if command == "report":
+                report(paths)
+            else:
+                pipeline.run_publish(paths.root, REGION, 1)
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=60)
+    assert "another run is writing these outputs" in capsys.readouterr().err
+    assert everything(paths) == before
+
+
+def test_a_second_run_waits_for_the_first_and_then_writes(paths):
+    holder = hold_the_lock(paths)
+    waiter = subprocess.Popen(
+        [sys.executable, "-m", "rm_research.cli", "report", "--no-html", "--region", REGION, "--cohort", "1",
+         "--root", str(paths.root)], stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        said = ""
+        while "another run is writing" not in said:
+            line = waiter.stderr.readline()
+            assert line, f"the second run ended without saying it waits: {said}"
+            said += line
+        assert not paths.findings.exists()
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=60)
+    assert waiter.wait(timeout=300) == 0, waiter.stderr.read()
+    assert paths.findings.is_file()
+
+
+# 4. folders and files honour the umask
+
+@pytest.mark.parametrize("umask", [0o022, 0o002])
+def test_outputs_honour_the_umask(paths, umask):
+    previous = os.umask(umask)
+    try:
+        report(paths)
+    finally:
+        os.umask(previous)
+    made = [p for top in (paths.root / "reports", paths.root / "data" / "processed") for p in top.rglob("*")]
+    modes = {str(p.relative_to(paths.root)): stat.S_IMODE(p.stat().st_mode) for p in made}
+    assert modes and modes == {name: (0o777 if (paths.root / name).is_dir() else 0o666) & ~umask for name in modes}
+
+
+# 5. writing fails cleanly, with a message, leaving earlier outputs as they were
+
+def test_a_full_disk_is_a_message_and_leaves_earlier_outputs(paths, monkeypatch):
+    report(paths)
+    before = everything(paths)
+
+    def full(self, *args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", full)
+    with pytest.raises(OutputError) as caught:
+        report(paths)
+    assert str(caught.value).startswith(f"Could not write the outputs in {paths.processed}: the disk is full")
+    assert "Earlier outputs were left as they were. Please free some space" in str(caught.value)
+    assert everything(paths) == before
+    assert hidden_leftovers(paths.root / "data" / "processed") == []
+
+
+def simulate_read_only(monkeypatch, folder: Path, code: int) -> None:
+    """Creating, writing or making folders anywhere inside ``folder`` fails as on a read-only disk
+    (tests run as root here, which chmod cannot stop)."""
+    def inside(path) -> bool:
+        return Path(os.fsdecode(path)).absolute().is_relative_to(folder) and Path(os.fsdecode(path)) != folder
+
+    real_open, real_mkdir = os.open, os.mkdir
+    writing = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+
+    def fake_open(path, flags, *args, **kwargs):
+        if flags & writing and inside(path):
+            raise OSError(code, os.strerror(code), os.fsdecode(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    def fake_mkdir(path, *args, **kwargs):
+        if inside(path):
+            raise OSError(code, os.strerror(code), os.fsdecode(path))
+        return real_mkdir(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", fake_open)
+    monkeypatch.setattr(os, "mkdir", fake_mkdir)
+
+
+@pytest.mark.parametrize("code", [errno.EROFS, errno.EACCES])
+@pytest.mark.parametrize("where", ["reports", "processed cohort"])
+def test_a_read_only_folder_is_a_message_naming_it(paths, monkeypatch, code, where):
+    report(paths)
+    before = everything(paths)
+    read_only = paths.root / "reports" if where == "reports" else paths.processed
+    simulate_read_only(monkeypatch, read_only, code)
+    with pytest.raises(OutputError) as caught:
+        report(paths)
+    message = str(caught.value)
+    named = paths.reports.parent if where == "reports" else paths.processed
+    assert message.startswith(f"Could not write the outputs in {named}: the folder is read-only or you do not "
+                              "have permission to write there")
+    assert f"Please ask for write access to {named}" in message
+    monkeypatch.undo()
+    assert everything(paths) == before
+    assert hidden_leftovers(paths.root / "data" / "processed") == []
+
+
+@pytest.mark.skipif(hasattr(os, "geteuid") and os.geteuid() == 0, reason="root may write in read-only folders")
+def test_a_really_read_only_reports_folder_is_a_message(paths):
+    report(paths)
+    before = everything(paths)
+    for folder in (paths.root / "reports", paths.reports.parent, paths.reports):
+        folder.chmod(0o555)
+    try:
+        with pytest.raises(OutputError, match="read-only or you do not have permission"):
+            report(paths)
+    finally:
+        for folder in (paths.root / "reports", paths.reports.parent, paths.reports):
+            folder.chmod(0o755)
+    assert everything(paths) == before
+
+
+# 6. no text cell of a CSV the package writes can run as a formula
+
+def test_write_csv_neutralises_formulas_but_keeps_numbers(tmp_path):
+    table = pd.DataFrame({
+        "answer": ["=HYPERLINK(\"http://x\")", "+44 20 7946 0000", "-2+3", "@SUM(A1)", "plain", "-0.57", "+3", "1e-05"],
+        "number": [-1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0],
+    })
+    pipeline.write_csv(table, tmp_path / "t.csv")
+    written = pd.read_csv(tmp_path / "t.csv", dtype=str)
+    # a leading apostrophe makes a spreadsheet show the cell as text (OWASP, "CSV injection")
+    assert written["answer"].tolist() == ["'=HYPERLINK(\"http://x\")", "'+44 20 7946 0000", "'-2+3", "'@SUM(A1)",
+                                          "plain", "-0.57", "+3", "1e-05"]
+    assert written["number"].tolist() == ["-1.5", "2.0", "3.0", "4.0", "5.0", "6.0", "7.0", "8.0"]
+
+
+def test_free_text_from_the_data_reaches_processed_tables_neutralised(paths):
+    survey = FIXTURE["end_survey"].splitlines()
+    survey[0] += ",self_awareness"
+    survey[1] += ',"=HYPERLINK(""http://evil.example"",""click"")"'
+    survey[2:] = [line + "," for line in survey[2:]]
+    (paths.raw / "end_survey.csv").write_text("\n".join(survey) + "\n")
+    report(paths)
+    processed = pd.read_csv(paths.processed / "end_survey.csv", dtype=str)
+    assert processed["self_awareness"].dropna().tolist() == ["'=HYPERLINK(\"http://evil.example\",\"click\")"]

@@ -153,3 +153,57 @@ def test_holm_by_hand():
 
 def test_can_be_tested():
     assert stats.can_be_tested(0.03125) and not stats.can_be_tested(0.0625) and not stats.can_be_tested(math.nan)
+
+
+@pytest.mark.parametrize("n", [1_024, 1_075, 10_000])
+def test_smallest_attainable_p_for_large_cohorts_does_not_overflow(n):
+    # 2 / 2^n with Python's exact integers, correctly rounded to a float (0.0 below the smallest float)
+    assert stats.min_attainable_p(np.ones(n)) == 2 / 2**n
+
+
+def test_missing_differences_are_dropped_not_counted():
+    with_missing = np.array([1.0, np.nan, 2.0, -3.0, np.nan, 4.0])
+    without = with_missing[~np.isnan(with_missing)]
+    assert stats.min_attainable_p(with_missing) == 2 / 2**4
+    assert stats.wilcoxon_p(with_missing) == stats.wilcoxon_p(without)
+    assert stats.wilcoxon_p(with_missing, zero_method="pratt") == stats.wilcoxon_p(without, zero_method="pratt")
+    assert stats.rank_biserial(with_missing) == stats.rank_biserial(without)
+    assert stats.mann_whitney(with_missing, np.array([0.0, np.nan, 5.0])) == stats.mann_whitney(
+        without, np.array([0.0, 5.0]))
+
+
+def test_wilcoxon_beyond_the_exact_range_is_the_tie_corrected_normal_approximation():
+    d = np.tile([1.0, -1.0, 2.0, 2.0, 3.0, -2.0, 1.0, 4.0, 0.0], 30)  # 240 non-zero differences with ties
+    nonzero = d[d != 0]
+    n = nonzero.size
+    ranks = pd.Series(np.abs(nonzero)).rank().to_numpy()
+    _, ties = np.unique(np.abs(nonzero), return_counts=True)
+    variance = n * (n + 1) * (2 * n + 1) / 24 - (ties**3 - ties).sum() / 48  # textbook tie correction
+    z = (ranks[nonzero > 0].sum() - n * (n + 1) / 4) / math.sqrt(variance)
+    assert stats.wilcoxon_p(d) == pytest.approx(2 * (1 - 0.5 * (1 + math.erf(abs(z) / math.sqrt(2)))), rel=1e-9)
+
+
+def test_spearman_at_perfect_order_is_exactly_one_with_exact_p_and_no_interval():
+    # scipy gives rho = 0.9999999999999999 here and p = 7e-64, with a zero-width "interval"
+    x = pd.Series(np.arange(10.0))
+    result = stats.spearman_test(x, x * 0.1 + 3)
+    assert result["rho"] == 1.0
+    assert result["p"] == pytest.approx(2 / math.factorial(10), rel=1e-12)  # 2 of the 10! pairings reach |rho| = 1
+    assert math.isnan(result["ci_low"]) and math.isnan(result["ci_high"])
+    assert "interval" in result["note"]
+    reversed_result = stats.spearman_test(x, -x)
+    assert reversed_result["rho"] == -1.0 and reversed_result["p"] == result["p"]
+
+
+def test_spearman_p_at_perfect_order_with_ties_by_enumerating_every_pairing():
+    x = np.array([0, 0, 1, 1, 2, 2, 3, 3, 3], dtype=float)
+    y = np.array([1, 1, 2, 2, 4, 4, 5, 5, 5], dtype=float)  # same order, scipy: rho = 0.9999999999999998
+    rank_x, rank_y = pd.Series(x).rank().to_numpy(), pd.Series(y).rank().to_numpy()
+    pairings = np.array(list(itertools.permutations(range(9))), dtype=np.int8)
+    centred_x, centred_y = rank_x[pairings] - 5, rank_y - 5
+    rho = (centred_x * centred_y).sum(axis=1) / math.sqrt((centred_x[0] ** 2).sum() * (centred_y**2).sum())
+    expected = min(1.0, 2 * min(np.mean(rho >= 1 - 1e-9), np.mean(rho <= 1 + 1e-9)))
+    result = stats.spearman_test(pd.Series(x), pd.Series(y))
+    assert result["rho"] == 1.0
+    assert result["p"] == pytest.approx(expected, rel=1e-12)
+    assert expected == pytest.approx(2 * 2 * 2 * 2 * 6 / math.factorial(9))  # 2 prod(t!) / n!
