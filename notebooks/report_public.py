@@ -98,7 +98,8 @@ display(tables.styled(disclosure.public_table(
 # ## In participants' words
 #
 # Answers to the end-of-programme questions from participants who agreed to be quoted, with names,
-# e-mail addresses, phone numbers and codes removed. Read them once more before publication: a
+# e-mail addresses, phone numbers, postcodes, dates, links, handles and participant codes removed,
+# and answers longer than 600 characters shortened. Read them once more before publication: a
 # name that appears nowhere in the data files cannot be recognised automatically.
 
 # %%

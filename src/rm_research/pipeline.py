@@ -7,7 +7,6 @@ at a time (``outputs``): a failed or killed run leaves earlier outputs as they w
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -81,19 +80,10 @@ def cohort_outputs(paths: CohortPaths) -> Iterator[outputs.Outputs]:
         yield held
 
 
-#: Text a spreadsheet reads as a number: a public finding such as "-0.57" starts with "-" but is no formula.
-NUMBER_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
-
-
 def write_csv(table: pd.DataFrame, path: Path) -> None:
     """Write ``table`` for people who open it in a spreadsheet: no text cell can run as a formula
     (data contract, section 4), while numbers written as text stay numbers."""
-    safe = neutralise_formulas(table)
-    for column in table.columns:
-        number_text = table[column].map(lambda v: isinstance(v, str) and NUMBER_TEXT.fullmatch(v) is not None)
-        if number_text.any():
-            safe[column] = safe[column].mask(number_text.astype(bool), table[column])
-    safe.to_csv(path, index=False, lineterminator="\n")
+    neutralise_formulas(table).to_csv(path, index=False, lineterminator="\n")
 
 
 def run_report(root: Path, region: str, cohort: int, html: bool = True,

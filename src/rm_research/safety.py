@@ -2,11 +2,19 @@
 
 Every data-derived string (answers, themes, file names) is escaped before it reaches HTML, and
 free-text cells of CSV files people open in a spreadsheet are neutralised (data contract, section 4).
+``active_content`` is a check behind both: it lists whatever in a finished page could run or
+fetch something, so that a page can be refused rather than written. It is hand-written on the
+standard library's HTML tokenizer (``html.parser``) because the well-kept sanitisers (nh3, bleach)
+rewrite a page rather than say what they found, and the package needs the finding, not a
+rewritten page. ``html.parser`` is more lenient than a browser with broken markup, so the check is
+defence in depth; escaping is what keeps data out of markup.
 """
 
 from __future__ import annotations
 
 import html
+import re
+from html.parser import HTMLParser
 
 import pandas as pd
 
@@ -20,14 +28,83 @@ def escape_html(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+#: Text a spreadsheet reads as a number: a public finding such as "-0.57" starts with "-" but is no formula.
+NUMBER_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
 def neutralise_cell(value: object) -> object:
-    """A text cell that a spreadsheet would run as a formula, prefixed with ``'``; others unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """A text cell that a spreadsheet would run as a formula, prefixed with ``'``; others (numbers, and
+    text that reads as a number) unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not NUMBER_TEXT.fullmatch(value):
         return "'" + value
     return value
 
 
 def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``table`` whose text cells cannot run as spreadsheet formulas (numbers untouched)."""
-    text = [c for c in table.columns if table[c].dtype == object or isinstance(table[c].dtype, pd.StringDtype)]
-    return table.assign(**{c: table[c].map(neutralise_cell) for c in text}) if text else table.copy()
+    """A copy of ``table`` whose text cells and column names cannot run as spreadsheet formulas.
+
+    Numbers stay numbers: a rating of -1 stored as a number is written as ``-1``, not as text.
+    Column names are included because extra columns of a raw file keep the header its author typed.
+    """
+    out = table.copy()
+    for position in range(out.shape[1]):
+        column = out.iloc[:, position]
+        if column.dtype == object or isinstance(column.dtype, (pd.StringDtype, pd.CategoricalDtype)):
+            out.isetitem(position, column.map(neutralise_cell))
+    out.columns = out.columns.map(neutralise_cell)
+    return out
+
+
+#: Elements that run script, embed another document, change where links go, submit data, or
+#: load from elsewhere; none has a place in a report.
+ACTIVE_ELEMENTS = frozenset({"script", "iframe", "frame", "frameset", "object", "embed", "applet", "base",
+                             "form", "link", "portal", "noscript"})
+#: URL schemes that run code when followed or loaded.
+ACTIVE_SCHEMES = ("javascript:", "vbscript:", "data:text/html", "data:application/xhtml")
+#: A CSS ``url(...)`` or ``@import`` that is not an embedded image, font or fragment: a remote load.
+_CSS_LOAD = re.compile(r"url\(\s*+['\"]?+(?!data:(?:image/(?:png|jpeg|gif|webp|svg\+xml)|font/|application/font)|#)"
+                       r"|@import", re.IGNORECASE)
+#: Characters browsers ignore inside a URL's scheme ("java\tscript:").
+_IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20]")
+
+
+class _Audit(HTMLParser):
+    """Collects what ``active_content`` reports while the page is tokenised."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.found: list[str] = []
+        self._in_style = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        line = self.getpos()[0]
+        if tag in ACTIVE_ELEMENTS:
+            self.found.append(f"line {line}: <{tag}> element")
+        if tag == "meta" and dict(attrs).get("http-equiv", "").lower() == "refresh":
+            self.found.append(f"line {line}: <meta http-equiv=refresh>")
+        self._in_style = tag == "style"
+        for name, value in attrs:
+            url = _IGNORED_IN_SCHEME.sub("", value or "").lower()
+            if name.startswith("on"):
+                self.found.append(f"line {line}: <{tag}> event handler attribute {name}")
+            elif url.startswith(ACTIVE_SCHEMES):
+                self.found.append(f"line {line}: <{tag} {name}> with a {url.split(':', 1)[0]}: URL")
+            elif name == "style" and _CSS_LOAD.search(value or ""):
+                self.found.append(f"line {line}: <{tag} style> loading from elsewhere")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in_style = False
+
+    def handle_data(self, data: str) -> None:
+        if self._in_style and _CSS_LOAD.search(data):
+            self.found.append(f"line {self.getpos()[0]}: <style> loading from elsewhere")
+
+
+def active_content(page: str) -> list[str]:
+    """What in an HTML ``page`` could run script or load from elsewhere, one line each (empty if
+    nothing): script and embedding elements, event-handler attributes (``onerror``), ``javascript:``
+    and similar URLs, meta refresh, and CSS that loads anything but an embedded image or font."""
+    audit = _Audit()
+    audit.feed(page)
+    audit.close()
+    return audit.found

@@ -11,6 +11,7 @@ from . import config, registry
 from .clean import Cohort
 from .findings import FLOW_STAGES
 from .rounding import round_as_printed
+from .safety import escape_html
 from .stats import can_be_tested
 
 ROLE_ORDER = [*config.ROLES, config.ALL_ROLES]
@@ -284,14 +285,22 @@ def comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
 
 
 def styled(table: pd.DataFrame, index: bool = False) -> object:
-    """A table for the report: blanks shown as a dash, whole numbers without decimals."""
-    styler = table.style.format(_cell, na_rep="–")
+    """A table for the report: blanks shown as a dash, whole numbers without decimals, and every
+    cell, row and column label and axis name escaped as HTML text. Tables carry text from the data
+    (answers, file names) and pandas' Styler writes it into the page as markup unless told not to
+    (data contract, section 4)."""
+    table = table.copy(deep=False)
+    table.index = table.index.set_names([None if name is None else _cell(name) for name in table.index.names])
+    table.columns = table.columns.set_names([None if name is None else _cell(name) for name in table.columns.names])
+    styler = (table.style.format(_cell, na_rep="–")
+              .format_index(_cell, axis="index", na_rep="–").format_index(_cell, axis="columns", na_rep="–"))
     return styler if index else styler.hide(axis="index")
 
 
 def _cell(value: object) -> str:
+    """A value as HTML text: floats rounded for reading, anything else escaped."""
     if isinstance(value, float) and value.is_integer():
         return f"{value:.0f}"
     if isinstance(value, float):
         return f"{value:.3g}" if abs(value) < 1 else f"{value:.2f}"
-    return str(value)
+    return escape_html(value)

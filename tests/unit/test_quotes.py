@@ -1,27 +1,102 @@
-"""Redaction of quotes: e-mails, phone numbers as people write them, names and codes from the data."""
+"""Redaction of quotes: links, e-mails, handles, dates, postcodes, phone numbers, names and codes
+from the data, in every Unicode form and spelling; long answers shortened; patterns that cannot
+backtrack."""
 
 from __future__ import annotations
+
+import re
+from re import _constants as sre_constants  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
 
 import pandas as pd
 import pytest
 
+from rm_research import quotes
+from rm_research.clean import tidy_cohort
 from rm_research.quotes import NAME_COLUMN, names_in_raw, redact
+from rm_research.validate import validate_cohort
+from tests.helpers import FIXTURE, write_cohort
+
+R = "[redacted]"
 
 
 @pytest.mark.parametrize(("text", "expected"), [
-    ("ring 07700 900123 please", "ring [redacted] please"),
-    ("+44 (0) 20 7946 0958 is the office", "[redacted] is the office"),
-    ("or 0044 7700 900123.", "or [redacted]."),
-    ("call 020-7946-0958", "call [redacted]"),
-    ("write to jo.bloggs@nhs.net today", "write to [redacted] today"),
-    ("we met 3 times between 2020-11-02 and 2021-05-12", "we met 3 times between 2020-11-02 and 2021-05-12"),
+    # phone numbers as people write them, 8-digit local numbers included
+    ("ring 07700 900123 please", f"ring {R} please"),
+    ("+44 (0) 20 7946 0958 is the office", f"{R} is the office"),
+    ("or 0044 7700 900123.", f"or {R}."),
+    ("call 020-7946-0958", f"call {R}"),
+    ("the local number is 7946 0958", f"the local number is {R}"),
+    ("direct line 79460958, ask", f"direct line {R}, ask"),
+    ("(07700 900123)", f"({R})"),
+    # e-mails, links and handles
+    ("write to jo.bloggs@nhs.net today", f"write to {R} today"),
+    ("or j+rm@mail.example.co.uk.", f"or {R}."),
+    ("see https://nhs.net/jo?id=7). Then", f"see {R}). Then"),
+    ("WWW.Example.org/jo, then", f"{R}, then"),
+    ("follow @jo_bloggs and @jo.bloggs.", f"follow {R} and {R}."),
+    # dates with a day in them, as dates of birth are written
+    ("born 03/04/1985 in", f"born {R} in"),
+    ("born 3.4.85 in", f"born {R} in"),
+    ("born 1985-04-03 in", f"born {R} in"),
+    ("born 3 April 1985 in", f"born {R} in"),
+    ("born 3rd of Apr, the", f"born {R}, the"),
+    ("born April 3, 1985 in", f"born {R} in"),
+    ("born on SEPT 3RD.", f"born on {R}."),
+    # UK postcodes
+    ("I live at SO15 2AB now", f"I live at {R} now"),
+    ("near sw1a1aa and M1  1AE.", f"near {R} and {R}."),
 ])
 def test_redact_patterns(text, expected):
     assert redact(text, set()) == expected
 
 
+@pytest.mark.parametrize("text", [
+    "we met 3 times between 2020 and 2021",
+    "the 2020-2021 cohort met 10.30-12.00 in April 2021",
+    "Band 5, 2 sessions, step 3 of 6, Mayfair 4",
+    "javascript:alert(1) <script>x</script>",
+])
+def test_redact_leaves_counts_years_and_plain_text(text):
+    assert redact(text, set()) == text
+
+
 def test_redact_names_and_codes_as_whole_words_in_any_case():
-    assert redact("jo said MR01 and Jonathan agreed", {"Jo", "MR01"}) == "[redacted] said [redacted] and Jonathan agreed"
+    assert redact("jo said MR01 and Jonathan agreed", {"Jo", "MR01"}) == f"{R} said {R} and Jonathan agreed"
+
+
+@pytest.mark.parametrize("variant", ["ME02", "me02", "ME-02", "me 02", "ME_02", "Me.2", "ME002", "ＭＥ０２"])
+def test_codes_are_redacted_whatever_the_separator_case_spacing_or_leading_zeros(variant):
+    assert redact(f"my mentor ({variant}) agreed", {"ME02"}) == f"my mentor ({R}) agreed"
+
+
+@pytest.mark.parametrize("text", ["MEO2", "ME02b", "xME02", "ME 0 2 x", "ME--- 02"])
+def test_codes_are_not_found_inside_other_words(text):
+    assert redact(text, {"ME02"}) == text
+
+
+def test_a_code_with_a_separator_matches_without_it():
+    assert redact("pair P1 and pair p 01", {"P-1"}) == f"pair {R} and pair {R}"
+
+
+@pytest.mark.parametrize("variant", [
+    "José",  # as written in the data (composed, NFC)
+    "Jose\u0301",  # decomposed (NFD): e + combining acute accent
+    "JOSÉ", "jose", "Ｊｏｓé",  # upper case, no accent, full-width letters
+])
+def test_names_are_matched_in_any_unicode_form_case_or_accent(variant):
+    names = names_in_raw({"participants": pd.DataFrame({"participant_id": ["A1"], "name": ["José Núñez"]})})
+    assert redact(f"thanks to {variant}, who listened", names) == f"thanks to {R}, who listened"
+
+
+def test_a_name_typed_decomposed_in_the_data_matches_a_composed_answer():
+    names = names_in_raw({"participants": pd.DataFrame({"participant_id": ["A1"], "name": ["Nu\u0301n\u0303ez"]})})
+    assert redact("Núñez and Josephine", names) == f"{R} and Josephine"
+
+
+def test_a_whole_name_is_one_redaction_and_other_words_are_untouched():
+    names = {"Jo O'Neill-Bloggs", "Jo", "Neill", "Bloggs"}
+    assert redact("Jo O’Neill Bloggs met Joanna; jo's idea", names) == f"{R} met Joanna; {R}'s idea"
 
 
 @pytest.mark.parametrize("column", ["name", "name_(optional)", "first_name", "surname", "full_name", "names"])
@@ -32,3 +107,81 @@ def test_name_columns_are_recognised(column):
 def test_names_in_raw_take_each_word():
     tables = {"participants": pd.DataFrame({"participant_id": ["A1"], "full_name": ["Jo O'Neill-Bloggs"]})}
     assert {"Jo", "Neill", "Bloggs", "Jo O'Neill-Bloggs"} <= names_in_raw(tables)
+
+
+def _unbounded_repeats(parsed) -> list[tuple[str, object]]:
+    """Every repeat with no upper bound in a parsed pattern, with its kind (greedy, lazy, possessive)."""
+    found = []
+    for op, argument in parsed:
+        if op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT):
+            _low, high, inner = argument
+            if high == sre_constants.MAXREPEAT:
+                found.append((str(op), inner))
+            found += _unbounded_repeats(inner)
+        elif op == sre_constants.SUBPATTERN:
+            found += _unbounded_repeats(argument[-1])
+        elif op == sre_constants.ATOMIC_GROUP:
+            found += _unbounded_repeats(argument)
+        elif op == sre_constants.BRANCH:
+            for branch in argument[1]:
+                found += _unbounded_repeats(branch)
+        elif op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+            found += _unbounded_repeats(argument[1])
+    return found
+
+
+def _patterns() -> dict[str, re.Pattern[str]]:
+    found = {name: value for name, value in vars(quotes).items() if isinstance(value, re.Pattern)}
+    found.update({f"DATES[{i}]": pattern for i, pattern in enumerate(getattr(quotes, "DATES", ()))})
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(_patterns()))
+def test_no_redaction_pattern_can_backtrack_through_an_unbounded_run(name):
+    """Linear time by construction: every unbounded quantifier is possessive (never gives back what
+    it took), so no run of text is read again for each place a match might end."""
+    pattern = _patterns()[name]
+    kinds = [kind for kind, _ in _unbounded_repeats(sre_parse.parse(pattern.pattern, pattern.flags))]
+    assert all(kind == "POSSESSIVE_REPEAT" for kind in kinds), (name, kinds)
+
+
+def test_a_pasted_link_is_one_redaction():
+    link = "https://example.org/?q=" + "a1b2c3d4e5" * 1_500
+    assert redact(f"see {link} please", {"Jo"}) == f"see {R} please"
+
+
+def test_short_text_is_not_shortened():
+    text = "x" * quotes.QUOTE_MAX_CHARS
+    assert quotes.shorten(text) == text
+
+
+def test_long_text_is_cut_at_the_last_whole_word():
+    # 1,000 characters: "word word ... word " ; the first 600 hold exactly 120 whole words
+    assert quotes.shorten("word " * 200) == " ".join(["word"] * 120) + quotes.SHORTENED
+
+
+def test_a_word_that_crosses_the_limit_is_dropped():
+    text = "a" * 595 + " bbbbbbbbbb and more"
+    assert quotes.shorten(text) == "a" * 595 + quotes.SHORTENED
+
+
+def test_one_word_longer_than_the_limit_is_cut_inside_it():
+    assert quotes.shorten("z" * 1000, limit=10) == "z" * 10 + quotes.SHORTENED
+
+
+def test_the_limit_and_marker_are_the_documented_ones():
+    assert quotes.QUOTE_MAX_CHARS == 600
+    assert quotes.SHORTENED == "… [shortened]"
+
+
+def test_consented_quotes_are_shortened_and_only_from_those_who_consented(tmp_path):
+    long_answer = "I listened. " * 100  # 1,200 characters
+    end_survey = FIXTURE["end_survey"].replace("psych_supportive\n", "psych_supportive,self_learning\n").replace(
+        "5,yes,no,yes\n", f"5,yes,no,yes,{long_answer}\n").replace(
+        "3,N,,TRUE\n", "3,N,,TRUE,not consented\n").replace(
+        "4,y,1,\n", "4,y,1,,not consented either\n")
+    participants = FIXTURE["participants"]
+    cohort = tidy_cohort(validate_cohort(write_cohort(tmp_path / "raw", end_survey=end_survey,
+                                                      participants=participants)))
+    table = quotes.consented_quotes(cohort, set())
+    assert list(table["quote"]) == [" ".join(["I listened."] * 50) + quotes.SHORTENED]
