@@ -18,6 +18,24 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 RM := $(BIN)/rm-research
 COHORT_ARGS = --region $(REGION) --cohort $(COHORT) --psych-sessions $(PSYCH_SESSIONS)
 
+# GNU make exits 2 whenever a recipe fails, whatever the command's own status, and cannot pass that
+# status on. So each rm-research recipe says which status the command itself returned and what it
+# means (README, "Exit statuses"), then fails with it.
+EXIT_MEANING_1 := a bug in rm-research; please report it with the text above
+EXIT_MEANING_2 := the data break the contract (every problem is listed above)
+EXIT_MEANING_3 := a published figure was not reproduced
+EXIT_MEANING_4 := the outputs could not be written (read-only folder or full disk)
+define rm_research
+	@echo "$(RM) $(1) $(COHORT_ARGS)"
+	@status=0; $(RM) $(1) $(COHORT_ARGS) || status=$$?; \
+	if [ $$status -ne 0 ]; then \
+	  case $$status in 1) why="$(EXIT_MEANING_1)";; 2) why="$(EXIT_MEANING_2)";; \
+	    3) why="$(EXIT_MEANING_3)";; 4) why="$(EXIT_MEANING_4)";; *) why="see the messages above";; esac; \
+	  echo "rm-research exited with status $$status: $$why (make itself exits with status 2)" >&2; \
+	  exit $$status; \
+	fi
+endef
+
 .PHONY: help setup require-cohort report validate check-data verify publish test lint benchmark example-data lock clean distclean
 
 help: ## List the targets (REGION defaults to south-east, PSYCH_SESSIONS to 3; COHORT is a number, e.g. COHORT=1)
@@ -36,18 +54,18 @@ require-cohort:
 	@test -n "$(COHORT)" || { echo "Please say which cohort, e.g. make $(MAKECMDGOALS) COHORT=1"; exit 2; }
 
 report: $(STAMP) require-cohort ## Render reports/REGION/cohort-COHORT/report.html and findings.csv
-	$(RM) report $(COHORT_ARGS)
+	$(call rm_research,report)
 
 validate: $(STAMP) require-cohort ## Check a cohort's raw files against the data contract
-	$(RM) validate $(COHORT_ARGS)
+	$(call rm_research,validate)
 
 check-data: validate ## The same as validate
 
 verify: $(STAMP) require-cohort ## Print published next to reproduced figures; fail on any mismatch
-	$(RM) verify $(COHORT_ARGS)
+	$(call rm_research,verify)
 
 publish: $(STAMP) require-cohort ## Write disclosure-controlled report-public.html and findings-public.csv
-	$(RM) publish $(COHORT_ARGS)
+	$(call rm_research,publish)
 
 test: $(STAMP) ## Run the test suite (unit, functional and back tests)
 	$(BIN)/python -m pytest

@@ -13,6 +13,8 @@ AREAS = ("People management; Project management; Process management; Budget mana
          "Data and analysis; General administrative; Support to senior manager; Regional oversight")
 YES_NO = "yes or no (y/n, true/false and 1/0 are accepted too)"
 NOT_LISTED = "is not listed in participants; correct the code or enrol them first"
+TITLE = ("row 1 looks like a title ('Enrolment survey 2021'); the header row, with participant_id, must be the "
+         "first row: delete row 1 so that the header (now row 2) is row 1")
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,9 @@ class Rule:
         return folder
 
 
-def _p(file: str, row: int | None, column: str | None, message: str) -> Problem:
-    return Problem(file, row, column, message)
+def _p(file: str, row: int | list[int] | None, column: str | None, message: str) -> Problem:
+    """The problem as printed: one row, the whole file (None), or one line for several rows."""
+    return Problem.on_rows(file, row, column, message) if isinstance(row, list) else Problem(file, row, column, message)
 
 
 RULES = [
@@ -55,7 +58,7 @@ RULES = [
          "'7' is not valid; expected a whole number from 1 to 5"),
          {"training": ("A1,4,", "A1,7,")}),
     Rule("negative session count", _p("end_survey.csv", 2, "sessions_reported",
-         "'-1' is not valid; expected a whole number of at least 0"),
+         "'-1' is not valid; expected a whole number from 0 to 1000"),
          {"end_survey": ("6,5,yes", "6,-1,yes")}),
     Rule("unknown role", _p("participants.csv", 4, "role", "'boss' is not valid; expected one of: mentor, mentee"),
          {"participants": ("A3,mentor", "A3,boss")}),
@@ -74,11 +77,11 @@ RULES = [
     Rule("date not year-month-day", _p("enrolment.csv", 3, "date",
          "'06/10/2020' is not valid; expected a date written year-month-day, e.g. 2021-03-31"),
          {"enrolment": ("A2,2020-10-06", "A2,06/10/2020")}),
-    Rule("duplicated participant", _p("participants.csv", 5, "participant_id",
+    Rule("duplicated participant", _p("participants.csv", [5, 6], "participant_id",
          "'B1' appears on more than one row; it must be unique"), {"participants": ("B2,mentee", "B1,mentee")}),
-    Rule("two enrolment rows for one person", _p("enrolment.csv", 3, "participant_id",
+    Rule("two enrolment rows for one person", _p("enrolment.csv", [2, 3], "participant_id",
          "'A1' appears on more than one row; it must be unique"), {"enrolment": ("A2,2020-10-06", "A1,2020-10-06")}),
-    Rule("two end-survey rows for one person", _p("end_survey.csv", 3, "participant_id",
+    Rule("two end-survey rows for one person", _p("end_survey.csv", [2, 3], "participant_id",
          "'A1' appears on more than one row; it must be unique"), {"end_survey": ("A2,2021", "A1,2021")}),
     Rule("e-mail address as an identifier", _p("participants.csv", 4, "participant_id",
          "'a3@nhs.net' is not valid; expected a pseudonymous code, not an e-mail address"),
@@ -99,18 +102,18 @@ RULES = [
     Rule("session log for an unknown pair", _p("mentoring_sessions.csv", 5, "pair_id",
          "'P9' is not listed as a pair_id in participants; correct the code or enrol them first"),
          {"mentoring_sessions": ("P1,4", "P9,4")}),
-    Rule("session number repeated within a pair", _p("mentoring_sessions.csv", 3, "session_no",
+    Rule("session number repeated within a pair", _p("mentoring_sessions.csv", [2, 3], "session_no",
          "'1' is repeated: each session number within this pair may appear only once"),
          {"mentoring_sessions": ("P1,2,", "P1,1,")}),
     Rule("duration not positive", _p("mentoring_sessions.csv", 4, "duration_min",
-         "'0' is not valid; expected a whole number of at least 1"),
+         "'0' is not valid; expected a whole number from 1 to 1440"),
          {"mentoring_sessions": ("P1,3,2021-01-01,60", "P1,3,2021-01-01,0")}),
     Rule("psychological session number beyond those offered", _p("psych_sessions.csv", 7, "psych_session_no",
          "'4' is not valid; expected a whole number from 1 to 3"), {"psych_sessions": ("B1,2,yes", "B1,4,yes")}),
-    Rule("psychological session recorded twice", _p("psych_sessions.csv", 3, "psych_session_no",
+    Rule("psychological session recorded twice", _p("psych_sessions.csv", [2, 3], "psych_session_no",
          "'1' is repeated: each psychological session for this participant may appear only once"),
          {"psych_sessions": ("A1,2,no", "A1,1,no")}),
-    Rule("pair with two mentors", _p("participants.csv", 5, "pair_id",
+    Rule("pair with two mentors", _p("participants.csv", [2, 5], "pair_id",
          "pair 'P1' has 2 mentor(s) and 0 mentee(s); each pair needs exactly one mentor and one mentee"),
          {"participants": ("B1,mentee,P1", "B1,mentor,P1")}),
     Rule("pair with one member", _p("participants.csv", 6, "pair_id",
@@ -134,9 +137,31 @@ RULES = [
     Rule("file that is not a table", _p("participants.csv", None, None,
          "is not a CSV or Excel (.xlsx) file; export the table as CSV UTF-8"),
          raw_files={"participants.csv": b"\x00\x01\x02 binary"}),
-    Rule("old Excel format", _p("end_survey.xls", None, None,
-         "is not a CSV or Excel (.xlsx) file; export the table as CSV UTF-8"),
+    Rule("old Excel format is not read in place of the file", _p("end_survey.csv", None, None,
+         "this required file is missing (a .csv or .xlsx is accepted); found but not read: end_survey.xls (a file "
+         "is read only by its exact name: rename the one that is meant to end_survey.csv or end_survey.xlsx)"),
          {"end_survey": None}, raw_files={"end_survey.xls": b"\xd0\xcf\x11\xe0 an xls"}),
     Rule("empty file", _p("enrolment.csv", None, None, "the file is empty; expected a header row"),
          raw_files={"enrolment.csv": b""}),
+    Rule("file with a header and no rows", _p("training.csv", None, None,
+         "has a header row but no rows of data; add the rows (an optional file with nothing to record can be "
+         "left out)"), raw_files={"training.csv": b"participant_id,rating,resources_needed,comments\n"}),
+    Rule("title row above the header", _p("enrolment.csv", 1, None, TITLE),
+         raw_files={"enrolment.csv": ("Enrolment survey 2021\n" + FIXTURE["enrolment"]).encode()}),
+    Rule("title row as Excel exports it, with empty cells", _p("enrolment.csv", 1, None, TITLE),
+         raw_files={"enrolment.csv": ("Enrolment survey 2021,,,,\n" + FIXTURE["enrolment"]).encode()}),
+    Rule("number too large to be a count", _p("end_survey.csv", 2, "sessions_reported",
+         "'99999999999999999999' is not valid; expected a whole number from 0 to 1000"),
+         {"end_survey": ("6,5,yes", "6,99999999999999999999,yes")}),
+    Rule("session lasting longer than a day", _p("mentoring_sessions.csv", 2, "duration_min",
+         "'1441' is not valid; expected a whole number from 1 to 1440"),
+         {"mentoring_sessions": ("P1,1,2020-11-01,60", "P1,1,2020-11-01,1441")}),
+    Rule("NUL byte after the first 8 KiB", _p("themes.csv", None, None,
+         "line 504 holds NUL (zero) bytes, which a text file never has: the file is damaged; export it again"),
+         raw_files={"themes.csv": (FIXTURE["themes"] + "A1,boundaries,Saying no,coder_a\n" * 500  # lines 4-503
+                                   + "B1,boundaries,Sa\x00ying no,coder_a\n").encode()}),
+    Rule("one Windows-1252 byte in a UTF-8 file", _p("enrolment.csv", None, None,
+         "line 3 of this UTF-8 file holds characters in another encoding (probably pasted from a Windows-1252 "
+         "source); retype them, or save the whole file again as 'CSV UTF-8'"),
+         raw_files={"enrolment.csv": "participant_id,hopes_gain\nA1,Caf\u00e9 culture\n".encode() + b"A2,caf\xe9\n"}),
 ]

@@ -1,12 +1,14 @@
 """The ``rm-research`` command: what ``make`` does, callable without make.
 
 Exit status: 0 success; 2 the data break the contract (every problem is listed); 3 ``verify``
-found a published figure that was not reproduced; 1 anything else (a bug: please report it).
+found a published figure that was not reproduced; 4 the outputs could not be written (a read-only
+folder, a full disk); 1 anything else (a bug: please report it).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import sys
 import time
@@ -15,9 +17,12 @@ from pathlib import Path
 
 from . import __version__, config
 from .paths import check_cohort, check_region, project_root
-from .problems import DataError
+from .problems import DataError, OutputError
 
-EXIT_OK, EXIT_BUG, EXIT_BAD_DATA, EXIT_MISMATCH = 0, 1, 2, 3
+EXIT_OK, EXIT_BUG, EXIT_BAD_DATA, EXIT_MISMATCH, EXIT_OUTPUT = 0, 1, 2, 3, 4
+#: Errors from the file system that mean "cannot write here", not a bug: a read-only folder or disk,
+#: no permission, a full disk or quota.
+CANNOT_WRITE = frozenset({errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT})
 log = logging.getLogger("rm_research")
 
 
@@ -69,6 +74,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     loaded = load_cohort(args.root, args.region, args.cohort, args.psych_sessions)
     files = ", ".join(sorted(p.name for p in loaded.raw.files.values()))
     print(f"{loaded.paths.raw}: valid ({files})")
+    if loaded.raw.ignored:
+        print(f"ignored, never read (a file is read only by its exact name, e.g. end_survey.csv): "
+              f"{', '.join(loaded.raw.ignored)}")
     return EXIT_OK
 
 
@@ -128,6 +136,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FileNotFoundError as error:
         print(f"rm-research: {error}", file=sys.stderr)
         return EXIT_BAD_DATA
+    except OutputError as error:
+        print(f"rm-research: {error}", file=sys.stderr)
+        return EXIT_OUTPUT
+    except OSError as error:
+        if error.errno not in CANNOT_WRITE:
+            log.exception("unexpected error; this is a bug in rm-research, please report it with the text below")
+            return EXIT_BUG
+        where = f" {error.filename}" if error.filename else ""
+        print(f"rm-research: could not write{where}: {(error.strerror or str(error)).lower()}. Check that you may "
+              "write to reports/ and data/processed/ and that the disk has space, then run the command again.",
+              file=sys.stderr)
+        return EXIT_OUTPUT
     except Exception:  # a bug, not the user's data: say so, with the details a developer needs
         log.exception("unexpected error; this is a bug in rm-research, please report it with the text below")
         return EXIT_BUG

@@ -1,20 +1,31 @@
 """Reading the contract's files as exported by Microsoft Forms, Excel or a text editor.
 
 Every cell is read as text, trimmed, with blanks as missing; typing happens only after
-validation (``clean``), so that a bad cell becomes a message rather than a crash.
+validation (``clean``), so that a bad cell becomes a message rather than a crash. Whatever an
+evaluator can put in the folder (a draft beside the real file, a folder in a file's place, an
+unreadable file, a title above the header, a damaged encoding) is a ``Problem`` naming the file
+and line, never a traceback (data contract, sections 1 and 3).
+
+Byte-level checks (NUL bytes, bytes that are not UTF-8) are hand-written with numpy and the
+codec's ``surrogateescape`` handler: no library reports *where* in a file an encoding breaks.
 """
 
 from __future__ import annotations
 
+import codecs
+import csv
 import io
+import itertools
 import re
 import zipfile
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from .problems import DataError, Problem
+from .problems import DataError, Problem, describe_rows, quoted, row_runs
 
 #: The contract's files and whether each is required (data contract, section 2).
 CONTRACT_FILES: dict[str, bool] = {
@@ -27,30 +38,124 @@ CONTRACT_FILES: dict[str, bool] = {
     "themes": False,
 }
 SUFFIXES = (".csv", ".xlsx")
+#: The column every row of a file is keyed by: the header row is the row that holds it.
+KEY_COLUMNS: dict[str, str] = {name: "participant_id" for name in CONTRACT_FILES} | {"mentoring_sessions": "pair_id"}
+#: Files a cohort folder may hold that are not tables: the example's description, the marker
+#: ``pipeline`` reads to label a report synthetic, and the settings ``programme`` reads (contract,
+#: section 5). They are not listed as ignored. (``columns.toml``, section 7, belongs here once it is read.)
+NOT_TABLES = frozenset({"README.md", "README.txt", "README", "SYNTHETIC", "programme.toml"})
+#: How far down a file a header row is looked for, to tell a title row from a missing column.
+TITLE_SEARCH_ROWS = 10
+#: A NUL byte this near the start means a binary file (a workbook, a PDF), not damaged text.
+BINARY_PROBE_BYTES = 8192
 
 
-def find_file(folder: Path, name: str) -> Path | None:
-    """The file for contract table ``name`` in ``folder``.
+@dataclass(frozen=True)
+class FolderContents:
+    """What a cohort folder holds: the one file to read for each contract table found, every other
+    name (never read), and the problems with the folder itself (a table given twice, a folder in a
+    file's place, a required file missing)."""
 
-    ``.csv`` is preferred over ``.xlsx``; failing both, any other file of that name (say
-    ``participants.xls``) is returned so that reading it can say what is wrong with it.
+    files: dict[str, Path]
+    ignored: tuple[str, ...]
+    problems: tuple[Problem, ...]
+
+
+def shown(name: str) -> str:
+    """A file name safe to print on a terminal: control characters written as escapes."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in name)
+
+
+def scan_folder(folder: Path, contract: dict[str, bool] = CONTRACT_FILES) -> FolderContents:
+    """Find each contract file by its exact name, ``<file>.csv`` or ``<file>.xlsx`` in any case.
+
+    Nothing is guessed: a draft (``end_survey.v1-draft.csv``) is never read in place of a missing
+    ``end_survey.csv``; it is listed as ignored, and named in the "missing" message as a hint.
+    Raises ``DataError`` if the folder itself cannot be listed.
     """
-    for suffix in SUFFIXES:
-        candidate = folder / f"{name}{suffix}"
-        if candidate.is_file():
-            return candidate
-    others = sorted(p for p in folder.glob(f"{name}.*") if p.is_file())
-    return others[0] if others else None
+    try:
+        entries = sorted(folder.iterdir(), key=lambda p: p.name)
+    except NotADirectoryError as error:
+        raise DataError([Problem(shown(str(folder)), None, None, "is a file, not a folder; expected "
+                                 "data/raw/<region>/cohort-<N>/ holding the cohort's files")]) from error
+    except FileNotFoundError as error:
+        raise DataError([Problem(shown(str(folder)), None, None, "no such folder; expected "
+                                 "data/raw/<region>/cohort-<N>/ holding the cohort's files")]) from error
+    except OSError as error:
+        raise DataError([Problem(shown(str(folder)), None, None, f"the folder cannot be read ({_reason(error)}); "
+                                 "ask whoever manages it to give you read access")]) from error
+    files: dict[str, Path] = {}
+    problems: list[Problem] = []
+    matched: set[str] = set()
+    for name, required in contract.items():
+        exact = {f"{name}{suffix}" for suffix in SUFFIXES}
+        candidates = [entry for entry in entries if entry.name.casefold() in exact]
+        matched.update(entry.name for entry in candidates)
+        regular = [entry for entry in candidates if entry.is_file()]
+        for entry in candidates:
+            if entry.is_dir():
+                problems.append(Problem(shown(entry.name), None, None, "is a folder, not a file; put the "
+                                        f"{name} table in a file of that name, or rename the folder"))
+            elif not entry.is_file():
+                problems.append(Problem(shown(entry.name), None, None, "is not an ordinary file (a broken "
+                                        "link or a device); put the table itself in the folder"))
+        if len(regular) > 1:
+            others = ", ".join(shown(entry.name) for entry in regular[1:])
+            problems.append(Problem(shown(regular[0].name), None, None, f"{others} is in the folder too; which "
+                                    "one is meant cannot be guessed: keep one and move the other out of the folder"))
+        elif len(regular) == 1 and len(candidates) == 1:
+            files[name] = regular[0]
+        elif not candidates and required:
+            problems.append(_missing(name, entries))
+    ignored = tuple(shown(entry.name) + ("/" if entry.is_dir() else "") for entry in entries
+                    if entry.name not in matched and entry.name not in NOT_TABLES)
+    return FolderContents(files, ignored, tuple(problems))
 
 
-def decode_text(raw: bytes) -> str:
-    """UTF-8 (with or without BOM), falling back to Windows-1252 as Excel on Windows writes it
-    (a BOM in front of a Windows-1252 body, which some tools produce, is dropped first)."""
-    raw = raw.removeprefix(b"\xef\xbb\xbf")
+def _missing(name: str, entries: list[Path]) -> Problem:
+    message = "this required file is missing (a .csv or .xlsx is accepted)"
+    near = [shown(entry.name) for entry in entries if _squashed(entry.name).startswith(_squashed(name))]
+    if near:
+        message += (f"; found but not read: {', '.join(near)} (a file is read only by its exact name: "
+                    f"rename the one that is meant to {name}.csv or {name}.xlsx)")
+    return Problem(f"{name}.csv", None, None, message)
+
+
+def _squashed(name: str) -> str:
+    return re.sub(r"[\W_]+", "", name.casefold())
+
+
+def _reason(error: OSError) -> str:
+    if isinstance(error, PermissionError):
+        return "permission denied"
+    return (error.strerror or type(error).__name__).lower()
+
+
+def decode_text(raw: bytes, file: str = "the file") -> str:
+    """UTF-8 (with or without BOM), or Windows-1252 as Excel on Windows writes it (a BOM in front
+    of a Windows-1252 body, which some tools produce, is dropped first).
+
+    A file that is UTF-8 except for a few bytes (one line pasted from a Windows-1252 source) is
+    neither: decoding it all as Windows-1252 would garble every accent of the UTF-8 part, so it
+    raises ``DataError`` naming the lines that break the UTF-8.
+    """
+    raw = raw.removeprefix(codecs.BOM_UTF8)
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
+        pass
+    text = raw.decode("utf-8", errors="surrogateescape")  # each undecodable byte becomes one lone surrogate
+    if re.search(r"[^\x00-\x7f\udc80-\udcff]", text) is None:  # no UTF-8 character at all: wholly Windows-1252
         return raw.decode("cp1252", errors="replace")
+    lines, newlines, previous = [], 0, 0
+    for bad in re.finditer(r"[\udc80-\udcff]", text):
+        newlines += text.count("\n", previous, bad.start())
+        previous = bad.start()
+        lines.append(newlines + 1)
+    raise DataError([Problem(file, None, None, f"{describe_rows(row_runs(lines), 'line')} of this UTF-8 file "
+                             f"{'hold' if len(set(lines)) > 1 else 'holds'} characters in another encoding "
+                             "(probably pasted from a Windows-1252 source); retype them, or save the whole "
+                             "file again as 'CSV UTF-8'")])
 
 
 def normalise_header(name: object) -> str:
@@ -66,37 +171,95 @@ def read_table(path: Path) -> pd.DataFrame:
     (``problems.spreadsheet_row``). Fully blank rows and unnamed empty columns, which Excel leaves
     behind, are dropped.
     """
-    suffix = path.suffix.lower()
+    name, suffix = shown(path.name), path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise DataError([_not_a_table(path.name)])
-    grid = _read_xlsx(path) if suffix == ".xlsx" else _read_csv(path)
-    grid = grid.apply(lambda col: col.str.strip())
-    header = [normalise_header(name) for name in grid.iloc[0]]
+        raise DataError([_not_a_table(name)])
+    key = KEY_COLUMNS.get(path.stem.casefold())
+    try:
+        grid = _read_xlsx(path, key) if suffix == ".xlsx" else _read_csv(path, key)
+    except OSError as error:
+        raise DataError([Problem(name, None, None, f"the file cannot be read ({_reason(error)}); check that it "
+                                 "is not open elsewhere and that you may read it, or copy it again")]) from error
+    grid = grid.apply(_strip)
+    header = [normalise_header(column) for column in grid.iloc[0]]
     frame = grid.iloc[1:].replace("", pd.NA)
     frame.columns = header
     frame.index = frame.index - 1
-    keep = [bool(name) or frame.iloc[:, position].notna().any() for position, name in enumerate(header)]
+    keep = [bool(column) or frame.iloc[:, position].notna().any() for position, column in enumerate(header)]
     frame = frame.iloc[:, keep]
-    _check_headers(path.name, list(frame.columns))
-    return frame.dropna(how="all")
+    _check_headers(name, list(frame.columns))
+    frame = frame.dropna(how="all")
+    if frame.empty:
+        raise DataError([Problem(name, None, None, "has a header row but no rows of data; add the rows "
+                                 "(an optional file with nothing to record can be left out)")])
+    return frame
 
 
-def _read_csv(path: Path) -> pd.DataFrame:
+def _strip(column: pd.Series) -> pd.Series:
+    """Cells without surrounding spaces, stripping each distinct cell once (answers repeat)."""
+    codes, uniques = pd.factorize(column)
+    stripped = np.array([str(cell).strip() for cell in uniques] + [""], dtype=object)
+    return pd.Series(stripped[codes], index=column.index, dtype=column.dtype)
+
+
+def _read_csv(path: Path, key: str | None) -> pd.DataFrame:
+    name = shown(path.name)
     raw = path.read_bytes()
-    if b"\x00" in raw[:8192] or raw.startswith(b"PK\x03\x04"):
-        raise DataError([_not_a_table(path.name)])
-    text = decode_text(raw)
-    if not text.strip():
-        raise DataError([Problem(path.name, None, None, "the file is empty; expected a header row")])
-    try:
-        grid = pd.read_csv(io.StringIO(text), dtype=str, header=None, keep_default_na=False, na_values=[],
-                           skip_blank_lines=False)  # an empty line is still a spreadsheet row
+    if b"\x00" in raw[:BINARY_PROBE_BYTES] or raw.startswith(b"PK\x03\x04"):
+        raise DataError([_not_a_table(name)])
+    if b"\x00" in raw:
+        lines = _lines_holding(raw, 0)
+        raise DataError([Problem(name, None, None, f"{describe_rows(row_runs(lines), 'line')} "
+                                 f"{'hold' if len(lines) > 1 else 'holds'} NUL (zero) bytes, which a text file "
+                                 "never has: the file is damaged; export it again")])
+    data = _as_utf8(raw, name)
+    if not data.strip():
+        raise DataError([Problem(name, None, None, "the file is empty; expected a header row")])
+    start = data[:1 << 16].decode("utf-8", errors="replace")
+    _check_title(name, list(itertools.islice(csv.reader(io.StringIO(start)), TITLE_SEARCH_ROWS)), key)
+    try:  # from bytes: a StringIO of a large file would hold four bytes a character
+        grid = pd.read_csv(io.BytesIO(data), encoding="utf-8", dtype=str, header=None, keep_default_na=False,
+                           na_values=[], skip_blank_lines=False)  # an empty line is still a spreadsheet row
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
-        raise DataError([_parse_problem(path.name, str(error))]) from error
+        raise DataError([_parse_problem(name, str(error))]) from error
     if grid.shape[1] == 1 and ";" in str(grid.iloc[0, 0]):
-        raise DataError([Problem(path.name, 1, None, "the columns are separated by semicolons; save the "
+        raise DataError([Problem(name, 1, None, "the columns are separated by semicolons; save the "
                                  "sheet as 'CSV UTF-8 (comma delimited)'")])
     return grid
+
+
+def _as_utf8(raw: bytes, file: str) -> bytes:
+    """The file's text as UTF-8 bytes without a BOM: the bytes themselves when they already are."""
+    body = raw.removeprefix(codecs.BOM_UTF8)
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return decode_text(raw, file).encode("utf-8")
+    return body
+
+
+def _lines_holding(raw: bytes, byte: int) -> np.ndarray:
+    """The 1-based line numbers on which ``byte`` occurs, in linear time."""
+    data = np.frombuffer(raw, dtype=np.uint8)
+    return np.unique(np.searchsorted(np.flatnonzero(data == ord("\n")), np.flatnonzero(data == byte)) + 1)
+
+
+def _check_title(name: str, first_rows: list[list[str]], key: str | None) -> None:
+    """A title (or blank rows) above the header row is named as such, rather than every column of
+    the real header being reported missing or row 2 being blamed for its number of cells."""
+    folded = [[normalise_header(cell) for cell in row] for row in first_rows]
+    if key is None or not folded or key in folded[0]:
+        return
+    below = next((number for number, row in enumerate(folded, start=1) if key in row), None)
+    if below is None:
+        return
+    above = "row 1" if below == 2 else f"rows 1-{below - 1}"
+    title = next((cell.strip() for row in first_rows[:below - 1] for cell in row if cell.strip()), "")
+    one = below == 2
+    looks = (f"{above} {'looks' if one else 'look'} like a title ({quoted([title], 1)})" if title
+             else f"{above} {'is' if one else 'are'} blank")
+    raise DataError([Problem(name, 1, None, f"{looks}; the header row, with {key}, must be the first row: "
+                             f"delete {above} so that the header (now row {below}) is row 1")])
 
 
 def _parse_problem(name: str, error: str) -> Problem:
@@ -110,17 +273,65 @@ def _parse_problem(name: str, error: str) -> Problem:
                    "save it as CSV UTF-8")
 
 
-def _read_xlsx(path: Path) -> pd.DataFrame:
+def _read_xlsx(path: Path, key: str | None) -> pd.DataFrame:
+    name = shown(path.name)
     with path.open("rb") as handle:
         if handle.read(4) != b"PK\x03\x04":  # an old .xls renamed, or an encrypted workbook
-            raise DataError([_not_a_table(path.name)])
+            raise DataError([_not_a_table(name)])
     try:
         grid = pd.read_excel(path, sheet_name=0, header=None, dtype=str, keep_default_na=False, na_values=[])
-    except (zipfile.BadZipFile, ValueError, OSError, KeyError) as error:
-        raise DataError([_not_a_table(path.name)]) from error
+        unsaved = _formulas_without_values(path)
+    except (zipfile.BadZipFile, ValueError, KeyError) as error:
+        raise DataError([_not_a_table(name)]) from error
+    if unsaved:
+        raise DataError([Problem.on_rows(name, rows, column, f"a formula with no saved value (sheet '{sheet}', "
+                                         f"e.g. cell {cell}: {formula}); open the workbook in Excel and save it "
+                                         "first, so that each formula's value is stored with it")
+                         for (sheet, column), (rows, cell, formula) in unsaved.items()])
     if grid.empty:
-        raise DataError([Problem(path.name, None, None, "the first sheet is empty; expected a header row")])
-    return grid.astype("str")
+        raise DataError([Problem(name, None, None, "the first sheet is empty; expected a header row")])
+    grid = grid.astype("str")
+    _check_title(name, grid.head(TITLE_SEARCH_ROWS).to_numpy().tolist(), key)
+    return grid
+
+
+def _formulas_without_values(path: Path) -> dict[tuple[str, str | None], tuple[list[int], str, str]]:
+    """Formula cells of the first sheet whose value was never saved (a workbook written by a program
+    rather than by Excel), by column: their rows, the first such cell and its formula.
+
+    pandas reads the saved values only, so such a cell would silently be blank; openpyxl, which
+    pandas uses underneath, reads the same sheet once for formulas and once for saved values.
+    """
+    from openpyxl import load_workbook
+
+    formulas = load_workbook(path, read_only=True, data_only=False)
+    try:
+        sheet = formulas.worksheets[0]
+        cells = [(cell.row, cell.column, cell.coordinate, str(cell.value)) for row in sheet.iter_rows()
+                 for cell in row if getattr(cell, "data_type", None) == "f"]
+        header = [normalise_header(cell.value) if cell.value is not None else ""
+                  for cell in next(sheet.iter_rows(max_row=1), ())]
+        title = sheet.title
+    finally:
+        formulas.close()
+    if not cells:
+        return {}
+    values = load_workbook(path, read_only=True, data_only=True)
+    try:
+        wanted = {(row, column) for row, column, _, _ in cells}
+        saved = {(cell.row, cell.column) for row in values.worksheets[0].iter_rows()
+                 for cell in row if (getattr(cell, "row", 0), getattr(cell, "column", 0)) in wanted
+                 and cell.value is not None}
+    finally:
+        values.close()
+    found: dict[tuple[str, str | None], tuple[list[int], str, str]] = {}
+    for row, column, coordinate, formula in cells:
+        if (row, column) in saved:
+            continue
+        label = header[column - 1] if column <= len(header) and header[column - 1] else None
+        rows, _, _ = found.setdefault((title, label), ([], coordinate, formula))
+        rows.append(row)
+    return found
 
 
 def _not_a_table(name: str) -> Problem:

@@ -2,14 +2,24 @@
 
 Both run as libraries in this process: starting the papermill and nbconvert command-line tools
 costs seconds of imports each time (see shared/style-anchors.md).
+
+The kernel is a child process that inherits this process's terminal, so its own log lines
+(ipykernel's "Kernel is running over TCP without encryption" on every start, and "KeyboardInterrupt
+caught in kernel" when shutdown races an interrupt) would reach the evaluator's screen. Cell outputs
+and errors travel over ZeroMQ, not through those streams, so the kernel's stdout and stderr are sent
+to a temporary file instead and passed to ``logging``: at DEBUG when the notebook ran, at ERROR when
+it did not, so that a kernel which fails to start still says why.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+import tempfile
 from importlib import resources
 from pathlib import Path
+from typing import IO, Any
 
 # jsonschema imports rfc3987_syntax only to check the "iri" string format, which no notebook
 # schema uses; compiling its grammar costs about 1.5 s per process. A None entry makes that
@@ -19,14 +29,42 @@ sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 import nbformat  # noqa: E402
 import papermill  # noqa: E402
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel  # noqa: E402
+from jupyter_client.manager import AsyncKernelManager  # noqa: E402
 from nbconvert import HTMLExporter  # noqa: E402
 
 from . import config  # noqa: E402
+from .problems import OutputError  # noqa: E402
+from .safety import active_content  # noqa: E402
 
 NOTEBOOK = Path("notebooks") / "report.ipynb"
 PUBLIC_NOTEBOOK = Path("notebooks") / "report_public.ipynb"
 #: Executed notebooks must draw inline even where MPLBACKEND=Agg (common in CI) is set.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
+log = logging.getLogger(__name__)
+
+
+class KernelOutputToFile(AsyncKernelManager):
+    """A kernel manager that starts the kernel with its stdout and stderr sent to ``output``.
+
+    nbclient starts kernels through ``start_kernel``, whose keywords jupyter_client hands to
+    ``subprocess.Popen``; papermill has no option for this, so a subclass (made per run by
+    ``execute_notebook``) sets them.
+    """
+
+    output: IO[bytes] | None = None
+
+    async def start_kernel(self, **kw: Any) -> None:  # type: ignore[override]
+        if self.output is not None:
+            kw.setdefault("stdout", self.output)
+            kw.setdefault("stderr", self.output)
+        await super().start_kernel(**kw)
+
+
+def _pass_on(kernel_output: IO[bytes], level: int) -> None:
+    kernel_output.seek(0)
+    for line in kernel_output.read().decode("utf-8", errors="replace").splitlines():
+        if line.strip():
+            log.log(level, "kernel: %s", line)
 
 
 def check_kernel(name: str = config.KERNEL_NAME) -> None:
@@ -46,17 +84,28 @@ def execute_notebook(root: Path, region: str, cohort: int, psych_offered: int = 
     check_kernel(kernel_name)
     previous = os.environ.get("MPLBACKEND")
     os.environ["MPLBACKEND"] = INLINE_BACKEND  # the kernel inherits this process's environment
-    try:
-        return papermill.execute_notebook(
-            str(root / notebook), None,
-            parameters={"region": region, "cohort": cohort, "psych_offered": psych_offered, "root": str(root)},
-            kernel_name=kernel_name, language="python", progress_bar=False, cwd=str(root / "notebooks"),
-        )
-    finally:
-        if previous is None:
-            del os.environ["MPLBACKEND"]
-        else:
-            os.environ["MPLBACKEND"] = previous
+    level = logging.ERROR
+    with tempfile.TemporaryFile() as kernel_output:
+        manager = type("KernelManagerForThisRun", (KernelOutputToFile,), {"output": kernel_output})
+        try:
+            executed = papermill.execute_notebook(
+                str(root / notebook), None,
+                parameters={"region": region, "cohort": cohort, "psych_offered": psych_offered, "root": str(root)},
+                kernel_name=kernel_name, language="python", progress_bar=False, cwd=str(root / "notebooks"),
+                kernel_manager_class=manager,
+            )
+            level = logging.DEBUG
+            return executed
+        finally:
+            _pass_on(kernel_output, level)
+            _restore_backend(previous)
+
+
+def _restore_backend(previous: str | None) -> None:
+    if previous is None:
+        os.environ.pop("MPLBACKEND", None)
+    else:
+        os.environ["MPLBACKEND"] = previous
 
 
 def render_html(notebook: nbformat.NotebookNode, title: str) -> str:
@@ -68,4 +117,7 @@ def render_html(notebook: nbformat.NotebookNode, title: str) -> str:
     )
     notebook.metadata["title"] = title
     body, _ = exporter.from_notebook_node(notebook)
+    if found := active_content(body):  # escaping failed somewhere: refuse the page rather than write it
+        raise OutputError("the rendered report holds markup that could run (" + "; ".join(found[:5])
+                          + "); nothing was written. Please report this as a bug.")
     return body

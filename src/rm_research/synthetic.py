@@ -5,10 +5,14 @@ reports publish (``published/south-east-cohort-1.csv``) is reproduced exactly; e
 do not publish (post-programme ratings, the session log, free text, training feedback, coding)
 is simulated. Each choice the seeds leave open is recorded in ``CHOICES`` with the sentence it
 rests on, and copied into the folder's README.
+
+``scaled_cohort`` writes SYNTHETIC cohorts of any size (a million people in seconds) for the
+scale benchmark, ``scripts/benchmark.py``.
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -375,3 +379,250 @@ def _themes(rng: np.random.Generator, end: pd.DataFrame) -> pd.DataFrame:
                      {"participant_id": pid, "question": question, "theme": second, "coder": "coder_b"}]
     return pd.DataFrame(rows)
 
+
+# --- SYNTHETIC cohorts of any size, for the scale benchmark (issue 8) --------------------------
+
+#: Shares a scaled cohort is drawn with: about 80% of people in pairs, about 85% answering the end survey.
+SCALED_PAIRED_SHARE = 0.8
+SCALED_WITHDRAWN_SHARE = 0.03
+SCALED_END_SURVEY_SHARE = 0.88  # of those not withdrawn: about 85% of everyone
+SCALED_THEMED_SHARE = 0.25  # of end-survey respondents, coded by two coders
+SCALED_MAX_SESSIONS = 6
+
+
+def scaled_cohort(folder: Path, people: int, seed: int = config.SYNTHETIC_SEED) -> Path:
+    """Write a SYNTHETIC contract cohort of ``people`` participants (all seven files) into ``folder``.
+
+    Every table is drawn with whole-array numpy operations (no per-person Python loop), so a
+    million people take seconds. About 80% of people are in mentor/mentee pairs, about 85% answer
+    the end survey, everyone has one row per psychological session offered, each pair logs up to
+    six mentoring sessions, and a quarter of respondents' free text is coded by two coders (an
+    optional file left with no rows, as in a cohort of a few people, is not written). The folder
+    is labelled synthetic (a ``SYNTHETIC`` marker and a README), as the example is.
+    """
+    if people < 1:
+        raise ValueError(f"a cohort needs at least one person, not {people}")
+    rng = np.random.default_rng(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def write(name: str, table: pd.DataFrame) -> None:
+        if len(table):  # a tiny cohort may have no session log or coding: a header-only file is bad input
+            _write_csv(table, folder / f"{name}.csv")
+
+    roster = _scaled_participants(rng, people)  # each table is written as soon as nothing else needs it
+    write("participants", roster.drop(columns="_pair_no"))
+    enrolment = _scaled_enrolment(rng, roster)
+    logged = _scaled_mentoring_sessions(rng, roster)
+    end = _scaled_end_survey(rng, roster, enrolment, logged)
+    write("enrolment", enrolment)
+    write("mentoring_sessions", logged)
+    write("end_survey", end)
+    respondents = end["participant_id"].to_numpy()
+    del enrolment, logged, end
+    write("psych_sessions", _scaled_psych_sessions(rng, roster))
+    write("training", _scaled_training(rng, roster))
+    write("themes", _scaled_themes(rng, respondents))
+    (folder / "README.md").write_text(scaled_readme(people, seed), encoding="utf-8")
+    (folder / "SYNTHETIC").write_text(MARKER_TEXT, encoding="utf-8")
+    return folder
+
+
+def scaled_readme(people: int, seed: int) -> str:
+    """The README of a scaled cohort: synthetic, how it was made, what it is for."""
+    return (f"# SYNTHETIC cohort of {people:,} people\n\n"
+            f"**Every file here is synthetic.** No row describes a real person. Written by "
+            f"`rm_research.synthetic.scaled_cohort` (seed {seed}) to measure how the package scales; "
+            f"its figures mean nothing.\n")
+
+
+CSV_SPECIAL = re.compile(r'[,"\r\n]')
+
+
+def _csv_cell(value: object) -> str:
+    """One CSV cell as RFC 4180 writes it: quoted (quotes doubled) only when it must be."""
+    text = str(value)
+    return '"' + text.replace('"', '""') + '"' if CSV_SPECIAL.search(text) else text
+
+
+def _csv_column(values: pd.Series) -> list[str]:
+    """A column's cells as CSV text, formatting each distinct value once (a missing value is blank)."""
+    codes, distinct = pd.factorize(values)
+    cells = [*map(_csv_cell, distinct.to_numpy(dtype=object).tolist()), ""]
+    return np.asarray(cells, dtype=object)[codes].tolist()
+
+
+def _write_csv(table: pd.DataFrame, path: Path, chunk: int = 100_000) -> None:
+    """Write ``table`` as UTF-8 CSV with ``\\n`` line ends, as ``to_csv`` would, several times faster
+    (``chunk`` rows at a time, so the text of the whole table is never held at once)."""
+    with path.open("w", encoding="utf-8", newline="") as out:
+        out.write(",".join(map(_csv_cell, table.columns)) + "\n")
+        for start in range(0, len(table), chunk):
+            part = table.iloc[start:start + chunk]
+            columns = [_csv_column(part[name]) for name in part.columns]
+            out.write("\n".join(map(",".join, zip(*columns, strict=True))) + "\n")
+
+
+def _codes(prefix: str, numbers: np.ndarray, width: int) -> np.ndarray:
+    """Codes such as ``S0000042`` for whole ``numbers``, zero-padded to ``width`` digits."""
+    return np.char.add(prefix, np.char.zfill(numbers.astype(str), width))
+
+
+def _pick(rng: np.random.Generator, options: tuple[str, ...], size: int,
+          p: list[float] | None = None) -> np.ndarray:
+    """``size`` draws from ``options`` (an object array, so pandas writes it as text)."""
+    return np.asarray(options, dtype=object)[rng.choice(len(options), size=size, p=p)]
+
+
+def _subsets(options: tuple[str, ...], most: int) -> np.ndarray:
+    """Every ``;``-joined non-empty subset of ``options`` with at most ``most`` items, in bit order."""
+    masks = [m for m in range(1, 2 ** len(options)) if bin(m).count("1") <= most]
+    return np.asarray([";".join(o for b, o in enumerate(options) if m >> b & 1) for m in masks], dtype=object)
+
+
+def _iso_dates(start: str, days: np.ndarray) -> np.ndarray:
+    """ISO dates ``days`` after ``start``."""
+    return np.datetime_as_string(np.datetime64(start, "D") + days.astype("timedelta64[D]"), unit="D").astype(object)
+
+
+def _blank_where(values: np.ndarray, blank: np.ndarray) -> pd.arrays.IntegerArray:
+    """Whole numbers with the ``blank`` cells missing (written as empty cells)."""
+    return pd.arrays.IntegerArray(values.astype("int64"), blank.astype(bool))
+
+
+def _scaled_participants(rng: np.random.Generator, people: int) -> pd.DataFrame:
+    """Pairs first (mentor, mentee), then the unmatched, shuffled; ``_pair_no`` is -1 when unmatched."""
+    pairs = round(people * SCALED_PAIRED_SHARE / 2)
+    unmatched = people - 2 * pairs
+    pair_no = np.concatenate([np.repeat(np.arange(pairs), 2), np.full(unmatched, -1)])
+    is_mentor = np.concatenate([np.tile([True, False], pairs), rng.random(unmatched) < 0.6])
+    order = rng.permutation(people)
+    pair_no, is_mentor = pair_no[order], is_mentor[order]
+    width = len(str(people))
+    groups = _pick(rng, ("Asian", "Black", "Mixed", "Other", "Prefer not to say", ""), people,
+                   [0.42, 0.33, 0.14, 0.05, 0.03, 0.03])
+    mentee_groups = _pick(rng, ("White", "Prefer not to say", ""), people, [0.94, 0.03, 0.03])
+    details = {"Asian": "Asian Indian", "Black": "Black African", "Mixed": "Mixed White and Asian",
+               "Other": "Arab", "White": "White British"}
+    group = np.where(is_mentor, groups, mentee_groups)
+    areas = _subsets(config.AREAS_OF_WORK, 4)
+    return pd.DataFrame({
+        "participant_id": _codes("S", np.arange(1, people + 1), width),
+        "role": np.where(is_mentor, "mentor", "mentee").astype(object),
+        "pair_id": np.where(pair_no >= 0, _codes("PR", pair_no + 1, width), "").astype(object),
+        "ethnic_group": group,
+        "ethnicity_detail": pd.Series(group).map(details).fillna("").to_numpy(),
+        "band": np.where(is_mentor, _pick(rng, ("Band 5", "Band 6", "Band 7"), people),
+                         _pick(rng, ("Band 8c", "Band 8d", "Band 9", "VSM"), people)).astype(object),
+        "heard_via": _pick(rng, (*HEARD_VIA, ""), people),
+        "areas_of_work": areas[rng.integers(0, len(areas), size=people)],
+        "status": np.where(rng.random(people) < SCALED_WITHDRAWN_SHARE, "withdrawn",
+                           _pick(rng, ("", "enrolled"), people)).astype(object),
+        "consent_quotes": _pick(rng, ("yes", "no", ""), people, [0.55, 0.35, 0.1]),
+        "_pair_no": pair_no,
+    })
+
+
+def _scaled_enrolment(rng: np.random.Generator, roster: pd.DataFrame) -> pd.DataFrame:
+    """Everyone's enrolment survey: the role's two rating items (3% left blank), dates, hopes."""
+    n = len(roster)
+    mentor = (roster["role"] == "mentor").to_numpy()
+    asked = {"conf_senior": np.ones(n, bool), "conf_junior": ~mentor, "comfort_needs": mentor}
+    ratings = {item: _blank_where(np.clip(np.rint(rng.normal(6, 1.8, n)), 1, 10),
+                                  ~asked[item] | (rng.random(n) < 0.03))
+               for item in config.RATING_ITEMS}
+    return pd.DataFrame({
+        "participant_id": roster["participant_id"],
+        "date": _iso_dates("2024-01-08", rng.integers(0, 28, n)),
+        **ratings,
+        "hopes_contribute": np.where(mentor, _pick(rng, CONTRIBUTE["mentor"], n), _pick(rng, CONTRIBUTE["mentee"], n)),
+        "hopes_gain": np.where(mentor, _pick(rng, GAIN["mentor"], n), _pick(rng, GAIN["mentee"], n)),
+    })
+
+
+def _scaled_mentoring_sessions(rng: np.random.Generator, roster: pd.DataFrame) -> pd.DataFrame:
+    """Up to six logged sessions per pair (some pairs log none), about one in ten missed."""
+    pair_ids = roster.loc[roster["_pair_no"] >= 0].sort_values("_pair_no")["pair_id"].to_numpy()[::2]
+    logged = rng.integers(0, SCALED_MAX_SESSIONS + 1, size=len(pair_ids))
+    rows = int(logged.sum())
+    first_row = np.repeat(np.cumsum(logged) - logged, logged)
+    session_no = np.arange(rows) - first_row + 1
+    start = np.repeat(rng.integers(0, 21, size=len(pair_ids)), logged)
+    held = rng.random(rows) < 0.9
+    return pd.DataFrame({
+        "pair_id": np.repeat(pair_ids, logged),
+        "session_no": session_no,
+        "date": _iso_dates("2024-02-05", start + 28 * (session_no - 1)),
+        "duration_min": rng.choice([30, 45, 60, 90], size=rows, p=[0.1, 0.2, 0.6, 0.1]),
+        "held": np.where(held, "yes", "no").astype(object),
+        "missed_reason": np.where(held, "", "Work pressures").astype(object),
+    })
+
+
+def _scaled_end_survey(rng: np.random.Generator, roster: pd.DataFrame, enrolment: pd.DataFrame,
+                       logged: pd.DataFrame) -> pd.DataFrame:
+    """About 85% answer: ratings rise a little with sessions; free text from the example's phrases."""
+    answered = (roster["status"] != "withdrawn").to_numpy() & (rng.random(len(roster)) < SCALED_END_SURVEY_SHARE)
+    people, pre = roster[answered], enrolment[answered]
+    n = len(people)
+    held = logged.loc[logged["held"] == "yes"].groupby("pair_id").size()
+    sessions = people["pair_id"].map(held).fillna(0).to_numpy(dtype=int)
+    reported = np.clip(sessions + rng.integers(-1, 2, n), 0, None) * (people["_pair_no"].to_numpy() >= 0)
+    ratings = {}
+    for item in config.RATING_ITEMS:
+        before = pre[item].to_numpy(dtype=float, na_value=np.nan)
+        after = np.clip(np.rint(np.nan_to_num(before, nan=6.0) + 0.2 * reported + rng.normal(0, 1.2, n)), 1, 10)
+        ratings[item] = _blank_where(after, np.isnan(before) | (rng.random(n) < 0.03))
+    missed = rng.random(n) < 0.25
+    return pd.DataFrame({
+        "participant_id": people["participant_id"].to_numpy(),
+        "date": _iso_dates("2024-09-02", rng.integers(0, 28, n)),
+        **ratings,
+        "sessions_reported": _blank_where(reported, rng.random(n) < 0.02),
+        "length_appropriate": _pick(rng, ("yes", "no", ""), n, [0.8, 0.15, 0.05]),
+        "missed_any": np.where(missed, "yes", "no").astype(object),
+        "missed_reason": np.where(missed, "Work pressures", "").astype(object),
+        "psych_supportive": _pick(rng, ("yes", "no", ""), n, [0.85, 0.1, 0.05]),
+        **{q: _pick(rng, FREE_TEXT[q], n) for q in config.FREE_TEXT_QUESTIONS},
+    })
+
+
+def _scaled_psych_sessions(rng: np.random.Generator, roster: pd.DataFrame) -> pd.DataFrame:
+    """One row per person per session offered; the paired attend most, the unmatched few (1% blank)."""
+    offered = config.PSYCH_SESSIONS_OFFERED
+    paired = np.repeat((roster["_pair_no"] >= 0).to_numpy(), offered)
+    draw = rng.random(len(paired))
+    attended = np.where(draw < np.where(paired, 0.7, 0.1), "yes", "no").astype(object)
+    attended[rng.random(len(paired)) < 0.01] = ""
+    return pd.DataFrame({
+        "participant_id": np.repeat(roster["participant_id"].to_numpy(), offered),
+        "psych_session_no": np.tile(np.arange(1, offered + 1), len(roster)),
+        "attended": attended,
+    })
+
+
+def _scaled_training(rng: np.random.Generator, roster: pd.DataFrame) -> pd.DataFrame:
+    """Nine in ten rate the induction training (1-5) and name one or two resources."""
+    people = roster[rng.random(len(roster)) < 0.9]
+    n = len(people)
+    mentor = (people["role"] == "mentor").to_numpy()
+    needs = {role: _subsets(options, 2) for role, options in RESOURCES.items()}
+    return pd.DataFrame({
+        "participant_id": people["participant_id"].to_numpy(),
+        "rating": rng.choice([2, 3, 4, 5], size=n, p=[0.05, 0.15, 0.45, 0.35]),
+        "resources_needed": np.where(mentor, needs["mentor"][rng.integers(0, len(needs["mentor"]), n)],
+                                     needs["mentee"][rng.integers(0, len(needs["mentee"]), n)]),
+        "comments": "",
+    })
+
+
+def _scaled_themes(rng: np.random.Generator, respondents: np.ndarray) -> pd.DataFrame:
+    """A quarter of respondents coded on every question by two coders, who agree about four times in five."""
+    coded = respondents[rng.random(len(respondents)) < SCALED_THEMED_SHARE]
+    frames = []
+    for question, options in THEMES.items():
+        first = rng.integers(0, len(options), size=len(coded))
+        second = np.where(rng.random(len(coded)) < 0.8, first, rng.integers(0, len(options), size=len(coded)))
+        names = np.asarray(options, dtype=object)
+        frames += [pd.DataFrame({"participant_id": coded, "question": question, "theme": names[pick], "coder": coder})
+                   for pick, coder in ((first, "coder_a"), (second, "coder_b"))]
+    return pd.concat(frames, ignore_index=True)

@@ -74,8 +74,9 @@ def cohorts(draw: st.DrawFn) -> Cohort:
                      draw(st.sampled_from(["", "enrolled", "withdrawn"])), draw(yes_no)]
                     for pid, role in people]
     ids = [pid for pid, _ in people]
-    enrolled = [pid for pid in ids if draw(st.booleans())]
-    answered = [pid for pid in ids if draw(st.booleans())]
+    # a file with a header and no rows is bad input (contract, section 3): each survey has a row
+    enrolled = [pid for pid in ids if draw(st.booleans())] or ids[:1]
+    answered = [pid for pid in ids if draw(st.booleans())] or ids[-1:]
     cohort = Cohort({
         "participants": {"header": ["participant_id", "role", "pair_id", "ethnic_group", "areas_of_work", "status",
                                     "consent_quotes"], "rows": participants},

@@ -217,9 +217,7 @@ def test_holm_families_split_roles_from_everyone(tmp_path):
     assert holm[("conf_senior", "all")] == pytest.approx(0.03)  # a family of one
 
 
-def test_a_header_only_psych_log_and_blank_attendance(tmp_path):
-    only_header = findings_with(tmp_path / "a", psych_sessions="participant_id,psych_session_no,attended\n")
-    assert "psych_sessions" not in set(only_header["measure"])
+def test_a_psych_log_of_blank_attendance(tmp_path):
     blanks = FIXTURE["psych_sessions"].replace("A2,1,no", "A2,1,").replace("A2,2,no", "A2,2,")
     findings = findings_with(tmp_path / "b", psych_sessions=blanks)
     # A2's attendance is unknown, so the psych correlation rests on A1 and B1 only

@@ -111,3 +111,63 @@ def test_an_old_excel_file_renamed_xlsx_is_reported(tmp_path):
     path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1 old binary workbook or an encrypted one")
     with pytest.raises(DataError, match="is not a CSV or Excel"):
         read_table(path)
+
+
+def test_a_utf8_file_with_stray_windows_1252_bytes_names_each_line():
+    raw = "participant_id,hopes_gain\nA1,Caf\u00e9\n".encode() + b"A2,na\xefve\nA3,ok\nA4,r\xe9sum\xe9\n"
+    with pytest.raises(DataError) as caught:
+        decode_text(raw, "enrolment.csv")
+    assert str(caught.value.problems[0]).startswith("enrolment.csv: lines 3, 5 of this UTF-8 file hold characters in "
+                                                     "another encoding")
+
+
+def test_a_wholly_windows_1252_file_is_still_read_whole():
+    assert decode_text("Caf\u00e9, na\u00efve \u2013 r\u00e9sum\u00e9\n".encode("cp1252")) == (
+        "Caf\u00e9, na\u00efve \u2013 r\u00e9sum\u00e9\n")
+
+
+def test_blank_rows_above_the_header_are_named(tmp_path):
+    path = tmp_path / "enrolment.csv"
+    path.write_text("\n\nparticipant_id,conf_senior\nA1,5\n")
+    with pytest.raises(DataError, match=r"enrolment.csv, row 1: rows 1-2 are blank; the header row, with "
+                                        r"participant_id, must be the first row: delete rows 1-2"):
+        read_table(path)
+
+
+def test_a_title_row_in_a_workbook_is_named(tmp_path):
+    path = tmp_path / "mentoring_sessions.xlsx"
+    rows = [["Session log, cohort 1", None], [None, None], ["pair_id", "session_no"], ["P1", 1]]
+    pd.DataFrame(rows).to_excel(path, index=False, header=False)
+    with pytest.raises(DataError, match=r"rows 1-2 look like a title \('Session log, cohort 1'\); the header row, "
+                                        r"with pair_id, must be the first row"):
+        read_table(path)
+
+
+def test_a_header_row_without_the_key_column_is_left_to_the_schema(tmp_path):
+    path = tmp_path / "enrolment.csv"
+    path.write_text("person,conf_senior\nA1,5\n")
+    assert list(read_table(path).columns) == ["person", "conf_senior"]  # "participant_id is missing", not a title
+
+
+def test_header_only_file_is_one_problem(tmp_path):
+    path = tmp_path / "enrolment.csv"
+    path.write_text("participant_id,conf_senior\n,\n\n")
+    with pytest.raises(DataError) as caught:
+        read_table(path)
+    assert [str(p) for p in caught.value.problems] == [
+        "enrolment.csv: has a header row but no rows of data; add the rows (an optional file with nothing to "
+        "record can be left out)"]
+
+
+def test_scan_folder_finds_exact_names_only(tmp_path):
+    from rm_research.ingest import scan_folder
+
+    for name in ("PARTICIPANTS.csv", "enrolment.XLSX", "end_survey.csv.bak", "themes (1).csv", "training.xls"):
+        (tmp_path / name).write_text("x")
+    (tmp_path / "old").mkdir()
+    found = scan_folder(tmp_path)
+    assert {name: path.name for name, path in found.files.items()} == {
+        "participants": "PARTICIPANTS.csv", "enrolment": "enrolment.XLSX"}
+    assert found.ignored == ("end_survey.csv.bak", "old/", "themes (1).csv", "training.xls")
+    assert [(p.file, p.message[:36]) for p in found.problems] == [("end_survey.csv", "this required file is missing (a .cs")]
+    assert "found but not read: end_survey.csv.bak" in found.problems[0].message

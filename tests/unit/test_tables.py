@@ -34,7 +34,7 @@ def test_areas_percentages_are_rounded_half_up_as_published(tmp_path):
     rows = [f"M{i},mentor,,,{'Communications' if i == 0 else 'People management'},," for i in range(8)]
     people = "participant_id,role,pair_id,ethnic_group,areas_of_work,status,consent_quotes\n" + "\n".join(rows) + "\n"
     cohort = tidy_cohort(validate_cohort(write_cohort(
-        tmp_path, {"participants": people, "enrolment": "participant_id\n", "end_survey": "participant_id\n"})))
+        tmp_path, {"participants": people, "enrolment": "participant_id\nM0\n", "end_survey": "participant_id\nM0\n"})))
     areas = tables.areas_table(compute_findings(cohort, "r", 1))
     assert areas.loc["Communications"].iloc[0] == 13
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
 from rm_research.problems import DataError, Problem
@@ -29,7 +30,7 @@ def test_fixture_is_valid(fixture_folder):
 def test_pair_with_two_mentors(tmp_path):
     problems = problems_for(tmp_path, **replace("participants", "B1,mentee,P1", "B1,mentor,P1"))
     message = "pair 'P1' has 2 mentor(s) and 0 mentee(s); each pair needs exactly one mentor and one mentee"
-    assert {(p.row, p.column, p.message) for p in problems} == {(2, "pair_id", message), (5, "pair_id", message)}
+    assert [(p.rows, p.column, p.message) for p in problems] == [([2, 5], "pair_id", message)]
 
 
 def test_missing_required_file_and_column(tmp_path):
@@ -104,3 +105,43 @@ def test_row_numbers_count_empty_lines(tmp_path):
     with pytest.raises(DataError) as caught:
         validate_cohort(write_cohort(tmp_path, enrolment=enrolment))
     assert [(p.row, p.column) for p in caught.value.problems] == [(4, "conf_senior")]
+
+
+AWKWARD_DATES = ["2021-03-31", "2020-10-05T10:00:00Z", "2020-10-06 09:30", "2021-03-31T23:30:00-05:00",
+                 "2021-02-29", "2020-02-29", "2021-13-01", "06/10/2020", "2021-3-31", "2021-03-31x", "2021-03-31 x",
+                 "20210331", "2021-03-31T25:00", "0001-01-01", "9999-12-31", "2021-03-31T10:00:00.123456789+01:00",
+                 "", " 2021-03-31", "\u0662\u0660\u0662\u0661-03-31", "2021-03-31\n"]
+
+
+def test_the_vectorised_date_check_agrees_with_parsing_each_cell():
+    from rm_research.schemas import are_iso_dates, parse_date
+
+    expected = [parse_date(cell) is not None for cell in AWKWARD_DATES]
+    assert are_iso_dates(pd.Series(AWKWARD_DATES, dtype=object)).tolist() == expected
+
+
+def test_pairs_of_the_same_make_up_are_one_problem(tmp_path):
+    participants = FIXTURE["participants"].replace("B1,mentee,P1", "B1,mentor,P1").replace("B2,mentee,P2", "B2,mentor,P2")
+    problems = problems_for(tmp_path, participants=participants)
+    assert [(p.rows, str(p)) for p in problems if p.column == "pair_id"] == [
+        ([2, 3, 5, 6], "participants.csv, rows 2-3, 5-6, column pair_id: pairs 'P1' and 'P2' each have 2 mentor(s) "
+                       "and 0 mentee(s); each pair needs exactly one mentor and one mentee")]
+
+
+def test_every_count_column_has_a_maximum():
+    from rm_research.schemas import MAX_DURATION_MIN, MAX_SESSIONS, schema_for
+
+    bounded = {"end_survey": ("sessions_reported", MAX_SESSIONS), "mentoring_sessions": ("session_no", MAX_SESSIONS)}
+    for name, (column, limit) in bounded.items():
+        names = [check.name for check in schema_for(name).columns[column].checks]
+        assert names == [f"a whole number from {0 if column == 'sessions_reported' else 1} to {limit}"]
+    assert [c.name for c in schema_for("mentoring_sessions").columns["duration_min"].checks] == [
+        f"a whole number from 1 to {MAX_DURATION_MIN}"]
+
+
+def test_whole_numbers_are_compared_exactly_even_when_huge(tmp_path):
+    survey = FIXTURE["end_survey"].replace(",5,yes,no,yes", ",1000.000,yes,no,yes").replace(",3,N,,TRUE", ",1001,N,,TRUE")
+    survey = survey.replace(",4,y,1,", "," + "9" * 5000 + ",y,1,")
+    problems = problems_for(tmp_path, end_survey=survey)
+    assert [(p.rows, p.message) for p in problems] == [
+        ([3, 4], f"'1001' and '{'9' * 39}\u2026' are not valid; expected a whole number from 0 to 1000")]
