@@ -11,12 +11,12 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 REGION ?= south-east
 COHORT ?=
-PSYCH_SESSIONS ?= 3
+PSYCH_SESSIONS ?=
 KERNEL := rm-research
 STAMP := $(VENV)/.installed
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 RM := $(BIN)/rm-research
-COHORT_ARGS = --region $(REGION) --cohort $(COHORT) --psych-sessions $(PSYCH_SESSIONS)
+COHORT_ARGS = --region $(REGION) --cohort $(COHORT) $(if $(PSYCH_SESSIONS),--psych-sessions $(PSYCH_SESSIONS))
 
 # GNU make exits 2 whenever a recipe fails, whatever the command's own status, and cannot pass that
 # status on. So each rm-research recipe says which status the command itself returned and what it
@@ -38,7 +38,7 @@ endef
 
 .PHONY: help setup require-cohort report validate check-data verify publish test lint benchmark example-data lock clean distclean
 
-help: ## List the targets (REGION defaults to south-east, PSYCH_SESSIONS to 3; COHORT is a number, e.g. COHORT=1)
+help: ## List the targets (REGION defaults to south-east; COHORT is a number, e.g. COHORT=1; PSYCH_SESSIONS overrides programme.toml)
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
 $(STAMP): requirements.lock pyproject.toml

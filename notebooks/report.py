@@ -24,23 +24,23 @@
 # %% tags=["parameters"]
 region = "south-east"
 cohort = 1
-psych_offered = 3  # psychological sessions the programme offered (the South East offered 3)
+psych_offered = None  # overrides programme.toml's psych_sessions_offered when set
 root = None
 
 # %%
-from pathlib import Path
-
 from IPython.display import HTML, Markdown, display
 
 from rm_research import figures, narrative, provenance, registry, tables, verify
 from rm_research.paths import project_root
 from rm_research.pipeline import load_cohort
 
-loaded = load_cohort(Path(root) if root else project_root(), region, int(cohort), int(psych_offered))
+loaded = load_cohort(root or project_root(), region, int(cohort),
+                     None if psych_offered is None else int(psych_offered))
+labels = tables.item_labels(loaded.programme)
 findings = loaded.findings()
 
 
-display(Markdown(f"**Region:** {region} &nbsp; **Cohort:** {cohort}"))
+display(Markdown(narrative.heading(loaded.programme, region, int(cohort))))
 display(HTML(narrative.banner(narrative.SMALL_NUMBERS_NOTICE)))
 if loaded.is_synthetic:
     display(Markdown(narrative.SYNTHETIC_NOTICE))
@@ -94,7 +94,7 @@ figures.show(figures.flow_chart(flow))
 # about discussing their own needs; mentees about talking with senior leaders and with junior staff.
 
 # %%
-display(tables.styled(tables.enrolment_table(findings)))
+display(tables.styled(tables.enrolment_table(findings, labels)))
 
 # %% [markdown]
 # ## Confidence before and after the programme
@@ -103,11 +103,11 @@ display(tables.styled(tables.enrolment_table(findings)))
 # plots is one person.
 
 # %%
-prepost = tables.prepost_table(findings)
+prepost = tables.prepost_table(findings, labels)
 display(tables.styled(prepost))
 display(Markdown(narrative.small_sample_caution(prepost)))
 for item in tables.rating_items_with_pairs(loaded.cohort):
-    figures.show(figures.paired_plot(tables.paired_ratings(loaded.cohort, item), tables.ITEM_LABELS[item]))
+    figures.show(figures.paired_plot(tables.paired_ratings(loaded.cohort, item), labels[item]))
 
 # %% [markdown]
 # ## Who completed the end survey
@@ -116,7 +116,7 @@ for item in tables.rating_items_with_pairs(loaded.cohort):
 # who did not? If they were, the pre/post results describe the completers only.
 
 # %%
-display(tables.styled(tables.attrition_table(findings)))
+display(tables.styled(tables.attrition_table(findings, labels)))
 
 # %% [markdown]
 # ## Mentoring sessions attended
@@ -131,7 +131,7 @@ figures.show(figures.sessions_chart(tables.sessions_distribution(loaded.cohort))
 # ## Session length, missed sessions and the psychological sessions
 
 # %%
-yes_no = tables.yes_no_table(findings)
+yes_no = tables.yes_no_table(findings, labels)
 display(tables.styled(yes_no))
 figures.show(figures.yes_no_chart(yes_no))
 
@@ -145,7 +145,9 @@ figures.show(figures.yes_no_chart(yes_no))
 # %%
 display(tables.styled(tables.dose_table(findings)))
 attenders = tables.attenders_table(findings)
-if attenders.empty:
+if not loaded.programme.offers_psych_sessions:
+    display(Markdown(narrative.NO_PSYCH_SESSIONS))
+elif attenders.empty:
     display(Markdown("_Attenders and non-attenders of the psychological sessions cannot be compared: "
                      "within each role, everyone who answered both surveys was in the same group._"))
 else:

@@ -23,23 +23,23 @@
 # %% tags=["parameters"]
 region = "south-east"
 cohort = 1
-psych_offered = 3  # psychological sessions the programme offered (the South East offered 3)
+psych_offered = None  # overrides programme.toml's psych_sessions_offered when set
 root = None
 
 # %%
-from pathlib import Path
-
 from IPython.display import Markdown, display
 
 from rm_research import config, disclosure, narrative, provenance, quotes, tables
 from rm_research.paths import project_root
 from rm_research.pipeline import load_cohort
 
-loaded = load_cohort(Path(root) if root else project_root(), region, int(cohort), int(psych_offered))
+loaded = load_cohort(root or project_root(), region, int(cohort),
+                     None if psych_offered is None else int(psych_offered))
+labels = tables.item_labels(loaded.programme)
 safe = disclosure.public_findings(loaded.findings())
 suppressed = disclosure.suppressed_cells(safe)
 
-display(Markdown(f"**Region:** {region} &nbsp; **Cohort:** {cohort}"))
+display(Markdown(narrative.heading(loaded.programme, region, int(cohort))))
 if loaded.is_synthetic:
     display(Markdown(narrative.SYNTHETIC_NOTICE))
 
@@ -66,7 +66,7 @@ display(tables.styled(disclosure.public_table(
 
 # %%
 display(tables.styled(disclosure.public_table(
-    safe, {item: tables.ITEM_LABELS[item] for item in config.RATING_ITEMS}, disclosure.PUBLIC_PREPOST_STATISTICS,
+    safe, {item: labels[item] for item in config.RATING_ITEMS}, disclosure.PUBLIC_PREPOST_STATISTICS,
     n_label="People (both surveys)", n_of="change_mean")))
 
 # %% [markdown]
@@ -81,7 +81,7 @@ display(tables.styled(disclosure.public_table(
 
 # %%
 display(tables.styled(disclosure.public_table(
-    safe, {item: tables.ITEM_LABELS[item] for item in config.YES_NO_ITEMS}, disclosure.PUBLIC_YES_NO_STATISTICS,
+    safe, {item: labels[item] for item in config.YES_NO_ITEMS}, disclosure.PUBLIC_YES_NO_STATISTICS,
     n_label="Answered")))
 
 # %% [markdown]

@@ -40,6 +40,16 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a positive whole number") from error
 
 
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of 0 or more")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="rm-research", description=__doc__.splitlines()[0])
     main.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
@@ -56,9 +66,10 @@ def parser() -> argparse.ArgumentParser:
                          help=f"region slug (default {config.DEFAULT_REGION})")
         sub.add_argument("--cohort", type=_positive, required=True, help="cohort number, e.g. 1")
         sub.add_argument("--root", type=Path, default=None, help="project folder (default: found from here)")
-        sub.add_argument("--psych-sessions", type=_positive, default=config.PSYCH_SESSIONS_OFFERED, metavar="N",
-                         help="psychological sessions the programme offered "
-                              f"(default {config.PSYCH_SESSIONS_OFFERED}, as in the South East)")
+        sub.add_argument("--psych-sessions", type=_count, default=None, metavar="N",
+                         help="psychological sessions the programme offered, overriding the cohort's "
+                              "programme.toml (default: its psych_sessions_offered, else "
+                              f"{config.PSYCH_SESSIONS_OFFERED} as in the South East)")
     commands.choices["report"].add_argument("--no-html", action="store_true",
                                             help="write findings and processed tables only")
     example = commands.add_parser("make-example", help="regenerate the SYNTHETIC South East cohort 1 files")

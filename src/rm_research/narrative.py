@@ -7,6 +7,7 @@ import pandas as pd
 from . import config
 from .config import AnalysisSettings
 from .models import ANCOVA_RATIONALE
+from .programme import Programme
 from .safety import escape_html
 from .stats import SPEARMAN_EXACT_MAX_N
 from .tables import FLOW_LABELS
@@ -28,6 +29,17 @@ SMALL_NUMBERS_NOTICE = (
     "shown unsuppressed, and people may be recognisable from them. Do not pass this report outside "
     "the evaluation team: 'make publish' makes the disclosure-controlled public version."
 )
+
+
+NO_PSYCH_SESSIONS = ("_This programme offered no psychological sessions (programme.toml), so there is no "
+                     "psychological-input analysis._")
+
+
+def heading(programme: Programme, region: str, cohort: int) -> str:
+    """The report's first line: the programme (escaped: it comes from the cohort's settings), region
+    and cohort, and what the confidence items asked about."""
+    return (f"**Programme:** {escape_html(programme.programme)} &nbsp; **Region:** {escape_html(region)} &nbsp; "
+            f"**Cohort:** {int(cohort)} &nbsp; **Focus:** {escape_html(programme.focus_wording)}")
 
 
 def banner(text: str, colour: str = "#DA291C") -> str:

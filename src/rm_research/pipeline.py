@@ -14,11 +14,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import config, outputs
+from . import outputs
 from .clean import Cohort, tidy_cohort
 from .findings import compute_findings
 from .ingest import CONTRACT_FILES
 from .paths import CohortPaths
+from .programme import Programme
 from .safety import neutralise_formulas
 from .validate import RawCohort, validate_cohort
 
@@ -35,6 +36,11 @@ class LoadedCohort:
     cohort: Cohort
 
     @property
+    def programme(self) -> Programme:
+        """The cohort's programme settings (``programme.toml``, with any override applied)."""
+        return self.raw.programme
+
+    @property
     def is_synthetic(self) -> bool:
         """True for example data, marked by a ``SYNTHETIC`` file in the raw folder."""
         return (self.paths.raw / SYNTHETIC_MARKER).is_file()
@@ -43,12 +49,20 @@ class LoadedCohort:
         return compute_findings(self.cohort, self.paths.region, self.paths.cohort)
 
 
-def load_cohort(root: Path, region: str, cohort: int,
-                psych_offered: int = config.PSYCH_SESSIONS_OFFERED) -> LoadedCohort:
-    """Validate (``DataError`` lists every problem) and tidy one cohort's raw files."""
-    paths = CohortPaths(root, region, cohort)
+def load_cohort(root: Path | str, region: str, cohort: int, psych_offered: int | None = None) -> LoadedCohort:
+    """Validate (``DataError`` lists every problem) and tidy one cohort's raw files.
+
+    ``psych_offered`` overrides the number of psychological sessions the cohort's ``programme.toml``
+    says were offered (the South East's 3 when there is no such file).
+    """
+    paths = CohortPaths(Path(root), region, int(cohort))
     raw = validate_cohort(paths.raw, psych_offered)
     return LoadedCohort(paths, raw, tidy_cohort(raw))
+
+
+def report_title(loaded: LoadedCohort) -> str:
+    """The report's title: the programme's name, the region and the cohort."""
+    return f"{loaded.programme.programme}: {loaded.paths.region}, cohort {loaded.paths.cohort}"
 
 
 def processed_tables(cohort: Cohort) -> dict[str, pd.DataFrame]:
@@ -87,7 +101,7 @@ def write_csv(table: pd.DataFrame, path: Path) -> None:
 
 
 def run_report(root: Path, region: str, cohort: int, html: bool = True,
-               psych_offered: int = config.PSYCH_SESSIONS_OFFERED) -> CohortPaths:
+               psych_offered: int | None = None) -> CohortPaths:
     """Validate, tidy, then write processed tables, findings and (unless ``html`` is False) the report.
 
     Replaces only those files (and removes a processed table whose raw file is no longer supplied),
@@ -103,7 +117,7 @@ def run_report(root: Path, region: str, cohort: int, html: bool = True,
             from .report import execute_notebook, render_html  # papermill and nbconvert cost seconds to import
 
             notebook = execute_notebook(root, region, cohort, psych_offered)
-            page = render_html(notebook, f"Reverse mentoring evaluation: {region}, cohort {cohort}")
+            page = render_html(notebook, report_title(loaded))
         with held.replacing() as staging:
             tables = processed_tables(loaded.cohort)
             for name, table in tables.items():
@@ -117,8 +131,7 @@ def run_report(root: Path, region: str, cohort: int, html: bool = True,
     return paths
 
 
-def run_publish(root: Path, region: str, cohort: int,
-                psych_offered: int = config.PSYCH_SESSIONS_OFFERED) -> CohortPaths:
+def run_publish(root: Path, region: str, cohort: int, psych_offered: int | None = None) -> CohortPaths:
     """Write the disclosure-controlled ``findings-public.csv`` and ``report-public.html`` beside
     the internal report (whose files are kept), under the cohort's lock."""
     from .disclosure import public_findings
@@ -128,7 +141,7 @@ def run_publish(root: Path, region: str, cohort: int,
         loaded = load_cohort(root, region, cohort, psych_offered)
         safe = public_findings(loaded.findings())
         notebook = execute_notebook(root, region, cohort, psych_offered, notebook=PUBLIC_NOTEBOOK)
-        page = render_html(notebook, f"Reverse mentoring evaluation: {region}, cohort {cohort} (public)")
+        page = render_html(notebook, f"{report_title(loaded)} (public)")
         with held.replacing() as staging:
             write_csv(safe, staging.path(loaded.paths.reports / "findings-public.csv"))
             staging.path(loaded.paths.reports / "report-public.html").write_text(page, encoding="utf-8")

@@ -78,7 +78,7 @@ def check_kernel(name: str = config.KERNEL_NAME) -> None:
         ) from error
 
 
-def execute_notebook(root: Path, region: str, cohort: int, psych_offered: int = config.PSYCH_SESSIONS_OFFERED,
+def execute_notebook(root: Path, region: str, cohort: int, psych_offered: int | None = None,
                      kernel_name: str = config.KERNEL_NAME, notebook: Path = NOTEBOOK) -> nbformat.NotebookNode:
     """Run a report notebook for one cohort and return the executed notebook (not saved)."""
     check_kernel(kernel_name)

@@ -10,20 +10,35 @@ import pandas as pd
 from . import config, registry
 from .clean import Cohort
 from .findings import FLOW_STAGES
+from .programme import DEFAULT as DEFAULT_PROGRAMME
+from .programme import Programme
 from .rounding import round_as_printed
 from .safety import escape_html
 from .stats import can_be_tested
 
 ROLE_ORDER = [*config.ROLES, config.ALL_ROLES]
 FLOW_LABELS = {stage: found.label for stage, found in registry.FLOW.items()}
-ITEM_LABELS = {
-    "conf_senior": "Confidence talking about BAME experiences with senior leaders",
-    "conf_junior": "Confidence talking about BAME experiences with junior staff",
-    "comfort_needs": "Comfort discussing own needs (race) with line manager, HR and others",
-    "length_appropriate": "Found the length of the sessions appropriate",
-    "missed_any": "Missed a mentoring session",
-    "psych_supportive": "Found the psychological sessions supportive",
-}
+FOCUS_NEEDS = {"race": "race", "disability": "disability", "sexual-orientation": "sexual orientation",
+               "gender-identity": "gender identity", "religion-or-belief": "religion or belief", "sex": "sex",
+               "age": "age", "all-protected-characteristics": "protected characteristics"}
+
+
+def item_labels(programme: Programme = DEFAULT_PROGRAMME) -> dict[str, str]:
+    """What each item asked, in the words of the programme's focus (contract section 5): the South
+    East's "BAME experiences" for race, "experiences of disabled colleagues" for disability, ..."""
+    experiences = programme.focus_wording
+    return {
+        "conf_senior": f"Confidence talking about {experiences} with senior leaders",
+        "conf_junior": f"Confidence talking about {experiences} with junior staff",
+        "comfort_needs": f"Comfort discussing own needs ({FOCUS_NEEDS[programme.focus]}) with line manager, HR "
+                         "and others",
+        "length_appropriate": "Found the length of the sessions appropriate",
+        "missed_any": "Missed a mentoring session",
+        "psych_supportive": "Found the psychological sessions supportive",
+    }
+
+
+ITEM_LABELS = item_labels()
 QUESTION_LABELS = {
     "question": {
         "self_awareness": "How did the psychological sessions enhance your self-awareness?",
@@ -55,12 +70,12 @@ def flow_table(findings: pd.DataFrame) -> pd.DataFrame:
     return flow.astype("Int64").rename_axis(index="Stage", columns=None)
 
 
-def enrolment_table(findings: pd.DataFrame) -> pd.DataFrame:
+def enrolment_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS) -> pd.DataFrame:
     """Mean rating at enrolment for each item and role, with how many answered."""
     pre = _select(findings, list(config.RATING_ITEMS))
     pre = pre[(pre["statistic"] == "pre_mean") & (pre["n"] > 0) & (pre["role"] != config.ALL_ROLES)]
     return pd.DataFrame({
-        "Question (1-10)": pre["measure"].map(ITEM_LABELS),
+        "Question (1-10)": pre["measure"].map(labels),
         "Role": pre["role"],
         "Mean": pre["value"],
         "Answered": pre["n"],
@@ -107,14 +122,14 @@ PREPOST_STATISTICS = ["pre_mean", "post_mean", "change_mean", "change_ci_low", "
                       "hl_ci_low", "hl_ci_high", "hl_level", "hedges_g_z", "hedges_g_av"]
 
 
-def prepost_table(findings: pd.DataFrame) -> pd.DataFrame:
+def prepost_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS) -> pd.DataFrame:
     """Pre/post per item and role: n, means, mean change and Hodges-Lehmann shift with intervals,
     effect sizes, and the Wilcoxon p (exact; Holm-adjusted; Pratt's zero rule)."""
     wide = _wide(findings, list(config.RATING_ITEMS), PREPOST_STATISTICS, "change_mean")
     smallest = wide["wilcoxon_min_p"]
     label = _labels(registry.RATING)
     return pd.DataFrame({
-        "Question": wide["measure"].map(ITEM_LABELS),
+        "Question": wide["measure"].map(labels),
         "Role": wide["role"],
         "Answered both": wide["n"].astype("Int64"),
         label["pre_mean"]: wide["pre_mean"],
@@ -141,7 +156,7 @@ ATTRITION_STATISTICS = ["completers_pre_mean", "noncompleters_pre_mean", "attrit
                         "attrition_rank_biserial"]
 
 
-def attrition_table(findings: pd.DataFrame) -> pd.DataFrame:
+def attrition_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS) -> pd.DataFrame:
     """Baseline ratings of those who completed the end survey and those who did not."""
     wide = _wide(findings, list(config.RATING_ITEMS), ATTRITION_STATISTICS, "attrition_mwu_p")
     counts = _select(findings, list(config.RATING_ITEMS))
@@ -150,7 +165,7 @@ def attrition_table(findings: pd.DataFrame) -> pd.DataFrame:
     keys = list(zip(wide["measure"], wide["role"], strict=True))
     label = _labels(registry.RATING)
     return pd.DataFrame({
-        "Question": wide["measure"].map(ITEM_LABELS),
+        "Question": wide["measure"].map(labels),
         "Role": wide["role"],
         label["completers_pre_mean"]: wide["completers_pre_mean"],
         "Completers": [completers.get(k) for k in keys],
@@ -199,13 +214,13 @@ def attenders_table(findings: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def yes_no_table(findings: pd.DataFrame) -> pd.DataFrame:
+def yes_no_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS) -> pd.DataFrame:
     """"Yes" answers out of those who answered, with the proportion's Wilson interval."""
     wide = _wide(findings, list(config.YES_NO_ITEMS), ["yes_count", "yes_proportion", "wilson_ci_low",
                                                         "wilson_ci_high"], "yes_count")
     label = _labels(registry.YES_NO)
     return pd.DataFrame({
-        "Question": wide["measure"].map(ITEM_LABELS),
+        "Question": wide["measure"].map(labels),
         "Role": wide["role"],
         label["yes_count"]: wide["yes_count"].astype("Int64"),
         "Answered": wide["n"].astype("Int64"),

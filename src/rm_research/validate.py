@@ -13,16 +13,17 @@ more than a valid one.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from . import config
 from .ingest import read_table, scan_folder
 from .problems import DataError, Problem, quoted
+from .programme import DEFAULT as DEFAULT_PROGRAMME
+from .programme import Programme, read_programme
 from .schemas import schema_for
 
 
@@ -34,12 +35,27 @@ class RawCohort:
     tables: dict[str, pd.DataFrame]
     files: dict[str, Path]
     ignored: tuple[str, ...] = ()
+    programme: Programme = DEFAULT_PROGRAMME
 
 
-def validate_cohort(folder: Path, psych_offered: int = config.PSYCH_SESSIONS_OFFERED) -> RawCohort:
-    """Read and check every contract file in ``folder``; raise ``DataError`` listing all problems."""
+def validate_cohort(folder: Path, psych_offered: int | None = None) -> RawCohort:
+    """Read and check every contract file in ``folder`` and its ``programme.toml``; raise
+    ``DataError`` listing all problems. ``psych_offered`` overrides the programme's
+    ``psych_sessions_offered`` for this run."""
     contents = scan_folder(folder)
     tables, files, problems = {}, {}, list(contents.problems)
+    try:
+        programme = read_programme(folder) if folder.is_dir() else DEFAULT_PROGRAMME
+    except DataError as error:
+        programme, problems = DEFAULT_PROGRAMME, problems + error.problems
+    if psych_offered is not None:
+        programme = replace(programme, psych_sessions_offered=psych_offered)
+    psych_offered = programme.psych_sessions_offered
+    if psych_offered == 0 and "psych_sessions" in contents.files:
+        problems.append(Problem(contents.files.pop("psych_sessions").name, None, None,
+                                "the programme offered no psychological sessions (psych_sessions_offered = 0 in "
+                                "programme.toml), so there can be no attendance log; remove the file or correct "
+                                "the setting"))
     for name, path in contents.files.items():
         try:
             table = read_table(path)
@@ -54,7 +70,7 @@ def validate_cohort(folder: Path, psych_offered: int = config.PSYCH_SESSIONS_OFF
     problems += cross_file_problems(tables, files)
     if problems:
         raise DataError(problems)
-    return RawCohort(tables, files, contents.ignored)
+    return RawCohort(tables, files, contents.ignored, programme)
 
 
 def schema_problems(table: pd.DataFrame, schema: pa.DataFrameSchema, file: str) -> list[Problem]:

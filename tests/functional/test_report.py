@@ -111,3 +111,17 @@ def test_report_renders_for_any_cohort_in_the_contract_format(tmp_path, case):
     assert "Participant flow" in page and "No published figures" not in page
     assert "no published figures are recorded for test-region cohort 1" in page
     assert "SYNTHETIC DATA" not in visible_text(page)
+
+
+def test_a_disability_programme_without_psychological_sessions_reads_right(tmp_path):
+    from tests.helpers import FIXTURE
+
+    files = {name: text for name, text in FIXTURE.items() if name != "psych_sessions"}
+    root = make_project(tmp_path, files)
+    (root / "data" / "raw" / "test-region" / "cohort-1" / "programme.toml").write_text(
+        'programme = "Reciprocal <Mentoring> for Inclusion"\nfocus = "disability"\npsych_sessions_offered = 0\n')
+    run_report(root, "test-region", 1)
+    text = visible_text((root / "reports" / "test-region" / "cohort-1" / "report.html").read_text())
+    assert "Reciprocal <Mentoring> for Inclusion" in text  # escaped, so shown as typed
+    assert "experiences of disabled colleagues" in text and "BAME" not in text
+    assert "offered no psychological sessions" in text

@@ -19,8 +19,8 @@ from rm_research.problems import OutputError
 from tests.helpers import FIXTURE, write_cohort
 
 REGION = "test-region"
-INTERNAL_PAGE = f"<p>Reverse mentoring evaluation: {REGION}, cohort 1</p>"
-PUBLIC_PAGE = f"<p>Reverse mentoring evaluation: {REGION}, cohort 1 (public)</p>"
+INTERNAL_PAGE = f"<p>Reverse Mentoring (race) Programme: {REGION}, cohort 1</p>"  # the default programme.toml
+PUBLIC_PAGE = f"<p>Reverse Mentoring (race) Programme: {REGION}, cohort 1 (public)</p>"
 #: Holds the cohort's lock until its standard input closes: "another run in progress".
 HOLDER = ("import sys; from filelock import FileLock; lock = FileLock(sys.argv[1]); lock.acquire(); "
           "print('held', flush=True); sys.stdin.read()")

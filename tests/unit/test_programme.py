@@ -53,3 +53,51 @@ def test_all_problems_of_the_file_at_once(tmp_path):
     with pytest.raises(DataError) as error:
         read_programme(tmp_path)
     assert len(error.value.problems) == 3
+
+
+# --- the settings in validation and reports -------------------------------------------------------
+
+from rm_research.pipeline import load_cohort, report_title  # noqa: E402
+from rm_research.tables import item_labels  # noqa: E402
+from rm_research.validate import validate_cohort  # noqa: E402
+from tests.helpers import FIXTURE, write_cohort  # noqa: E402
+
+FOURTH_SESSION = FIXTURE["psych_sessions"] + "A1,4,yes\n"
+
+
+def test_the_programme_sets_how_many_psychological_sessions_are_valid(tmp_path):
+    folder = write_cohort(tmp_path / "four", psych_sessions=FOURTH_SESSION)
+    with pytest.raises(DataError, match="psych_session_no: '4' is not valid"):
+        validate_cohort(folder)  # the South East's three sessions by default
+    (folder / FILE_NAME).write_text("psych_sessions_offered = 4\n")
+    assert validate_cohort(folder).programme.psych_sessions_offered == 4
+    with pytest.raises(DataError):
+        validate_cohort(folder, psych_offered=3)  # a value on the command line overrides the file
+
+
+def test_no_sessions_offered_but_an_attendance_log_is_a_problem(tmp_path):
+    folder = write_cohort(tmp_path / "none")
+    (folder / FILE_NAME).write_text("psych_sessions_offered = 0\n")
+    with pytest.raises(DataError, match="psych_sessions.csv: the programme offered no psychological sessions"):
+        validate_cohort(folder)
+    (folder / "psych_sessions.csv").unlink()
+    assert not validate_cohort(folder).programme.offers_psych_sessions
+
+
+def test_settings_problems_are_listed_with_the_data_problems(tmp_path):
+    folder = write_cohort(tmp_path / "both", enrolment=FIXTURE["enrolment"].replace("A1,2020-10-05,5", "A1,2020-10-05,11"))
+    (folder / FILE_NAME).write_text('focus = "hair"\n')
+    with pytest.raises(DataError) as error:
+        validate_cohort(folder)
+    files = {problem.file for problem in error.value.problems}
+    assert files == {"enrolment.csv", FILE_NAME}
+
+
+def test_the_report_title_and_item_wording_follow_the_programme(tmp_path):
+    folder = write_cohort(tmp_path / "data" / "raw" / "east-of-england" / "cohort-2")
+    (folder / FILE_NAME).write_text('programme = "Disability Reverse Mentoring"\nfocus = "disability"\n')
+    loaded = load_cohort(str(tmp_path), "east-of-england", 2)  # a str root is accepted too
+    assert report_title(loaded) == "Disability Reverse Mentoring: east-of-england, cohort 2"
+    labels = item_labels(loaded.programme)
+    assert labels["conf_senior"] == "Confidence talking about experiences of disabled colleagues with senior leaders"
+    assert "(disability)" in labels["comfort_needs"] and "BAME" not in " ".join(labels.values())
