@@ -144,8 +144,8 @@ class Audit:
     """The integer programme behind one table of public findings."""
 
     def __init__(self, findings: pd.DataFrame, safe: pd.DataFrame, rule: DisclosureRule = DISCLOSURE,
-                 unit: str = "") -> None:
-        self.model, self.rule, self.unit = Model(), rule, unit
+                 unit: str = "", model: Model | None = None) -> None:
+        self.model, self.rule, self.unit = model if model is not None else Model(), rule, unit
         self.findings, self.safe = findings, safe
         self.truth: dict[int, float] = {}
         self.cells: list[tuple[object, str, tuple[int, ...]]] = []  # suppressed cells to check
@@ -285,6 +285,19 @@ class Audit:
             self.truth[variable] = 0.0
         return variable
 
+    def _part_of(self, key: Key) -> int:
+        """This table's variable for another unit's ``key``: 0 when this table has no row of that
+        measure at all (nobody), otherwise a variable (created unbounded if it has no row)."""
+        kind, _, where, name, role = key
+        mine = (kind, self.unit, where, name, role)
+        if mine in self.model.index:
+            return self.model.index[mine]
+        nobody = where != "*" and where not in set(self.findings["measure"])
+        variable = self.model.var(mine, 0.0, 0.0 if nobody else INF)
+        if nobody:
+            self.truth[variable] = 0.0
+        return variable
+
     def _known(self, key: Key) -> int | None:
         return self.model.index.get(key)
 
@@ -392,6 +405,69 @@ class Audit:
         fixed = self.model.fixed(v for _, _, variables in self.cells for v in variables)
         return [Pinned(index, column, fixed[variables[0]]) for index, column, variables in self.cells
                 if all(v in fixed for v in variables)]
+
+
+@dataclass(frozen=True)
+class Level:
+    """One published table in a hierarchy: a cohort ("south-east/1"), a region ("south-east") or the
+    nation ("national"), and the unit its counts add up to (None at the top)."""
+
+    unit: str
+    parent: str | None
+    findings: pd.DataFrame
+    safe: pd.DataFrame
+
+
+#: Families whose region and national figures are sums over the cohorts (data contract, section 6).
+SUMMED_FAMILIES = frozenset({"flow", "yes_no"})
+
+
+def audit_levels(levels: list[Level], rule: DisclosureRule = DISCLOSURE) -> dict[str, list[Pinned]]:
+    """The suppressed cells of every table of a hierarchy that can be worked out from all the
+    published tables together: a national total less the published regions, a region less its
+    published cohorts, as well as everything ``audit`` finds within one table."""
+    model = Model()
+    audits = {level.unit: Audit(level.findings, level.safe, rule, level.unit, model) for level in levels}
+    for parent in {level.parent for level in levels if level.parent in audits}:
+        children = [audits[level.unit] for level in levels if level.parent == parent]
+        _children_add_up(audits[parent], children)  # type: ignore[index]
+    fixed = model.fixed(v for one in audits.values() for _, _, variables in one.cells for v in variables)
+    return {unit: [Pinned(index, column, fixed[variables[0]]) for index, column, variables in one.cells
+                   if all(v in fixed for v in variables)] for unit, one in audits.items()}
+
+
+def _children_add_up(parent: Audit, children: list[Audit]) -> None:
+    """A parent's summed counts and groups equal the sums of its children's; any other group of
+    people at the parent is no larger than the children's together."""
+    for key, variable in list(parent.model.index.items()):
+        kind, unit, where, name, _ = key
+        if unit != parent.unit or kind == "S":
+            continue
+        summed = where == "*" or registry.family(where) in SUMMED_FAMILIES
+        if kind == "C" and not (summed and parent._additive(where, name)):
+            continue
+        parts = [child._part_of(key) for child in children]
+        if summed:
+            parent.model.equal(variable, parts)
+        else:
+            parent.model.add({variable: 1.0, **{part: -1.0 for part in parts}}, -INF, 0.0)
+
+
+def protect_levels(levels: list[Level], rule: DisclosureRule = DISCLOSURE,
+                   rounds: int = 200) -> dict[str, pd.DataFrame]:
+    """Suppress more cells, table by table, until no suppressed cell of any table can be worked out
+    from all the published tables together."""
+    safe = {level.unit: level.safe.copy() for level in levels}
+    findings = {level.unit: level.findings for level in levels}
+    for _ in range(rounds):
+        current = [Level(level.unit, level.parent, level.findings, safe[level.unit]) for level in levels]
+        pinned = audit_levels(current, rule)
+        if not any(pinned.values()):
+            return safe
+        for unit, cells in pinned.items():
+            for cell in cells:
+                _widen(findings[unit], safe[unit], cell, rule)
+    raise RuntimeError("disclosure control across levels did not converge; this is a bug")
 
 
 def audit(findings: pd.DataFrame, safe: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -> list[Pinned]:

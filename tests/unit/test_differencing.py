@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rm_research.config import DISCLOSURE
+from rm_research.config import DISCLOSURE, DisclosureRule
 from rm_research.differencing import Audit, audit, rounded_range
 from rm_research.disclosure import public_findings
 
@@ -148,3 +148,43 @@ def test_brute_force_finds_the_pin_that_main_published():
     on_main = findings.assign(value=["10", "*", "0", "10", "*", "0", "20", "15", "0"],
                               n=["10", "10", "10", "10", "10", "10", "20", "20", "20"])
     assert possible_values(findings, on_main)[("mentor", "matched")] == {7}
+
+
+# --- across a hierarchy of reports: cohorts, their region, the nation -------------------------------
+
+from rm_research.differencing import Level, audit_levels, protect_levels  # noqa: E402
+
+
+def levels(cohort_flows, rule=DISCLOSURE):
+    """Cohort flow tables, their region's sums, and the nation (= the one region), each published
+    on its own under ``rule``."""
+    tables = [(f"r/{i + 1}", "r", flow(*counts)) for i, counts in enumerate(cohort_flows)]
+    total = [tuple(sum(c[k][j] for c in cohort_flows) for j in range(2)) for k in range(3)]
+    tables += [("r", "national", flow(*total)), ("national", None, flow(*total))]
+    out = []
+    for unit, parent, findings in tables:
+        out.append(Level(unit, parent, findings, public_findings(findings, rule)))
+    return out
+
+
+def test_a_region_total_less_its_published_cohorts_is_found():
+    # A careless publisher shows counts unrounded (a rounding base of 1): the region's enrolled mentors
+    # (25) and cohort 1's (20); cohort 2's hidden mentors are then 25 - 20 = 5.
+    careless = DisclosureRule(rounding_base=1)
+    hierarchy = levels([((20, 12), (0, 0), (0, 0)), ((5, 9), (0, 0), (0, 0))], careless)
+    assert hierarchy[2].safe.at[0, "value"] == "25" and hierarchy[0].safe.at[0, "value"] == "20"
+    pinned = audit_levels(hierarchy, careless)
+    found = {(p.index, p.value) for p in pinned["r/2"]}
+    assert (0, 5.0) in found  # row 0: mentors enrolled in cohort 2
+    protected = protect_levels(hierarchy, careless)
+    again = [Level(level.unit, level.parent, level.findings, protected[level.unit]) for level in hierarchy]
+    assert all(cells == [] for cells in audit_levels(again, careless).values())
+
+
+def test_protecting_the_hierarchy_leaves_nothing_pinned_anywhere():
+    hierarchy = levels([((20, 12), (7, 7), (0, 1)), ((5, 9), (5, 5), (1, 0)), ((11, 8), (8, 8), (2, 2))])
+    protected = protect_levels(hierarchy)
+    again = [Level(level.unit, level.parent, level.findings, protected[level.unit]) for level in hierarchy]
+    assert all(cells == [] for cells in audit_levels(again).values())
+    model = Audit(hierarchy[0].findings, protected["r/1"])
+    assert model.truth_violations() == []
