@@ -36,7 +36,23 @@ define rm_research
 	fi
 endef
 
-.PHONY: help setup require-cohort report validate check-data verify publish test lint benchmark example-data lock clean distclean
+# The collaborative targets: REGION limits them only when given (on the command line or in the
+# environment), and make's own -j N is passed on as the number of reports made at once (else: the
+# number of cores). JOBS=N does the same without make running anything else in parallel.
+ALL_ARGS = $(if $(filter file undefined,$(origin REGION)),,--region $(REGION)) \
+	$(if $(JOBS),-j $(JOBS),$(if $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS))),-j $(patsubst -j%,%,$(filter -j%,$(MAKEFLAGS)))))
+define rm_research_all
+	@echo "$(RM) $(1) $(ALL_ARGS)"
+	@status=0; $(RM) $(1) $(ALL_ARGS) || status=$$?; \
+	if [ $$status -ne 0 ]; then \
+	  case $$status in 1) why="$(EXIT_MEANING_1)";; 2) why="$(EXIT_MEANING_2)";; \
+	    4) why="$(EXIT_MEANING_4)";; *) why="see the messages above";; esac; \
+	  echo "rm-research exited with status $$status: $$why (make itself exits with status 2)" >&2; \
+	  exit $$status; \
+	fi
+endef
+
+.PHONY: help setup require-cohort report reports publish-all validate check-data verify publish test lint benchmark example-data lock clean distclean
 
 help: ## List the targets (REGION defaults to south-east; COHORT is a number, e.g. COHORT=1; PSYCH_SESSIONS overrides programme.toml)
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -55,6 +71,12 @@ require-cohort:
 
 report: $(STAMP) require-cohort ## Render reports/REGION/cohort-COHORT/report.html and findings.csv
 	$(call rm_research,report)
+
+reports: $(STAMP) ## Every cohort, region and national report that changed (REGION= one region; -j N at once)
+	$(call rm_research_all,reports)
+
+publish-all: $(STAMP) ## The public version of every cohort, region and national report (REGION=, -j N)
+	$(call rm_research_all,publish-all)
 
 validate: $(STAMP) require-cohort ## Check a cohort's raw files against the data contract
 	$(call rm_research,validate)
@@ -77,7 +99,7 @@ lint: $(STAMP) ## ruff on the package, tests and notebooks; check notebook pairs
 benchmark: $(STAMP) ## Time validation, findings and a full report (figures go in the issue notes)
 	$(BIN)/python scripts/benchmark.py
 
-example-data: $(STAMP) ## Regenerate the SYNTHETIC example cohort in data/raw/south-east/cohort-1
+example-data: $(STAMP) ## Regenerate the SYNTHETIC example cohorts in data/raw
 	$(RM) make-example
 
 lock: ## Re-resolve the newest compatible versions into requirements.lock and environment.yml

@@ -12,7 +12,8 @@ import errno
 import logging
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__, config
@@ -72,11 +73,30 @@ def parser() -> argparse.ArgumentParser:
                               f"{config.PSYCH_SESSIONS_OFFERED} as in the South East)")
     commands.choices["report"].add_argument("--no-html", action="store_true",
                                             help="write findings and processed tables only")
-    example = commands.add_parser("make-example", help="regenerate the SYNTHETIC South East cohort 1 files")
-    example.add_argument("--out", type=Path, default=None, help="folder (default: the example's raw folder)")
+    example = commands.add_parser("make-example", help="regenerate the SYNTHETIC example data: South East "
+                                  "cohort 1 and the synthetic collaborative's cohorts")
+    example.add_argument("--out", type=Path, default=None,
+                         help="write South East cohort 1 alone into this folder")
     example.add_argument("--seed", type=int, default=config.SYNTHETIC_SEED)
     example.add_argument("--root", type=Path, default=None)
+    collaborative_commands(commands)
     return main
+
+
+def collaborative_commands(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``reports`` and ``publish-all``: every cohort, region and national report at once."""
+    helps = {
+        "reports": "validate every cohort, then render every cohort, region and national report that changed",
+        "publish-all": "write the disclosure-controlled public version of every cohort, region and national report",
+    }
+    for name, text in helps.items():
+        sub = commands.add_parser(name, help=text, description=text)
+        sub.add_argument("--region", type=_region, default=None, help="only this region's cohorts and report")
+        sub.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N",
+                         help="reports made at once, each in its own process (default: the number of cores)")
+        sub.add_argument("--root", type=Path, default=None, help="project folder (default: found from here)")
+    commands.choices["reports"].add_argument("--no-html", action="store_true",
+                                             help="write findings and processed tables only")
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -115,9 +135,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
 def cmd_make_example(args: argparse.Namespace) -> int:
     from .paths import CohortPaths
     from .synthetic import write_example
+    from .synthetic_collaborative import write_collaborative
 
     folder = args.out or CohortPaths(args.root, config.DEFAULT_REGION, 1).raw
-    for path in write_example(folder, args.seed):
+    written = write_example(folder, args.seed)
+    if args.out is None:
+        written += write_collaborative(args.root)
+    for path in written:
         print(f"wrote {path}")
     return EXIT_OK
 
@@ -131,8 +155,60 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@contextmanager
+def _quiet_logging(level: int = logging.WARNING) -> Iterator[None]:
+    """Keep each report's INFO lines (papermill's, the pipeline's) out of the progress bar and summary."""
+    logger = logging.getLogger()
+    previous = logger.level
+    logger.setLevel(max(previous, level))
+    try:
+        yield
+    finally:
+        logger.setLevel(previous)
+
+
+def cmd_collaborative(args: argparse.Namespace) -> int:
+    """``reports`` and ``publish-all``: plan (no heavy imports), run in parallel, then the summary."""
+    from . import collaborative as co
+
+    kind = co.REPORT if args.command == "reports" else co.PUBLISH
+    started = time.perf_counter()
+    plan = co.make_plan(args.root, kind, html=not getattr(args, "no_html", False), region=args.region)
+    for note in plan.discovery.notes:
+        print(f"rm-research: {note}", file=sys.stderr)
+    if not plan.discovery.cohorts:
+        where = args.root / "data" / "raw" / (args.region or "<region>")
+        print(f"rm-research: no cohort folders found: put each cohort's files in {where}/cohort-<N>/ "
+              "(data contract, section 1)", file=sys.stderr)
+        return EXIT_BAD_DATA
+    total = len(plan.discovery.cohorts) + len(plan.levels)
+    if co.progress_enabled(sys.stderr):
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="report", file=sys.stderr, dynamic_ncols=True)
+    else:
+        bar = None
+
+    def progress(outcome: co.Outcome) -> None:
+        if bar is not None:
+            bar.set_postfix_str(f"{outcome.label}: {outcome.status}", refresh=False)
+            bar.update()
+
+    try:
+        with _quiet_logging():
+            outcomes = co.run(plan, args.jobs, progress)
+    finally:
+        if bar is not None:
+            bar.close()
+    for section in co.problem_sections(outcomes):
+        print(f"\n{section}", file=sys.stderr)
+    print(co.summary_table(outcomes, args.root))
+    print(f"{co.counts(outcomes)} in {time.perf_counter() - started:.1f} s")
+    return co.exit_status(outcomes)
+
+
 COMMANDS = {"validate": cmd_validate, "report": cmd_report, "verify": cmd_verify, "publish": cmd_publish,
-            "make-example": cmd_make_example}
+            "make-example": cmd_make_example, "reports": cmd_collaborative, "publish-all": cmd_collaborative}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

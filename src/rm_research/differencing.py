@@ -15,7 +15,8 @@ what every reader knows:
 
 For every suppressed count, group size or mean, the smallest and largest value consistent with all
 of this is found by mixed-integer linear programming (``scipy.optimize.milp``, HiGHS); a cell whose
-smallest and largest coincide is *pinned*: its suppression failed. ``protect`` suppresses more cells
+smallest and largest coincide is *pinned*: its suppression failed (unless it is pinned at 0, which
+follows only from a published 0: zeros are published as they are under the rule). ``protect`` suppresses more cells
 until nothing is pinned. Written here because no published tool checks differencing (ACRO #117);
 the solver is scipy's.
 """
@@ -404,7 +405,13 @@ class Audit:
         """Every suppressed cell whose value the published cells determine."""
         fixed = self.model.fixed(v for _, _, variables in self.cells for v in variables)
         return [Pinned(index, column, fixed[variables[0]]) for index, column, variables in self.cells
-                if all(v in fixed for v in variables)]
+                if _disclosed(fixed, variables)]
+
+
+def _disclosed(fixed: dict[int, float], variables: tuple[int, ...]) -> bool:
+    """A hidden cell is disclosed when its value is fixed, unless it is fixed at 0: that follows only
+    from a published 0 (nobody), which the rule publishes as it is, and reveals no one's count."""
+    return all(v in fixed for v in variables) and fixed[variables[0]] != 0
 
 
 @dataclass(frozen=True)
@@ -433,7 +440,7 @@ def audit_levels(levels: list[Level], rule: DisclosureRule = DISCLOSURE) -> dict
         _children_add_up(audits[parent], children)  # type: ignore[index]
     fixed = model.fixed(v for one in audits.values() for _, _, variables in one.cells for v in variables)
     return {unit: [Pinned(index, column, fixed[variables[0]]) for index, column, variables in one.cells
-                   if all(v in fixed for v in variables)] for unit, one in audits.items()}
+                   if _disclosed(fixed, variables)] for unit, one in audits.items()}
 
 
 def _children_add_up(parent: Audit, children: list[Audit]) -> None:
@@ -457,7 +464,7 @@ def protect_levels(levels: list[Level], rule: DisclosureRule = DISCLOSURE,
                    rounds: int = 200) -> dict[str, pd.DataFrame]:
     """Suppress more cells, table by table, until no suppressed cell of any table can be worked out
     from all the published tables together."""
-    safe = {level.unit: level.safe.copy() for level in levels}
+    safe = {level.unit: protect(level.findings, level.safe, rule) for level in levels}
     findings = {level.unit: level.findings for level in levels}
     for _ in range(rounds):
         current = [Level(level.unit, level.parent, level.findings, safe[level.unit]) for level in levels]
@@ -465,9 +472,29 @@ def protect_levels(levels: list[Level], rule: DisclosureRule = DISCLOSURE,
         if not any(pinned.values()):
             return safe
         for unit, cells in pinned.items():
+            # each table is safe on its own, so the leak runs through a related table: hide the same
+            # figure in the parent, else in the children, else in the siblings, else widen at home
+            level = next(one for one in levels if one.unit == unit)
+            related = [[level.parent], [one.unit for one in levels if one.parent == unit],
+                       [one.unit for one in levels if one.parent == level.parent and one.unit != unit]]
             for cell in cells:
-                _widen(findings[unit], safe[unit], cell, rule)
+                row = findings[unit].loc[cell.index]
+                if not any(_hide_same(findings[other], safe[other], row, rule)
+                           for group in related for other in group if other in safe):
+                    _widen(findings[unit], safe[unit], cell, rule)
     raise RuntimeError("disclosure control across levels did not converge; this is a bug")
+
+
+def _hide_same(findings: pd.DataFrame, safe: pd.DataFrame, row: pd.Series, rule: DisclosureRule) -> bool:
+    """Hide the shown cells of ``row``'s measure and statistic (every role) in another table."""
+    same = (findings["measure"] == row["measure"]) & (findings["statistic"] == row["statistic"])
+    hidden = False
+    for column in ("value", "n"):
+        shown = same & ~safe[column].isin(["", "0", rule.mark])
+        if shown.any():
+            safe.loc[shown, column] = rule.mark
+            hidden = True
+    return hidden
 
 
 def audit(findings: pd.DataFrame, safe: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -> list[Pinned]:

@@ -23,14 +23,21 @@ EXAMPLE_FILES = {"README.md", "SYNTHETIC", "participants.csv", "enrolment.csv", 
 
 
 def test_only_the_synthetic_example_is_tracked_under_data_raw():
-    allowed = {"data/raw/README.md"} | {f"data/raw/south-east/cohort-1/{name}" for name in EXAMPLE_FILES}
+    from rm_research.synthetic_collaborative import committed_files
+
+    allowed = ({"data/raw/README.md"} | {f"data/raw/south-east/cohort-1/{name}" for name in EXAMPLE_FILES}
+               | set(committed_files()))
     assert set(tracked("data/raw")) - allowed == set()
     assert [path for path in tracked("data/processed", "reports") if not path.endswith(".gitkeep")] == []
 
 
-@pytest.mark.parametrize("path", ["data/raw/midlands/cohort-2/participants.csv",
-                                  "data/raw/south-east/cohort-2/participants.csv",
+@pytest.mark.parametrize("path", ["data/raw/midlands/cohort-9/participants.csv",
+                                  "data/raw/south-east/cohort-4/participants.csv",
+                                  "data/raw/wessex/cohort-1/participants.csv",
                                   "data/raw/south-east/cohort-1/real_export.xlsx",
+                                  "data/raw/south-east/cohort-2/real_export.xlsx",
+                                  "data/raw/london/cohort-1/end_survey-draft.csv",
+                                  "data/raw/north-west/cohort-2/psych_sessions.csv",
                                   "data/processed/south-east/cohort-1/participants.csv",
                                   "reports/south-east/cohort-1/report.html"])
 def test_gitignore_keeps_real_and_derived_data_out(path):
