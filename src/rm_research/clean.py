@@ -21,6 +21,7 @@ TEXT_COLUMNS = {
     "mentoring_sessions": ["missed_reason"],
     "training": ["resources_needed", "comments"],
     "themes": ["theme", "coder"],
+    "observations": ["finding", "method"],
 }
 
 
@@ -35,6 +36,7 @@ class Cohort:
     psych_sessions: pd.DataFrame | None = None
     training: pd.DataFrame | None = None
     themes: pd.DataFrame | None = None
+    observations: pd.DataFrame | None = None
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The tables that were supplied, by contract name."""
@@ -166,6 +168,15 @@ def themes(raw: pd.DataFrame) -> pd.DataFrame:
     })
 
 
+def observations(raw: pd.DataFrame) -> pd.DataFrame:
+    return _frame(raw, {
+        "pair_id": _text(raw, "pair_id"),
+        "level": canonical(raw["level"], config.OBSERVATION_LEVELS),
+        "kind": canonical(raw["kind"], config.OBSERVATION_KINDS),
+        **{c: _text(raw, c) for c in TEXT_COLUMNS["observations"]},
+    })
+
+
 CLEANERS = {
     "participants": participants,
     "enrolment": enrolment,
@@ -174,6 +185,7 @@ CLEANERS = {
     "psych_sessions": psych_sessions,
     "training": training,
     "themes": themes,
+    "observations": observations,
 }
 
 

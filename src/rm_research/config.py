@@ -19,6 +19,9 @@ TRAINING_RATING_RANGE: Final = (1, 5)
 YES_NO_ITEMS: Final = ("length_appropriate", "psych_supportive", "missed_any")
 FREE_TEXT_QUESTIONS: Final = ("self_awareness", "self_learning", "boundaries", "relationship_impact")
 
+OBSERVATION_LEVELS: Final = ("individual", "departmental", "organisational", "symbolic")
+OBSERVATION_KINDS: Final = ("good practice", "needs attention")
+
 ETHNIC_GROUPS: Final = ("Asian", "Black", "Mixed", "White", "Other", "Prefer not to say")
 STATUSES: Final = ("enrolled", "withdrawn")
 AREAS_OF_WORK: Final = (

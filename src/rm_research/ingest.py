@@ -36,10 +36,13 @@ CONTRACT_FILES: dict[str, bool] = {
     "psych_sessions": False,
     "training": False,
     "themes": False,
+    "observations": False,
 }
+#: Files whose rows belong to a pair rather than a person.
+PAIR_FILES = frozenset({"mentoring_sessions", "observations"})
 SUFFIXES = (".csv", ".xlsx")
 #: The column every row of a file is keyed by: the header row is the row that holds it.
-KEY_COLUMNS: dict[str, str] = {name: "participant_id" for name in CONTRACT_FILES} | {"mentoring_sessions": "pair_id"}
+KEY_COLUMNS: dict[str, str] = {name: "pair_id" if name in PAIR_FILES else "participant_id" for name in CONTRACT_FILES}
 #: Files a cohort folder may hold that are not tables: the example's description, the marker
 #: ``pipeline`` reads to label a report synthetic, and the settings ``programme`` reads (contract,
 #: section 5). They are not listed as ignored. (``columns.toml``, section 7, belongs here once it is read.)

@@ -207,6 +207,16 @@ def themes() -> pa.DataFrameSchema:
     })
 
 
+def observations() -> pa.DataFrameSchema:
+    return _schema({
+        "pair_id": _col(required=True),
+        "level": _col(one_of(config.OBSERVATION_LEVELS), required=True),
+        "kind": _col(one_of(config.OBSERVATION_KINDS), required=True),
+        "finding": _col(),
+        "method": _col(),
+    })
+
+
 def schema_for(name: str, psych_offered: int = config.PSYCH_SESSIONS_OFFERED) -> pa.DataFrameSchema:
     """The schema of contract file ``name``."""
     if name == "psych_sessions":
@@ -218,4 +228,5 @@ def schema_for(name: str, psych_offered: int = config.PSYCH_SESSIONS_OFFERED) ->
         "mentoring_sessions": mentoring_sessions,
         "training": training,
         "themes": themes,
+        "observations": observations,
     }[name]()

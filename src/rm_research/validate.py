@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from .ingest import read_table, scan_folder
+from .ingest import PAIR_FILES, read_table, scan_folder
 from .problems import DataError, Problem, quoted
 from .programme import DEFAULT as DEFAULT_PROGRAMME
 from .programme import Programme, read_programme
@@ -126,7 +126,7 @@ def cross_file_problems(tables: dict[str, pd.DataFrame], files: dict[str, Path])
             continue
         file = files[name].name
         key, known, where = (("pair_id", known_pairs, "as a pair_id in participants")
-                             if name == "mentoring_sessions"
+                             if name in PAIR_FILES
                              else ("participant_id", known_ids, "in participants"))
         problems += _unknown(table, key, known, file, where)
     problems += _repeated(tables.get("mentoring_sessions"), ["pair_id", "session_no"],

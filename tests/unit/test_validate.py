@@ -145,3 +145,18 @@ def test_whole_numbers_are_compared_exactly_even_when_huge(tmp_path):
     problems = problems_for(tmp_path, end_survey=survey)
     assert [(p.rows, p.message) for p in problems] == [
         ([3, 4], f"'1001' and '{'9' * 39}\u2026' are not valid; expected a whole number from 0 to 1000")]
+
+
+def test_observations_are_read_and_checked(tmp_path):
+    # contract section 2, observations.csv: pair_id must exist; level and kind from their lists
+    from rm_research.clean import tidy_cohort
+
+    good = "pair_id,level,kind,finding,method\nP1,Individual,Good practice,Listens well,interview\n"
+    cohort = tidy_cohort(validate_cohort(write_cohort(tmp_path / "good", observations=good)))
+    assert cohort.observations[["level", "kind"]].values.tolist() == [["individual", "good practice"]]
+    bad = good + "P9,team,needs attention,,\n"
+    with pytest.raises(DataError) as error:
+        validate_cohort(write_cohort(tmp_path / "bad", observations=bad))
+    text = str(error.value)
+    assert "observations.csv, row 3, column pair_id: 'P9' is not listed as a pair_id in participants" in text
+    assert "observations.csv, row 3, column level: 'team' is not valid; expected one of: individual" in text
