@@ -227,6 +227,17 @@ def shorten(text: str, limit: int = QUOTE_MAX_CHARS) -> str:
     return head.rstrip() + SHORTENED
 
 
+#: How much of an answer is redacted before it is shortened, as a multiple of the quote's limit: a
+#: 50 MB paste need not be read to publish its first 600 characters, and the margin keeps any
+#: redaction that shrinks the head (a long link becomes "[redacted]") from pulling unread text in.
+REDACT_MARGIN = 20
+
+
+def _head(text: str, limit: int) -> str:
+    """The part of ``text`` redaction needs to see for a quote of ``limit`` characters."""
+    return text[: limit * REDACT_MARGIN]
+
+
 def names_in_raw(tables: dict[str, pd.DataFrame]) -> set[str]:
     """Every name (and each of its words of 2+ letters) in name-like columns of the raw tables."""
     found: set[str] = set()
@@ -253,7 +264,7 @@ def consented_quotes(cohort: Cohort, words: Iterable[str], limit: int = QUOTE_MA
     answers = cohort.end_survey.set_index("participant_id")
     answers = answers[consent.reindex(answers.index).fillna(False).astype(bool)]
     terms = _terms(words)
-    rows = [(question, shorten(_redact(str(text), terms), limit))
+    rows = [(question, shorten(_redact(_head(str(text), limit), terms), limit))
             for question in config.FREE_TEXT_QUESTIONS if question in answers
             for text in answers[question].dropna()]
     quotes = pd.DataFrame(rows, columns=["question", "quote"]).drop_duplicates()

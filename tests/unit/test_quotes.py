@@ -5,6 +5,7 @@ backtrack."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
@@ -13,7 +14,7 @@ import pytest
 
 from rm_research import quotes
 from rm_research.clean import tidy_cohort
-from rm_research.quotes import NAME_COLUMN, names_in_raw, redact
+from rm_research.quotes import NAME_COLUMN, consented_quotes, names_in_raw, redact
 from rm_research.validate import validate_cohort
 from tests.helpers import FIXTURE, write_cohort
 
@@ -185,3 +186,14 @@ def test_consented_quotes_are_shortened_and_only_from_those_who_consented(tmp_pa
                                                       participants=participants)))
     table = quotes.consented_quotes(cohort, set())
     assert list(table["quote"]) == [" ".join(["I listened."] * 50) + quotes.SHORTENED]
+
+
+def test_a_huge_answer_is_shortened_and_its_head_still_redacted(fixture_cohort):
+    # a 50 MB paste: only its head is read, redacted, then shortened (main published it verbatim)
+    answers = fixture_cohort.end_survey.copy()
+    answers["self_awareness"] = answers["self_awareness"].astype("object")
+    answers.loc[answers.index[0], "self_awareness"] = "Mail jo@nhs.net " + "word " * 10_000_000
+    cohort = replace(fixture_cohort, end_survey=answers)
+    quote = consented_quotes(cohort, set())["quote"].iloc[0]
+    assert quote.startswith("Mail [redacted] word") and quote.endswith("… [shortened]")
+    assert len(quote) <= 600 + len("… [shortened]")
