@@ -52,3 +52,14 @@ def test_the_glossary_lists_every_entry():
     glossary = registry.glossary()
     assert len(glossary) == len(list(registry.entries()))
     assert {"Measure", "Statistic", "Label", "Kind", "Definition"} == set(glossary.columns)
+
+
+def test_every_statistic_of_every_example_cohort_is_registered():
+    from rm_research.pipeline import load_cohort
+    from tests.conftest import REPO
+
+    folders = sorted((REPO / "data" / "raw").glob("*/cohort-*"))
+    assert len(folders) >= 13
+    for folder in folders:
+        findings = load_cohort(REPO, folder.parent.name, int(folder.name.split("-")[1])).findings()
+        assert registry.unregistered(findings).empty, folder
