@@ -135,6 +135,26 @@ RATING = {
                           "ratings, completers against non-completers", "pre", groups=COMPARISON_ATTRITION),
     "attrition_rank_biserial": _effect("Completers vs non-completers: rank-biserial r", "rank-biserial correlation "
                                        "of the same comparison", "pre", groups=COMPARISON_ATTRITION),
+    # a region's or the nation's cohorts pooled (contract section 6; ``pooling``): n = people paired
+    # in the pooled cohorts. Not means: a pooled change is a weighted estimate, not a sum over people.
+    "k": Statistic("structural", "Cohorts pooled", "cohorts in the meta-analysis (at least 2 people paired, "
+                   "changes not all equal)", "pooled", decimals=0),
+    "pooled_change": _effect("Pooled mean change", "random-effects (Paule-Mandel) pooled mean change of the "
+                             "cohorts", "pooled"),
+    "pooled_ci_low": _limit("Pooled mean change: 95% CI from", "Hartung-Knapp-Sidik-Jonkman interval, t on k - 1 "
+                            "df", "pooled"),
+    "pooled_ci_high": _limit("Pooled mean change: 95% CI to", "Hartung-Knapp-Sidik-Jonkman interval, t on k - 1 "
+                             "df", "pooled"),
+    "pooled_p": _p("Pooled p", "two-sided Hartung-Knapp-Sidik-Jonkman t-test of the pooled change", "pooled"),
+    "tau2": Statistic("effect_size", "Between-cohort variance (tau²)", "Paule-Mandel variance of the cohorts' "
+                      "true mean changes", "pooled", decimals=3),
+    "i2": Statistic("percentage", "I² (%)", "share of the variation between cohorts beyond chance: "
+                    "max(0, (Q - (k - 1)) / Q) x 100", "pooled", decimals=1),
+    "q_p": _p("Cochran's Q p", "chi-square p of Cochran's Q on k - 1 df", "pooled"),
+    "pooled_pi_low": _limit("Prediction interval from", "95% prediction interval of a new cohort's mean change "
+                            "(k >= 3; t on k - 2 df)", "pooled"),
+    "pooled_pi_high": _limit("Prediction interval to", "95% prediction interval of a new cohort's mean change "
+                             "(k >= 3; t on k - 2 df)", "pooled"),
 }
 
 SESSIONS = {
@@ -164,6 +184,19 @@ DOSE = {
     "ancova_ci_low": _limit("ANCOVA slope: 95% CI from", "HC3 robust interval of the slope", "ancova"),
     "ancova_ci_high": _limit("ANCOVA slope: 95% CI to", "HC3 robust interval of the slope", "ancova"),
     "ancova_p": _p("ANCOVA p", "HC3 robust t-test of the slope", "ancova"),
+    # a region's or the nation's cohorts pooled (``pooling``): conf_senior, cohort fixed effects
+    "pooled_ancova_slope": _effect("Pooled ANCOVA slope per session", "slope of dose in end ~ enrolment + dose + "
+                                   "cohort, cohorts of at least 2 people", "pooled_ancova"),
+    "pooled_ancova_ci_low": _limit("Pooled ANCOVA slope: 95% CI from", "HC3 robust interval of the slope",
+                                   "pooled_ancova"),
+    "pooled_ancova_ci_high": _limit("Pooled ANCOVA slope: 95% CI to", "HC3 robust interval of the slope",
+                                    "pooled_ancova"),
+    "pooled_ancova_p": _p("Pooled ANCOVA p", "HC3 robust t-test of the slope", "pooled_ancova"),
+    "mixed_slope": _effect("Mixed-model slope per session", "slope of dose in end ~ enrolment + dose, random "
+                           "intercept per cohort (REML; at least 5 cohorts)", "mixed"),
+    "mixed_ci_low": _limit("Mixed-model slope: 95% CI from", "Wald (normal) interval of the slope", "mixed"),
+    "mixed_ci_high": _limit("Mixed-model slope: 95% CI to", "Wald (normal) interval of the slope", "mixed"),
+    "mixed_p": _p("Mixed-model p", "Wald (normal) test of the slope", "mixed"),
 }
 
 COMPARISON_PSYCH = ("attenders_change_mean", "nonattenders_change_mean")

@@ -319,3 +319,90 @@ def _cell(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.3g}" if abs(value) < 1 else f"{value:.2f}"
     return escape_html(value)
+
+
+# a region's or the nation's report (``pooling``) -------------------------------------------------------
+def level_flow_table(flow: pd.DataFrame, by: str = "cohort_label") -> pd.DataFrame:
+    """The participant flow by cohort (``pooling.cohort_flow``) or by region (``by="region"``,
+    ``pooling.region_flow``) with a total row; a blank total where a cohort's count is unknown."""
+    group = "Region" if by == "region" else "Cohort"
+    table = flow[[by, *FLOW_STAGES]].rename(columns={by: group, **{s: FLOW_LABELS[s] for s in FLOW_STAGES}})
+    total = {group: "All", **{FLOW_LABELS[s]: flow[s].sum(skipna=False) for s in FLOW_STAGES}}
+    table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
+    return table.astype({FLOW_LABELS[s]: "Int64" for s in FLOW_STAGES})
+
+
+def pooled_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS) -> pd.DataFrame:
+    """The pooled change per item and role (a level's findings): cohorts pooled, people, the pooled
+    change with its HKSJ interval, the prediction interval, p, tau², I² and Cochran's Q p."""
+    statistics = ["k", "pooled_change", "pooled_ci_low", "pooled_ci_high", "pooled_p", "tau2", "i2", "q_p",
+                  "pooled_pi_low", "pooled_pi_high"]
+    rows = _select(findings, list(config.RATING_ITEMS))
+    rows = rows[rows["statistic"].isin(statistics)]
+    wide = rows.pivot(index=["measure", "role"], columns="statistic", values="value").reindex(columns=statistics)
+    wide = wide.join(rows[rows["statistic"] == "k"].set_index(["measure", "role"])["n"]).reset_index()
+    order = {**_order(tuple(ROLE_ORDER)), **_order(config.RATING_ITEMS)}
+    wide = wide.sort_values(["measure", "role"], key=lambda col: col.map(order)).reset_index(drop=True)
+    label = _labels(registry.RATING)
+    return pd.DataFrame({
+        "Question": wide["measure"].map(labels),
+        "Role": wide["role"],
+        label["k"]: wide["k"].astype("Int64"),
+        "People paired": wide["n"].astype("Int64"),
+        f"{label['pooled_change']} (95% HKSJ CI)": _intervals(wide, "pooled_change", "pooled_ci_low",
+                                                             "pooled_ci_high"),
+        "95% prediction interval": ["–" if pd.isna(lo) or pd.isna(hi) else f"{lo:.2f} to {hi:.2f}"
+                                    for lo, hi in zip(wide["pooled_pi_low"], wide["pooled_pi_high"], strict=True)],
+        label["pooled_p"]: [p_value(p) for p in wide["pooled_p"]],
+        label["tau2"]: wide["tau2"],
+        label["i2"]: wide["i2"],
+        label["q_p"]: [p_value(p) for p in wide["q_p"]],
+    })
+
+
+def excluded_table(excluded: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS) -> pd.DataFrame:
+    """The cohorts left out of the pooling (``pooling.excluded_cohorts``), for reading."""
+    return pd.DataFrame({"Question": excluded["item"].map(labels), "Role": excluded["role"],
+                         "Cohort": excluded["cohort"], "People paired": excluded["n"].astype("Int64"),
+                         "Why left out": excluded["reason"]})
+
+
+def yes_no_by_table(table: pd.DataFrame, by: str = "region", labels: dict[str, str] = ITEM_LABELS) -> pd.DataFrame:
+    """``pooling.yes_no_by`` for reading: question, group, yes of answered, proportion (95% Wilson CI)."""
+    return pd.DataFrame({
+        "Question": table["question"].map(labels),
+        "Region" if by == "region" else "Cohort": table[by],
+        "Yes": table["yes"].astype("Int64"),
+        "Answered": table["answered"].astype("Int64"),
+        "Proportion yes (95% Wilson CI)": _intervals(table, "proportion", "ci_low", "ci_high"),
+    })
+
+
+def psych_attendance_by_table(table: pd.DataFrame, by: str = "region") -> pd.DataFrame:
+    """``pooling.psych_attendance_by`` for reading."""
+    counts = {c: f"Attended {c.removeprefix('attended_')}" for c in table.columns if c.startswith("attended_")}
+    return table.rename(columns={by: "Region" if by == "region" else "Cohort", "offered": "Sessions offered (most)",
+                                 "people": "People logged", "mean": "Mean attended", **counts})
+
+
+def mentoring_sessions_by_table(table: pd.DataFrame, by: str = "region") -> pd.DataFrame:
+    """``pooling.mentoring_sessions_by`` for reading."""
+    return table.rename(columns={by: "Region" if by == "region" else "Cohort", "people": "People", "mean": "Mean",
+                                 "median": "Median", "min": "Fewest", "max": "Most"})
+
+
+DOSE_MODEL_LABELS = {"ancova": "ANCOVA, cohort fixed effects (HC3)", "mixed": "Mixed model, random cohort intercept"}
+
+
+def dose_models_table(models: pd.DataFrame) -> pd.DataFrame:
+    """``pooling.dose_models`` for reading."""
+    return pd.DataFrame({
+        "Dose": models["dose"].map(DOSE_LABELS),
+        "Role": models["role"],
+        "Model": models["model"].map(DOSE_MODEL_LABELS),
+        "Slope per session (95% CI)": _intervals(models, "slope", "ci_low", "ci_high"),
+        "p": [p_value(p) for p in models["p"]],
+        "People": models["n"].astype("Int64"),
+        "Cohorts": models["cohorts"].astype("Int64"),
+        "Note": models["note"],
+    })

@@ -67,7 +67,7 @@ FOURTH_SESSION = FIXTURE["psych_sessions"] + "A1,4,yes\n"
 
 def test_the_programme_sets_how_many_psychological_sessions_are_valid(tmp_path):
     folder = write_cohort(tmp_path / "four", psych_sessions=FOURTH_SESSION)
-    with pytest.raises(DataError, match="psych_session_no: '4' is not valid"):
+    with pytest.raises(DataError, match=r"psych_session_no: '4' is not valid"):
         validate_cohort(folder)  # the South East's three sessions by default
     (folder / FILE_NAME).write_text("psych_sessions_offered = 4\n")
     assert validate_cohort(folder).programme.psych_sessions_offered == 4
@@ -78,7 +78,7 @@ def test_the_programme_sets_how_many_psychological_sessions_are_valid(tmp_path):
 def test_no_sessions_offered_but_an_attendance_log_is_a_problem(tmp_path):
     folder = write_cohort(tmp_path / "none")
     (folder / FILE_NAME).write_text("psych_sessions_offered = 0\n")
-    with pytest.raises(DataError, match="psych_sessions.csv: the programme offered no psychological sessions"):
+    with pytest.raises(DataError, match=r"psych_sessions\.csv: the programme offered no psychological sessions"):
         validate_cohort(folder)
     (folder / "psych_sessions.csv").unlink()
     assert not validate_cohort(folder).programme.offers_psych_sessions

@@ -1,0 +1,181 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: rm-research
+#     language: python
+#     name: rm-research
+# ---
+
+# %% [markdown]
+# # Reverse mentoring programmes: every cohort pooled
+#
+# The evaluation of every cohort of a region (or of every region: the national report), pooled.
+# Each cohort's confidence change is combined by a random-effects meta-analysis, so that cohorts
+# too small to say much alone contribute to a figure that can. Every number is computed by the
+# `rm_research` package from the raw files listed under *Data and provenance*; the machine-readable
+# figures are in `findings.csv` beside this report (data contract, section 6).
+
+# %% tags=["parameters"]
+level = "national"  # a region's slug, or "national" for every region
+root = None
+cohorts = None  # the cohorts to pool, as pairs of region and number; None: every cohort found
+
+# %%
+from pathlib import Path
+
+from IPython.display import HTML, Markdown, display
+
+from rm_research import config, figures, levels, meta, narrative, pooling, provenance, registry, tables
+from rm_research.paths import project_root
+
+project = Path(root) if root else project_root()
+loaded = levels.load_level(project, level, cohorts)
+people = pooling.person_table(loaded)
+findings = pooling.level_findings(people, level)
+labels = levels.item_labels(loaded)
+by = "region" if level == levels.NATIONAL else "cohort_label"
+
+display(Markdown(f"**{'All regions' if level == levels.NATIONAL else 'Region: ' + level}**, "
+                 f"{len(loaded)} cohorts, {len(people)} people enrolled."))
+display(HTML(narrative.banner(narrative.SMALL_NUMBERS_NOTICE)))
+if any(item.is_synthetic for item in loaded):
+    display(Markdown("**SYNTHETIC DATA.** Some or all of the cohorts pooled here are the package's synthetic "
+                     "examples, not real participants. Do not cite any figure here as a finding about real people."))
+display(tables.styled(levels.cohorts_table(loaded)))
+
+# %% [markdown]
+# ## Participant flow by region and cohort
+#
+# Enrolled → matched with a partner → attended at least one psychological session → completed
+# the end-of-programme survey; everyone, both roles. A programme that offered no psychological
+# sessions counts 0 attenders.
+
+# %%
+flow = pooling.cohort_flow(people)
+if level == levels.NATIONAL:
+    display(tables.styled(tables.level_flow_table(pooling.region_flow(people), "region")))
+display(tables.styled(tables.level_flow_table(flow)))
+figures.show(figures.flow_by_cohort_chart(flow))
+display(Markdown("By role, summed over the cohorts:"))
+display(tables.styled(tables.flow_table(findings), index=True))
+
+# %% [markdown]
+# ## Confidence before and after the programme, pooled
+#
+# For each item and role, each cohort's mean change (end minus enrolment, over the people who
+# answered both) is pooled by a random-effects meta-analysis: Paule-Mandel between-cohort variance
+# (tau²), Hartung-Knapp-Sidik-Jonkman interval and p on k - 1 degrees of freedom (data contract,
+# section 6). The prediction interval (k ≥ 3) is where the mean change of a new, similar cohort
+# would be expected to fall.
+
+# %%
+display(tables.styled(tables.pooled_table(findings, labels)))
+
+# %% [markdown]
+# ### Forest plots
+#
+# One row per cohort pooled: its mean change with its 95% t interval (square sized by its weight);
+# the pooled change as a diamond; the 95% prediction interval beneath it.
+
+# %%
+for (item, role), result in pooling.meta_analyses(people).items():
+    title = f"{labels[item]}: {'everyone' if role == config.ALL_ROLES else role + 's'}"
+    display(Markdown(f"**{title}.** {meta.heterogeneity_sentence(result)}"))
+    if result.cohorts:
+        figures.show(figures.forest_plot(result, title))
+
+# %% [markdown]
+# ### Cohorts left out of the pooling
+#
+# A cohort is pooled for an item and role when at least 2 of its people answered the item at both
+# times and their changes are not all equal (a cohort with no spread has no variance to weight by).
+
+# %%
+excluded = pooling.excluded_cohorts(pooling.meta_analyses(people))
+if excluded.empty:
+    display(Markdown("_Every cohort was pooled for every item and role._"))
+else:
+    display(tables.styled(tables.excluded_table(excluded, labels)))
+
+# %% [markdown]
+# ## Session length, missed sessions and the psychological sessions
+#
+# "Yes" answers of those who answered, with the 95% Wilson interval of the proportion. Answers about
+# the psychological sessions from programmes that offered none are left out.
+
+# %%
+display(tables.styled(tables.yes_no_by_table(pooling.yes_no_by(people, by), by, labels)))
+
+# %% [markdown]
+# ### Mentoring sessions held
+#
+# Sessions held by each person's pair (the session log), or, where there is no log, the sessions
+# the person reported.
+
+# %%
+display(tables.styled(tables.mentoring_sessions_by_table(pooling.mentoring_sessions_by(people, by), by)))
+
+# %% [markdown]
+# ### Psychological sessions attended
+#
+# Over the cohorts whose programme offered psychological sessions and kept an attendance log.
+
+# %%
+attendance = pooling.psych_attendance_by(people, by)
+if attendance.empty:
+    display(Markdown("_No cohort pooled here offered psychological sessions with an attendance log._"))
+else:
+    display(tables.styled(tables.psych_attendance_by_table(attendance, by)))
+
+# %% [markdown]
+# ## Attendance and psychological input, pooled
+#
+# Did people who had more mentoring sessions, or attended more psychological sessions, end with
+# more confidence talking with senior leaders, at the same enrolment rating? ANCOVA of the final
+# rating on the enrolment rating and the dose, with cohort fixed effects and HC3 robust standard
+# errors; where at least 5 cohorts are pooled, a mixed model with a random intercept for each cohort
+# as a sensitivity analysis.
+
+# %%
+models = pooling.dose_models(people)
+display(Markdown(pooling.FIXED_EFFECTS_NOTE))
+if models.empty:
+    display(Markdown("_Nobody pooled here has an enrolment rating, a final rating and a dose._"))
+else:
+    display(tables.styled(tables.dose_models_table(models)))
+if (models["model"] == "mixed").any():
+    display(Markdown(pooling.MIXED_CAVEAT))
+else:
+    display(Markdown(f"_The mixed model is fitted only where at least {pooling.MIN_MIXED_COHORTS} cohorts are "
+                     "pooled._"))
+
+# %% [markdown]
+# ## The statistics reported
+#
+# Every statistic in this report's `findings.csv`, from the package's registry of statistics.
+
+# %%
+glossary = registry.glossary()
+display(tables.styled(glossary[glossary["Statistic"].isin(
+    [*pooling.POOLED_STATISTICS, *registry.FLOW, "yes_count", "yes_proportion", "wilson_ci_low", "wilson_ci_high",
+     *(s for s in registry.DOSE if s.startswith(("pooled_", "mixed_")))])]))
+
+# %% [markdown]
+# ## Data and provenance
+#
+# The code version, the versions of the packages that computed this report, and the SHA-256
+# checksum of every raw file of every cohort pooled. Re-running the same code on files with the
+# same checksums gives the same report.
+
+# %%
+display(Markdown(f"Code: `rm-research` commit `{provenance.git_commit(project)}`; "
+                 f"{config.SETTINGS.confidence:.0%} intervals throughout."))
+display(tables.styled(levels.cohort_checksums(loaded)))
+display(tables.styled(provenance.package_versions()))

@@ -1,0 +1,105 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: ipynb,py:percent
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: rm-research
+#     language: python
+#     name: rm-research
+# ---
+
+# %% [markdown]
+# # Reverse mentoring programmes: every cohort pooled (public version)
+#
+# A summary of the evaluation of every cohort of a region (or of every region), pooled, prepared
+# for publication. Small numbers are suppressed and other counts rounded, so that no participant can
+# be recognised; the method is described below. The figures are in `findings-public.csv` beside
+# this report. Figures for single cohorts are in the internal report only.
+
+# %% tags=["parameters"]
+level = "national"  # a region's slug, or "national" for every region
+root = None
+cohorts = None  # the cohorts to pool, as pairs of region and number; None: every cohort found
+
+# %%
+from pathlib import Path
+
+from IPython.display import Markdown, display
+
+from rm_research import config, disclosure, levels, pooling, provenance, tables
+from rm_research.paths import project_root
+
+project = Path(root) if root else project_root()
+loaded = levels.load_level(project, level, cohorts)
+labels = levels.item_labels(loaded)
+safe = disclosure.public_findings(pooling.level_findings(pooling.person_table(loaded), level))
+suppressed = disclosure.suppressed_cells(safe)
+
+display(Markdown(f"**{'All regions' if level == levels.NATIONAL else 'Region: ' + level}**, "
+                 f"{len(loaded)} cohorts pooled."))
+if any(item.is_synthetic for item in loaded):
+    display(Markdown("**SYNTHETIC DATA.** Some or all of the cohorts pooled here are the package's synthetic "
+                     "examples, not real participants. Do not cite any figure here as a finding about real people."))
+
+# %% [markdown]
+# ## Disclosure control
+
+# %%
+display(Markdown(f"{config.DISCLOSURE.describe()} In this summary {suppressed['value']} figures and "
+                 f"{suppressed['n']} group sizes are suppressed."))
+
+# %% [markdown]
+# ## Participant flow, all cohorts
+
+# %%
+display(tables.styled(disclosure.public_table(
+    safe, {"flow": "Participants"}, disclosure.PUBLIC_FLOW_STATISTICS, n_label=None)))
+
+# %% [markdown]
+# ## Confidence before and after the programme, pooled
+#
+# Each cohort's mean change (end minus enrolment) pooled by a random-effects meta-analysis
+# (Paule-Mandel between-cohort variance, Hartung-Knapp-Sidik-Jonkman interval), with the
+# heterogeneity between cohorts (I², and Cochran's Q p-value).
+
+# %%
+display(tables.styled(disclosure.public_table(
+    safe, {item: labels[item] for item in config.RATING_ITEMS}, list(pooling.POOLED_STATISTICS),
+    n_label="People paired", n_of="k")))
+
+# %% [markdown]
+# ## Session length, missed sessions and the psychological sessions
+
+# %%
+display(tables.styled(disclosure.public_table(
+    safe, {item: labels[item] for item in config.YES_NO_ITEMS}, disclosure.PUBLIC_YES_NO_STATISTICS,
+    n_label="Answered")))
+
+# %% [markdown]
+# ## Attendance and psychological input, pooled
+#
+# The change in final confidence talking with senior leaders per extra session, at the same
+# enrolment rating: ANCOVA with cohort fixed effects (HC3), and a mixed model with a random
+# cohort intercept where at least 5 cohorts are pooled (a sensitivity analysis).
+
+# %%
+display(tables.styled(disclosure.public_table(
+    safe, {measure: tables.DOSE_LABELS[measure] for measure in pooling.DOSES},
+    ["pooled_ancova_slope", "pooled_ancova_ci_low", "pooled_ancova_ci_high", "pooled_ancova_p", "mixed_slope",
+     "mixed_ci_low", "mixed_ci_high", "mixed_p"], n_of="pooled_ancova_slope")))
+
+# %% [markdown]
+# ## Data and provenance
+#
+# The sizes and checksums of the raw files are recorded in the internal report only: a file's size
+# gives its number of rows away, and so the number of people.
+
+# %%
+display(Markdown(f"Computed by `rm-research`, commit `{provenance.git_commit(project)}`, from "
+                 f"{len(loaded)} cohorts' evaluation files; their checksums are recorded in the internal report."))
+display(tables.styled(provenance.package_versions()))

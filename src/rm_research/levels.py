@@ -1,0 +1,254 @@
+"""A region's or the nation's report: every cohort of the level, pooled (data contract, section 6).
+
+``run_level_report(root, level)`` loads every cohort of the level (``level`` a region's slug or
+``national``), computes the pooled findings (``pooling``) and writes ``reports/<level>/findings.csv``
+and ``report.html`` (from ``notebooks/level_report.ipynb``) together through ``outputs``, under the
+level's own lock, ``reports/<level>/.level.lock``. A cohort whose data break the contract stops the
+run with a ``DataError`` naming the cohort; a caller that has validated the cohorts already (the
+collaborative's ``reports`` command) passes the good ones as ``cohorts`` and the others are left out.
+
+``run_level_publish(root, level)`` writes the disclosure-controlled ``findings-public.csv``
+(``disclosure.public_findings`` of the same findings) and ``report-public.html`` (from
+``notebooks/level_report_public.ipynb``, which shows pooled figures only, never one cohort's) beside
+them, under the same lock.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from . import config, outputs, pooling, provenance, tables
+from .paths import check_cohort, check_region
+from .pipeline import LoadedCohort, load_cohort, write_csv
+from .problems import DataError, Problem
+from .programme import DEFAULT as DEFAULT_PROGRAMME
+from .programme import FILE_NAME as PROGRAMME_FILE
+
+if TYPE_CHECKING:
+    from nbformat import NotebookNode
+
+NATIONAL = "national"
+LEVEL_NOTEBOOK = Path("notebooks") / "level_report.ipynb"
+LEVEL_PUBLIC_NOTEBOOK = Path("notebooks") / "level_report_public.ipynb"
+COHORT_FOLDER = re.compile(r"cohort-([1-9][0-9]*)")
+log = logging.getLogger(__name__)
+CohortKey = tuple[str, int]
+
+
+def check_level(level: str) -> str:
+    """``level`` if it is ``national`` or a valid region slug."""
+    return level if level == NATIONAL else check_region(level)
+
+
+@dataclass(frozen=True)
+class LevelPaths:
+    """Where a region's or the national report lives."""
+
+    root: Path
+    level: str
+
+    def __post_init__(self) -> None:
+        check_level(self.level)
+
+    @property
+    def reports(self) -> Path:
+        return self.root / "reports" / self.level
+
+    @property
+    def findings(self) -> Path:
+        return self.reports / "findings.csv"
+
+    @property
+    def report_html(self) -> Path:
+        return self.reports / "report.html"
+
+    @property
+    def lock(self) -> Path:
+        """The lock serialising every run that writes this level's outputs."""
+        return self.reports / ".level.lock"
+
+
+def discover_cohorts(root: Path, level: str) -> list[CohortKey]:
+    """Every ``data/raw/<region>/cohort-<N>/`` folder of the level (all regions for ``national``),
+    sorted by region, then by cohort number. Folders with other names are not cohorts."""
+    check_level(level)
+    raw = Path(root) / "data" / "raw"
+    if level != NATIONAL:
+        regions = [level]
+    elif raw.is_dir():
+        regions = sorted(p.name for p in raw.iterdir() if p.is_dir() and p.name != NATIONAL and _is_slug(p.name))
+    else:
+        regions = []
+    found = []
+    for region in regions:
+        folder = raw / region
+        if folder.is_dir():
+            matches = (COHORT_FOLDER.fullmatch(p.name) for p in folder.iterdir() if p.is_dir())
+            found += [(region, number) for number in sorted(int(m.group(1)) for m in matches if m)]
+    return found
+
+
+def _is_slug(name: str) -> bool:
+    try:
+        check_region(name)
+    except ValueError:
+        return False
+    return True
+
+
+def level_cohorts(root: Path, level: str, cohorts: Iterable[Sequence[object]] | None = None) -> list[CohortKey]:
+    """The cohorts to pool: ``cohorts`` (pairs of region and number) if given, else every cohort found.
+
+    A given cohort outside the level is an error (a region's report pools only its own cohorts).
+    """
+    if cohorts is None:
+        return discover_cohorts(root, level)
+    keys = [(check_region(str(region)), check_cohort(int(number))) for region, number in cohorts]  # type: ignore[call-overload]
+    outside = [key for key in keys if level != NATIONAL and key[0] != level]
+    if outside:
+        raise ValueError(f"cohorts {outside} are not in region {level!r}")
+    return sorted(dict.fromkeys(keys))
+
+
+def load_level(root: Path, level: str, cohorts: Iterable[Sequence[object]] | None = None) -> list[LoadedCohort]:
+    """Validate and tidy every cohort of the level. ``DataError`` lists the problems of every bad
+    cohort at once, each file named with its cohort (``south-east/cohort-2/end_survey.csv``); a level
+    with no cohort is a ``DataError`` too."""
+    keys = level_cohorts(root, level, cohorts)
+    if not keys:
+        raise DataError([Problem(f"data/raw/{'' if level == NATIONAL else level + '/'}", None, None,
+                                 "holds no cohort folder (cohort-1, cohort-2, ...): there is nothing to pool")])
+    loaded, problems = [], []
+    for region, number in keys:
+        try:
+            loaded.append(load_cohort(root, region, number))
+        except DataError as error:
+            problems += [Problem(f"{region}/cohort-{number}/{p.file}", p.row, p.column, p.message, p.runs)
+                         for p in error.problems]
+    if problems:
+        raise DataError(problems)
+    return loaded
+
+
+def item_labels(loaded: Sequence[LoadedCohort]) -> dict[str, str]:
+    """The items' wording: the programmes' focus when they share one, else the wording for all
+    protected characteristics."""
+    focuses = {item.programme.focus for item in loaded}
+    focus = focuses.pop() if len(focuses) == 1 else "all-protected-characteristics"
+    return tables.item_labels(replace(DEFAULT_PROGRAMME, focus=focus))
+
+
+def cohorts_table(loaded: Sequence[LoadedCohort]) -> pd.DataFrame:
+    """The cohorts pooled: region, cohort, programme, focus, psychological sessions offered, and
+    whether the data are the synthetic example (no identifiers; the programme's name is data, which
+    ``tables.styled`` escapes)."""
+    return pd.DataFrame([{"Region": item.paths.region, "Cohort": item.paths.cohort,
+                          "Programme": item.programme.programme, "Focus": item.programme.focus,
+                          "Psychological sessions offered": item.programme.psych_sessions_offered,
+                          "Synthetic": "yes" if item.is_synthetic else "no"} for item in loaded])
+
+
+def cohort_checksums(loaded: Sequence[LoadedCohort]) -> pd.DataFrame:
+    """Each cohort's raw files (and ``programme.toml``) with size and SHA-256."""
+    frames = []
+    for item in loaded:
+        files = dict(item.raw.files)
+        settings = item.paths.raw / PROGRAMME_FILE
+        if settings.is_file():
+            files[PROGRAMME_FILE] = settings
+        frames.append(provenance.data_checksums(files).assign(region=item.paths.region, cohort=item.paths.cohort))
+    table = pd.concat(frames, ignore_index=True)
+    return table[["region", "cohort", "file", "bytes", "sha256"]]
+
+
+def level_title(level: str) -> str:
+    """The report's title."""
+    where = "all regions" if level == NATIONAL else level
+    return f"Reverse mentoring evaluation: {where}, every cohort pooled"
+
+
+def execute_level_notebook(root: Path, level: str, cohorts: list[CohortKey], kernel_name: str = config.KERNEL_NAME,
+                           notebook: Path = LEVEL_NOTEBOOK) -> NotebookNode:
+    """Run a level's report notebook for ``level`` and ``cohorts``; the executed notebook (not saved)."""
+    import papermill
+
+    from .report import INLINE_BACKEND, KernelOutputToFile, _pass_on, _restore_backend, check_kernel
+
+    check_kernel(kernel_name)
+    previous = os.environ.get("MPLBACKEND")
+    os.environ["MPLBACKEND"] = INLINE_BACKEND
+    level_of_log = logging.ERROR
+    with tempfile.TemporaryFile() as kernel_output:
+        manager = type("KernelManagerForThisRun", (KernelOutputToFile,), {"output": kernel_output})
+        try:
+            executed = papermill.execute_notebook(
+                str(root / notebook), None,
+                parameters={"level": level, "root": str(root), "cohorts": [[r, n] for r, n in cohorts]},
+                kernel_name=kernel_name, language="python", progress_bar=False, cwd=str(root / "notebooks"),
+                kernel_manager_class=manager,
+            )
+            level_of_log = logging.DEBUG
+            return executed
+        finally:
+            _pass_on(kernel_output, level_of_log)
+            _restore_backend(previous)
+
+
+def level_findings(loaded: list[LoadedCohort], level: str) -> pd.DataFrame:
+    """The level's findings table (section 6) from its loaded cohorts."""
+    return pooling.level_findings(pooling.person_table(loaded), level)
+
+
+def _keys(loaded: list[LoadedCohort]) -> list[CohortKey]:
+    return [(item.paths.region, item.paths.cohort) for item in loaded]
+
+
+def run_level_report(root: Path, level: str, cohorts: Iterable[Sequence[object]] | None = None,
+                     html: bool = True) -> Path:
+    """Write ``reports/<level>/findings.csv`` and (unless ``html`` is False) ``report.html``, together,
+    under the level's lock; return the level's report folder. Other files there are left alone."""
+    root = Path(root)
+    paths = LevelPaths(root, level)
+    with outputs.locked(paths.lock) as held:
+        loaded = load_level(root, level, cohorts)
+        findings = level_findings(loaded, level)
+        page = None
+        if html:
+            from .report import render_html
+
+            page = render_html(execute_level_notebook(root, level, _keys(loaded)), level_title(level))
+        with held.replacing() as staging:
+            write_csv(findings, staging.path(paths.findings))
+            if page is not None:
+                staging.path(paths.report_html).write_text(page, encoding="utf-8")
+    log.info("wrote %s", paths.reports)
+    return paths.reports
+
+
+def run_level_publish(root: Path, level: str, cohorts: Iterable[Sequence[object]] | None = None) -> Path:
+    """Write the disclosure-controlled ``findings-public.csv`` and ``report-public.html`` of the level
+    beside its internal report, under the level's lock; return the level's report folder."""
+    from .disclosure import public_findings
+    from .report import render_html
+
+    root = Path(root)
+    paths = LevelPaths(root, level)
+    with outputs.locked(paths.lock) as held:
+        loaded = load_level(root, level, cohorts)
+        safe = public_findings(level_findings(loaded, level))
+        page = render_html(execute_level_notebook(root, level, _keys(loaded), notebook=LEVEL_PUBLIC_NOTEBOOK),
+                           f"{level_title(level)} (public)")
+        with held.replacing() as staging:
+            write_csv(safe, staging.path(paths.reports / "findings-public.csv"))
+            staging.path(paths.reports / "report-public.html").write_text(page, encoding="utf-8")
+    log.info("wrote %s", paths.reports / "report-public.html")
+    return paths.reports

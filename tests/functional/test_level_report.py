@@ -1,0 +1,132 @@
+"""A region's and the national report, rendered for small hand-made cohorts in a scratch project."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from rm_research.findings import FINDINGS_COLUMNS
+from rm_research.levels import run_level_report
+from rm_research.problems import DataError
+from tests.conftest import REPO
+from tests.helpers import visible_text
+from tests.unit.test_pooling import make_collaborative
+
+pytestmark = pytest.mark.slow
+
+#: Six cohorts in three regions, one of them with a single cohort; one programme offered no
+#: psychological sessions.
+COHORTS = {
+    ("east", 1): (6, 5, 1.0, 3),
+    ("north", 1): (1, 4, 1.5, 3),
+    ("north", 2): (2, 6, 0.5, 2),
+    ("north", 3): (3, 3, 2.5, 0),
+    ("south", 1): (4, 5, 1.0, 4),
+    ("south", 2): (5, 7, 0.0, 3),
+}
+HOSTILE = '<script>alert("x")</script>'
+
+
+def scratch_project(root: Path) -> Path:
+    shutil.copytree(REPO / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    (root / "pyproject.toml").write_text("[project]\nname = 'scratch'\n")
+    make_collaborative(root, COHORTS)
+    settings = root / "data" / "raw" / "south" / "cohort-1" / "programme.toml"
+    settings.write_text(f"programme = '{HOSTILE}'\npsych_sessions_offered = 4\n", encoding="utf-8")
+    return root
+
+
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory) -> Path:
+    root = scratch_project(tmp_path_factory.mktemp("levels"))
+    run_level_report(root, "national")
+    run_level_report(root, "north")
+    run_level_report(root, "east")
+    return root
+
+
+def page(root: Path, level: str) -> str:
+    return (root / "reports" / level / "report.html").read_text(encoding="utf-8")
+
+
+def test_findings_are_written_for_the_region_and_the_nation(rendered):
+    for level in ("national", "north"):
+        findings = pd.read_csv(rendered / "reports" / level / "findings.csv")
+        assert list(findings.columns) == FINDINGS_COLUMNS
+        assert set(findings["region"]) == {level} and set(findings["cohort"]) == {"all"}
+    north = pd.read_csv(rendered / "reports" / "north" / "findings.csv")
+    k = north[(north["measure"] == "conf_senior") & (north["role"] == "all") & (north["statistic"] == "k")]
+    assert k["value"].iloc[0] == 3
+
+
+def test_the_report_has_every_section_and_a_forest_plot_per_item_and_role(rendered):
+    text = visible_text(page(rendered, "national"))
+    for heading in ("Participant flow by region and cohort", "Confidence before and after the programme, pooled",
+                    "Forest plots", "Cohorts left out of the pooling", "Psychological sessions attended",
+                    "Attendance and psychological input, pooled", "Data and provenance"):
+        assert heading in text
+    assert "variation between cohorts beyond chance" in text
+    assert "sensitivity analysis only" in text  # five cohorts: the mixed model and its caveat
+    images = re.findall(r'<img [^>]*src="data:image/png;base64,', page(rendered, "national"))
+    assert len(images) >= 1 + 7  # the flow, and conf_senior x 3 roles, conf_junior x 2, comfort_needs x 2
+    north = visible_text(page(rendered, "north"))
+    assert "fitted only where at least 5 cohorts" in north
+
+
+def test_a_region_of_one_cohort_says_why_nothing_is_pooled(rendered):
+    text = visible_text(page(rendered, "east"))
+    assert "Variation between cohorts cannot be assessed: only 1 cohort could be pooled" in text
+    findings = pd.read_csv(rendered / "reports" / "east" / "findings.csv")
+    pooled = findings[(findings["measure"] == "conf_senior") & (findings["statistic"] == "pooled_change")]
+    assert pooled["value"].isna().all()
+
+
+def test_the_report_records_every_cohorts_checksums(rendered):
+    import hashlib
+
+    text = visible_text(page(rendered, "national"))
+    for path in (rendered / "data" / "raw").rglob("*.*"):
+        assert hashlib.sha256(path.read_bytes()).hexdigest() in text, path
+
+
+def test_data_is_escaped_and_no_identifier_is_shown(rendered):
+    html = page(rendered, "national")
+    assert HOSTILE not in html and "&lt;script&gt;alert(" in html  # shown as text, escaped
+    for folder in (rendered / "data" / "raw").glob("*/cohort-*"):
+        people = pd.read_csv(folder / "participants.csv", dtype=str, keep_default_na=False)
+        for identifier in {*people["participant_id"], *people["pair_id"]} - {""}:
+            assert not re.search(rf"\b{re.escape(identifier)}\b", visible_text(html)), identifier
+    assert "Warning" not in visible_text(html)
+
+
+def test_a_bad_cohort_stops_the_report_and_names_the_cohort(tmp_path):
+    root = scratch_project(tmp_path)
+    people = root / "data" / "raw" / "south" / "cohort-2" / "participants.csv"
+    people.write_text(people.read_text().replace("MX,mentor", "MX,boss"), encoding="utf-8")
+    with pytest.raises(DataError, match=r"south/cohort-2/participants\.csv"):
+        run_level_report(root, "national", html=False)
+    assert not (root / "reports" / "national" / "findings.csv").exists()
+    folder = run_level_report(root, "national", cohorts=[(r, c) for r, c in COHORTS if (r, c) != ("south", 2)],
+                              html=False)
+    findings = pd.read_csv(folder / "findings.csv")
+    enrolled = findings[(findings["measure"] == "flow") & (findings["role"] == "all")
+                        & (findings["statistic"] == "enrolled")]["value"].iloc[0]
+    assert enrolled == sum(2 * pairs + 2 for key, (_, pairs, _, _) in COHORTS.items() if key != ("south", 2))
+
+
+def test_the_public_version_is_disclosure_controlled(rendered):
+    from rm_research.levels import run_level_publish
+
+    folder = run_level_publish(rendered, "north")
+    internal = pd.read_csv(folder / "findings.csv")
+    public = pd.read_csv(folder / "findings-public.csv", dtype=str, keep_default_na=False)
+    assert len(public) == len(internal) and list(public.columns) == FINDINGS_COLUMNS
+    counts = public[public["measure"] == "flow"]
+    assert all(v in ("*", "0") or int(v) % 5 == 0 for v in [*counts["value"], *counts["n"]])
+    html = (folder / "report-public.html").read_text(encoding="utf-8")
+    assert "Disclosure control" in visible_text(html) and "sha256" not in html.lower()
+    assert (folder / "report.html").exists()  # the internal report is kept
