@@ -36,6 +36,8 @@ from . import config, registry
 from .config import DISCLOSURE, DisclosureRule
 
 INF = math.inf
+#: A bound no count, group or sum of ratings reaches, standing in for infinity in the solver.
+CAP = 1e9
 Key = tuple[str, ...]
 ROLES = config.ROLES
 EVERYONE = config.ALL_ROLES
@@ -89,38 +91,58 @@ class Model:
         if part != whole:
             self.add({part: 1.0, whole: -1.0}, -INF, 0.0)
 
-    def solve(self, objective: np.ndarray) -> np.ndarray | None:
-        """A feasible integer point minimising ``objective`` (None if there is none)."""
+    def constraints(self) -> list[LinearConstraint]:
+        """The constraints as one sparse matrix, for the solver."""
         entries = [(r, c, a) for r, coefficients in enumerate(self.rows) for c, a in coefficients.items()]
-        constraints = []
-        if entries:
-            rows, columns, values = zip(*entries, strict=True)
-            matrix = sparse.coo_array((values, (rows, columns)), shape=(len(self.rows), len(self.lower))).tocsr()
-            constraints = [LinearConstraint(matrix, self.lo, self.hi)]
-        result = milp(objective, constraints=constraints, bounds=Bounds(self.lower, self.upper),
-                      integrality=np.ones(len(self.lower)))
+        if not entries:
+            return []
+        rows, columns, values = zip(*entries, strict=True)
+        matrix = sparse.coo_array((values, (rows, columns)), shape=(len(self.rows), len(self.lower))).tocsr()
+        return [LinearConstraint(matrix, self.lo, self.hi)]
+
+    def solve(self, objective: np.ndarray, constraints: list[LinearConstraint] | None = None) -> np.ndarray | None:
+        """A feasible integer point minimising ``objective`` (None if there is none)."""
+        # capped, so that no objective is unbounded: no count of people comes near the cap
+        bounds = Bounds(np.clip(self.lower, -CAP, CAP), np.clip(self.upper, -CAP, CAP))
+        result = milp(objective, constraints=self.constraints() if constraints is None else constraints,
+                      bounds=bounds, integrality=np.ones(len(self.lower)))
         return result.x if result.success else None
 
-    def fixed(self, variables: Iterable[int], seed: int = 0) -> dict[int, float]:
+    def fixed(self, variables: Iterable[int], seed: int = 0, probes: int = 8) -> dict[int, float]:
         """The variables among ``variables`` that take one value in every feasible point, with it.
 
-        Any two feasible points that differ on a variable prove it is not fixed, so a few points from
-        random objectives settle most variables; the rest get a minimum and a maximum of their own.
+        A variable whose bounds meet is fixed by them. Any two feasible points that differ on a
+        variable prove it is not fixed, so a few points from random objectives settle most
+        variables; the rest get a minimum and a maximum of their own.
         """
         size, rng = len(self.lower), np.random.default_rng(seed)
         variables = list(dict.fromkeys(variables))
         if not variables:
             return {}
-        points = [x for x in (self.solve(rng.normal(size=size)) for _ in range(4)) if x is not None]
-        fixed = {}
+        constraints = self.constraints()
+        points = [x for x in (self.solve(rng.normal(size=size), constraints) for _ in range(probes)) if x is not None]
+        if not points:  # the true table satisfies every constraint, so this is a modelling error: fail closed
+            raise RuntimeError("the disclosure audit's constraints admit no table at all; this is a bug in "
+                               "rm_research.differencing, and nothing can be published until it is fixed")
+        fixed = {v: self.lower[v] for v in variables if self.lower[v] == self.upper[v]}
+        open_ = [v for v in variables if v not in fixed]
+        for _ in range(probes):  # push the undecided variables every which way at once
+            open_ = [v for v in open_ if len({round(x[v]) for x in points}) == 1]
+            if not open_ or not points:
+                break
+            objective = np.zeros(size)
+            objective[open_] = rng.choice([-1.0, 1.0], size=len(open_))
+            point = self.solve(objective, constraints)
+            if point is not None:
+                points.append(point)
         for variable in variables:
-            if len({round(x[variable]) for x in points}) > 1:
+            if variable in fixed or len({round(x[variable]) for x in points}) > 1:
                 continue
             extremes = []
             for sign in (1.0, -1.0):
                 objective = np.zeros(size)
                 objective[variable] = sign
-                point = self.solve(objective)
+                point = self.solve(objective, constraints)
                 if point is not None:
                     points.append(point)
                     extremes.append(round(point[variable]))
@@ -202,7 +224,8 @@ class Audit:
     # (the stronger attacker): each suppressed cell is bounded by the reason that applied to it.
     def _suppressed_size(self, people: int, n: float) -> None:
         small = self.rule.smallest_shown
-        self.model.bound(people, *((1.0, small - 1.0) if n < small else (small, INF)))
+        if n >= 1:  # a hidden zero reads as any size
+            self.model.bound(people, *((1.0, small - 1.0) if n < small else (small, INF)))
 
     def _suppressed_part(self, variable: int, people: int, value: float, n: float, whole: bool) -> None:
         small = self.rule.smallest_shown
@@ -214,10 +237,8 @@ class Audit:
             self.model.add({people: 1.0, variable: -1.0}, 1.0, small - 1.0)
         elif value == 0:  # a zero hidden to protect another cell reads as any count
             return
-        else:  # hidden so that another cell cannot be worked out: neither it nor its rest is small
+        else:  # hidden so that another cell cannot be worked out: not small itself (its rest may be 0)
             self.model.bound(variable, float(small), INF)
-            if whole:
-                self.model.add({people: 1.0, variable: -1.0}, float(small), INF)
 
     def _count_row(self, index: object, measure: str, statistic: str, role: str, value: float, people: int,
                    shown: str, found: registry.Statistic) -> None:
@@ -264,7 +285,8 @@ class Audit:
         """everyone = mentors + mentees for every group of people, count and sum with an ``all`` row."""
         for key in list(self.model.index):
             kind, _, where, name, role = key
-            if role != EVERYONE or (kind == "C" and not self._additive(where, name)):
+            if role != EVERYONE or (kind == "C" and not self._additive(where, name)) \
+                    or (kind == "P" and name in registry.ROLES_DO_NOT_ADD_UP):
                 continue
             parts = [self._role_part(key, role_name) for role_name in ROLES]
             self.model.equal(self.model.index[key], parts)
@@ -432,15 +454,26 @@ SUMMED_FAMILIES = frozenset({"flow", "yes_no"})
 def audit_levels(levels: list[Level], rule: DisclosureRule = DISCLOSURE) -> dict[str, list[Pinned]]:
     """The suppressed cells of every table of a hierarchy that can be worked out from all the
     published tables together: a national total less the published regions, a region less its
-    published cohorts, as well as everything ``audit`` finds within one table."""
+    published cohorts.
+
+    Only the measures that add up across levels (``SUMMED_FAMILIES``: the flow and the yes/no
+    answers) are held jointly: everything else is audited within its own table (``protect``), and
+    the joint programme of every measure of twenty tables is too large to solve quickly.
+    """
     model = Model()
-    audits = {level.unit: Audit(level.findings, level.safe, rule, level.unit, model) for level in levels}
+    audits = {level.unit: Audit(*_summed(level), rule, level.unit, model) for level in levels}
     for parent in {level.parent for level in levels if level.parent in audits}:
         children = [audits[level.unit] for level in levels if level.parent == parent]
         _children_add_up(audits[parent], children)  # type: ignore[index]
     fixed = model.fixed(v for one in audits.values() for _, _, variables in one.cells for v in variables)
     return {unit: [Pinned(index, column, fixed[variables[0]]) for index, column, variables in one.cells
                    if _disclosed(fixed, variables)] for unit, one in audits.items()}
+
+
+def _summed(level: Level) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of a level's findings and public findings whose measures add up across levels."""
+    keep = level.findings["measure"].map(registry.family).isin(SUMMED_FAMILIES)
+    return level.findings[keep], level.safe[keep]
 
 
 def _children_add_up(parent: Audit, children: list[Audit]) -> None:
@@ -463,8 +496,9 @@ def _children_add_up(parent: Audit, children: list[Audit]) -> None:
 def protect_levels(levels: list[Level], rule: DisclosureRule = DISCLOSURE,
                    rounds: int = 200) -> dict[str, pd.DataFrame]:
     """Suppress more cells, table by table, until no suppressed cell of any table can be worked out
-    from all the published tables together."""
-    safe = {level.unit: protect(level.findings, level.safe, rule) for level in levels}
+    from all the published tables together. Each table's ``safe`` is its own ``public_findings``
+    (already protected within the table)."""
+    safe = {level.unit: level.safe.copy() for level in levels}
     findings = {level.unit: level.findings for level in levels}
     for _ in range(rounds):
         current = [Level(level.unit, level.parent, level.findings, safe[level.unit]) for level in levels]
@@ -531,7 +565,7 @@ def _widen(findings: pd.DataFrame, safe: pd.DataFrame, cell: Pinned, rule: Discl
     ]
     for step in steps:
         for column in ("n", "value"):
-            shown = step & ~safe[column].isin(["", rule.mark])
+            shown = step & ~safe[column].isin(["", "0", rule.mark])  # a zero pins nobody
             if shown.any():
                 safe.loc[shown, column] = rule.mark
                 return

@@ -246,6 +246,12 @@ FAMILIES: dict[str, dict[str, Statistic]] = {
 }
 
 
+#: Groups of people that are not mentors plus mentees: each role's pooling leaves out its own
+#: cohorts (a cohort whose mentors all changed equally still pools for everyone), and the ANCOVA
+#: and mixed models drop cohorts per role; the coders' units are counted for everyone only.
+ROLES_DO_NOT_ADD_UP = frozenset({"pooled", "pooled_ancova", "mixed", "units"})
+
+
 def family(measure: str) -> str:
     """The family of statistics a measure belongs to (rating items share one, and so on)."""
     if measure in config.RATING_ITEMS:

@@ -1,0 +1,53 @@
+"""Public findings for a whole hierarchy of reports at once: cohorts, their regions, the nation.
+
+Each table is first made safe on its own (``disclosure.public_findings``); then the differencing
+audit runs over all of them together (``differencing.protect_levels``), so that no hidden figure
+can be worked out from another level's table: a national total less the published regions, a
+region less its published cohorts. ``make publish-all`` writes what this returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from .config import DISCLOSURE, DisclosureRule
+from .differencing import Level, protect_levels
+from .disclosure import public_findings
+from .pipeline import LoadedCohort, load_cohort
+
+NATIONAL = "national"
+
+
+def cohort_unit(region: str, cohort: int) -> str:
+    """The unit name of a cohort's table in the hierarchy."""
+    return f"{region}/{int(cohort)}"
+
+
+def hierarchy(cohorts: Sequence[LoadedCohort], rule: DisclosureRule = DISCLOSURE) -> list[Level]:
+    """Every cohort's, region's and the national table, each made safe on its own."""
+    from .levels import level_findings
+
+    levels = [Level(cohort_unit(c.paths.region, c.paths.cohort), c.paths.region, findings,
+                    public_findings(findings, rule))
+              for c in cohorts for findings in [c.findings()]]
+    regions = sorted({c.paths.region for c in cohorts})
+    for region in regions:
+        findings = level_findings([c for c in cohorts if c.paths.region == region], region)
+        levels.append(Level(region, NATIONAL, findings, public_findings(findings, rule)))
+    findings = level_findings(list(cohorts), NATIONAL)
+    levels.append(Level(NATIONAL, None, findings, public_findings(findings, rule)))
+    return levels
+
+
+def protect_hierarchy(cohorts: Sequence[LoadedCohort], rule: DisclosureRule = DISCLOSURE) -> dict[str, pd.DataFrame]:
+    """The public findings of every table, protected against differencing across levels, by unit
+    (``region/N`` for a cohort, the region's slug, ``national``)."""
+    return protect_levels(hierarchy(cohorts, rule), rule)
+
+
+def load_all(root: Path | str, keys: Iterable[tuple[str, int]]) -> list[LoadedCohort]:
+    """The cohorts ``keys`` (region, cohort), validated and tidied."""
+    return [load_cohort(root, region, int(cohort)) for region, cohort in keys]
