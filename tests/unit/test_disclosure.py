@@ -10,13 +10,13 @@ from rm_research.disclosure import public_findings, round_count, safe_count, sup
 from rm_research.effects import wilson_interval
 
 ROWS = [  # measure, role, statistic, value, n
-    ("flow", "mentor", "enrolled", 12, 12),
+    ("flow", "mentor", "enrolled", 25, 25),
     ("flow", "mentee", "enrolled", 3, 3),
-    ("flow", "all", "enrolled", 15, 15),
-    ("flow", "mentor", "attended_psych", 6, 12),
+    ("flow", "all", "enrolled", 28, 28),
+    ("flow", "mentor", "attended_psych", 6, 25),
     ("flow", "mentee", "attended_psych", 3, 3),
-    ("flow", "all", "attended_psych", 9, 15),
-    ("flow", "mentor", "withdrawn", 0, 12),
+    ("flow", "all", "attended_psych", 9, 28),
+    ("flow", "mentor", "withdrawn", 0, 25),
     ("psych_supportive", "mentor", "yes_count", 13, 23),
     ("psych_supportive", "mentor", "yes_proportion", 13 / 23, 23),
     ("psych_supportive", "mentor", "wilson_ci_low", 0.37, 23),
@@ -27,16 +27,16 @@ ROWS = [  # measure, role, statistic, value, n
     ("areas_of_work", "mentor", "People management", 75.0, 12),
     ("areas_of_work", "mentor", "Communications", 25.0, 12),
     ("areas_of_work", "mentor", "Regional oversight", 0.0, 12),
-    ("psych_sessions", "all", "offered", 3.0, 15),
+    ("psych_sessions", "all", "offered", 3.0, 28),
 ]
 EXPECTED = [  # value, n as published
-    ("10", "10"),       # 12 -> nearest 5
+    ("25", "25"),       # 25 stays 25 (a multiple of 5)
     ("*", "*"),         # 3: primary suppression
     ("*", "*"),         # secondary: mentors shown, mentees hidden, so the total would reveal them
-    ("*", "10"),        # 6 of 12
+    ("*", "25"),        # 6 of 25
     ("*", "*"),
-    ("*", "*"),         # 9 of 15: the 6 who did not attend are too few, and a share discloses both groups
-    ("0", "10"),        # 0 stays 0
+    ("10", "*"),        # 9 of 28 -> 10 (neither 9 nor the other 19 is small); its n 28 would give the mentees away
+    ("0", "25"),        # 0 stays 0
     ("15", "25"),       # 13 -> 15, 23 -> 25
     ("0.6", "25"),      # from rounded counts: 15 / 25
     (f"{wilson_interval(15, 25)[0]:.2f}", "25"),  # Wilson from the rounded counts, to 2 places
@@ -47,7 +47,7 @@ EXPECTED = [  # value, n as published
     ("*", "10"),        # 9 of 12: the 3 who did not tick it are too few (10 of 10 would say "all")
     ("*", "10"),        # 3 of 12
     ("0", "10"),
-    ("3.0", "15"),      # sessions offered is not a count of people
+    ("3.0", "30"),      # sessions offered is not a count of people; its n (28) is
 ]
 
 
@@ -123,15 +123,16 @@ def test_a_role_without_a_row_still_protects_its_people_in_the_total():
 
 
 def test_a_paired_statistic_named_like_a_comparison_is_judged_on_its_own_n():
-    rows = [("conf_senior", "mentor", "rank_biserial", 1.0, 7), ("conf_senior", "mentor", "rank_biserial", 1.0, 9)]
+    rows = [("conf_senior", "mentor", "rank_biserial", 1.0, 7), ("conf_junior", "mentor", "rank_biserial", 1.0, 9)]
     assert public_findings(frame(rows))["value"].tolist() == ["*", "1.0"]
 
 
 def test_nine_of_ten_is_not_published_as_ten_of_ten():
     # main printed "10 of 10, 1.00" for 9 of 10: the one who said no is too few to show, and a share
     # discloses both groups, so the count, the share and its interval are all hidden
-    rows = [("psych_supportive", "all", "yes_count", 9, 10), ("psych_supportive", "all", "yes_proportion", 0.9, 10),
-            ("psych_supportive", "all", "wilson_ci_low", 0.6, 10), ("psych_supportive", "all", "wilson_ci_high", 0.98, 10)]
+    rows = [("psych_supportive", "mentor", "yes_count", 9, 10), ("psych_supportive", "mentor", "yes_proportion", 0.9, 10),
+            ("psych_supportive", "mentor", "wilson_ci_low", 0.6, 10),
+            ("psych_supportive", "mentor", "wilson_ci_high", 0.98, 10)]
     assert public_findings(frame(rows))["value"].tolist() == ["*", "*", "*", "*"]
 
 
