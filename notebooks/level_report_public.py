@@ -25,6 +25,7 @@
 level = "national"  # a region's slug, or "national" for every region
 root = None
 cohorts = None  # the cohorts to pool, as pairs of region and number; None: every cohort found
+public_findings_csv = None  # the protected public findings, when made across levels (make publish-all)
 
 # %%
 from pathlib import Path
@@ -37,7 +38,8 @@ from rm_research.paths import project_root
 project = Path(root) if root else project_root()
 loaded = levels.load_level(project, level, cohorts)
 labels = levels.item_labels(loaded)
-safe = disclosure.public_findings(pooling.level_findings(pooling.person_table(loaded), level))
+safe = disclosure.read_public(public_findings_csv) if public_findings_csv else disclosure.public_findings(
+    pooling.level_findings(pooling.person_table(loaded), level))
 suppressed = disclosure.suppressed_cells(safe)
 
 display(Markdown(f"**{'All regions' if level == levels.NATIONAL else 'Region: ' + level}**, "

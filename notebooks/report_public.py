@@ -25,6 +25,7 @@ region = "south-east"
 cohort = 1
 psych_offered = None  # overrides programme.toml's psych_sessions_offered when set
 root = None
+public_findings_csv = None  # the protected public findings, when made across levels (make publish-all)
 
 # %%
 from IPython.display import Markdown, display
@@ -36,7 +37,8 @@ from rm_research.pipeline import load_cohort
 loaded = load_cohort(root or project_root(), region, int(cohort),
                      None if psych_offered is None else int(psych_offered))
 labels = tables.item_labels(loaded.programme)
-safe = disclosure.public_findings(loaded.findings())
+safe = disclosure.read_public(public_findings_csv) if public_findings_csv else disclosure.public_findings(
+    loaded.findings())
 suppressed = disclosure.suppressed_cells(safe)
 
 display(Markdown(narrative.heading(loaded.programme, region, int(cohort))))

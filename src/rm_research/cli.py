@@ -112,9 +112,13 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    if not args.no_html:
+        from .kernels import start_preloading
+
+        start_preloading()  # the notebook's kernel imports its libraries while this process validates
     from .pipeline import run_report
 
-    started = time.perf_counter()
     paths = run_report(args.root, args.region, args.cohort, html=not args.no_html, psych_offered=args.psych_sessions)
     print(f"wrote {paths.findings.relative_to(args.root)}"
           + ("" if args.no_html else f" and {paths.report_html.relative_to(args.root)}")
@@ -147,6 +151,9 @@ def cmd_make_example(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
+    from .kernels import start_preloading
+
+    start_preloading()
     from .pipeline import run_publish
 
     paths = run_publish(args.root, args.region, args.cohort, psych_offered=args.psych_sessions)

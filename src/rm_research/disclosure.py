@@ -9,6 +9,7 @@ no maintained Python library implements this rule (sdcMicro is R, and does micro
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
 
@@ -164,6 +165,16 @@ def secondary_suppression(safe: pd.DataFrame, findings: pd.DataFrame, column: st
         if sum(hidden) == 1:
             out.at[roles[config.ALL_ROLES]] = rule.mark
     return out
+
+
+def read_public(path: str | Path) -> pd.DataFrame:
+    """Public findings written by ``write_public``: every cell as the text it was published as."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def write_public(safe: pd.DataFrame, path: str | Path) -> None:
+    """Public findings for a notebook to read back exactly (not for people: see ``pipeline.write_csv``)."""
+    safe.to_csv(path, index=False, lineterminator="\n")
 
 
 def suppressed_cells(safe: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -> dict[str, int]:

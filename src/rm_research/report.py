@@ -32,7 +32,7 @@ from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel  # noqa: E
 from jupyter_client.manager import AsyncKernelManager  # noqa: E402
 from nbconvert import HTMLExporter  # noqa: E402
 
-from . import config  # noqa: E402
+from . import config, kernels  # noqa: E402
 from .problems import OutputError  # noqa: E402
 from .safety import active_content  # noqa: E402
 
@@ -57,7 +57,40 @@ class KernelOutputToFile(AsyncKernelManager):
         if self.output is not None:
             kw.setdefault("stdout", self.output)
             kw.setdefault("stderr", self.output)
+        if os.name == "posix":
+            # Unix sockets named after this kernel's connection file instead of TCP ports: kernels
+            # started at the same moment by parallel runs cannot pick the same port (papermill #511).
+            self.transport = "ipc"
+            self.ip = os.path.join(tempfile.gettempdir(), f"rm-research-{os.getpid()}-{id(self):x}")
         await super().start_kernel(**kw)
+
+    _relay: IO[bytes] | None = None
+
+    async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+        """Fork the kernel from the preloaded server (``kernels``) where it is the same kernel, else launch
+        it as jupyter_client does. The forked kernel writes to its output file by name: where ``output``
+        has none (an anonymous temporary file), to a named one copied into ``output`` at shutdown."""
+        if not (self.output is not None and kernels.enabled() and kernels.same_interpreter(kernel_cmd)):
+            await super()._async_launch_kernel(kernel_cmd, **kw)
+            return
+        path = getattr(self.output, "name", None)
+        if not isinstance(path, str):
+            self._relay = tempfile.NamedTemporaryFile(prefix="rm-research-kernel-", suffix=".log")  # noqa: SIM115
+            path = self._relay.name
+        assert self.provisioner is not None
+        process = kernels.fork_kernel(self.connection_file, path, kw.get("env") or os.environ)
+        self.provisioner.process = process  # type: ignore[attr-defined]
+        self.provisioner.pid = process.pid  # type: ignore[attr-defined]
+        self.provisioner.pgid = None  # type: ignore[attr-defined]
+        self._reconcile_connection_info(self.provisioner.connection_info)
+
+    async def _async_cleanup_resources(self, restart: bool = False) -> None:
+        await super()._async_cleanup_resources(restart=restart)
+        relay, self._relay = self._relay, None
+        if relay is not None and self.output is not None:
+            with relay:
+                relay.seek(0)
+                self.output.write(relay.read())
 
 
 def _pass_on(kernel_output: IO[bytes], level: int) -> None:
@@ -81,16 +114,24 @@ def check_kernel(name: str = config.KERNEL_NAME) -> None:
 def execute_notebook(root: Path, region: str, cohort: int, psych_offered: int | None = None,
                      kernel_name: str = config.KERNEL_NAME, notebook: Path = NOTEBOOK) -> nbformat.NotebookNode:
     """Run a report notebook for one cohort and return the executed notebook (not saved)."""
+    parameters = {"region": region, "cohort": cohort, "psych_offered": psych_offered, "root": str(root)}
+    return run_notebook(root, notebook, parameters, kernel_name)
+
+
+def run_notebook(root: Path, notebook: Path, parameters: dict[str, Any],
+                 kernel_name: str = config.KERNEL_NAME) -> nbformat.NotebookNode:
+    """Run ``root/notebook`` with ``parameters`` in a fresh kernel (forked with the libraries already
+    imported where possible: ``kernels``), its output logged; the executed notebook (not saved)."""
     check_kernel(kernel_name)
     previous = os.environ.get("MPLBACKEND")
     os.environ["MPLBACKEND"] = INLINE_BACKEND  # the kernel inherits this process's environment
     level = logging.ERROR
-    with tempfile.TemporaryFile() as kernel_output:
+    # A named file: a forked kernel opens it by name.
+    with tempfile.NamedTemporaryFile(prefix="rm-research-kernel-", suffix=".log") as kernel_output:
         manager = type("KernelManagerForThisRun", (KernelOutputToFile,), {"output": kernel_output})
         try:
             executed = papermill.execute_notebook(
-                str(root / notebook), None,
-                parameters={"region": region, "cohort": cohort, "psych_offered": psych_offered, "root": str(root)},
+                str(root / notebook), None, parameters=parameters,
                 kernel_name=kernel_name, language="python", progress_bar=False, cwd=str(root / "notebooks"),
                 kernel_manager_class=manager,
             )

@@ -1,0 +1,173 @@
+"""`rm-research reports` and `publish-all`: every cohort, one bad cohort among good ones, incremental reruns."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from rm_research.cli import EXIT_BAD_DATA, EXIT_OK, main
+from tests.conftest import make_project
+from tests.helpers import FIXTURE, write_cohort
+
+GOOD = ("london/cohort-1", "london/cohort-2", "midlands/cohort-1")
+BAD = "midlands/cohort-2"
+
+
+def raw(root: Path, cohort: str) -> Path:
+    return root / "data" / "raw" / cohort
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """Three valid hand-made cohorts in two regions and one whose data break the contract."""
+    for cohort in GOOD:
+        write_cohort(raw(tmp_path, cohort))
+    write_cohort(raw(tmp_path, BAD), enrolment=FIXTURE["enrolment"].replace("A1,2020-10-05,5", "A1,2020-10-05,11"))
+    (tmp_path / "pyproject.toml").write_text("[project]\nname = 'scratch'\n")
+    return tmp_path
+
+
+def reports(root: Path, *args: str) -> int:
+    return main(["reports", "--root", str(root), "--no-html", "-j", "1", *args])
+
+
+def statuses(out: str) -> dict[str, str]:
+    """The summary's status of each report, by its name."""
+    found = {}
+    for line in out.splitlines():
+        for status in ("rendered", "unchanged", "bad data", "failed", "skipped", "not yet available"):
+            if f"  {status}" in line:
+                found[line.split(f"  {status}")[0].strip()] = status
+    return found
+
+
+def test_a_bad_cohort_is_listed_and_exits_2_while_the_good_ones_render(project, capsys):
+    assert reports(project) == EXIT_BAD_DATA
+    out, err = capsys.readouterr()
+    assert statuses(out) == {
+        "london cohort 1": "rendered", "london cohort 2": "rendered", "midlands cohort 1": "rendered",
+        "midlands cohort 2": "bad data", "london (region)": "rendered", "midlands (region)": "rendered",
+        "national": "rendered"}
+    assert "midlands cohort 2: bad data" in err
+    assert "enrolment.csv, row 2, column conf_senior: '11' is not valid" in err  # as validate prints it
+    for cohort in GOOD:
+        assert (project / "reports" / cohort / "findings.csv").is_file()
+    assert not (project / "reports" / BAD / "findings.csv").exists()
+    for level in ("london", "midlands", "national"):
+        assert (project / "reports" / level / "findings.csv").is_file()
+    assert "reports/london/cohort-1/" in out
+
+
+def test_the_bad_cohort_is_left_out_of_its_region_and_the_nation(project, capsys):
+    reports(project)
+    for level in ("midlands", "national"):
+        rows = (project / "reports" / level / "findings.csv").read_text().splitlines()
+        flow = [r for r in rows if ",flow,all,enrolled," in r]
+        cohorts = 1 if level == "midlands" else 3
+        assert flow and float(flow[0].split(",")[5]) == 5 * cohorts  # the fixture enrols 5 people
+
+
+def test_a_second_run_changes_nothing_and_says_unchanged(project, capsys):
+    reports(project)
+    capsys.readouterr()
+    findings = project / "reports" / "london" / "cohort-1" / "findings.csv"
+    modified = findings.stat().st_mtime_ns
+    assert reports(project) == EXIT_BAD_DATA  # the bad cohort is still bad
+    out = capsys.readouterr().out
+    assert statuses(out) == {
+        "london cohort 1": "unchanged", "london cohort 2": "unchanged", "midlands cohort 1": "unchanged",
+        "midlands cohort 2": "bad data", "london (region)": "unchanged", "midlands (region)": "unchanged",
+        "national": "unchanged"}
+    assert findings.stat().st_mtime_ns == modified
+
+
+def test_only_a_changed_cohort_its_region_and_the_nation_are_rebuilt(project, capsys):
+    (raw(project, BAD) / "enrolment.csv").write_text(FIXTURE["enrolment"])  # fixed
+    assert reports(project) == EXIT_OK
+    capsys.readouterr()
+    end_survey = raw(project, "london/cohort-2") / "end_survey.csv"
+    end_survey.write_text(FIXTURE["end_survey"].replace("A2,2021-05-02,6", "A2,2021-05-02,9"))
+    assert reports(project) == EXIT_OK
+    assert statuses(capsys.readouterr().out) == {
+        "london cohort 1": "unchanged", "london cohort 2": "rendered", "midlands cohort 1": "unchanged",
+        "midlands cohort 2": "unchanged", "london (region)": "rendered", "midlands (region)": "unchanged",
+        "national": "rendered"}
+
+
+def test_outputs_replaced_by_another_command_are_rebuilt(project, capsys):
+    """The record vouches for the files it was written with, not for whatever is there later."""
+    reports(project)
+    end_survey = raw(project, "london/cohort-1") / "end_survey.csv"
+    end_survey.write_text(FIXTURE["end_survey"].replace("A2,2021-05-02,6", "A2,2021-05-02,9"))
+    assert main(["report", "--root", str(project), "--region", "london", "--cohort", "1", "--no-html"]) == EXIT_OK
+    end_survey.write_text(FIXTURE["end_survey"])  # the inputs are those recorded again; the outputs are not
+    capsys.readouterr()
+    reports(project)
+    assert statuses(capsys.readouterr().out)["london cohort 1"] == "rendered"
+    assert ",conf_senior,mentor,post_mean,7.0," in (project / "reports" / "london" / "cohort-1" / "findings.csv").read_text()
+
+
+def test_a_cohort_folder_copied_in_is_picked_up(project, capsys):
+    reports(project)
+    capsys.readouterr()
+    write_cohort(raw(project, "south-west/cohort-4"))
+    reports(project)
+    found = statuses(capsys.readouterr().out)
+    assert found["south-west cohort 4"] == "rendered" and found["south-west (region)"] == "rendered"
+    assert found["national"] == "rendered" and found["london (region)"] == "unchanged"
+
+
+def test_region_limits_the_run_to_one_region(project, capsys):
+    assert reports(project, "--region", "london") == EXIT_OK
+    assert statuses(capsys.readouterr().out) == {
+        "london cohort 1": "rendered", "london cohort 2": "rendered", "london (region)": "rendered"}
+    assert not (project / "reports" / "midlands").exists()
+
+
+def test_a_national_folder_is_refused_with_a_note(project, capsys):
+    write_cohort(raw(project, "national/cohort-1"))
+    reports(project, "--region", "london")
+    reports(project)
+    err = capsys.readouterr().err
+    assert "'national' is reserved" in err
+    assert not (project / "reports" / "national" / "cohort-1").exists()
+
+
+def test_no_cohorts_is_bad_input(tmp_path, capsys):
+    assert main(["reports", "--root", str(tmp_path), "--no-html"]) == EXIT_BAD_DATA
+    assert "no cohort folders found" in capsys.readouterr().err
+
+
+def test_parallel_workers_give_the_same_findings(project, capsys):
+    (raw(project, BAD) / "enrolment.csv").write_text(FIXTURE["enrolment"])
+    assert reports(project) == EXIT_OK
+    first = {c: (project / "reports" / c / "findings.csv").read_bytes() for c in (*GOOD, "national")}
+    for cohort in (*GOOD, BAD):
+        (project / "reports" / cohort / ".report-inputs.json").unlink()
+    (project / "reports" / "national" / ".report-inputs.json").unlink()
+    capsys.readouterr()
+    assert main(["reports", "--root", str(project), "--no-html", "-j", "2"]) == EXIT_OK
+    found = statuses(capsys.readouterr().out)
+    assert [c for c, s in found.items() if s == "rendered"] == [
+        "london cohort 1", "london cohort 2", "midlands cohort 1", "midlands cohort 2", "national"]
+    assert {c: (project / "reports" / c / "findings.csv").read_bytes() for c in (*GOOD, "national")} == first
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(project, capsys):
+    reports(project)
+    err = capsys.readouterr().err
+    assert "report/s" not in err and "it/s" not in err and "\r" not in err
+
+
+@pytest.mark.slow
+def test_reports_and_publish_all_render_html_at_every_level(tmp_path, capsys):
+    root = make_project(tmp_path)
+    assert main(["reports", "--root", str(root), "-j", "2"]) == EXIT_OK
+    assert main(["publish-all", "--root", str(root), "-j", "2"]) == EXIT_OK
+    for folder in ("south-east/cohort-1", "south-east", "national"):
+        for name in ("report.html", "findings.csv", "report-public.html", "findings-public.csv"):
+            assert (root / "reports" / folder / name).is_file(), (folder, name)
+    capsys.readouterr()
+    assert main(["publish-all", "--root", str(root), "-j", "2"]) == EXIT_OK
+    assert set(statuses(capsys.readouterr().out).values()) == {"unchanged"}

@@ -1,0 +1,272 @@
+"""The collaborative's building blocks: discovery, input keys, records, progress, the summary."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rm_research import collaborative as co
+from rm_research.collaborative import CohortId, Outcome
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "rm_research"
+
+
+def touch(path: Path, text: str = "x") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+@pytest.fixture
+def raw(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "raw"
+
+
+# ------------------------------------------------------------------------------------------ discovery
+
+
+def test_discovery_finds_every_cohort_of_every_valid_region(raw, tmp_path):
+    for folder in ("south-east/cohort-1", "south-east/cohort-12", "midlands/cohort-2",
+                   "north-east-and-yorkshire/cohort-1"):
+        (raw / folder).mkdir(parents=True)
+    found = co.discover(tmp_path)
+    assert found.cohorts == (CohortId("midlands", 2), CohortId("north-east-and-yorkshire", 1),
+                             CohortId("south-east", 1), CohortId("south-east", 12))
+    assert found.notes == ()
+    assert found.regions == ("midlands", "north-east-and-yorkshire", "south-east")
+
+
+def test_discovery_refuses_national_and_invalid_slugs_with_a_note(raw, tmp_path):
+    for folder in ("national/cohort-1", "South East/cohort-1", "london_north/cohort-1", "london/cohort-1"):
+        (raw / folder).mkdir(parents=True)
+    found = co.discover(tmp_path)
+    assert found.cohorts == (CohortId("london", 1),)
+    assert len(found.notes) == 3
+    national = [n for n in found.notes if "national" in Path(n.split(":")[0]).name]
+    assert len(national) == 1 and "reserved" in national[0]
+    assert any("South East" in n and "not a valid slug" in n for n in found.notes)
+    assert any("london_north" in n and "not a valid slug" in n for n in found.notes)
+
+
+def test_discovery_ignores_what_is_not_a_cohort_folder(raw, tmp_path):
+    (raw / "london" / "cohort-1").mkdir(parents=True)
+    touch(raw / "README.md")
+    touch(raw / "london" / "notes.txt")
+    touch(raw / "london" / "columns.toml")
+    (raw / "london" / "drafts").mkdir()
+    touch(raw / "london" / "cohort-5")  # a file, not a folder
+    (raw / ".hidden-region" / "cohort-1").mkdir(parents=True)
+    found = co.discover(tmp_path)
+    assert found.cohorts == (CohortId("london", 1),)
+    assert found.notes == ()
+
+
+def test_discovery_notes_cohort_folders_with_a_bad_number(raw, tmp_path):
+    for name in ("cohort-0", "cohort-01", "cohort-two", "cohort-3"):
+        (raw / "london" / name).mkdir(parents=True)
+    found = co.discover(tmp_path)
+    assert found.cohorts == (CohortId("london", 3),)
+    assert sorted(Path(n.split(": ")[0]).name for n in found.notes) == ["cohort-0", "cohort-01", "cohort-two"]
+
+
+def test_discovery_limited_to_one_region(raw, tmp_path):
+    for folder in ("london/cohort-1", "midlands/cohort-1", "midlands/cohort-2"):
+        (raw / folder).mkdir(parents=True)
+    assert co.discover(tmp_path, "midlands").cohorts == (CohortId("midlands", 1), CohortId("midlands", 2))
+    assert co.discover(tmp_path, "wessex").cohorts == ()
+
+
+def test_discovery_of_a_project_without_raw_data(tmp_path):
+    assert co.discover(tmp_path) == co.Discovery(())
+
+
+# ----------------------------------------------------------------------------------------------- keys
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project with one cohort, notebooks, a lock file, and a copy of the package's code."""
+    touch(tmp_path / "data" / "raw" / "london" / "cohort-1" / "participants.csv", "participant_id,role\nA1,mentor\n")
+    touch(tmp_path / "data" / "raw" / "london" / "cohort-1" / "enrolment.csv", "participant_id\nA1\n")
+    touch(tmp_path / "notebooks" / "report.ipynb", "{}")
+    touch(tmp_path / "requirements.lock", "pandas==2.3.3\n")
+    shutil.copytree(SRC, tmp_path / "package", ignore=shutil.ignore_patterns("__pycache__"))
+    return tmp_path
+
+
+COHORT = CohortId("london", 1)
+SETTINGS = {"kind": "report", "html": True, "psych_offered": None}
+
+
+def key(project: Path, settings: dict | None = None) -> str:
+    code = co.code_digests(project, package=project / "package")
+    return co.cohort_key(project, COHORT, code, settings or SETTINGS)
+
+
+def test_the_key_is_stable_for_the_same_inputs(project):
+    assert key(project) == key(project)
+
+
+def test_the_key_is_a_sha256(project):
+    assert len(key(project)) == 64 and int(key(project), 16) >= 0
+
+
+@pytest.mark.parametrize("change", [
+    "raw file bytes", "raw file added", "programme.toml", "region columns.toml", "package code", "template",
+    "notebook", "requirements.lock",
+])
+def test_the_key_changes_when_an_input_changes(project, change):
+    before = key(project)
+    raw = project / "data" / "raw" / "london" / "cohort-1"
+    if change == "raw file bytes":
+        touch(raw / "enrolment.csv", "participant_id\nA2\n")
+    elif change == "raw file added":
+        touch(raw / "end_survey.csv", "participant_id\nA1\n")
+    elif change == "programme.toml":
+        touch(raw / "programme.toml", "psych_sessions_offered = 0\n")
+    elif change == "region columns.toml":
+        touch(raw.parent / "columns.toml", "[end_survey]\n")
+    elif change == "package code":
+        path = project / "package" / "findings.py"
+        path.write_text(path.read_text() + "\n# a change\n")
+    elif change == "template":
+        path = project / "package" / "templates" / "offline" / "index.html.j2"
+        path.write_text(path.read_text() + "\n")
+    elif change == "notebook":
+        touch(project / "notebooks" / "report.ipynb", '{"cells": []}')
+    elif change == "requirements.lock":
+        touch(project / "requirements.lock", "pandas==2.3.4\n")
+    assert key(project) != before
+
+
+@pytest.mark.parametrize("setting", [{"html": False}, {"psych_offered": 2}, {"kind": "publish"}])
+def test_the_key_changes_with_the_settings(project, setting):
+    assert key(project, {**SETTINGS, **setting}) != key(project)
+
+
+def test_the_key_ignores_what_is_not_an_input(project):
+    before = key(project)
+    touch(project / "package" / "__pycache__" / "findings.cpython-311.pyc", "bytecode")
+    touch(project / "notebooks" / ".ipynb_checkpoints" / "report-checkpoint.ipynb", "{}")
+    touch(project / "data" / "raw" / "midlands" / "cohort-1" / "participants.csv", "other cohort")
+    touch(project / "reports" / "london" / "cohort-1" / "findings.csv", "an output")
+    assert key(project) == before
+
+
+def test_the_key_is_the_sha256_of_its_parts_as_json():
+    expected = hashlib.sha256(b'["level",[["a",1,"k"]]]').hexdigest()
+    assert co.input_key("level", [["a", 1, "k"]]) == expected
+
+
+def test_a_level_key_changes_when_any_cohort_key_or_the_membership_changes():
+    code = {"package": {"a.py": "1"}}
+    members = {CohortId("london", 1): "k1", CohortId("london", 2): "k2"}
+    base = co.level_key("london", members, code, SETTINGS)
+    assert co.level_key("london", dict(reversed(members.items())), code, SETTINGS) == base
+    assert co.level_key("london", {**members, CohortId("london", 2): "k2'"}, code, SETTINGS) != base
+    assert co.level_key("london", {CohortId("london", 1): "k1"}, code, SETTINGS) != base
+    assert co.level_key("national", members, code, SETTINGS) != base
+    assert co.level_key("london", members, {"package": {"a.py": "2"}}, SETTINGS) != base
+
+
+# -------------------------------------------------------------------------------------------- records
+
+
+def test_a_record_vouches_only_for_the_outputs_it_recorded(tmp_path):
+    folder = tmp_path / "reports" / "london" / "cohort-1"
+    findings = touch(folder / "findings.csv", "a,b\n1,2\n")
+    co.record_outputs(tmp_path, folder, "report", "K", [findings, folder / "report.html"])  # no html: not recorded
+    assert co.Record.read(folder, "report") == co.Record("K", {
+        "reports/london/cohort-1/findings.csv": hashlib.sha256(b"a,b\n1,2\n").hexdigest()})
+    assert co.is_unchanged(tmp_path, folder, "report", "K")
+    assert not co.is_unchanged(tmp_path, folder, "report", "other key")
+    assert not co.is_unchanged(tmp_path, folder, "publish", "K")
+    findings.write_text("a,b\n1,3\n")  # replaced by another command or by hand
+    assert not co.is_unchanged(tmp_path, folder, "report", "K")
+    findings.unlink()
+    assert not co.is_unchanged(tmp_path, folder, "report", "K")
+
+
+def test_a_record_staged_with_the_outputs_is_committed_with_them(tmp_path):
+    from rm_research import outputs
+
+    folder = tmp_path / "reports" / "london" / "cohort-1"
+    lock = tmp_path / "reports" / "london" / ".cohort-1.lock"
+    with outputs.locked(lock) as held, held.replacing() as staging:
+        staging.path(folder / "findings.csv").write_text("new")
+        co.stage_record(staging, tmp_path, folder, "report", "K")
+        assert not co.Record.path(folder, "report").exists()  # nothing is in place before the commit
+    assert co.Record.read(folder, "report") == co.Record("K", {
+        "reports/london/cohort-1/findings.csv": hashlib.sha256(b"new").hexdigest()})
+    assert co.is_unchanged(tmp_path, folder, "report", "K")
+    with outputs.locked(lock) as held, held.replacing() as staging:  # no key: the record goes with the commit
+        staging.path(folder / "findings.csv").write_text("other")
+        co.stage_record(staging, tmp_path, folder, "report", None)
+    assert not co.Record.path(folder, "report").exists()
+
+
+@pytest.mark.parametrize("text", ["", "not json", '{"key": "K"}', '["K"]'])
+def test_a_damaged_record_means_rebuild(tmp_path, text):
+    touch(tmp_path / ".report-inputs.json", text)
+    assert co.Record.read(tmp_path, "report") is None
+    assert not co.is_unchanged(tmp_path, tmp_path, "report", "K")
+
+
+# ------------------------------------------------------------------------------------ progress, summary
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_bar_off_when_stderr_is_not_a_terminal():
+    assert not co.progress_enabled(io.StringIO(), {})
+
+
+@pytest.mark.parametrize("ci", ["true", "1", "yes"])
+def test_progress_bar_off_in_ci(ci):
+    assert not co.progress_enabled(Terminal(), {"CI": ci})
+
+
+@pytest.mark.parametrize("environ", [{}, {"CI": ""}, {"CI": "false"}, {"CI": "0"}])
+def test_progress_bar_on_a_terminal(environ):
+    assert co.progress_enabled(Terminal(), environ)
+
+
+@pytest.mark.parametrize(("statuses", "expected"), [
+    ([0, 0], 0), ([0, 2], 2), ([2, 4, 0], 4), ([4, 1, 2], 1), ([], 0)])
+def test_the_exit_status_is_the_most_serious(statuses, expected):
+    assert co.exit_status([Outcome("x", "s", exit_status=s) for s in statuses]) == expected
+
+
+def test_the_summary_lists_each_report_with_status_time_and_place(tmp_path):
+    outcomes = [
+        Outcome("london cohort 1", co.RENDERED, 12.34, tmp_path / "reports" / "london" / "cohort-1"),
+        Outcome("london cohort 2", co.BAD_DATA, 0.5, detail="Found 1 problem(s)"),
+        Outcome("london (region)", co.UNCHANGED, where=tmp_path / "reports" / "london"),
+    ]
+    lines = co.summary_table(outcomes, tmp_path).splitlines()
+    assert lines[0].split() == ["report", "status", "time", "where"]
+    assert lines[1].split() == ["london", "cohort", "1", "rendered", "12.3", "s", "reports/london/cohort-1/"]
+    assert lines[2].split() == ["london", "cohort", "2", "bad", "data", "0.5", "s"]
+    assert lines[3].split() == ["london", "(region)", "unchanged", "reports/london/"]
+    assert co.counts(outcomes) == "1 rendered, 1 bad data, 1 unchanged"
+    assert list(co.problem_sections(outcomes)) == ["london cohort 2: bad data\nFound 1 problem(s)"]
+
+
+def test_planning_imports_no_heavy_library(tmp_path):
+    """Deciding "unchanged" must not pay for pandas, scipy, statsmodels or papermill."""
+    (tmp_path / "data" / "raw" / "london" / "cohort-1").mkdir(parents=True)
+    code = ("import sys; from pathlib import Path; from rm_research import cli, collaborative as co; "
+            f"plan = co.make_plan(Path({str(tmp_path)!r})); plan.cohort_task(co.CohortId('london', 1)); "
+            "print(sorted(m for m in ('pandas', 'scipy', 'statsmodels', 'papermill', 'nbconvert') "
+            "if m in sys.modules))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
