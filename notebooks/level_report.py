@@ -25,7 +25,8 @@
 # %% tags=["parameters"]
 level = "national"  # a region's slug, or "national" for every region
 root = None
-cohorts = None  # the cohorts to pool, as pairs of region and number; None: every cohort found
+# the cohorts to pool, as pairs of region and number (None for every cohort found)
+cohorts = None
 
 # %%
 from pathlib import Path

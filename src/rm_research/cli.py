@@ -204,9 +204,13 @@ def cmd_collaborative(args: argparse.Namespace) -> int:
     try:
         with _quiet_logging():
             outcomes = co.run(plan, args.jobs, progress)
+            protected = co.cross_level_pass(plan, outcomes) if kind == co.PUBLISH else []
     finally:
         if bar is not None:
             bar.close()
+    if protected:
+        print("published again with more figures hidden, so that none can be worked out from another "
+              f"level's report: {', '.join(protected)}")
     for section in co.problem_sections(outcomes):
         print(f"\n{section}", file=sys.stderr)
     print(co.summary_table(outcomes, args.root))

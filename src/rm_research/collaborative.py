@@ -444,6 +444,31 @@ def make_plan(root: Path, kind: str = REPORT, html: bool = True, region: str | N
     return plan
 
 
+def cross_level_pass(plan: Plan, outcomes: list[Outcome]) -> list[str]:
+    """After ``publish-all``: audit every published table together (``publication``), and publish
+    again, and record, each unit whose hidden figures could otherwise be worked out from another
+    level's table (a region less its cohorts, the nation less its regions). Returns those units."""
+    from . import publication
+
+    good = [o.cohort for o in outcomes if o.cohort is not None and o.status in (RENDERED, UNCHANGED)]
+    cohorts = [(c.region, c.cohort) for c in sorted(good, key=lambda c: (c.region, c.cohort))]
+    regions = sorted({region for region, _ in cohorts})
+    levels = publication.published_levels(plan.root, cohorts, regions, plan.national)
+    changes = publication.cross_level_changes(levels)
+    for unit, safe in changes.items():
+        publication.republish(plan.root, unit, safe, cohorts)
+        if "/" in unit:
+            region, number = unit.split("/")
+            cohort = CohortId(region, int(number))
+            folder, files = cohort.paths(plan.root).reports, cohort_output_files(plan.root, cohort, PUBLISH, True)
+        else:
+            folder, files = Path(plan.root) / "reports" / unit, level_output_files(plan.root, unit, PUBLISH, True)
+        record = Record.read(folder, PUBLISH)
+        if record is not None:  # the outputs changed on purpose: the record vouches for the new ones
+            record_outputs(plan.root, folder, PUBLISH, record.key, files)
+    return sorted(changes)
+
+
 # --------------------------------------------------------------------------------------- the runner
 
 

@@ -201,7 +201,7 @@ def read_table(path: Path) -> pd.DataFrame:
 def _strip(column: pd.Series) -> pd.Series:
     """Cells without surrounding spaces, stripping each distinct cell once (answers repeat)."""
     codes, uniques = pd.factorize(column)
-    stripped = np.array([str(cell).strip() for cell in uniques] + [""], dtype=object)
+    stripped = np.append(pd.Index(uniques).astype(str).str.strip().to_numpy(dtype=object), "")
     return pd.Series(stripped[codes], index=column.index, dtype=column.dtype)
 
 

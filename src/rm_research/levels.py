@@ -16,7 +16,6 @@ them, under the same lock.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -177,30 +176,12 @@ def level_title(level: str) -> str:
 
 
 def execute_level_notebook(root: Path, level: str, cohorts: list[CohortKey], kernel_name: str = config.KERNEL_NAME,
-                           notebook: Path = LEVEL_NOTEBOOK) -> NotebookNode:
+                           notebook: Path = LEVEL_NOTEBOOK, **extra: object) -> NotebookNode:
     """Run a level's report notebook for ``level`` and ``cohorts``; the executed notebook (not saved)."""
-    import papermill
+    from .report import run_notebook
 
-    from .report import INLINE_BACKEND, KernelOutputToFile, _pass_on, _restore_backend, check_kernel
-
-    check_kernel(kernel_name)
-    previous = os.environ.get("MPLBACKEND")
-    os.environ["MPLBACKEND"] = INLINE_BACKEND
-    level_of_log = logging.ERROR
-    with tempfile.TemporaryFile() as kernel_output:
-        manager = type("KernelManagerForThisRun", (KernelOutputToFile,), {"output": kernel_output})
-        try:
-            executed = papermill.execute_notebook(
-                str(root / notebook), None,
-                parameters={"level": level, "root": str(root), "cohorts": [[r, n] for r, n in cohorts]},
-                kernel_name=kernel_name, language="python", progress_bar=False, cwd=str(root / "notebooks"),
-                kernel_manager_class=manager,
-            )
-            level_of_log = logging.DEBUG
-            return executed
-        finally:
-            _pass_on(kernel_output, level_of_log)
-            _restore_backend(previous)
+    parameters = {"level": level, "root": str(root), "cohorts": [[r, n] for r, n in cohorts], **extra}
+    return run_notebook(root, notebook, parameters, kernel_name)
 
 
 def level_findings(loaded: list[LoadedCohort], level: str) -> pd.DataFrame:
@@ -234,19 +215,23 @@ def run_level_report(root: Path, level: str, cohorts: Iterable[Sequence[object]]
     return paths.reports
 
 
-def run_level_publish(root: Path, level: str, cohorts: Iterable[Sequence[object]] | None = None) -> Path:
+def run_level_publish(root: Path, level: str, cohorts: Iterable[Sequence[object]] | None = None,
+                      safe: pd.DataFrame | None = None) -> Path:
     """Write the disclosure-controlled ``findings-public.csv`` and ``report-public.html`` of the level
-    beside its internal report, under the level's lock; return the level's report folder."""
-    from .disclosure import public_findings
+    beside its internal report, under the level's lock; return the level's report folder. ``safe``:
+    public findings already protected across levels (``make publish-all``)."""
+    from .disclosure import public_findings, write_public
     from .report import render_html
 
     root = Path(root)
     paths = LevelPaths(root, level)
-    with outputs.locked(paths.lock) as held:
+    with outputs.locked(paths.lock) as held, tempfile.TemporaryDirectory() as private:
         loaded = load_level(root, level, cohorts)
-        safe = public_findings(level_findings(loaded, level))
-        page = render_html(execute_level_notebook(root, level, _keys(loaded), notebook=LEVEL_PUBLIC_NOTEBOOK),
-                           f"{level_title(level)} (public)")
+        safe = public_findings(level_findings(loaded, level)) if safe is None else safe
+        write_public(safe, Path(private) / "public.csv")
+        notebook = execute_level_notebook(root, level, _keys(loaded), notebook=LEVEL_PUBLIC_NOTEBOOK,
+                                          public_findings_csv=str(Path(private) / "public.csv"))
+        page = render_html(notebook, f"{level_title(level)} (public)")
         with held.replacing() as staging:
             write_csv(safe, staging.path(paths.reports / "findings-public.csv"))
             staging.path(paths.reports / "report-public.html").write_text(page, encoding="utf-8")

@@ -7,6 +7,7 @@ at a time (``outputs``): a failed or killed run leaves earlier outputs as they w
 from __future__ import annotations
 
 import logging
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -131,16 +132,21 @@ def run_report(root: Path, region: str, cohort: int, html: bool = True,
     return paths
 
 
-def run_publish(root: Path, region: str, cohort: int, psych_offered: int | None = None) -> CohortPaths:
+def run_publish(root: Path, region: str, cohort: int, psych_offered: int | None = None,
+                safe: pd.DataFrame | None = None) -> CohortPaths:
     """Write the disclosure-controlled ``findings-public.csv`` and ``report-public.html`` beside
-    the internal report (whose files are kept), under the cohort's lock."""
-    from .disclosure import public_findings
-    from .report import PUBLIC_NOTEBOOK, execute_notebook, render_html
+    the internal report (whose files are kept), under the cohort's lock. ``safe``: public findings
+    already protected across levels (``make publish-all``), shown instead of the cohort's own."""
+    from .disclosure import public_findings, write_public
+    from .report import PUBLIC_NOTEBOOK, render_html, run_notebook
 
-    with cohort_outputs(CohortPaths(root, region, cohort)) as held:
+    with cohort_outputs(CohortPaths(root, region, cohort)) as held, tempfile.TemporaryDirectory() as private:
         loaded = load_cohort(root, region, cohort, psych_offered)
-        safe = public_findings(loaded.findings())
-        notebook = execute_notebook(root, region, cohort, psych_offered, notebook=PUBLIC_NOTEBOOK)
+        safe = public_findings(loaded.findings()) if safe is None else safe
+        write_public(safe, Path(private) / "public.csv")
+        parameters = {"region": region, "cohort": cohort, "psych_offered": psych_offered, "root": str(root),
+                      "public_findings_csv": str(Path(private) / "public.csv")}
+        notebook = run_notebook(root, PUBLIC_NOTEBOOK, parameters)
         page = render_html(notebook, f"{report_title(loaded)} (public)")
         with held.replacing() as staging:
             write_csv(safe, staging.path(loaded.paths.reports / "findings-public.csv"))

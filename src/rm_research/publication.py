@@ -51,3 +51,47 @@ def protect_hierarchy(cohorts: Sequence[LoadedCohort], rule: DisclosureRule = DI
 def load_all(root: Path | str, keys: Iterable[tuple[str, int]]) -> list[LoadedCohort]:
     """The cohorts ``keys`` (region, cohort), validated and tidied."""
     return [load_cohort(root, region, int(cohort)) for region, cohort in keys]
+
+
+# --- make publish-all: the cross-level pass over what the per-table runs published ----------------
+
+
+def published_levels(root: Path | str, cohorts: Sequence[tuple[str, int]], regions: Sequence[str],
+                     national: bool) -> list[Level]:
+    """Every unit's findings (computed again from the raw files, which the runs have just validated)
+    and the public findings it has written, as a hierarchy."""
+    from .disclosure import read_public
+    from .levels import level_findings
+
+    root = Path(root)
+    loaded = load_all(root, cohorts)
+    units = [(cohort_unit(c.paths.region, c.paths.cohort), c.paths.region, c.paths.reports, c.findings())
+             for c in loaded]
+    for region in regions:
+        units.append((region, NATIONAL if national else None, root / "reports" / region,
+                      level_findings([c for c in loaded if c.paths.region == region], region)))
+    if national:
+        units.append((NATIONAL, None, root / "reports" / NATIONAL, level_findings(loaded, NATIONAL)))
+    return [Level(unit, parent, findings, read_public(folder / "findings-public.csv"))
+            for unit, parent, folder, findings in units if (folder / "findings-public.csv").is_file()]
+
+
+def cross_level_changes(levels: list[Level], rule: DisclosureRule = DISCLOSURE) -> dict[str, pd.DataFrame]:
+    """The units whose public findings must hide more once every table is audited together, with the
+    protected findings for each."""
+    protected = protect_levels(levels, rule)
+    return {level.unit: protected[level.unit] for level in levels
+            if not protected[level.unit]["value"].equals(level.safe["value"])
+            or not protected[level.unit]["n"].equals(level.safe["n"])}
+
+
+def republish(root: Path | str, unit: str, safe: pd.DataFrame, members: Sequence[tuple[str, int]]) -> None:
+    """Publish one unit again with the findings the cross-level audit protected."""
+    from . import levels, pipeline
+
+    if "/" in unit:
+        region, cohort = unit.split("/")
+        pipeline.run_publish(Path(root), region, int(cohort), safe=safe)
+    else:
+        chosen = [m for m in members if unit == NATIONAL or m[0] == unit]
+        levels.run_level_publish(Path(root), unit, chosen, safe=safe)

@@ -171,3 +171,22 @@ def test_reports_and_publish_all_render_html_at_every_level(tmp_path, capsys):
     capsys.readouterr()
     assert main(["publish-all", "--root", str(root), "-j", "2"]) == EXIT_OK
     assert set(statuses(capsys.readouterr().out).values()) == {"unchanged"}
+
+
+def test_publish_all_leaves_no_figure_recoverable_across_levels(tmp_path, capsys):
+    # The SYNTHETIC Midlands cohorts: each table is safe on its own, but the region's published
+    # counts less cohort 2's pin figures hidden in cohort 1; publish-all must publish again.
+    import shutil
+
+    from rm_research.differencing import audit_levels
+    from rm_research.publication import published_levels
+    from tests.conftest import REPO
+
+    root = make_project(tmp_path, files={})
+    shutil.rmtree(root / "data" / "raw" / "test-region")
+    shutil.copytree(REPO / "data" / "raw" / "midlands", root / "data" / "raw" / "midlands")
+    assert main(["publish-all", "--root", str(root), "--region", "midlands", "-j", "2"]) == EXIT_OK
+    assert "published again with more figures hidden" in capsys.readouterr().out
+    levels = published_levels(root, [("midlands", 1), ("midlands", 2)], ["midlands"], national=False)
+    assert len(levels) == 3
+    assert all(cells == [] for cells in audit_levels(levels).values())
