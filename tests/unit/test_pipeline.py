@@ -39,6 +39,7 @@ def fake_notebooks(monkeypatch):
     from rm_research import disclosure, report
 
     monkeypatch.setattr(report, "execute_notebook", lambda *args, **kwargs: None)
+    monkeypatch.setattr(report, "run_notebook", lambda *args, **kwargs: None)
     monkeypatch.setattr(report, "render_html", lambda notebook, title: f"<p>{title}</p>")
     monkeypatch.setattr(disclosure, "public_findings", lambda findings: findings.astype(str))
 
