@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from . import config, outputs, pooling, provenance, tables
-from .paths import check_cohort, check_region
+from .paths import ReportFiles, check_cohort, check_region
 from .pipeline import LoadedCohort, load_cohort, write_csv
 from .problems import DataError, Problem
 from .programme import DEFAULT as DEFAULT_PROGRAMME
@@ -49,7 +49,7 @@ def check_level(level: str) -> str:
 
 
 @dataclass(frozen=True)
-class LevelPaths:
+class LevelPaths(ReportFiles):
     """Where a region's or the national report lives."""
 
     root: Path
@@ -59,16 +59,8 @@ class LevelPaths:
         check_level(self.level)
 
     @property
-    def reports(self) -> Path:
+    def reports(self) -> Path:  # type: ignore[override]
         return self.root / "reports" / self.level
-
-    @property
-    def findings(self) -> Path:
-        return self.reports / "findings.csv"
-
-    @property
-    def report_html(self) -> Path:
-        return self.reports / "report.html"
 
     @property
     def lock(self) -> Path:

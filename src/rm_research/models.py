@@ -52,13 +52,23 @@ def ancova_dose(pre: pd.Series, post: pd.Series, dose: pd.Series,
     if np.linalg.matrix_rank(design.to_numpy()) < design.shape[1]:
         out["note"] = "the dose or the baseline rating does not vary (or one is determined by the other)"
         return out
-    fit = sm.OLS(data["post"], design).fit()
-    out["slope"] = float(fit.params["dose"])
+    out.update(robust_slope(data["post"], design, "dose", settings))
+    return out
+
+
+def robust_slope(outcome: pd.Series, design: pd.DataFrame, term: str,
+                 settings: AnalysisSettings = SETTINGS) -> dict[str, float | str]:
+    """OLS of ``outcome`` on ``design``: the coefficient of ``term`` with its robust (``settings``'
+    HC3) t interval and p. The interval and p are blank, with a ``note``, when one person alone
+    determines a coefficient (leverage 1): HC3 divides by 1 - leverage and is undefined there."""
+    fit = sm.OLS(outcome.astype(float), design).fit()
+    out: dict[str, float | str] = {"slope": float(fit.params[term]), "ci_low": math.nan, "ci_high": math.nan,
+                                   "p": math.nan}
     if fit.get_influence().hat_matrix_diag.max() > 1 - LEVERAGE_TOLERANCE:
         out["note"] = "one person alone determines a coefficient (leverage 1): the robust interval is undefined"
         return out
     robust = fit.get_robustcov_results(cov_type=settings.robust_cov, use_t=True)
-    index = list(design.columns).index("dose")
+    index = list(design.columns).index(term)
     low, high = robust.conf_int(alpha=1 - settings.confidence)[index]
     out.update(ci_low=float(low), ci_high=float(high), p=float(robust.pvalues[index]))
     return out

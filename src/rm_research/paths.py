@@ -38,8 +38,22 @@ def project_root(start: Path | None = None) -> Path:
     return here
 
 
+class ReportFiles:
+    """The contract's output files in a report folder (``reports``), for a cohort or a level."""
+
+    reports: Path
+
+    @property
+    def findings(self) -> Path:
+        return self.reports / "findings.csv"
+
+    @property
+    def report_html(self) -> Path:
+        return self.reports / "report.html"
+
+
 @dataclass(frozen=True)
-class CohortPaths:
+class CohortPaths(ReportFiles):
     """The contract's folders for one region's cohort under a project root."""
 
     root: Path
@@ -63,13 +77,5 @@ class CohortPaths:
         return self.root / "data" / "processed" / self.slug
 
     @property
-    def reports(self) -> Path:
+    def reports(self) -> Path:  # type: ignore[override]
         return self.root / "reports" / self.slug
-
-    @property
-    def findings(self) -> Path:
-        return self.reports / "findings.csv"
-
-    @property
-    def report_html(self) -> Path:
-        return self.reports / "report.html"

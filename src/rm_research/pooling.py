@@ -37,6 +37,7 @@ from scipy import stats as sps
 from . import config, effects, meta
 from .config import SETTINGS, AnalysisSettings
 from .findings import FINDINGS_COLUMNS, FLOW_STAGES, role_view
+from .models import robust_slope
 
 if TYPE_CHECKING:
     from .pipeline import LoadedCohort
@@ -326,16 +327,8 @@ def pooled_ancova(people: pd.DataFrame, dose: str, role: str, item: str = DOSE_I
     if np.linalg.matrix_rank(design.to_numpy()) < design.shape[1]:
         return _blank(n, cohorts, "within the cohorts, the dose or the baseline rating does not vary (or one is "
                                   "determined by the other)")
-    fit = sm.OLS(data["post"].astype(float), design).fit()
     out = _blank(n, cohorts)
-    out["slope"] = float(fit.params["dose"])
-    if fit.get_influence().hat_matrix_diag.max() > 1 - 1e-8:
-        out["note"] = "one person alone determines a coefficient (leverage 1): the robust interval is undefined"
-        return out
-    robust = fit.get_robustcov_results(cov_type=settings.robust_cov, use_t=True)
-    index = list(design.columns).index("dose")
-    low, high = robust.conf_int(alpha=1 - settings.confidence)[index]
-    out.update(ci_low=float(low), ci_high=float(high), p=float(robust.pvalues[index]))
+    out.update(robust_slope(data["post"], design, "dose", settings))
     return out
 
 
