@@ -96,7 +96,7 @@ lint: $(STAMP) ## ruff on the package, tests and notebooks; check notebook pairs
 	$(BIN)/ruff check src tests notebooks scripts
 	$(BIN)/jupytext --to ipynb --test notebooks/report.py >/dev/null
 
-benchmark: $(STAMP) ## Time validation, findings and a full report (figures go in the issue notes)
+benchmark: $(STAMP) ## Time and peak memory of each stage, validate + findings on SYNTHETIC cohorts of 1,000-1,000,000 people, and make reports against the naive way
 	$(BIN)/python scripts/benchmark.py
 
 example-data: $(STAMP) ## Regenerate the SYNTHETIC example cohorts in data/raw
