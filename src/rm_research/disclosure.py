@@ -16,7 +16,7 @@ import pandas as pd
 from . import config, registry
 from .config import DISCLOSURE, DisclosureRule
 from .effects import wilson_interval
-from .registry import Kind, Statistic
+from .registry import Statistic
 from .rounding import round_as_printed
 
 
@@ -190,12 +190,6 @@ PUBLIC_PREPOST_STATISTICS = ["pre_mean", "post_mean", "change_mean", "change_ci_
                              "wilcoxon_p_holm"]
 PUBLIC_SESSIONS_STATISTICS = ["mean", "min", "max"]
 PUBLIC_YES_NO_STATISTICS = ["yes_count", "yes_proportion", "wilson_ci_low", "wilson_ci_high"]
-
-
-def kind_of(measure: str, statistic: str) -> Kind | None:
-    """What a findings value is (the registry's kind), None when it is not registered."""
-    found = registry.spec(measure, statistic)
-    return None if found is None else found.kind
 
 
 def display(text: str, found: Statistic | None = None) -> str:

@@ -42,12 +42,6 @@ def hierarchy(cohorts: Sequence[LoadedCohort], rule: DisclosureRule = DISCLOSURE
     return levels
 
 
-def protect_hierarchy(cohorts: Sequence[LoadedCohort], rule: DisclosureRule = DISCLOSURE) -> dict[str, pd.DataFrame]:
-    """The public findings of every table, protected against differencing across levels, by unit
-    (``region/N`` for a cohort, the region's slug, ``national``)."""
-    return protect_levels(hierarchy(cohorts, rule), rule)
-
-
 def load_all(root: Path | str, keys: Iterable[tuple[str, int]]) -> list[LoadedCohort]:
     """The cohorts ``keys`` (region, cohort), validated and tidied."""
     return [load_cohort(root, region, int(cohort)) for region, cohort in keys]

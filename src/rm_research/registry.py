@@ -22,7 +22,7 @@ contain one.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Literal
 
 import pandas as pd
@@ -314,8 +314,3 @@ def glossary() -> pd.DataFrame:
     rows = [(name, statistic, found.label, found.kind.replace("_", " "), found.definition)
             for name, statistic, found in entries()]
     return pd.DataFrame(rows, columns=["Measure", "Statistic", "Label", "Kind", "Definition"])
-
-
-def with_label(found: Statistic, text: str) -> Statistic:
-    """A copy of ``found`` with another label (for a category's own name)."""
-    return replace(found, label=text)

@@ -8,8 +8,8 @@ import shutil
 import pandas as pd
 import pytest
 
+from rm_research import registry
 from rm_research.cli import EXIT_OK, main
-from rm_research.disclosure import kind_of
 from rm_research.pipeline import run_publish, run_report
 from tests.conftest import EXAMPLE, make_project
 from tests.helpers import FIXTURE, table_cells, visible_text
@@ -36,7 +36,7 @@ def test_every_figure_on_1_to_7_people_is_suppressed_and_counts_are_rounded(publ
     assert list(public.columns) == list(internal.columns)
     assert len(public) == len(internal)
     for (_, before), (_, after) in zip(internal.iterrows(), public.iterrows(), strict=True):
-        kind = kind_of(before["measure"], before["statistic"])
+        kind = registry.spec(before["measure"], before["statistic"]).kind
         if 1 <= before["n"] <= 7 and kind != "structural":
             assert after["value"] == "*", (before.to_dict(), after.to_dict())
         if kind == "count" and after["value"] not in ("*", "0", ""):
