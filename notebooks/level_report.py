@@ -40,6 +40,7 @@ project = Path(root) if root else project_root()
 loaded = levels.load_level(project, level, cohorts)
 people = pooling.person_table(loaded)
 findings = pooling.level_findings(people, level)
+analyses = pooling.meta_analyses(people)
 labels = levels.item_labels(loaded)
 by = "region" if level == levels.NATIONAL else "cohort_label"
 
@@ -47,8 +48,7 @@ display(Markdown(f"**{'All regions' if level == levels.NATIONAL else 'Region: ' 
                  f"{len(loaded)} cohorts, {len(people)} people enrolled."))
 display(HTML(narrative.banner(narrative.SMALL_NUMBERS_NOTICE)))
 if any(item.is_synthetic for item in loaded):
-    display(Markdown("**SYNTHETIC DATA.** Some or all of the cohorts pooled here are the package's synthetic "
-                     "examples, not real participants. Do not cite any figure here as a finding about real people."))
+    display(Markdown(narrative.SYNTHETIC_POOLED_NOTICE))
 display(tables.styled(levels.cohorts_table(loaded)))
 
 # %% [markdown]
@@ -86,7 +86,7 @@ display(tables.styled(tables.pooled_table(findings, labels)))
 # the pooled change as a diamond; the 95% prediction interval beneath it.
 
 # %%
-for (item, role), result in pooling.meta_analyses(people).items():
+for (item, role), result in analyses.items():
     title = f"{labels[item]}: {'everyone' if role == config.ALL_ROLES else role + 's'}"
     display(Markdown(f"**{title}.** {meta.heterogeneity_sentence(result)}"))
     if result.cohorts:
@@ -99,7 +99,7 @@ for (item, role), result in pooling.meta_analyses(people).items():
 # times and their changes are not all equal (a cohort with no spread has no variance to weight by).
 
 # %%
-excluded = pooling.excluded_cohorts(pooling.meta_analyses(people))
+excluded = pooling.excluded_cohorts(analyses)
 if excluded.empty:
     display(Markdown("_Every cohort was pooled for every item and role._"))
 else:
@@ -163,10 +163,7 @@ else:
 # Every statistic in this report's `findings.csv`, from the package's registry of statistics.
 
 # %%
-glossary = registry.glossary()
-display(tables.styled(glossary[glossary["Statistic"].isin(
-    [*pooling.POOLED_STATISTICS, *registry.FLOW, "yes_count", "yes_proportion", "wilson_ci_low", "wilson_ci_high",
-     *(s for s in registry.DOSE if s.startswith(("pooled_", "mixed_")))])]))
+display(tables.styled(registry.glossary(findings)))
 
 # %% [markdown]
 # ## Data and provenance

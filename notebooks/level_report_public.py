@@ -33,21 +33,20 @@ from pathlib import Path
 
 from IPython.display import Markdown, display
 
-from rm_research import config, disclosure, levels, pooling, provenance, tables
+from rm_research import config, disclosure, levels, narrative, pooling, provenance, tables
 from rm_research.paths import project_root
 
 project = Path(root) if root else project_root()
 loaded = levels.load_level(project, level, cohorts)
 labels = levels.item_labels(loaded)
 safe = disclosure.read_public(public_findings_csv) if public_findings_csv else disclosure.public_findings(
-    pooling.level_findings(pooling.person_table(loaded), level))
+    levels.level_findings(loaded, level))
 suppressed = disclosure.suppressed_cells(safe)
 
 display(Markdown(f"**{'All regions' if level == levels.NATIONAL else 'Region: ' + level}**, "
                  f"{len(loaded)} cohorts pooled."))
 if any(item.is_synthetic for item in loaded):
-    display(Markdown("**SYNTHETIC DATA.** Some or all of the cohorts pooled here are the package's synthetic "
-                     "examples, not real participants. Do not cite any figure here as a finding about real people."))
+    display(Markdown(narrative.SYNTHETIC_POOLED_NOTICE))
 
 # %% [markdown]
 # ## Disclosure control
@@ -92,9 +91,8 @@ display(tables.styled(disclosure.public_table(
 
 # %%
 display(tables.styled(disclosure.public_table(
-    safe, {measure: tables.DOSE_LABELS[measure] for measure in pooling.DOSES},
-    ["pooled_ancova_slope", "pooled_ancova_ci_low", "pooled_ancova_ci_high", "pooled_ancova_p", "mixed_slope",
-     "mixed_ci_low", "mixed_ci_high", "mixed_p"], n_of="pooled_ancova_slope")))
+    safe, {measure: tables.DOSE_LABELS[measure] for measure in pooling.DOSES}, disclosure.PUBLIC_POOLED_DOSE_STATISTICS,
+    n_of="pooled_ancova_slope")))
 
 # %% [markdown]
 # ## Data and provenance

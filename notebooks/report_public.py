@@ -105,8 +105,7 @@ display(tables.styled(disclosure.public_table(
 # name that appears nowhere in the data files cannot be recognised automatically.
 
 # %%
-words = quotes.names_in_raw(loaded.raw.tables) | quotes.identifiers(loaded.cohort)
-display(tables.styled(quotes.consented_quotes(loaded.cohort, words).replace(tables.QUESTION_LABELS)))
+display(tables.styled(quotes.public_quotes(loaded.raw.tables, loaded.cohort).replace(tables.QUESTION_LABELS)))
 
 # %% [markdown]
 # ## Data and provenance

@@ -190,6 +190,8 @@ PUBLIC_PREPOST_STATISTICS = ["pre_mean", "post_mean", "change_mean", "change_ci_
                              "wilcoxon_p_holm"]
 PUBLIC_SESSIONS_STATISTICS = ["mean", "min", "max"]
 PUBLIC_YES_NO_STATISTICS = ["yes_count", "yes_proportion", "wilson_ci_low", "wilson_ci_high"]
+PUBLIC_POOLED_DOSE_STATISTICS = ["pooled_ancova_slope", "pooled_ancova_ci_low", "pooled_ancova_ci_high",
+                                 "pooled_ancova_p", "mixed_slope", "mixed_ci_low", "mixed_ci_high", "mixed_p"]
 
 
 def display(text: str, found: Statistic | None = None) -> str:

@@ -24,6 +24,10 @@ SYNTHETIC_NOTICE = (
     "session logs, free text, training feedback) is simulated. Do not cite any figure here as a "
     "finding about real people."
 )
+SYNTHETIC_POOLED_NOTICE = (
+    "**SYNTHETIC DATA.** Some or all of the cohorts pooled here are the package's synthetic examples, not "
+    "real participants. Do not cite any figure here as a finding about real people."
+)
 SMALL_NUMBERS_NOTICE = (
     "**Internal report: contains small numbers.** Counts and statistics of fewer than 8 people are "
     "shown unsuppressed, and people may be recognisable from them. Do not pass this report outside "

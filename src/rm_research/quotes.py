@@ -269,3 +269,9 @@ def consented_quotes(cohort: Cohort, words: Iterable[str], limit: int = QUOTE_MA
             for text in answers[question].dropna()]
     quotes = pd.DataFrame(rows, columns=["question", "quote"]).drop_duplicates()
     return quotes.sort_values(["question", "quote"], key=lambda c: c.str.casefold()).reset_index(drop=True)
+
+
+def public_quotes(raw_tables: dict[str, pd.DataFrame], cohort: Cohort, limit: int = QUOTE_MAX_CHARS) -> pd.DataFrame:
+    """The quotes a public report shows: consenting participants' answers with every name found in
+    the raw files' name-like columns and every participant and pair code removed, shortened."""
+    return consented_quotes(cohort, names_in_raw(raw_tables) | identifiers(cohort), limit)

@@ -309,8 +309,12 @@ def entries() -> Iterator[tuple[str, str, Statistic]]:
         yield name, statistic, found
 
 
-def glossary() -> pd.DataFrame:
-    """The registry as a table for the Methods appendix: family, statistic, label, kind, definition."""
+def glossary(findings: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The registry as a table for the Methods appendix: family, statistic, label, kind, definition;
+    only the statistics ``findings`` holds, when it is given."""
+    present = None if findings is None else {
+        (family(m), "<category>" if family(m) in CATEGORICAL else s)
+        for m, s in zip(findings["measure"], findings["statistic"], strict=True)}
     rows = [(name, statistic, found.label, found.kind.replace("_", " "), found.definition)
-            for name, statistic, found in entries()]
+            for name, statistic, found in entries() if present is None or (name, statistic) in present]
     return pd.DataFrame(rows, columns=["Measure", "Statistic", "Label", "Kind", "Definition"])

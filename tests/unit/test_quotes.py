@@ -197,3 +197,16 @@ def test_a_huge_answer_is_shortened_and_its_head_still_redacted(fixture_cohort):
     quote = consented_quotes(cohort, set())["quote"].iloc[0]
     assert quote.startswith("Mail [redacted] word") and quote.endswith("… [shortened]")
     assert len(quote) <= 600 + len("… [shortened]")
+
+
+def test_public_quotes_remove_names_from_raw_columns_and_codes(tmp_path):
+    from rm_research.validate import validate_cohort
+    from tests.helpers import FIXTURE, write_cohort
+
+    people = FIXTURE["participants"].replace("consent_quotes\n", "consent_quotes,Full Name\n").replace(
+        ",,yes\n", ",,yes,Jo Bloggs\n")
+    answers = FIXTURE["end_survey"].replace("psych_supportive\n", "psych_supportive,self_awareness\n").replace(
+        "5,yes,no,yes\n", "5,yes,no,yes,Jo and P1 helped me\n")
+    raw = validate_cohort(write_cohort(tmp_path, participants=people, end_survey=answers))
+    assert quotes.public_quotes(raw.tables, tidy_cohort(raw))["quote"].tolist() == [
+        "[redacted] and [redacted] helped me"]

@@ -48,10 +48,11 @@ def test_rating_items_and_categories_share_their_family():
     assert registry.label("areas_of_work", "Communications") == "Communications"
 
 
-def test_the_glossary_lists_every_entry():
+def test_the_glossary_has_a_row_per_entry_and_says_what_each_is():
     glossary = registry.glossary()
-    assert len(glossary) == len(list(registry.entries()))
     assert {"Measure", "Statistic", "Label", "Kind", "Definition"} == set(glossary.columns)
+    assert glossary.set_index(["Measure", "Statistic"]).loc[("rating", "wilcoxon_p_holm"), "Kind"] == "p value"
+    assert len(glossary) == len(glossary.drop_duplicates(["Measure", "Statistic"]))
 
 
 def test_every_statistic_of_every_example_cohort_is_registered():
@@ -63,3 +64,16 @@ def test_every_statistic_of_every_example_cohort_is_registered():
     for folder in folders:
         findings = load_cohort(REPO, folder.parent.name, int(folder.name.split("-")[1])).findings()
         assert registry.unregistered(findings).empty, folder
+
+
+def test_a_glossary_of_findings_lists_exactly_the_statistics_they_hold(example_findings):
+    glossary = registry.glossary(example_findings)
+    # every statistic of the example's findings, written out here from the contract's rows and the
+    # example's measures: the flow stages, the pre/post family, sessions, yes/no, doses, areas
+    shown = set(zip(glossary["Measure"], glossary["Statistic"], strict=True))
+    assert ("flow", "enrolled") in shown and ("rating", "wilcoxon_p_holm") in shown
+    assert ("areas_of_work", "<category>") in shown and ("psych_sessions", "offered") in shown
+    assert ("rating", "pooled_change") not in shown and ("agreement", "kappa") not in shown
+    expected = {(registry.family(m), "<category>" if registry.family(m) in registry.CATEGORICAL else s)
+                for m, s in zip(example_findings["measure"], example_findings["statistic"], strict=True)}
+    assert shown == expected
