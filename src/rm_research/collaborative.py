@@ -39,9 +39,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, TextIO
 
-from .paths import CohortPaths, check_region
+from .paths import NATIONAL, CohortPaths, check_region
 
-NATIONAL: Final = "national"
 COHORT_FOLDER: Final = re.compile(r"cohort-([1-9][0-9]*)")
 #: Statuses of one report in the summary.
 RENDERED, UNCHANGED, BAD_DATA, FAILED, UNAVAILABLE, SKIPPED = (

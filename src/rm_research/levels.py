@@ -16,7 +16,6 @@ them, under the same lock.
 from __future__ import annotations
 
 import logging
-import re
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -26,7 +25,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from . import config, outputs, pooling, provenance, tables
-from .paths import ReportFiles, check_cohort, check_region
+from .paths import NATIONAL, ReportFiles, check_cohort, check_region
 from .pipeline import LoadedCohort, load_cohort, write_csv
 from .problems import DataError, Problem
 from .programme import DEFAULT as DEFAULT_PROGRAMME
@@ -35,10 +34,8 @@ from .programme import FILE_NAME as PROGRAMME_FILE
 if TYPE_CHECKING:
     from nbformat import NotebookNode
 
-NATIONAL = "national"
 LEVEL_NOTEBOOK = Path("notebooks") / "level_report.ipynb"
 LEVEL_PUBLIC_NOTEBOOK = Path("notebooks") / "level_report_public.ipynb"
-COHORT_FOLDER = re.compile(r"cohort-([1-9][0-9]*)")
 log = logging.getLogger(__name__)
 CohortKey = tuple[str, int]
 
@@ -70,30 +67,12 @@ class LevelPaths(ReportFiles):
 
 def discover_cohorts(root: Path, level: str) -> list[CohortKey]:
     """Every ``data/raw/<region>/cohort-<N>/`` folder of the level (all regions for ``national``),
-    sorted by region, then by cohort number. Folders with other names are not cohorts."""
+    sorted by region, then by cohort number, as ``make reports`` finds them (``collaborative.discover``)."""
+    from .collaborative import discover
+
     check_level(level)
-    raw = Path(root) / "data" / "raw"
-    if level != NATIONAL:
-        regions = [level]
-    elif raw.is_dir():
-        regions = sorted(p.name for p in raw.iterdir() if p.is_dir() and p.name != NATIONAL and _is_slug(p.name))
-    else:
-        regions = []
-    found = []
-    for region in regions:
-        folder = raw / region
-        if folder.is_dir():
-            matches = (COHORT_FOLDER.fullmatch(p.name) for p in folder.iterdir() if p.is_dir())
-            found += [(region, number) for number in sorted(int(m.group(1)) for m in matches if m)]
-    return found
-
-
-def _is_slug(name: str) -> bool:
-    try:
-        check_region(name)
-    except ValueError:
-        return False
-    return True
+    found = discover(Path(root), None if level == NATIONAL else level).cohorts
+    return sorted((c.region, c.cohort) for c in found)
 
 
 def level_cohorts(root: Path, level: str, cohorts: Iterable[Sequence[object]] | None = None) -> list[CohortKey]:

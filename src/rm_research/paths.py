@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+#: The name of the national level's reports; reserved, never a region's slug (data contract, section 6).
+NATIONAL = "national"
 REGION_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 

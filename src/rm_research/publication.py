@@ -16,9 +16,8 @@ import pandas as pd
 from .config import DISCLOSURE, DisclosureRule
 from .differencing import Level, protect_levels
 from .disclosure import public_findings
+from .paths import NATIONAL
 from .pipeline import LoadedCohort, load_cohort
-
-NATIONAL = "national"
 
 
 def cohort_unit(region: str, cohort: int) -> str:
