@@ -41,7 +41,6 @@ loaded = levels.load_level(project, level, cohorts)
 labels = levels.item_labels(loaded)
 safe = disclosure.read_public(public_findings_csv) if public_findings_csv else disclosure.public_findings(
     levels.level_findings(loaded, level))
-suppressed = disclosure.suppressed_cells(safe)
 
 display(Markdown(f"**{'All regions' if level == levels.NATIONAL else 'Region: ' + level}**, "
                  f"{len(loaded)} cohorts pooled."))
@@ -52,15 +51,13 @@ if any(item.is_synthetic for item in loaded):
 # ## Disclosure control
 
 # %%
-display(Markdown(f"{config.DISCLOSURE.describe()} In this summary {suppressed['value']} figures and "
-                 f"{suppressed['n']} group sizes are suppressed."))
+display(Markdown(disclosure.method_statement(safe)))
 
 # %% [markdown]
 # ## Participant flow, all cohorts
 
 # %%
-display(tables.styled(disclosure.public_table(
-    safe, {"flow": "Participants"}, disclosure.PUBLIC_FLOW_STATISTICS, n_label=None)))
+display(tables.styled(disclosure.public_flow_table(safe)))
 
 # %% [markdown]
 # ## Confidence before and after the programme, pooled

@@ -39,7 +39,6 @@ loaded = load_cohort(root or project_root(), region, int(cohort),
 labels = tables.item_labels(loaded.programme)
 safe = disclosure.read_public(public_findings_csv) if public_findings_csv else disclosure.public_findings(
     loaded.findings())
-suppressed = disclosure.suppressed_cells(safe)
 
 display(Markdown(narrative.heading(loaded.programme, region, int(cohort))))
 if loaded.is_synthetic:
@@ -49,15 +48,13 @@ if loaded.is_synthetic:
 # ## Disclosure control
 
 # %%
-display(Markdown(f"{config.DISCLOSURE.describe()} In this summary {suppressed['value']} figures and "
-                 f"{suppressed['n']} group sizes are suppressed."))
+display(Markdown(disclosure.method_statement(safe)))
 
 # %% [markdown]
 # ## Participant flow
 
 # %%
-display(tables.styled(disclosure.public_table(
-    safe, {"flow": "Participants"}, disclosure.PUBLIC_FLOW_STATISTICS, n_label=None)))
+display(tables.styled(disclosure.public_flow_table(safe)))
 
 # %% [markdown]
 # ## Confidence before and after the programme

@@ -177,6 +177,18 @@ def write_public(safe: pd.DataFrame, path: str | Path) -> None:
     safe.to_csv(path, index=False, lineterminator="\n")
 
 
+def method_statement(safe: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -> str:
+    """The public report's disclosure-control paragraph: the rule, and how much it hid here."""
+    hidden = suppressed_cells(safe, rule)
+    return (f"{rule.describe()} In this summary {hidden['value']} figures and {hidden['n']} group sizes are "
+            "suppressed.")
+
+
+def public_flow_table(safe: pd.DataFrame) -> pd.DataFrame:
+    """The participant flow of public findings: a row per role, a column per stage."""
+    return public_table(safe, {"flow": "Participants"}, PUBLIC_FLOW_STATISTICS, n_label=None)
+
+
 def suppressed_cells(safe: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -> dict[str, int]:
     """How many values and n were suppressed: the figures for the method note and the notes."""
     return {column: int((safe[column] == rule.mark).sum()) for column in ("value", "n")}

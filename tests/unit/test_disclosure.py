@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from rm_research.config import DisclosureRule
+from rm_research.disclosure import method_statement as disclosure_statement
 from rm_research.disclosure import public_findings, round_count, safe_count, suppressed_cells
 from rm_research.effects import wilson_interval
 
@@ -165,3 +166,11 @@ def test_public_p_values_are_the_holm_adjusted_ones_the_internal_report_shows():
     table = disclosure.public_table(public_findings(safe), {"conf_senior": "Confidence"},
                                     disclosure.PUBLIC_PREPOST_STATISTICS)
     assert table.filter(like="Wilcoxon").iloc[0].tolist() == ["0.094"]
+
+
+def test_the_method_statement_counts_what_was_hidden():
+    safe = frame([("flow", "mentor", "enrolled", 3, 3), ("flow", "mentee", "enrolled", 12, 12)]).assign(
+        value=["*", "10"], n=["*", "10"])
+    text = disclosure_statement(safe)
+    assert text.startswith("Counts of 1 to 7 are shown as *")
+    assert text.endswith("In this summary 1 figures and 1 group sizes are suppressed.")
