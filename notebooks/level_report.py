@@ -27,19 +27,14 @@ level = "national"  # a region's slug, or "national" for every region
 root = None
 # the cohorts to pool, as pairs of region and number (None for every cohort found)
 cohorts = None
+state = None  # what the rendering command computed already (rm_research.handoff); None: computed here
 
 # %%
-from pathlib import Path
-
 from IPython.display import HTML, Markdown, display
 
 from rm_research import config, figures, levels, meta, narrative, pooling, provenance, registry, tables
-from rm_research.paths import project_root
 
-project = Path(root) if root else project_root()
-loaded = levels.load_level(project, level, cohorts)
-people = pooling.person_table(loaded)
-findings = pooling.level_findings(people, level)
+loaded, people, findings = levels.notebook_level(root, level, cohorts, state)
 analyses = pooling.meta_analyses(people)
 labels = levels.item_labels(loaded)
 by = "region" if level == levels.NATIONAL else "cohort_label"
@@ -173,7 +168,7 @@ display(tables.styled(registry.glossary(findings)))
 # same checksums gives the same report.
 
 # %%
-display(Markdown(f"Code: `rm-research` commit `{provenance.git_commit(project)}`; "
+display(Markdown(f"Code: `rm-research` commit `{provenance.git_commit(loaded[0].paths.root)}`; "
                  f"{config.SETTINGS.confidence:.0%} intervals throughout."))
 display(tables.styled(levels.cohort_checksums(loaded)))
 display(tables.styled(provenance.package_versions()))

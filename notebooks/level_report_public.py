@@ -26,21 +26,17 @@ level = "national"  # a region's slug, or "national" for every region
 root = None
 # the cohorts to pool, as pairs of region and number (None for every cohort found)
 cohorts = None
+state = None  # what the rendering command computed already (rm_research.handoff); None: computed here
 public_findings_csv = None  # the protected public findings, when made across levels (make publish-all)
 
 # %%
-from pathlib import Path
-
 from IPython.display import Markdown, display
 
 from rm_research import config, disclosure, levels, narrative, pooling, provenance, tables
-from rm_research.paths import project_root
 
-project = Path(root) if root else project_root()
-loaded = levels.load_level(project, level, cohorts)
+loaded, people, findings = levels.notebook_level(root, level, cohorts, state)
 labels = levels.item_labels(loaded)
-safe = disclosure.read_public(public_findings_csv) if public_findings_csv else disclosure.public_findings(
-    levels.level_findings(loaded, level))
+safe = disclosure.read_public(public_findings_csv) if public_findings_csv else disclosure.public_findings(findings)
 
 display(Markdown(f"**{'All regions' if level == levels.NATIONAL else 'Region: ' + level}**, "
                  f"{len(loaded)} cohorts pooled."))
@@ -98,6 +94,6 @@ display(tables.styled(disclosure.public_table(
 # gives its number of rows away, and so the number of people.
 
 # %%
-display(Markdown(f"Computed by `rm-research`, commit `{provenance.git_commit(project)}`, from "
+display(Markdown(f"Computed by `rm-research`, commit `{provenance.git_commit(loaded[0].paths.root)}`, from "
                  f"{len(loaded)} cohorts' evaluation files; their checksums are recorded in the internal report."))
 display(tables.styled(provenance.package_versions()))

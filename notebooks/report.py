@@ -26,18 +26,16 @@ region = "south-east"
 cohort = 1
 psych_offered = None  # overrides programme.toml's psych_sessions_offered when set
 root = None
+state = None  # what the rendering command computed already (rm_research.handoff); None: computed here
 
 # %%
 from IPython.display import HTML, Markdown, display
 
 from rm_research import figures, narrative, provenance, registry, tables, verify
-from rm_research.paths import project_root
-from rm_research.pipeline import load_cohort
+from rm_research.pipeline import notebook_cohort
 
-loaded = load_cohort(root or project_root(), region, int(cohort),
-                     None if psych_offered is None else int(psych_offered))
+loaded, findings = notebook_cohort(root, region, int(cohort), psych_offered, state)
 labels = tables.item_labels(loaded.programme)
-findings = loaded.findings()
 
 
 display(Markdown(narrative.heading(loaded.programme, region, int(cohort))))

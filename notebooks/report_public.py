@@ -26,19 +26,17 @@ cohort = 1
 psych_offered = None  # overrides programme.toml's psych_sessions_offered when set
 root = None
 public_findings_csv = None  # the protected public findings, when made across levels (make publish-all)
+state = None  # what the rendering command computed already (rm_research.handoff); None: computed here
 
 # %%
 from IPython.display import Markdown, display
 
 from rm_research import config, disclosure, narrative, provenance, quotes, tables
-from rm_research.paths import project_root
-from rm_research.pipeline import load_cohort
+from rm_research.pipeline import notebook_cohort
 
-loaded = load_cohort(root or project_root(), region, int(cohort),
-                     None if psych_offered is None else int(psych_offered))
+loaded, findings = notebook_cohort(root, region, int(cohort), psych_offered, state)
 labels = tables.item_labels(loaded.programme)
-safe = disclosure.read_public(public_findings_csv) if public_findings_csv else disclosure.public_findings(
-    loaded.findings())
+safe = disclosure.read_public(public_findings_csv) if public_findings_csv else disclosure.public_findings(findings)
 
 display(Markdown(narrative.heading(loaded.programme, region, int(cohort))))
 if loaded.is_synthetic:

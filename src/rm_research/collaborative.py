@@ -26,7 +26,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 import os
 import re
@@ -43,11 +42,9 @@ from .paths import NATIONAL, CohortPaths, check_region
 
 COHORT_FOLDER: Final = re.compile(r"cohort-([1-9][0-9]*)")
 #: Statuses of one report in the summary.
-RENDERED, UNCHANGED, BAD_DATA, FAILED, UNAVAILABLE, SKIPPED = (
-    "rendered", "unchanged", "bad data", "failed", "not yet available", "skipped")
+RENDERED, UNCHANGED, BAD_DATA, FAILED, SKIPPED = "rendered", "unchanged", "bad data", "failed", "skipped"
 #: What each kind of run writes: the internal report, or the public version.
 REPORT, PUBLISH = "report", "publish"
-OUTPUT_NAMES: Final = {REPORT: ("findings.csv", "report.html"), PUBLISH: ("findings-public.csv", "report-public.html")}
 #: Files of the package that make up its code (``__pycache__`` and compiled files are not code).
 CODE_SUFFIXES: Final = frozenset({".py", ".j2", ".json", ".csv", ".css", ".toml", ".tpl"})
 
@@ -238,21 +235,13 @@ class Record:
         os.replace(temporary, target)
 
 
-def record_outputs(root: Path, folder: Path, kind: str, key: str, files: Iterable[Path]) -> Record:
-    """Record ``key`` for the output ``files`` (those that exist) in ``folder``; returns the record."""
-    digests = {Path(f).relative_to(root).as_posix(): file_digest(Path(f)) for f in sorted(files) if Path(f).is_file()}
-    record = Record(key, digests)
-    record.write(folder, kind)
-    return record
-
-
 def stage_record(staging: Any, root: Path, folder: Path, kind: str, key: str | None) -> None:
     """Put the record in the same all-or-nothing set as the outputs (``outputs.Staging``): the key and
     the SHA-256 of every file staged so far, or, with no key (a single-cohort command), the removal of
     any earlier record, so that it can never vouch for outputs that command replaced.
 
-    For ``pipeline.run_report``/``run_publish`` and ``levels.run_level_*`` to call as the last step
-    inside ``held.replacing()``; until they do, ``execute`` records the key just after the commit.
+    ``pipeline.run_report``/``run_publish`` and ``levels.run_level_*`` call it as the last step
+    inside ``held.replacing()``.
     """
     target = Record.path(folder, kind)
     if key is None:
@@ -310,34 +299,10 @@ class Outcome:
     level: str | None = None
 
 
-def cohort_output_files(root: Path, cohort: CohortId, kind: str, html: bool) -> list[Path]:
-    """The files a cohort's run of ``kind`` writes (the processed tables too, for a report)."""
-    paths = cohort.paths(root)
-    names = OUTPUT_NAMES[kind] if html else OUTPUT_NAMES[kind][:1]
-    files = [paths.reports / name for name in names]
-    if kind == REPORT:
-        files += sorted(paths.processed.glob("*.csv"))
-    return files
-
-
-def level_output_files(root: Path, level: str, kind: str, html: bool) -> list[Path]:
-    """The files a level's run of ``kind`` writes (data contract, section 6)."""
-    names = OUTPUT_NAMES[kind] if html else OUTPUT_NAMES[kind][:1]
-    return [Path(root) / "reports" / level / name for name in names]
-
-
-def _accepts(function: Callable[..., object], name: str) -> bool:
-    import inspect
-
-    try:
-        return name in inspect.signature(function).parameters
-    except (TypeError, ValueError):
-        return False
-
-
 def execute(root: Path, task: Task) -> Outcome:
     """Make one report (in a worker process): ``pipeline.run_report``/``run_publish`` for a cohort,
-    ``levels.run_level_report``/``run_level_publish`` for a region or the nation; then record its key.
+    ``levels.run_level_report``/``run_level_publish`` for a region or the nation, each writing the
+    record of its inputs' key with its outputs.
 
     Never raises: bad data, unwritable outputs and bugs become the outcome's status and exit status.
     """
@@ -353,24 +318,15 @@ def execute(root: Path, task: Task) -> Outcome:
         if task.cohort is not None:
             from . import pipeline
 
-            if task.kind == REPORT:
-                pipeline.run_report(root, task.cohort.region, task.cohort.cohort, html=task.html)
-            else:
-                pipeline.run_publish(root, task.cohort.region, task.cohort.cohort)
-            files = cohort_output_files(root, task.cohort, task.kind, task.html)
+            run = pipeline.run_report if task.kind == REPORT else pipeline.run_publish
+            extra = {"html": task.html} if task.kind == REPORT else {}
+            run(root, task.cohort.region, task.cohort.cohort, record_key=task.key, **extra)
         else:
-            try:
-                from . import levels  # type: ignore[attr-defined]
+            from . import levels
 
-                function = getattr(levels, "run_level_report" if task.kind == REPORT else "run_level_publish")
-            except (ImportError, AttributeError):
-                return Outcome(task.label, UNAVAILABLE, time.perf_counter() - started, level=task.level,
-                               detail="region and national reports are not yet available in this version")
-            members = [(c.region, c.cohort) for c in task.members]
-            extra = {"html": task.html} if task.kind == REPORT and _accepts(function, "html") else {}
-            function(root, task.level, members, **extra)
-            files = level_output_files(root, str(task.level), task.kind, task.html)
-        record_outputs(root, folder, task.kind, task.key, files)
+            run = levels.run_level_report if task.kind == REPORT else levels.run_level_publish
+            extra = {"html": task.html} if task.kind == REPORT else {}
+            run(root, str(task.level), [(c.region, c.cohort) for c in task.members], record_key=task.key, **extra)
         status, exit_status, detail = RENDERED, 0, ""
     except DataError as error:
         status, exit_status, detail = BAD_DATA, 2, str(error)
@@ -455,16 +411,13 @@ def cross_level_pass(plan: Plan, outcomes: list[Outcome]) -> list[str]:
     levels = publication.published_levels(plan.root, cohorts, regions, plan.national)
     changes = publication.cross_level_changes(levels)
     for unit, safe in changes.items():
-        publication.republish(plan.root, unit, safe, cohorts)
         if "/" in unit:
             region, number = unit.split("/")
-            cohort = CohortId(region, int(number))
-            folder, files = cohort.paths(plan.root).reports, cohort_output_files(plan.root, cohort, PUBLISH, True)
+            folder = CohortId(region, int(number)).paths(plan.root).reports
         else:
-            folder, files = Path(plan.root) / "reports" / unit, level_output_files(plan.root, unit, PUBLISH, True)
-        record = Record.read(folder, PUBLISH)
-        if record is not None:  # the outputs changed on purpose: the record vouches for the new ones
-            record_outputs(plan.root, folder, PUBLISH, record.key, files)
+            folder = Path(plan.root) / "reports" / unit
+        record = Record.read(folder, PUBLISH)  # the outputs change on purpose: the record vouches for the new ones
+        publication.republish(plan.root, unit, safe, cohorts, None if record is None else record.key)
     return sorted(changes)
 
 
@@ -558,9 +511,6 @@ def run(plan: Plan, jobs: int | None = None, progress: Callable[[Outcome], None]
             task = plan.level_task(level, members)
             if task is None:
                 settle(level, Outcome(label, UNCHANGED, where=Path(plan.root) / "reports" / level, level=level))
-            elif importlib.util.find_spec(f"{__package__}.levels") is None:
-                settle(level, Outcome(label, UNAVAILABLE, level=level,
-                                      detail="region and national reports are not yet available in this version"))
             else:
                 running[pool.submit(execute, plan.root, task)] = level
 
@@ -602,7 +552,7 @@ def summary_table(outcomes: Sequence[Outcome], root: Path) -> str:
     """One line per report: what, status, seconds, where the report is (relative to ``root``)."""
     def where(outcome: Outcome) -> str:
         if outcome.where is None:
-            return outcome.detail.splitlines()[0] if outcome.status in (SKIPPED, UNAVAILABLE) and outcome.detail else ""
+            return outcome.detail.splitlines()[0] if outcome.status == SKIPPED and outcome.detail else ""
         try:
             return Path(outcome.where).relative_to(root).as_posix() + "/"
         except ValueError:

@@ -19,6 +19,7 @@ imports nothing heavy, so the command can start the server before anything else.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import signal
@@ -31,9 +32,10 @@ from functools import cache
 from pathlib import Path
 
 #: Imported once by the server: what the report notebooks import.
-PRELOAD = ("ipykernel.kernelapp", "IPython.display", "rm_research.pipeline",
+PRELOAD = ("ipykernel.kernelapp", "IPython.display", "rm_research.pipeline", "rm_research.handoff",
            "rm_research.figures", "rm_research.tables", "rm_research.narrative", "rm_research.provenance",
-           "rm_research.registry", "rm_research.verify")
+           "rm_research.registry", "rm_research.verify", "rm_research.disclosure", "rm_research.quotes",
+           "rm_research.levels", "rm_research.pooling", "rm_research.meta")
 #: Executed notebooks must draw inline even where MPLBACKEND=Agg (common in CI) is set.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 SWITCH = "RM_RESEARCH_FORK_KERNELS"
@@ -64,6 +66,18 @@ class KernelServer:
         self.process = subprocess.Popen([sys.executable, "-m", "rm_research.kernels"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, env=environ, close_fds=True, start_new_session=True)
         self.lock = threading.Lock()
+        atexit.register(self.close)
+
+    def close(self, timeout: float = 2.0) -> None:
+        """Close the server's stdin (so it exits, and its kernels with it) and wait for it briefly."""
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None and not stream.closed:
+                stream.close()
+        try:
+            self.process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
 
     def fork(self, connection_file: str, output: str, environ: Mapping[str, str]) -> int:
         """Ask for a kernel on ``connection_file`` writing its log lines to ``output``; its pid."""
@@ -157,12 +171,33 @@ def _kernel(request: dict[str, object], server_pid: int) -> None:
                                       f"--IPKernelApp.parent_handle={server_pid}", "--HistoryManager.enabled=False"])
 
 
+def warm_up() -> None:
+    """Do once, in the server, the first-use work every kernel would otherwise repeat: matplotlib
+    loading its fonts and renderers on the first figure it saves, and pandas compiling the Styler's
+    templates on the first table it renders. Nothing is left behind: no pyplot figure, no state."""
+    import pandas as pd
+    import seaborn as sns
+    from IPython.core.pylabtools import print_figure
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(2, 1))
+    axes = figure.subplots()
+    table = pd.DataFrame({"x": ["a", "b"], "y": [1.0, 2.0], "hue": ["c", "d"]})
+    sns.barplot(table, x="y", y="x", hue="hue", orient="h", ax=axes)
+    sns.lineplot(table, x="x", y="y", marker="o", ax=axes)
+    axes.set(title="warm-up", xlabel="x", ylabel="y")
+    for form in ("png", "svg"):
+        print_figure(figure, form, bbox_inches="tight")  # as the inline backend shows a figure
+    table.style.format(str).hide(axis="index").to_html()
+
+
 def serve() -> None:
-    """The server: import ``PRELOAD``, then fork a kernel for each request line until stdin closes."""
+    """The server: import ``PRELOAD`` and warm up, then fork a kernel for each request line until stdin closes."""
     import importlib
 
     for name in PRELOAD:
         importlib.import_module(name)
+    warm_up()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the system
     requests, answers = sys.stdin.buffer, sys.stdout.buffer
     for line in requests:

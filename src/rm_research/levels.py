@@ -24,7 +24,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from . import config, outputs, pooling, provenance, tables
+from . import config, handoff, outputs, pooling, provenance, tables
+from .collaborative import stage_record
 from .paths import NATIONAL, ReportFiles, check_cohort, check_region
 from .pipeline import LoadedCohort, load_cohort, write_csv
 from .problems import DataError, Problem
@@ -160,51 +161,79 @@ def level_findings(loaded: list[LoadedCohort], level: str) -> pd.DataFrame:
     return pooling.level_findings(pooling.person_table(loaded), level)
 
 
+def notebook_level(root: Path | str | None, level: str, cohorts: Iterable[Sequence[object]] | None = None,
+                   state: str | Path | None = None) -> tuple[list[LoadedCohort], pd.DataFrame, pd.DataFrame]:
+    """What a level's report notebook works on: its loaded cohorts, their people (``pooling.person_table``)
+    and the level's findings, as the command that runs the notebook computed them (``state``:
+    ``handoff``), else loaded and computed here."""
+    if state:
+        held = handoff.load(state)
+        return held["loaded"], held["people"], held["findings"]
+    from .paths import project_root
+
+    loaded = load_level(Path(root) if root else project_root(), level, cohorts)
+    people = pooling.person_table(loaded)
+    return loaded, people, pooling.level_findings(people, level)
+
+
+def _computed(root: Path, level: str, cohorts: Iterable[Sequence[object]] | None,
+              private: Path) -> tuple[list[LoadedCohort], pd.DataFrame, Path]:
+    """Load the level once: its cohorts, its findings, and the hand-off file for its notebook."""
+    loaded = load_level(root, level, cohorts)
+    people = pooling.person_table(loaded)
+    findings = pooling.level_findings(people, level)
+    return loaded, findings, handoff.save(private, loaded=loaded, people=people, findings=findings)
+
+
 def _keys(loaded: list[LoadedCohort]) -> list[CohortKey]:
     return [(item.paths.region, item.paths.cohort) for item in loaded]
 
 
 def run_level_report(root: Path, level: str, cohorts: Iterable[Sequence[object]] | None = None,
-                     html: bool = True) -> Path:
+                     html: bool = True, record_key: str | None = None) -> Path:
     """Write ``reports/<level>/findings.csv`` and (unless ``html`` is False) ``report.html``, together,
-    under the level's lock; return the level's report folder. Other files there are left alone."""
+    under the level's lock; return the level's report folder. Other files there are left alone.
+    ``record_key``: as for ``pipeline.run_report``."""
     root = Path(root)
     paths = LevelPaths(root, level)
-    with outputs.locked(paths.lock) as held:
-        loaded = load_level(root, level, cohorts)
-        findings = level_findings(loaded, level)
+    with outputs.locked(paths.lock) as held, tempfile.TemporaryDirectory() as private:
+        loaded, findings, state = _computed(root, level, cohorts, Path(private))
         page = None
         if html:
             from .report import render_html
 
-            page = render_html(execute_level_notebook(root, level, _keys(loaded)), level_title(level))
+            notebook = execute_level_notebook(root, level, _keys(loaded), state=str(state))
+            page = render_html(notebook, level_title(level))
         with held.replacing() as staging:
             write_csv(findings, staging.path(paths.findings))
             if page is not None:
                 staging.path(paths.report_html).write_text(page, encoding="utf-8")
+            stage_record(staging, root, paths.reports, "report", record_key)
     log.info("wrote %s", paths.reports)
     return paths.reports
 
 
 def run_level_publish(root: Path, level: str, cohorts: Iterable[Sequence[object]] | None = None,
-                      safe: pd.DataFrame | None = None) -> Path:
+                      safe: pd.DataFrame | None = None, record_key: str | None = None) -> Path:
     """Write the disclosure-controlled ``findings-public.csv`` and ``report-public.html`` of the level
     beside its internal report, under the level's lock; return the level's report folder. ``safe``:
-    public findings already protected across levels (``make publish-all``)."""
+    public findings already protected across levels (``make publish-all``); ``record_key``: as for
+    ``pipeline.run_report``."""
     from .disclosure import public_findings, write_public
     from .report import render_html
 
     root = Path(root)
     paths = LevelPaths(root, level)
     with outputs.locked(paths.lock) as held, tempfile.TemporaryDirectory() as private:
-        loaded = load_level(root, level, cohorts)
-        safe = public_findings(level_findings(loaded, level)) if safe is None else safe
+        loaded, findings, state = _computed(root, level, cohorts, Path(private))
+        safe = public_findings(findings) if safe is None else safe
         write_public(safe, Path(private) / "public.csv")
         notebook = execute_level_notebook(root, level, _keys(loaded), notebook=LEVEL_PUBLIC_NOTEBOOK,
-                                          public_findings_csv=str(Path(private) / "public.csv"))
+                                          public_findings_csv=str(Path(private) / "public.csv"), state=str(state))
         page = render_html(notebook, f"{level_title(level)} (public)")
         with held.replacing() as staging:
             write_csv(safe, staging.path(paths.reports / "findings-public.csv"))
             staging.path(paths.reports / "report-public.html").write_text(page, encoding="utf-8")
+            stage_record(staging, root, paths.reports, "publish", record_key)
     log.info("wrote %s", paths.reports / "report-public.html")
     return paths.reports

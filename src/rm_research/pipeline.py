@@ -15,8 +15,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import outputs
+from . import handoff, outputs
 from .clean import Cohort, tidy_cohort
+from .collaborative import stage_record
 from .findings import compute_findings
 from .ingest import CONTRACT_FILES
 from .paths import CohortPaths
@@ -61,6 +62,20 @@ def load_cohort(root: Path | str, region: str, cohort: int, psych_offered: int |
     return LoadedCohort(paths, raw, tidy_cohort(raw))
 
 
+def notebook_cohort(root: Path | str | None, region: str, cohort: int, psych_offered: int | None = None,
+                    state: str | Path | None = None) -> tuple[LoadedCohort, pd.DataFrame]:
+    """What a cohort's report notebook works on: the loaded cohort and its findings, as the command
+    that runs the notebook computed them (``state``: ``handoff``), else validated and computed here."""
+    if state:
+        held = handoff.load(state)
+        return held["loaded"], held["findings"]
+    from .paths import project_root
+
+    loaded = load_cohort(root or project_root(), region, int(cohort),
+                         None if psych_offered is None else int(psych_offered))
+    return loaded, loaded.findings()
+
+
 def report_title(loaded: LoadedCohort) -> str:
     """The report's title: the programme's name, the region and the cohort."""
     return f"{loaded.programme.programme}: {loaded.paths.region}, cohort {loaded.paths.cohort}"
@@ -102,13 +117,15 @@ def write_csv(table: pd.DataFrame, path: Path) -> None:
 
 
 def run_report(root: Path, region: str, cohort: int, html: bool = True,
-               psych_offered: int | None = None) -> CohortPaths:
+               psych_offered: int | None = None, record_key: str | None = None) -> CohortPaths:
     """Validate, tidy, then write processed tables, findings and (unless ``html`` is False) the report.
 
     Replaces only those files (and removes a processed table whose raw file is no longer supplied),
-    all together, under the cohort's lock; any other file in those folders is left alone.
+    all together, under the cohort's lock; any other file in those folders is left alone. With them
+    goes the record of what they were made from (``collaborative.stage_record``: ``record_key`` from
+    ``make reports``; none from a single-cohort command, which removes an earlier record).
     """
-    with cohort_outputs(CohortPaths(root, region, cohort)) as held:
+    with cohort_outputs(CohortPaths(root, region, cohort)) as held, tempfile.TemporaryDirectory() as private:
         loaded = load_cohort(root, region, cohort, psych_offered)
         paths = loaded.paths
         log.info("validated %s: %d files", paths.raw, len(loaded.raw.files))
@@ -117,7 +134,8 @@ def run_report(root: Path, region: str, cohort: int, html: bool = True,
         if html:
             from .report import execute_notebook, render_html  # papermill and nbconvert cost seconds to import
 
-            notebook = execute_notebook(root, region, cohort, psych_offered)
+            state = handoff.save(Path(private), loaded=loaded, findings=findings)
+            notebook = execute_notebook(root, region, cohort, psych_offered, state=state)
             page = render_html(notebook, report_title(loaded))
         with held.replacing() as staging:
             tables = processed_tables(loaded.cohort)
@@ -128,28 +146,33 @@ def run_report(root: Path, region: str, cohort: int, html: bool = True,
             write_csv(findings, staging.path(paths.findings))
             if page is not None:
                 staging.path(paths.report_html).write_text(page, encoding="utf-8")
+            stage_record(staging, Path(root), paths.reports, "report", record_key)
     log.info("wrote %s and %s", paths.findings, paths.processed)
     return paths
 
 
 def run_publish(root: Path, region: str, cohort: int, psych_offered: int | None = None,
-                safe: pd.DataFrame | None = None) -> CohortPaths:
+                safe: pd.DataFrame | None = None, record_key: str | None = None) -> CohortPaths:
     """Write the disclosure-controlled ``findings-public.csv`` and ``report-public.html`` beside
     the internal report (whose files are kept), under the cohort's lock. ``safe``: public findings
-    already protected across levels (``make publish-all``), shown instead of the cohort's own."""
+    already protected across levels (``make publish-all``), shown instead of the cohort's own;
+    ``record_key``: as for ``run_report``."""
     from .disclosure import public_findings, write_public
     from .report import PUBLIC_NOTEBOOK, render_html, run_notebook
 
     with cohort_outputs(CohortPaths(root, region, cohort)) as held, tempfile.TemporaryDirectory() as private:
         loaded = load_cohort(root, region, cohort, psych_offered)
-        safe = public_findings(loaded.findings()) if safe is None else safe
+        findings = loaded.findings()
+        safe = public_findings(findings) if safe is None else safe
         write_public(safe, Path(private) / "public.csv")
+        state = handoff.save(Path(private), loaded=loaded, findings=findings)
         parameters = {"region": region, "cohort": cohort, "psych_offered": psych_offered, "root": str(root),
-                      "public_findings_csv": str(Path(private) / "public.csv")}
+                      "public_findings_csv": str(Path(private) / "public.csv"), "state": str(state)}
         notebook = run_notebook(root, PUBLIC_NOTEBOOK, parameters)
         page = render_html(notebook, f"{report_title(loaded)} (public)")
         with held.replacing() as staging:
             write_csv(safe, staging.path(loaded.paths.reports / "findings-public.csv"))
             staging.path(loaded.paths.reports / "report-public.html").write_text(page, encoding="utf-8")
+            stage_record(staging, Path(root), loaded.paths.reports, "publish", record_key)
     log.info("wrote %s", loaded.paths.reports / "report-public.html")
     return loaded.paths

@@ -78,13 +78,15 @@ def cross_level_changes(levels: list[Level], rule: DisclosureRule = DISCLOSURE) 
             or not protected[level.unit]["n"].equals(level.safe["n"])}
 
 
-def republish(root: Path | str, unit: str, safe: pd.DataFrame, members: Sequence[tuple[str, int]]) -> None:
-    """Publish one unit again with the findings the cross-level audit protected."""
+def republish(root: Path | str, unit: str, safe: pd.DataFrame, members: Sequence[tuple[str, int]],
+              record_key: str | None = None) -> None:
+    """Publish one unit again with the findings the cross-level audit protected (``record_key``: the
+    inputs' key ``make publish-all`` records with the outputs, as for ``pipeline.run_report``)."""
     from . import levels, pipeline
 
     if "/" in unit:
         region, cohort = unit.split("/")
-        pipeline.run_publish(Path(root), region, int(cohort), safe=safe)
+        pipeline.run_publish(Path(root), region, int(cohort), safe=safe, record_key=record_key)
     else:
         chosen = [m for m in members if unit == NATIONAL or m[0] == unit]
-        levels.run_level_publish(Path(root), unit, chosen, safe=safe)
+        levels.run_level_publish(Path(root), unit, chosen, safe=safe, record_key=record_key)

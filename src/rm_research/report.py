@@ -13,8 +13,10 @@ it did not, so that a kernel which fails to start still says why.
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
+import re
 import sys
 import tempfile
 from importlib import resources
@@ -112,9 +114,12 @@ def check_kernel(name: str = config.KERNEL_NAME) -> None:
 
 
 def execute_notebook(root: Path, region: str, cohort: int, psych_offered: int | None = None,
-                     kernel_name: str = config.KERNEL_NAME, notebook: Path = NOTEBOOK) -> nbformat.NotebookNode:
-    """Run a report notebook for one cohort and return the executed notebook (not saved)."""
-    parameters = {"region": region, "cohort": cohort, "psych_offered": psych_offered, "root": str(root)}
+                     kernel_name: str = config.KERNEL_NAME, notebook: Path = NOTEBOOK,
+                     state: Path | None = None) -> nbformat.NotebookNode:
+    """Run a report notebook for one cohort and return the executed notebook (not saved). ``state``:
+    the cohort and findings the caller computed already (``handoff.save``), so the kernel does not."""
+    parameters = {"region": region, "cohort": cohort, "psych_offered": psych_offered, "root": str(root),
+                  "state": None if state is None else str(state)}
     return run_notebook(root, notebook, parameters, kernel_name)
 
 
@@ -150,7 +155,8 @@ def _restore_backend(previous: str | None) -> None:
 
 
 def render_html(notebook: nbformat.NotebookNode, title: str) -> str:
-    """The executed notebook as one self-contained HTML page: no code, no external scripts."""
+    """The executed notebook as one self-contained HTML page: no code, no external scripts, the
+    report's stylesheet (``templates/offline/report.css``), and table header cells scoped."""
     templates = resources.files("rm_research").joinpath("templates")
     exporter = HTMLExporter(
         extra_template_basedirs=[str(templates)], template_name="offline",
@@ -158,7 +164,51 @@ def render_html(notebook: nbformat.NotebookNode, title: str) -> str:
     )
     notebook.metadata["title"] = title
     body, _ = exporter.from_notebook_node(notebook)
-    if found := active_content(body):  # escaping failed somewhere: refuse the page rather than write it
+    body = scope_table_headers(body)
+    # escaping failed somewhere: refuse the page rather than write it
+    if found := active_content(body) + embedded_svg_content(body):
         raise OutputError("the rendered report holds markup that could run (" + "; ".join(found[:5])
                           + "); nothing was written. Please report this as a bug.")
     return body
+
+
+#: A table's sections and its header cells' start tags. Text from the data is escaped before it
+#: reaches the page, so a "<th" in the page is always markup (pandas' or Markdown's), never data.
+_TABLE_PARTS = re.compile(r"<(/?)(thead)\b[^>]*>|<th(?=[\s>])([^>]*)>", re.IGNORECASE)
+_SCOPED = re.compile(r"\sscope\s*=", re.IGNORECASE)
+
+
+def scope_table_headers(page: str) -> str:
+    """``page`` with ``scope="col"`` on the header cells of table heads and ``scope="row"`` on those
+    of table bodies (pandas' Styler and Markdown tables write none), so that a screen reader can name
+    each cell's headers; header cells that have a scope keep it."""
+    in_head = False
+
+    def scoped(match: re.Match[str]) -> str:
+        nonlocal in_head
+        if match.group(2):
+            in_head = not match.group(1)
+            return match.group(0)
+        attributes = match.group(3)
+        if _SCOPED.search(attributes):
+            return match.group(0)
+        return f'<th scope="{"col" if in_head else "row"}"{attributes}>'
+
+    return _TABLE_PARTS.sub(scoped, page)
+
+
+_SVG_IMAGES = re.compile(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]*)"')
+
+
+def embedded_svg_content(page: str) -> list[str]:
+    """What in the SVG images embedded in ``page`` (``figures.show``) could run or load something
+    (``safety.active_content``, and ``foreignObject``, which can hold HTML). An SVG shown through
+    ``<img>`` runs nothing whatever it holds; this keeps the figures plain should one ever be inlined."""
+    found = []
+    for number, encoded in enumerate(_SVG_IMAGES.findall(page), start=1):
+        svg = base64.b64decode(encoded).decode("utf-8", errors="replace")
+        problems = active_content(svg)
+        if re.search(r"<foreignobject\b", svg, re.IGNORECASE):
+            problems.append("<foreignObject> element")
+        found.extend(f"SVG image {number}: {problem}" for problem in problems)
+    return found

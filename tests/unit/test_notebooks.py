@@ -38,5 +38,5 @@ def test_report_parameters_cell():
     notebook = nbformat.read(REPO / "notebooks" / "report.ipynb", as_version=4)
     tagged = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
-    assert {line.split("=")[0].strip() for line in tagged[0].source.splitlines()} == {"region", "cohort", "psych_offered", "root"}
+    assert {line.split("=")[0].strip() for line in tagged[0].source.splitlines()} == {"region", "cohort", "psych_offered", "root", "state"}
     assert notebook.metadata.kernelspec.name == "rm-research"
