@@ -12,9 +12,32 @@ BIN := $(VENV)/bin
 REGION ?= south-east
 COHORT ?=
 PSYCH_SESSIONS ?=
+FORMAT ?=
 KERNEL := rm-research
+# Three pinned sets, installed only where needed: requirements.lock is what rendering a report needs
+# (the analysis stack, papermill, nbconvert, ipykernel); requirements-test.lock adds pytest, hypothesis
+# and ruff for make test and make lint; requirements-lab.lock adds JupyterLab for make lab.
 STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+LAB_STAMP := $(VENV)/.installed-lab
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
+# uv installs the same pinned wheels as pip, in parallel and from its cache: a cold set-up in seconds
+# rather than a minute (README, "Set-up"). INSTALLER=pip uses pip alone, and pip's own settings
+# (pip.conf: a mirror, a proxy), for networks where uv is not set up.
+INSTALLER ?= uv
+UV_VERSION := 0.13.9
+UV_STAMP := $(VENV)/.uv-$(UV_VERSION)
+ifeq ($(INSTALLER),pip)
+INSTALL := $(PIP) install
+INSTALLER_READY := $(BIN)/python
+else
+INSTALL := $(BIN)/uv pip install --quiet --python $(BIN)/python
+INSTALLER_READY := $(UV_STAMP)
+endif
+LAB_ARGS ?=
+TEMPLATE_OUT ?= template
+# Every set resolved together, then each set's share of it: one version of each package across the three.
+LOCK_COMPILE = .venv-lock/bin/uv pip compile --quiet --no-header --no-annotate --python-version 3.11
 RM := $(BIN)/rm-research
 COHORT_ARGS = --region $(REGION) --cohort $(COHORT) $(if $(PSYCH_SESSIONS),--psych-sessions $(PSYCH_SESSIONS))
 
@@ -52,25 +75,42 @@ define rm_research_all
 	fi
 endef
 
-.PHONY: help setup require-cohort report reports publish-all validate check-data verify publish test lint benchmark example-data lock clean distclean
+
+.PHONY: api-docs
+.PHONY: help setup require-cohort report reports publish-all validate check-data verify publish test lint lab template benchmark example-data lock clean distclean
 
 help: ## List the targets (REGION defaults to south-east; COHORT is a number, e.g. COHORT=1; PSYCH_SESSIONS overrides programme.toml)
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
 
-$(STAMP): requirements.lock pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(PIP) install -r requirements.lock
-	$(PIP) install --no-deps --no-build-isolation -e .
+$(BIN)/python:
+	@test -x $@ || $(PYTHON) -m venv $(VENV)
+
+$(UV_STAMP): | $(BIN)/python
+	$(PIP) install uv==$(UV_VERSION)
+	@touch $@
+
+$(STAMP): requirements.lock pyproject.toml | $(INSTALLER_READY)
+	$(INSTALL) -r requirements.lock
+	$(INSTALL) --no-deps --no-build-isolation -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "$(KERNEL)" >/dev/null
 	@touch $@
 
-setup: $(STAMP) ## Create .venv with the pinned dependencies and register the Jupyter kernel
+# The extra sets add packages only: requirements.lock as constraints keeps every report package as pinned.
+$(TEST_STAMP): $(STAMP) requirements-test.lock | $(INSTALLER_READY)
+	$(INSTALL) -r requirements-test.lock -c requirements.lock
+	@touch $@
+
+$(LAB_STAMP): $(STAMP) requirements-lab.lock | $(INSTALLER_READY)
+	$(INSTALL) -r requirements-lab.lock -c requirements.lock
+	@touch $@
+
+setup: $(STAMP) ## Create .venv with what rendering needs (requirements.lock) and register the Jupyter kernel
 
 require-cohort:
 	@test -n "$(COHORT)" || { echo "Please say which cohort, e.g. make $(MAKECMDGOALS) COHORT=1"; exit 2; }
 
-report: $(STAMP) require-cohort ## Render reports/REGION/cohort-COHORT/report.html and findings.csv
-	$(call rm_research,report)
+report: $(STAMP) require-cohort ## Render reports/REGION/cohort-COHORT/report.html and findings.csv (FORMAT=docx: report.docx too)
+	$(call rm_research,report $(if $(FORMAT),--format $(FORMAT)))
 
 reports: $(STAMP) ## Every cohort, region and national report that changed (REGION= one region; -j N at once)
 	$(call rm_research_all,reports)
@@ -89,12 +129,18 @@ verify: $(STAMP) require-cohort ## Print published next to reproduced figures; f
 publish: $(STAMP) require-cohort ## Write disclosure-controlled report-public.html and findings-public.csv
 	$(call rm_research,publish)
 
-test: $(STAMP) ## Run the test suite (unit, functional and back tests)
+test: $(TEST_STAMP) ## Run the test suite (unit, functional and back tests); installs requirements-test.lock first
 	$(BIN)/python -m pytest
 
-lint: $(STAMP) ## ruff on the package, tests and notebooks; check notebook pairs are in sync
+lint: $(TEST_STAMP) ## ruff on the package, tests and notebooks; check notebook pairs are in sync
 	$(BIN)/ruff check src tests notebooks scripts
-	$(BIN)/jupytext --to ipynb --test notebooks/report.py >/dev/null
+	for pair in notebooks/*.py notebooks/exploratory/*.py; do $(BIN)/jupytext --to ipynb --test "$$pair" >/dev/null; done
+
+lab: $(LAB_STAMP) ## JupyterLab with the rm-research kernel (installs requirements-lab.lock first; LAB_ARGS= more options)
+	$(BIN)/jupyter lab $(LAB_ARGS)
+
+template: $(STAMP) ## Write the evaluation template (workbooks, programme.toml, form wordings) into TEMPLATE_OUT (default template/)
+	$(RM) template --out $(TEMPLATE_OUT)
 
 benchmark: $(STAMP) ## Time and peak memory of each stage, validate + findings on SYNTHETIC cohorts of 1,000-1,000,000 people, and make reports against the naive way
 	$(BIN)/python scripts/benchmark.py
@@ -102,11 +148,14 @@ benchmark: $(STAMP) ## Time and peak memory of each stage, validate + findings o
 example-data: $(STAMP) ## Regenerate the SYNTHETIC example cohorts in data/raw
 	$(RM) make-example
 
-lock: ## Re-resolve the newest compatible versions into requirements.lock and environment.yml
-	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock
-	.venv-lock/bin/python -m pip install --quiet -e '.[test]'
-	{ sed -n '1,3p' requirements.lock; .venv-lock/bin/python -m pip freeze --exclude-editable --all | grep -v '^pip=='; } > requirements.lock.new
-	mv requirements.lock.new requirements.lock && .venv-lock/bin/python scripts/write_environment.py && rm -rf .venv-lock
+lock: ## Re-resolve the newest compatible versions into the three lock files and environment.yml
+	rm -rf .venv-lock && $(PYTHON) -m venv .venv-lock && .venv-lock/bin/python -m pip install --quiet uv==$(UV_VERSION)
+	echo "setuptools>=77" > .venv-lock/build.in  # the build backend of 'pip install --no-build-isolation -e .'
+	$(LOCK_COMPILE) pyproject.toml .venv-lock/build.in --all-extras -o .venv-lock/all.txt
+	$(LOCK_COMPILE) pyproject.toml .venv-lock/build.in -c .venv-lock/all.txt -o .venv-lock/report.txt
+	$(LOCK_COMPILE) pyproject.toml --extra test -c .venv-lock/all.txt -o .venv-lock/test.txt
+	$(LOCK_COMPILE) pyproject.toml --extra lab -c .venv-lock/all.txt -o .venv-lock/lab.txt
+	.venv-lock/bin/python scripts/write_environment.py --resolved .venv-lock && rm -rf .venv-lock
 
 clean: ## Remove derived files (data/processed, reports, caches); never touches data/raw
 	find data/processed reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
@@ -115,3 +164,6 @@ clean: ## Remove derived files (data/processed, reports, caches); never touches 
 
 distclean: clean ## clean, and remove the virtual environment
 	rm -rf $(VENV)
+
+api-docs: $(STAMP) ## Regenerate docs/api.md from the package's docstrings
+	$(BIN)/python scripts/api_docs.py

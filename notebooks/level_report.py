@@ -30,21 +30,43 @@ cohorts = None
 state = None  # what the rendering command computed already (rm_research.handoff); None: computed here
 
 # %%
+from functools import partial
+
 from IPython.display import HTML, Markdown, display
 
-from rm_research import config, figures, levels, meta, narrative, pooling, provenance, registry, tables
+from rm_research import config, figures, levels, meta, narrative, pooling, provenance, registry, summary, tables
 
 loaded, people, findings = levels.notebook_level(root, level, cohorts, state)
 analyses = pooling.meta_analyses(people)
 labels = levels.item_labels(loaded)
 by = "region" if level == levels.NATIONAL else "cohort_label"
+numbering = figures.Numbering()
+table = partial(figures.show_table, numbering=numbering)
 
 display(Markdown(f"**{'All regions' if level == levels.NATIONAL else 'Region: ' + level}**, "
                  f"{len(loaded)} cohorts, {len(people)} people enrolled."))
 display(HTML(narrative.banner(narrative.SMALL_NUMBERS_NOTICE)))
 if any(item.is_synthetic for item in loaded):
     display(Markdown(narrative.SYNTHETIC_POOLED_NOTICE))
-display(tables.styled(levels.cohorts_table(loaded)))
+
+# %% [markdown]
+# ## Key findings
+
+# %%
+display(Markdown(narrative.key_findings_intro()))
+display(Markdown(summary.bullet_list(summary.key_findings_level(findings, labels))))
+
+# %% [markdown]
+# ## Contents
+#
+# 1. [Participant flow by region and cohort](#Participant-flow-by-region-and-cohort)
+# 2. [Confidence before and after the programme, pooled](#Confidence-before-and-after-the-programme,-pooled)
+# 3. [Sessions and the psychological sessions](#Session-length,-missed-sessions-and-the-psychological-sessions)
+# 4. [Attendance and psychological input, pooled](#Attendance-and-psychological-input,-pooled)
+#
+# Appendices: [A. Technical statistics](#Appendix-A.-Technical-statistics),
+# [B. The statistics reported](#Appendix-B.-The-statistics-reported),
+# [C. Data and provenance](#Appendix-C.-Data-and-provenance)
 
 # %% [markdown]
 # ## Participant flow by region and cohort
@@ -54,13 +76,13 @@ display(tables.styled(levels.cohorts_table(loaded)))
 # sessions counts 0 attenders.
 
 # %%
+table(levels.cohorts_table(loaded), "The cohorts pooled")
 flow = pooling.cohort_flow(people)
 if level == levels.NATIONAL:
-    display(tables.styled(tables.level_flow_table(pooling.region_flow(people), "region")))
-display(tables.styled(tables.level_flow_table(flow)))
-figures.show(figures.flow_by_cohort_chart(flow))
-display(Markdown("By role, summed over the cohorts:"))
-display(tables.styled(tables.flow_table(findings), index=True))
+    table(tables.level_flow_table(pooling.region_flow(people), "region"), "Participants at each stage, by region")
+table(tables.level_flow_table(flow), "Participants at each stage, by cohort")
+figures.show(figures.flow_by_cohort_chart(flow, title=summary.headline_flow(findings)), numbering)
+table(tables.flow_table(findings), "Participants at each stage by role, summed over the cohorts", index=True)
 
 # %% [markdown]
 # ## Confidence before and after the programme, pooled
@@ -72,7 +94,8 @@ display(tables.styled(tables.flow_table(findings), index=True))
 # would be expected to fall.
 
 # %%
-display(tables.styled(tables.pooled_table(findings, labels)))
+table(tables.pooled_before_after_table(findings, labels), "Change in confidence, pooled over the cohorts")
+display(Markdown(narrative.pooled_before_after_explained()))
 
 # %% [markdown]
 # ### Forest plots
@@ -82,10 +105,11 @@ display(tables.styled(tables.pooled_table(findings, labels)))
 
 # %%
 for (item, role), result in analyses.items():
-    title = f"{labels[item]}: {'everyone' if role == config.ALL_ROLES else role + 's'}"
-    display(Markdown(f"**{title}.** {meta.heterogeneity_sentence(result)}"))
+    label = f"{labels[item]}: {'everyone' if role == config.ALL_ROLES else role + 's'}"
     if result.cohorts:
-        figures.show(figures.forest_plot(result, title))
+        figures.show(figures.forest_plot(result, label, title=summary.headline_pooled(findings, item, role, labels)),
+                     numbering)
+    display(Markdown(f"{narrative.escape_html(label)}: {meta.heterogeneity_sentence(result)}"))
 
 # %% [markdown]
 # ### Cohorts left out of the pooling
@@ -98,7 +122,7 @@ excluded = pooling.excluded_cohorts(analyses)
 if excluded.empty:
     display(Markdown("_Every cohort was pooled for every item and role._"))
 else:
-    display(tables.styled(tables.excluded_table(excluded, labels)))
+    table(tables.excluded_table(excluded, labels), "Cohorts left out of the pooling, and why")
 
 # %% [markdown]
 # ## Session length, missed sessions and the psychological sessions
@@ -107,7 +131,7 @@ else:
 # the psychological sessions from programmes that offered none are left out.
 
 # %%
-display(tables.styled(tables.yes_no_by_table(pooling.yes_no_by(people, by), by, labels)))
+table(tables.yes_no_by_table(pooling.yes_no_by(people, by), by, labels), "Answers to the yes/no questions")
 
 # %% [markdown]
 # ### Mentoring sessions held
@@ -116,7 +140,7 @@ display(tables.styled(tables.yes_no_by_table(pooling.yes_no_by(people, by), by, 
 # the person reported.
 
 # %%
-display(tables.styled(tables.mentoring_sessions_by_table(pooling.mentoring_sessions_by(people, by), by)))
+table(tables.mentoring_sessions_by_table(pooling.mentoring_sessions_by(people, by), by), "Mentoring sessions held")
 
 # %% [markdown]
 # ### Psychological sessions attended
@@ -128,7 +152,7 @@ attendance = pooling.psych_attendance_by(people, by)
 if attendance.empty:
     display(Markdown("_No cohort pooled here offered psychological sessions with an attendance log._"))
 else:
-    display(tables.styled(tables.psych_attendance_by_table(attendance, by)))
+    table(tables.psych_attendance_by_table(attendance, by), "Psychological sessions attended")
 
 # %% [markdown]
 # ## Attendance and psychological input, pooled
@@ -145,7 +169,7 @@ display(Markdown(pooling.FIXED_EFFECTS_NOTE))
 if models.empty:
     display(Markdown("_Nobody pooled here has an enrolment rating, a final rating and a dose._"))
 else:
-    display(tables.styled(tables.dose_models_table(models)))
+    table(tables.dose_models_table(models), "Sessions attended and confidence at the end, pooled models")
 if (models["model"] == "mixed").any():
     display(Markdown(pooling.MIXED_CAVEAT))
 else:
@@ -153,15 +177,24 @@ else:
                      "pooled._"))
 
 # %% [markdown]
-# ## The statistics reported
+# ## Appendix A. Technical statistics
+#
+# The meta-analyses in full: each item and role's pooled change with its interval and p, the
+# between-cohort variance (tau²), heterogeneity (I²), Cochran's Q p-value and the prediction interval.
+
+# %%
+table(tables.pooled_table(findings, labels), "Random-effects meta-analyses of the change in confidence")
+
+# %% [markdown]
+# ## Appendix B. The statistics reported
 #
 # Every statistic in this report's `findings.csv`, from the package's registry of statistics.
 
 # %%
-display(tables.styled(registry.glossary(findings)))
+table(registry.glossary(findings), "The statistics in findings.csv")
 
 # %% [markdown]
-# ## Data and provenance
+# ## Appendix C. Data and provenance
 #
 # The code version, the versions of the packages that computed this report, and the SHA-256
 # checksum of every raw file of every cohort pooled. Re-running the same code on files with the
@@ -170,5 +203,5 @@ display(tables.styled(registry.glossary(findings)))
 # %%
 display(Markdown(f"Code: `rm-research` commit `{provenance.git_commit(loaded[0].paths.root)}`; "
                  f"{config.SETTINGS.confidence:.0%} intervals throughout."))
-display(tables.styled(levels.cohort_checksums(loaded)))
-display(tables.styled(provenance.package_versions()))
+table(levels.cohort_checksums(loaded), "Raw files and their checksums")
+table(provenance.package_versions(), "Package versions")

@@ -30,13 +30,17 @@ state = None  # what the rendering command computed already (rm_research.handoff
 public_findings_csv = None  # the protected public findings, when made across levels (make publish-all)
 
 # %%
+from functools import partial
+
 from IPython.display import Markdown, display
 
-from rm_research import config, disclosure, levels, narrative, pooling, provenance, tables
+from rm_research import config, disclosure, figures, levels, narrative, pooling, provenance, summary, tables
 
 loaded, people, findings = levels.notebook_level(root, level, cohorts, state)
 labels = levels.item_labels(loaded)
 safe = disclosure.read_public(public_findings_csv) if public_findings_csv else disclosure.public_findings(findings)
+numbering = figures.Numbering()
+table = partial(figures.show_table, numbering=numbering)
 
 display(Markdown(f"**{'All regions' if level == levels.NATIONAL else 'Region: ' + level}**, "
                  f"{len(loaded)} cohorts pooled."))
@@ -44,16 +48,28 @@ if any(item.is_synthetic for item in loaded):
     display(Markdown(narrative.SYNTHETIC_POOLED_NOTICE))
 
 # %% [markdown]
-# ## Disclosure control
+# ## Key findings
 
 # %%
-display(Markdown(disclosure.method_statement(safe)))
+display(Markdown(narrative.key_findings_intro()))
+display(Markdown(summary.bullet_list(summary.key_findings_level_public(safe, labels))))
+
+# %% [markdown]
+# ## Contents
+#
+# 1. [Participant flow, all cohorts](#Participant-flow,-all-cohorts)
+# 2. [Confidence before and after the programme, pooled](#Confidence-before-and-after-the-programme,-pooled)
+# 3. [Sessions and the psychological sessions](#Session-length,-missed-sessions-and-the-psychological-sessions)
+# 4. [Attendance and psychological input, pooled](#Attendance-and-psychological-input,-pooled)
+#
+# Appendices: [A. Technical statistics](#Appendix-A.-Technical-statistics),
+# [B. Disclosure control](#Appendix-B.-Disclosure-control), [C. Data and provenance](#Appendix-C.-Data-and-provenance)
 
 # %% [markdown]
 # ## Participant flow, all cohorts
 
 # %%
-display(tables.styled(disclosure.public_flow_table(safe)))
+table(disclosure.public_flow_table(safe), "Participants at each stage, by role")
 
 # %% [markdown]
 # ## Confidence before and after the programme, pooled
@@ -63,17 +79,16 @@ display(tables.styled(disclosure.public_flow_table(safe)))
 # heterogeneity between cohorts (I², and Cochran's Q p-value).
 
 # %%
-display(tables.styled(disclosure.public_table(
-    safe, {item: labels[item] for item in config.RATING_ITEMS}, list(pooling.POOLED_STATISTICS),
-    n_label="People paired", n_of="k")))
+table(tables.public_pooled_before_after_table(safe, labels), "Change in confidence, pooled over the cohorts")
+display(Markdown(narrative.pooled_before_after_explained()))
 
 # %% [markdown]
 # ## Session length, missed sessions and the psychological sessions
 
 # %%
-display(tables.styled(disclosure.public_table(
-    safe, {item: labels[item] for item in config.YES_NO_ITEMS}, disclosure.PUBLIC_YES_NO_STATISTICS,
-    n_label="Answered")))
+table(disclosure.public_table(safe, {item: labels[item] for item in config.YES_NO_ITEMS},
+                              disclosure.PUBLIC_YES_NO_STATISTICS, n_label="Answered"),
+      "Answers to the yes/no questions, by role")
 
 # %% [markdown]
 # ## Attendance and psychological input, pooled
@@ -83,12 +98,29 @@ display(tables.styled(disclosure.public_table(
 # cohort intercept where at least 5 cohorts are pooled (a sensitivity analysis).
 
 # %%
-display(tables.styled(disclosure.public_table(
-    safe, {measure: tables.DOSE_LABELS[measure] for measure in pooling.DOSES}, disclosure.PUBLIC_POOLED_DOSE_STATISTICS,
-    n_of="pooled_ancova_slope")))
+table(disclosure.public_table(safe, {measure: tables.DOSE_LABELS[measure] for measure in pooling.DOSES},
+                              disclosure.PUBLIC_POOLED_DOSE_STATISTICS, n_of="pooled_ancova_slope"),
+      "Sessions attended and confidence at the end, pooled models")
 
 # %% [markdown]
-# ## Data and provenance
+# ## Appendix A. Technical statistics
+#
+# The meta-analyses in full: pooled change, interval and p, with the heterogeneity between cohorts
+# (I², and Cochran's Q p-value).
+
+# %%
+table(disclosure.public_table(safe, {item: labels[item] for item in config.RATING_ITEMS},
+                              list(pooling.POOLED_STATISTICS), n_label="People paired", n_of="k"),
+      "Random-effects meta-analyses of the change in confidence")
+
+# %% [markdown]
+# ## Appendix B. Disclosure control
+
+# %%
+display(Markdown(disclosure.method_statement(safe)))
+
+# %% [markdown]
+# ## Appendix C. Data and provenance
 #
 # The sizes and checksums of the raw files are recorded in the internal report only: a file's size
 # gives its number of rows away, and so the number of people.
@@ -96,4 +128,4 @@ display(tables.styled(disclosure.public_table(
 # %%
 display(Markdown(f"Computed by `rm-research`, commit `{provenance.git_commit(loaded[0].paths.root)}`, from "
                  f"{len(loaded)} cohorts' evaluation files; their checksums are recorded in the internal report."))
-display(tables.styled(provenance.package_versions()))
+table(provenance.package_versions(), "Package versions")

@@ -1,10 +1,24 @@
-"""rm-research: reproducible evaluation reports for NHS reverse-mentoring programmes."""
+"""rm-research: reproducible evaluation reports for NHS reverse-mentoring programmes.
+
+``rm_research.load_all()`` gives every cohort's tidy tables and findings, ready for pandas
+(``rm_research.explore``).
+"""
 
 from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 try:
     __version__ = version("rm-research")
 except PackageNotFoundError:  # running from a source tree that was never installed
     __version__ = "0+unknown"
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "load_all"]
+
+
+def __getattr__(name: str) -> Any:
+    """``load_all`` on first use: the command line imports this package, and must not pay for pandas."""
+    if name == "load_all":
+        from .explore import load_all
+
+        return load_all
+    raise AttributeError(f"module 'rm_research' has no attribute {name!r}")

@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 import pandas as pd
 
 from . import config
+from .schemas import list_items
 from .validate import RawCohort
 
 TEXT_COLUMNS = {
@@ -64,11 +65,12 @@ def canonical(values: pd.Series, allowed: tuple[str, ...]) -> pd.Series:
 
 
 def split_list(values: pd.Series, allowed: tuple[str, ...] | None = None) -> pd.Series:
-    """A ``;``-separated cell to a list of items (canonical spelling when ``allowed`` is given)."""
+    """A multi-select cell (``schemas.list_items``: ``;``-separated, or as Google Forms writes a
+    question with fixed options) to a list of items (canonical spelling when ``allowed`` is given)."""
     lookup = {a.casefold(): a for a in allowed} if allowed else None
 
     def split(cell: str) -> object:
-        items = [item.strip() for item in cell.split(";") if item.strip()]
+        items = list_items(cell, allowed)
         if not items:  # a cell holding only separators answers nothing
             return pd.NA
         return [lookup[i.casefold()] for i in items] if lookup else items
@@ -98,6 +100,8 @@ def _get(raw: pd.DataFrame, column: str) -> pd.Series:
 
 
 def participants(raw: pd.DataFrame) -> pd.DataFrame:
+    """The participants table typed: role, ethnic group and status in the contract's spelling (a blank
+    status is ``enrolled``), areas of work as lists, consent to quotes yes or no (blank is no)."""
     status = canonical(_get(raw, "status"), config.STATUSES).fillna("enrolled")
     return _frame(raw, {
         "participant_id": _text(raw, "participant_id"),
@@ -122,10 +126,12 @@ def _survey(raw: pd.DataFrame, name: str, extra: dict[str, pd.Series]) -> pd.Dat
 
 
 def enrolment(raw: pd.DataFrame) -> pd.DataFrame:
+    """The enrolment survey typed: the date, and each rating as a whole number."""
     return _survey(raw, "enrolment", {})
 
 
 def end_survey(raw: pd.DataFrame) -> pd.DataFrame:
+    """The end-of-programme survey typed: as ``enrolment``, plus sessions reported and the yes/no items."""
     return _survey(raw, "end_survey", {
         "sessions_reported": whole_numbers(_get(raw, "sessions_reported")),
         **{item: yes_no(_get(raw, item)) for item in config.YES_NO_ITEMS},
@@ -133,6 +139,7 @@ def end_survey(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def mentoring_sessions(raw: pd.DataFrame) -> pd.DataFrame:
+    """The pairs' session log typed: session number and minutes as whole numbers, ``held`` yes or no."""
     return _frame(raw, {
         "pair_id": _text(raw, "pair_id"),
         "session_no": whole_numbers(raw["session_no"]),
@@ -144,6 +151,7 @@ def mentoring_sessions(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def psych_sessions(raw: pd.DataFrame) -> pd.DataFrame:
+    """The psychological sessions' attendance typed: session number, ``attended`` yes or no."""
     return _frame(raw, {
         "participant_id": _text(raw, "participant_id"),
         "psych_session_no": whole_numbers(raw["psych_session_no"]),
@@ -152,6 +160,7 @@ def psych_sessions(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def training(raw: pd.DataFrame) -> pd.DataFrame:
+    """The training feedback typed: the rating as a whole number, resources needed as lists."""
     return _frame(raw, {
         "participant_id": _text(raw, "participant_id"),
         "rating": whole_numbers(_get(raw, "rating")),
@@ -161,6 +170,7 @@ def training(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def themes(raw: pd.DataFrame) -> pd.DataFrame:
+    """The coded free-text answers typed: the question in the contract's spelling."""
     return _frame(raw, {
         "participant_id": _text(raw, "participant_id"),
         "question": canonical(raw["question"], config.FREE_TEXT_QUESTIONS),
@@ -169,6 +179,7 @@ def themes(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 def observations(raw: pd.DataFrame) -> pd.DataFrame:
+    """The ReMEDI observations typed: level and kind in the contract's spelling."""
     return _frame(raw, {
         "pair_id": _text(raw, "pair_id"),
         "level": canonical(raw["level"], config.OBSERVATION_LEVELS),

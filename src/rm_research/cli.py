@@ -52,6 +52,7 @@ def _count(text: str) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
+    """The ``rm-research`` argument parser: a sub-command for each ``make`` target."""
     main = argparse.ArgumentParser(prog="rm-research", description=__doc__.splitlines()[0])
     main.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = main.add_subparsers(dest="command", required=True)
@@ -71,8 +72,10 @@ def parser() -> argparse.ArgumentParser:
                          help="psychological sessions the programme offered, overriding the cohort's "
                               "programme.toml (default: its psych_sessions_offered, else "
                               f"{config.PSYCH_SESSIONS_OFFERED} as in the South East)")
-    commands.choices["report"].add_argument("--no-html", action="store_true",
-                                            help="write findings and processed tables only")
+    output = commands.choices["report"].add_mutually_exclusive_group()
+    output.add_argument("--no-html", action="store_true", help="write findings and processed tables only")
+    output.add_argument("--format", choices=("html", "docx"), default="html",
+                        help="docx: also write report.docx beside report.html, for board papers (default: html)")
     example = commands.add_parser("make-example", help="regenerate the SYNTHETIC example data: South East "
                                   "cohort 1 and the synthetic collaborative's cohorts")
     example.add_argument("--out", type=Path, default=None,
@@ -80,6 +83,7 @@ def parser() -> argparse.ArgumentParser:
     example.add_argument("--seed", type=int, default=config.SYNTHETIC_SEED)
     example.add_argument("--root", type=Path, default=None)
     collaborative_commands(commands)
+    template_command(commands)
     return main
 
 
@@ -99,12 +103,44 @@ def collaborative_commands(commands: argparse._SubParsersAction) -> None:  # typ
                                              help="write findings and processed tables only")
 
 
+def template_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``template``: the evaluation template to start a cohort from (``rm_research.template``)."""
+    text = ("write the evaluation template: a workbook per contract file with its checks, programme.toml, "
+            "an instructions sheet and the questions to paste into a form")
+    sub = commands.add_parser("template", help=text, description=text)
+    sub.add_argument("--out", type=Path, required=True, help="folder to write it into, e.g. template")
+    sub.set_defaults(root=None)
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    """Write the template into ``--out``; never over an earlier one, which may hold filled-in data."""
+    from .template import write_template
+
+    try:
+        written = write_template(args.out)
+    except FileExistsError as error:
+        print(f"rm-research: {error}", file=sys.stderr)
+        return EXIT_OUTPUT
+    for path in written:
+        print(f"wrote {path}")
+    print(f"next: fill in {args.out / 'cohort'}/ as {args.out / 'README.md'} says, copy it to "
+          "data/raw/<region>/cohort-<N>/, then make check-data REGION=<region> COHORT=<N>")
+    return EXIT_OK
+
+
 def cmd_validate(args: argparse.Namespace) -> int:
+    """``validate``: check the cohort's raw files; list what was read, ignored and warned about."""
+    from .descriptive import section_warnings
     from .pipeline import load_cohort
+    from .validate import summary_lines
 
     loaded = load_cohort(args.root, args.region, args.cohort, args.psych_sessions)
     files = ", ".join(sorted(p.name for p in loaded.raw.files.values()))
     print(f"{loaded.paths.raw}: valid ({files})")
+    for line in summary_lines(loaded.raw):  # headers read by wording or mapping, dropped, unrecognised; warnings
+        print(line)
+    for line in section_warnings(loaded.cohort, loaded.raw, loaded.programme):  # optional files and settings
+        print(f"warning: {line}")
     if loaded.raw.ignored:
         print(f"ignored, never read (a file is read only by its exact name, e.g. end_survey.csv): "
               f"{', '.join(loaded.raw.ignored)}")
@@ -112,6 +148,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    """``report``: validate, then write the processed tables, ``findings.csv`` and the report."""
     started = time.perf_counter()
     if not args.no_html:
         from .kernels import start_preloading
@@ -119,14 +156,18 @@ def cmd_report(args: argparse.Namespace) -> int:
         start_preloading()  # the notebook's kernel imports its libraries while this process validates
     from .pipeline import run_report
 
-    paths = run_report(args.root, args.region, args.cohort, html=not args.no_html, psych_offered=args.psych_sessions)
+    docx = args.format == "docx"
+    paths = run_report(args.root, args.region, args.cohort, html=not args.no_html, psych_offered=args.psych_sessions,
+                       docx=docx)
     print(f"wrote {paths.findings.relative_to(args.root)}"
           + ("" if args.no_html else f" and {paths.report_html.relative_to(args.root)}")
+          + (f" and {paths.report_docx.relative_to(args.root)}" if docx else "")
           + f" in {time.perf_counter() - started:.1f} s")
     return EXIT_OK
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
+    """``verify``: print published next to reproduced figures; status 3 when any differs."""
     from .pipeline import load_cohort
     from .verify import compare, format_comparison, published_figures
 
@@ -137,6 +178,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_make_example(args: argparse.Namespace) -> int:
+    """``make-example``: regenerate the SYNTHETIC example cohorts (South East cohort 1 alone with
+    ``--out``)."""
     from .paths import CohortPaths
     from .synthetic import write_example
     from .synthetic_collaborative import write_collaborative
@@ -151,6 +194,7 @@ def cmd_make_example(args: argparse.Namespace) -> int:
 
 
 def cmd_publish(args: argparse.Namespace) -> int:
+    """``publish``: write the disclosure-controlled ``report-public.html`` and ``findings-public.csv``."""
     from .kernels import start_preloading
 
     start_preloading()
@@ -219,10 +263,12 @@ def cmd_collaborative(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"validate": cmd_validate, "report": cmd_report, "verify": cmd_verify, "publish": cmd_publish,
-            "make-example": cmd_make_example, "reports": cmd_collaborative, "publish-all": cmd_collaborative}
+            "make-example": cmd_make_example, "reports": cmd_collaborative, "publish-all": cmd_collaborative,
+            "template": cmd_template}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command in ``argv`` (default: the command line); returns the exit status (module docstring)."""
     args = parser().parse_args(argv)
     args.root = (args.root or project_root()).resolve()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)

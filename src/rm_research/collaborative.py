@@ -58,9 +58,11 @@ class CohortId:
 
     @property
     def label(self) -> str:
+        """How the summary names it, e.g. ``south-east cohort 1``."""
         return f"{self.region} cohort {self.cohort}"
 
     def paths(self, root: Path) -> CohortPaths:
+        """Its folders under the project folder ``root``."""
         return CohortPaths(root, self.region, self.cohort)
 
 
@@ -73,6 +75,7 @@ class Discovery:
 
     @property
     def regions(self) -> tuple[str, ...]:
+        """The regions with at least one cohort found, sorted."""
         return tuple(sorted({c.region for c in self.cohorts}))
 
 
@@ -274,6 +277,7 @@ class Task:
 
     @property
     def label(self) -> str:
+        """How the summary names it: the cohort's label, ``<region> (region)`` or ``national``."""
         if self.cohort is not None:
             return self.cohort.label
         return "national" if self.level == NATIONAL else f"{self.level} (region)"
@@ -364,6 +368,7 @@ class Plan:
 
     @property
     def settings(self) -> dict[str, object]:
+        """The run's settings, part of every key (these commands take no ``--psych-sessions`` override)."""
         return {"kind": self.kind, "html": self.html, "psych_offered": None}
 
     @property
@@ -372,6 +377,7 @@ class Plan:
         return [*self.discovery.regions, *([NATIONAL] if self.national and self.discovery.cohorts else [])]
 
     def members(self, level: str) -> list[CohortId]:
+        """The cohorts found that ``level`` pools: the region's, or every one for ``national``."""
         return [c for c in self.discovery.cohorts if level == NATIONAL or c.region == level]
 
     def cohort_task(self, cohort: CohortId) -> Task | None:

@@ -78,6 +78,7 @@ class DisclosureRule:
     mark: str = "*"
 
     def describe(self) -> str:
+        """The rule in words, for the disclosure-control paragraph of a public report."""
         small = f"1 to {self.smallest_shown - 1}"
         return (f"Counts of {small} are shown as {self.mark}; counts of {self.smallest_shown} or more are "
                 f"rounded to the nearest {self.rounding_base}; 0 is shown as 0. A count that is part of a group "

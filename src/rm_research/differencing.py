@@ -11,7 +11,12 @@ what every reader knows:
   rating sums); attenders and non-attenders of the psychological sessions make up the people whose
   change in confidence is analysed;
 - a part is no larger than its whole (yes answers of those who answered, the answered of those who
-  completed the end survey, the people paired of those who answered at each time).
+  completed the end survey, the people paired of those who answered at each time);
+- the people paired on an item are among those who answered it at each time and among the
+  completers, so their rating sums are parts of those groups' sums, and their end sum less their
+  enrolment sum is the sum of their changes;
+- where a role's rows list every category of a single-answer question (``registry.PARTITIONS``: a
+  channel, an ethnic group, a band, sessions against the plan), its counts add up to those who answered.
 
 For every suppressed count, group size or mean, the smallest and largest value consistent with all
 of this is found by mixed-integer linear programming (``scipy.optimize.milp``, HiGHS); a cell whose
@@ -66,6 +71,7 @@ class Model:
     hi: list[float] = field(default_factory=list)
 
     def var(self, key: Key, lower: float = 0.0, upper: float = INF) -> int:
+        """The index of the variable named ``key``; a new one gets the bounds ``lower`` to ``upper``."""
         if key not in self.index:
             self.index[key] = len(self.lower)
             self.lower.append(lower)
@@ -73,21 +79,25 @@ class Model:
         return self.index[key]
 
     def bound(self, variable: int, lower: float, upper: float) -> None:
+        """Narrow a variable's bounds to within ``lower`` to ``upper``."""
         self.lower[variable] = max(self.lower[variable], lower)
         self.upper[variable] = min(self.upper[variable], upper)
 
     def add(self, coefficients: dict[int, float], lo: float, hi: float) -> None:
+        """Add the constraint ``lo <= sum of coefficient * variable <= hi``."""
         self.rows.append(coefficients)
         self.lo.append(lo)
         self.hi.append(hi)
 
     def equal(self, total: int, parts: Iterable[int]) -> None:
+        """Constrain ``total`` to equal the sum of ``parts``."""
         coefficients = {total: 1.0}
         for part in parts:
             coefficients[part] = coefficients.get(part, 0.0) - 1.0
         self.add(coefficients, 0.0, 0.0)
 
     def at_most(self, part: int, whole: int) -> None:
+        """Constrain ``part`` to be at most ``whole`` (a subgroup is no larger than its group)."""
         if part != whole:
             self.add({part: 1.0, whole: -1.0}, -INF, 0.0)
 
@@ -182,15 +192,19 @@ class Audit:
 
     # variables -------------------------------------------------------------------------------
     def people(self, measure: str, population: str, role: str) -> int:
+        """The variable for the number of people in ``role`` a row rests on: the enrolled (shared by every
+        measure), or those who answered ``measure``."""
         where = "*" if population == "enrolled" else measure
         return self.model.var(("P", self.unit, where, population, role))
 
     def count(self, measure: str, statistic: str, role: str) -> int:
+        """The variable for a count row's true count (for a flow's ``enrolled``: the people enrolled)."""
         if registry.family(measure) == "flow" and statistic == "enrolled":
             return self.people(measure, "enrolled", role)
         return self.model.var(("C", self.unit, measure, statistic, role))
 
     def total(self, measure: str, statistic: str, role: str) -> int:
+        """The variable for the sum of the answers behind a mean row (bounded through its people and the scale)."""
         return self.model.var(("S", self.unit, measure, statistic, role), -INF, INF)
 
     # one findings row ------------------------------------------------------------------------
@@ -332,6 +346,7 @@ class Audit:
             self._answered_of_completers(role)
             self._psych_attendance(role)
             self._doses(role)
+            self._partitions(role)
         matched = [self._known(("C", self.unit, "flow", "matched", r)) for r in ROLES]
         if None not in matched:  # one mentor and one mentee in every pair
             self.model.equal(matched[0], [matched[1]])  # type: ignore[list-item]
@@ -361,6 +376,28 @@ class Audit:
         for whole in (completers, post):
             if paired is not None and whole is not None:
                 self.model.at_most(paired, whole)
+        before, after, change = s("paired_pre_mean"), s("paired_post_mean"), s("change_mean")
+        if None not in (before, after, change):  # the same people's end sum less their enrolment sum
+            self.model.add({after: 1.0, before: -1.0, change: -1.0}, 0.0, 0.0)  # type: ignore[dict-item]
+        for whole_people, whole_sum, part_sum in ((pre, s("pre_mean"), before), (post, s("post_mean"), after),
+                                                  (completers, s("completers_pre_mean"), before)):
+            if None not in (whole_people, whole_sum, part_sum, paired):
+                self._part_sum(whole_sum, whole_people, part_sum, paired)  # type: ignore[arg-type]
+
+    def _part_sum(self, whole_sum: int, whole_people: int, part_sum: int, part_people: int) -> None:
+        """A group's rating sum is its part's sum plus the rest's, each of the rest rating within the scale."""
+        low, high = registry.RATING_SCALE
+        self.model.add({whole_sum: 1.0, part_sum: -1.0, whole_people: -low, part_people: low}, 0.0, INF)
+        self.model.add({whole_sum: 1.0, part_sum: -1.0, whole_people: -high, part_people: high}, -INF, 0.0)
+
+    def _partitions(self, role: str) -> None:
+        """The counts of a single-answer question's categories add up to the people who answered it."""
+        for measure in registry.PARTITIONS:
+            people = self._known(("P", self.unit, measure, "answered", role))
+            parts = [variable for (kind, unit, where, _, who), variable in self.model.index.items()
+                     if kind == "C" and unit == self.unit and where == measure and who == role]
+            if people is not None and parts:
+                self.model.equal(people, parts)
 
     def _answered_of_completers(self, role: str) -> None:
         completed = self._known(("C", self.unit, "flow", "completed_end_survey", role))

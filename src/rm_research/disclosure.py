@@ -26,6 +26,7 @@ def round_count(count: int, rule: DisclosureRule = DISCLOSURE) -> int:
 
 
 def is_small(count: float, rule: DisclosureRule = DISCLOSURE) -> bool:
+    """True for a count the rule suppresses: 1 to ``smallest_shown - 1`` (0 is shown)."""
     return 1 <= count < rule.smallest_shown
 
 
@@ -66,7 +67,46 @@ def public_findings(findings: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -
     safe["n"] = [safe_count(n, rule) for n in findings["n"]]
     for column in ("value", "n"):
         safe[column] = secondary_suppression(safe, findings, column, rule)
-    return protect(findings, safe, rule)
+    return hide_rare_categories(findings, protect(findings, safe, rule), rule)
+
+
+#: The statistic public findings show instead of a free-text category few people gave.
+SUPPRESSED_CATEGORY = "other (suppressed)"
+
+
+def category_size(rows: pd.DataFrame) -> float:
+    """How many people gave one category: its count for everyone (the roles' counts added where there
+    is no row for everyone); a percentage is turned back into its count."""
+    everyone = rows[rows["role"] == config.ALL_ROLES]
+    chosen = everyone if not everyone.empty else rows
+    size = 0.0
+    for measure, statistic, value, n in zip(chosen["measure"], chosen["statistic"], chosen["value"], chosen["n"],
+                                            strict=True):
+        found = registry.spec(measure, statistic)
+        if found is not None and not math.isnan(float(value)):
+            size += round(value * n / 100) if found.kind == "percentage" else float(value)
+    return size
+
+
+def hide_rare_categories(findings: pd.DataFrame, safe: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -> pd.DataFrame:
+    """Public findings in which a free-text category (``registry.FREE_TEXT_CATEGORIES``: a channel, a
+    band, a resource, a theme) that fewer than ``rule.smallest_shown`` people gave is shown as
+    ``SUPPRESSED_CATEGORY`` in every role, its name withheld.
+
+    The name of a category few people wrote can identify them by itself ("my line manager, Dr X"),
+    whatever is done to its count. Its counts need nothing more: each role's count is below the
+    threshold too, so it is already suppressed (a zero stays 0, which points at no one). A category
+    that at least that many people gave names no one, so it keeps its name even where its count is
+    hidden for another reason (the rest of the group is small, or to stop differencing). Only the
+    statistic's text changes, never a value or an n, and the differencing audit reads the true
+    findings beside the published values row by row, so its result stands.
+    """
+    out = safe.copy()
+    free = findings["measure"].map(registry.family).isin(registry.FREE_TEXT_CATEGORIES)
+    for _, rows in findings[free].groupby(["measure", "statistic"], sort=False):
+        if category_size(rows) < rule.smallest_shown:
+            out.loc[rows.index, "statistic"] = SUPPRESSED_CATEGORY
+    return out
 
 
 class _Facts:
@@ -202,8 +242,37 @@ PUBLIC_PREPOST_STATISTICS = ["pre_mean", "post_mean", "change_mean", "change_ci_
                              "wilcoxon_p_holm"]
 PUBLIC_SESSIONS_STATISTICS = ["mean", "min", "max"]
 PUBLIC_YES_NO_STATISTICS = ["yes_count", "yes_proportion", "wilson_ci_low", "wilson_ci_high"]
+PUBLIC_DOSE_STATISTICS = ["spearman_rho", "spearman_ci_low", "spearman_ci_high", "ancova_slope", "ancova_ci_low",
+                          "ancova_ci_high", "ancova_p"]
+PUBLIC_PLAN_STATISTICS = ["fewer_than_planned", "as_planned", "more_than_planned"]
 PUBLIC_POOLED_DOSE_STATISTICS = ["pooled_ancova_slope", "pooled_ancova_ci_low", "pooled_ancova_ci_high",
                                  "pooled_ancova_p", "mixed_slope", "mixed_ci_low", "mixed_ci_high", "mixed_p"]
+
+
+def public_category_table(safe: pd.DataFrame, measure: str, heading: str,
+                          rule: DisclosureRule = DISCLOSURE) -> pd.DataFrame:
+    """A categorical measure of public findings as a table: a row per category shown by name, one row
+    for the categories whose names are withheld (``hide_rare_categories``), and the people who
+    answered; a column per role."""
+    rows = safe[safe["measure"] == measure]
+    roles = [role for role in PUBLIC_ROLE_LABELS if role in set(rows["role"])]
+    found = registry.spec(measure, SUPPRESSED_CATEGORY)
+    records = []
+    for category in dict.fromkeys(rows["statistic"]):
+        if category == SUPPRESSED_CATEGORY:
+            continue
+        cells = rows[rows["statistic"] == category].set_index("role")["value"]
+        records.append({heading: category, **{PUBLIC_ROLE_LABELS[r]: display(cells[r], found) if r in cells.index
+                                              else "–" for r in roles}})
+    hidden = rows[rows["statistic"] == SUPPRESSED_CATEGORY]
+    if not hidden.empty:
+        records.append({heading: f"Other answers, each given by fewer than {rule.smallest_shown} people",
+                        **{PUBLIC_ROLE_LABELS[r]: rule.mark if (hidden.loc[hidden["role"] == r, "value"] != "0").any()
+                           else "0" for r in roles}})
+    answered = rows.groupby("role")["n"].first()
+    records.append({heading: "Answered", **{PUBLIC_ROLE_LABELS[r]: display(answered[r], registry.FLOW["enrolled"])
+                                            for r in roles}})
+    return pd.DataFrame.from_records(records, columns=[heading, *(PUBLIC_ROLE_LABELS[r] for r in roles)])
 
 
 def display(text: str, found: Statistic | None = None) -> str:

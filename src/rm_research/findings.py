@@ -12,10 +12,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from . import config, effects, stats
+from . import config, descriptive, effects, stats, themes
 from .clean import Cohort
 from .config import SETTINGS, AnalysisSettings
 from .models import ancova_dose
+from .programme import Programme
 
 FINDINGS_COLUMNS = ["region", "cohort", "measure", "role", "statistic", "value", "n"]
 FLOW_STAGES = ("enrolled", "matched", "attended_psych", "completed_end_survey", "withdrawn")
@@ -101,6 +102,8 @@ def rating_rows(view: RoleView, item: str, settings: AnalysisSettings = SETTINGS
     yield item, "pre_mean", _mean(pre), len(pre)
     yield item, "post_mean", _mean(post), len(post)
     yield item, "change_mean", _mean(change), n
+    yield item, "paired_pre_mean", _mean(pre.reindex(change.index)), n
+    yield item, "paired_post_mean", _mean(post.reindex(change.index)), n
     low, high = effects.bootstrap_mean_ci(change, settings.confidence, settings.bootstrap_resamples,
                                           settings.bootstrap_seed)
     yield item, "change_ci_low", low, n
@@ -216,6 +219,8 @@ def psych_offered_rows(cohort: Cohort, view: RoleView) -> Iterator[Row]:
 
 
 def role_rows(cohort: Cohort, view: RoleView, settings: AnalysisSettings = SETTINGS) -> Iterator[Row]:
+    """Every findings row of one role: flow, ratings, sessions, yes answers, effects, areas of work,
+    psychological sessions offered and themes."""
     yield from flow_rows(view)
     for item in config.RATING_ITEMS:
         yield from rating_rows(view, item, settings)
@@ -224,17 +229,50 @@ def role_rows(cohort: Cohort, view: RoleView, settings: AnalysisSettings = SETTI
     yield from effect_rows(view, settings)
     yield from areas_rows(view)
     yield from psych_offered_rows(cohort, view)
+    yield from themes.theme_rows(cohort, view)
 
 
-def compute_findings(cohort: Cohort, region: str, cohort_no: int,
-                     settings: AnalysisSettings = SETTINGS) -> pd.DataFrame:
-    """The findings table for every role that has data, and for everyone (``all``)."""
+DescriptiveRow = tuple[str, str, str, float, int]  # measure, role, statistic, value, n
+
+
+def descriptive_rows(cohort: Cohort, programme: Programme | None = None) -> Iterator[DescriptiveRow]:
+    """The descriptive sections' rows (``descriptive``), for each role with answers: the contract's
+    ``heard_via`` (percentage of those who answered), ``ethnic_group`` and ``resources_needed``
+    (counts), ``training_rating`` mean; ``band`` counts; people by sessions held against the plan,
+    with the planned number, where ``programme`` plans one; ReMEDI findings by level and kind."""
+    categorical = {"heard_via": descriptive.heard_via_counts, "ethnic_group": descriptive.ethnic_group_counts,
+                   "band": descriptive.band_counts, "resources_needed": descriptive.resources_needed_counts}
+    for measure, counts_of in categorical.items():
+        percent = measure == "heard_via"  # the contract gives heard_via as a percentage, the others as counts
+        for category, role, count, n in counts_of(cohort).itertuples(index=False):
+            yield measure, role, category, 100.0 * count / n if percent else float(count), int(n)
+    for role, mean, n in descriptive.training_rating_means(cohort).itertuples(index=False):
+        yield "training_rating", role, "mean", float(mean), int(n)
+    planned = None if programme is None else programme.planned_mentoring_sessions
+    if planned is not None:
+        statistic = {label: name for name, label in descriptive.PLAN_CATEGORIES.items()}
+        counts = descriptive.sessions_against_plan_counts(cohort, planned)
+        for category, role, count, n in counts.itertuples(index=False):
+            yield "sessions_vs_plan", role, statistic[category], float(count), int(n)
+        everyone = counts.loc[counts["role"] == config.ALL_ROLES, "n"]
+        if not everyone.empty:
+            yield "sessions_vs_plan", config.ALL_ROLES, "planned", float(planned), int(everyone.iloc[0])
+    for category, role, count, n in descriptive.observation_counts(cohort).itertuples(index=False):
+        yield "observations", role, category, float(count), int(n)
+
+
+def compute_findings(cohort: Cohort, region: str, cohort_no: int, settings: AnalysisSettings = SETTINGS,
+                     programme: Programme | None = None) -> pd.DataFrame:
+    """The findings table for every role that has data, and for everyone (``all``); with
+    ``programme``, also the sessions held against its planned number."""
     records = []
     for role in (*config.ROLES, config.ALL_ROLES):
         view = role_view(cohort, role)
         if view.people.empty:
             continue
         records += [(region, cohort_no, m, role, s, v, n) for m, s, v, n in role_rows(cohort, view, settings)]
+    records += [(region, cohort_no, m, r, s, v, n) for m, r, s, v, n in descriptive_rows(cohort, programme)]
+    records += [(region, cohort_no, m, config.ALL_ROLES, s, v, n) for m, s, v, n in themes.agreement_rows(cohort)]
     return with_holm(pd.DataFrame.from_records(records, columns=FINDINGS_COLUMNS))
 
 

@@ -4,7 +4,9 @@ Every cell is read as text, trimmed, with blanks as missing; typing happens only
 validation (``clean``), so that a bad cell becomes a message rather than a crash. Whatever an
 evaluator can put in the folder (a draft beside the real file, a folder in a file's place, an
 unreadable file, a title above the header, a damaged encoding) is a ``Problem`` naming the file
-and line, never a traceback (data contract, sections 1 and 3).
+and line, never a traceback (data contract, sections 1 and 3). Each header is read as the contract
+column it names, asks (the question wording) or is mapped to, and a survey tool's bookkeeping
+columns (a respondent's name and e-mail among them) are dropped unread (``columns``, section 7).
 
 Byte-level checks (NUL bytes, bytes that are not UTF-8) are hand-written with numpy and the
 codec's ``surrogateescape`` handler: no library reports *where* in a file an encoding breaks.
@@ -18,14 +20,16 @@ import io
 import itertools
 import re
 import zipfile
-from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from .problems import DataError, Problem, describe_rows, quoted, row_runs
+from .columns import NO_MAPPING, ColumnMapping, HeaderMatch, is_personal, match_headers, normalise_header
+from .paths import missing_folder_hint
+from .problems import DataError, Problem, closest, describe_rows, quoted, row_runs
 
 #: The contract's files and whether each is required (data contract, section 2).
 CONTRACT_FILES: dict[str, bool] = {
@@ -44,9 +48,9 @@ SUFFIXES = (".csv", ".xlsx")
 #: The column every row of a file is keyed by: the header row is the row that holds it.
 KEY_COLUMNS: dict[str, str] = {name: "pair_id" if name in PAIR_FILES else "participant_id" for name in CONTRACT_FILES}
 #: Files a cohort folder may hold that are not tables: the example's description, the marker
-#: ``pipeline`` reads to label a report synthetic, and the settings ``programme`` reads (contract,
-#: section 5). They are not listed as ignored. (``columns.toml``, section 7, belongs here once it is read.)
-NOT_TABLES = frozenset({"README.md", "README.txt", "README", "SYNTHETIC", "programme.toml"})
+#: ``pipeline`` reads to label a report synthetic, the settings ``programme`` reads (contract,
+#: section 5) and the column mapping ``columns`` reads (section 7). They are not listed as ignored.
+NOT_TABLES = frozenset({"README.md", "README.txt", "README", "SYNTHETIC", "programme.toml", "columns.toml"})
 #: How far down a file a header row is looked for, to tell a title row from a missing column.
 TITLE_SEARCH_ROWS = 10
 #: A NUL byte this near the start means a binary file (a workbook, a PDF), not damaged text.
@@ -82,8 +86,10 @@ def scan_folder(folder: Path, contract: dict[str, bool] = CONTRACT_FILES) -> Fol
         raise DataError([Problem(shown(str(folder)), None, None, "is a file, not a folder; expected "
                                  "data/raw/<region>/cohort-<N>/ holding the cohort's files")]) from error
     except FileNotFoundError as error:
+        hint = missing_folder_hint(folder)
         raise DataError([Problem(shown(str(folder)), None, None, "no such folder; expected "
-                                 "data/raw/<region>/cohort-<N>/ holding the cohort's files")]) from error
+                                 "data/raw/<region>/cohort-<N>/ holding the cohort's files"
+                                 + (f"; {shown(hint)}" if hint else ""))]) from error
     except OSError as error:
         raise DataError([Problem(shown(str(folder)), None, None, f"the folder cannot be read ({_reason(error)}); "
                                  "ask whoever manages it to give you read access")]) from error
@@ -102,10 +108,11 @@ def scan_folder(folder: Path, contract: dict[str, bool] = CONTRACT_FILES) -> Fol
             elif not entry.is_file():
                 problems.append(Problem(shown(entry.name), None, None, "is not an ordinary file (a broken "
                                         "link or a device); put the table itself in the folder"))
-        if len(regular) > 1:
+        if len(regular) > 1:  # e.g. an old end_survey.csv beside a new end_survey.xlsx: never a silent pick
             others = ", ".join(shown(entry.name) for entry in regular[1:])
             problems.append(Problem(shown(regular[0].name), None, None, f"{others} is in the folder too; which "
-                                    "one is meant cannot be guessed: keep one and move the other out of the folder"))
+                                    "one is meant cannot be guessed: keep one and move the other out of the folder "
+                                    f"(two files for one table, {name})"))
         elif len(regular) == 1 and len(candidates) == 1:
             files[name] = regular[0]
         elif not candidates and required:
@@ -118,6 +125,10 @@ def scan_folder(folder: Path, contract: dict[str, bool] = CONTRACT_FILES) -> Fol
 def _missing(name: str, entries: list[Path]) -> Problem:
     message = "this required file is missing (a .csv or .xlsx is accepted)"
     near = [shown(entry.name) for entry in entries if _squashed(entry.name).startswith(_squashed(name))]
+    if not near:  # a typing slip in the name (end_suvrey.csv): difflib on the names without their suffix
+        stems = {entry.name: entry.name.rsplit(".", 1)[0] for entry in entries if entry.name not in NOT_TABLES}
+        typo = closest(name, stems.values())
+        near = [shown(file) for file, stem in stems.items() if stem == typo]
     if near:
         message += (f"; found but not read: {', '.join(near)} (a file is read only by its exact name: "
                     f"rename the one that is meant to {name}.csv or {name}.xlsx)")
@@ -161,13 +172,18 @@ def decode_text(raw: bytes, file: str = "the file") -> str:
                              "file again as 'CSV UTF-8'")])
 
 
-def normalise_header(name: object) -> str:
-    """Column names are matched case-insensitively after trimming; inner spaces become ``_``."""
-    return "_".join(str(name).strip().lower().split())
+def read_table(path: Path, mapping: ColumnMapping = NO_MAPPING) -> pd.DataFrame:
+    """Read one contract file into a frame of trimmed strings (``pd.NA`` for blanks), its columns
+    named as ``read_matched`` says."""
+    return read_matched(path, mapping)[0]
 
 
-def read_table(path: Path) -> pd.DataFrame:
-    """Read one contract file into a frame of trimmed strings (``pd.NA`` for blanks).
+def read_matched(path: Path, mapping: ColumnMapping = NO_MAPPING) -> tuple[pd.DataFrame, HeaderMatch]:
+    """Read one contract file into a frame of trimmed strings (``pd.NA`` for blanks), and how each
+    of its headers was read (``columns.match_headers``): a survey tool's bookkeeping column (a
+    name, an e-mail) is dropped before its cells are touched, a header matched by name, question
+    wording or ``mapping`` names its column as the contract does, and any other header is kept as
+    written, in lower case with ``_`` for spaces.
 
     The header is read as an ordinary row so that pandas neither renames a repeated column name
     (``role.1``) nor turns a column into the index; the index then maps to spreadsheet rows
@@ -183,19 +199,37 @@ def read_table(path: Path) -> pd.DataFrame:
     except OSError as error:
         raise DataError([Problem(name, None, None, f"the file cannot be read ({_reason(error)}); check that it "
                                  "is not open elsewhere and that you may read it, or copy it again")]) from error
-    grid = grid.apply(_strip)
-    header = [normalise_header(column) for column in grid.iloc[0]]
-    frame = grid.iloc[1:].replace("", pd.NA)
-    frame.columns = header
+    match = match_headers(path.stem.casefold(), [str(cell).strip() for cell in grid.iloc[0]], mapping)
+    read = [position for position, column in enumerate(match.columns) if column is not None]
+    frame = grid.iloc[1:, read].apply(_strip).replace("", pd.NA)
+    frame.columns = [match.columns[position] for position in read]
     frame.index = frame.index - 1
-    keep = [bool(column) or frame.iloc[:, position].notna().any() for position, column in enumerate(header)]
+    keep = [bool(column) or frame.iloc[:, position].notna().any() for position, column in enumerate(frame.columns)]
     frame = frame.iloc[:, keep]
-    _check_headers(name, list(frame.columns))
+    _check_headers(name, list(frame.columns), match)
     frame = frame.dropna(how="all")
     if frame.empty:
         raise DataError([Problem(name, None, None, "has a header row but no rows of data; add the rows "
                                  "(an optional file with nothing to record can be left out)")])
-    return frame
+    return frame, match
+
+
+def withheld_names(files: Iterable[Path]) -> set[str]:
+    """The names and e-mail addresses in the survey tools' Name and Email columns of ``files`` (a
+    cohort's validated files), which ``read_matched`` drops unread: for a public report's quotes to
+    redact (a respondent's name, or their partner's, written in an answer), never for a table. They
+    are read again on demand so that they are held nowhere else: not in ``RawCohort``, which a report
+    hands to its notebook in a file."""
+    found: set[str] = set()
+    for path in files:
+        try:
+            grid = _read_xlsx(path, None) if path.suffix.lower() == ".xlsx" else _read_csv(path, None)
+        except (DataError, OSError):  # validated files read; one removed since is simply left out
+            continue
+        for position, header in enumerate(grid.iloc[0]):
+            if is_personal(header):
+                found.update(cell.strip() for cell in grid.iloc[1:, position].astype(str) if cell.strip())
+    return found
 
 
 def _strip(column: pd.Series) -> pd.Series:
@@ -343,9 +377,8 @@ def _not_a_table(name: str) -> Problem:
     )
 
 
-def _check_headers(name: str, columns: list[str]) -> None:
-    problems = [Problem(name, 1, column, "this column name appears more than once in the header row")
-                for column, count in sorted(Counter(columns).items()) if count > 1 and column]
+def _check_headers(name: str, columns: list[str], match: HeaderMatch) -> None:
+    problems = match.problems(name)
     if "" in columns:
         problems.append(Problem(name, 1, None, "a column with values in it has no name in the header row"))
     if problems:

@@ -115,6 +115,7 @@ class ForkedKernel:
         self.returncode: int | None = None
 
     def poll(self) -> int | None:
+        """The exit status (0) once the kernel is gone, else None, as ``Popen.poll``."""
         if self.returncode is None:
             try:
                 os.kill(self.pid, 0)
@@ -125,6 +126,7 @@ class ForkedKernel:
         return self.returncode
 
     def wait(self, timeout: float | None = None) -> int | None:
+        """Wait until the kernel is gone (``TimeoutExpired`` after ``timeout`` seconds), as ``Popen.wait``."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while self.poll() is None:
             if deadline is not None and time.monotonic() > deadline:
@@ -133,13 +135,16 @@ class ForkedKernel:
         return self.returncode
 
     def send_signal(self, signum: int) -> None:
+        """Send ``signum`` to the kernel unless it is gone already."""
         if self.poll() is None:
             os.kill(self.pid, signum)
 
     def kill(self) -> None:
+        """Stop the kernel with SIGKILL, as ``Popen.kill``."""
         self.send_signal(signal.SIGKILL)
 
     def terminate(self) -> None:
+        """Ask the kernel to stop with SIGTERM, as ``Popen.terminate``."""
         self.send_signal(signal.SIGTERM)
 
 

@@ -58,6 +58,7 @@ class LevelPaths(ReportFiles):
 
     @property
     def reports(self) -> Path:  # type: ignore[override]
+        """``reports/<region>`` or ``reports/national``."""
         return self.root / "reports" / self.level
 
     @property
@@ -194,7 +195,7 @@ def run_level_report(root: Path, level: str, cohorts: Iterable[Sequence[object]]
     """Write ``reports/<level>/findings.csv`` and (unless ``html`` is False) ``report.html``, together,
     under the level's lock; return the level's report folder. Other files there are left alone.
     ``record_key``: as for ``pipeline.run_report``."""
-    root = Path(root)
+    root = Path(root).resolve()  # the notebook's kernel runs in notebooks/: a relative root would break there
     paths = LevelPaths(root, level)
     with outputs.locked(paths.lock) as held, tempfile.TemporaryDirectory() as private:
         loaded, findings, state = _computed(root, level, cohorts, Path(private))
@@ -222,7 +223,7 @@ def run_level_publish(root: Path, level: str, cohorts: Iterable[Sequence[object]
     from .disclosure import public_findings, write_public
     from .report import render_html
 
-    root = Path(root)
+    root = Path(root).resolve()  # the notebook's kernel runs in notebooks/: a relative root would break there
     paths = LevelPaths(root, level)
     with outputs.locked(paths.lock) as held, tempfile.TemporaryDirectory() as private:
         loaded, findings, state = _computed(root, level, cohorts, Path(private))

@@ -5,12 +5,13 @@ from __future__ import annotations
 import pandas as pd
 
 from . import config
-from .config import AnalysisSettings
+from .config import DISCLOSURE, AnalysisSettings, DisclosureRule
 from .models import ANCOVA_RATIONALE
 from .programme import Programme
 from .safety import escape_html
 from .stats import SPEARMAN_EXACT_MAX_N
-from .tables import FLOW_LABELS
+from .summary import SMALL_GROUP
+from .tables import FLOW_LABELS, ROLE_LABELS
 
 ZERO_RULES = {
     "wilcox": "Wilcoxon's rule: people whose rating did not change are dropped before ranking",
@@ -62,7 +63,7 @@ def flow_summary(flow: pd.DataFrame) -> str:
         steps = ", ".join(
             f"{int(counts[FLOW_LABELS[s]])} {FLOW_LABELS[s].lower()}"
             for s in ("matched", "attended_psych", "completed_end_survey")
-            if pd.notna(counts[FLOW_LABELS[s]])
+            if FLOW_LABELS[s] in counts.index and pd.notna(counts[FLOW_LABELS[s]])
         )
         sentences.append(f"Of {int(counts[FLOW_LABELS['enrolled']])} {role}s enrolled: {steps}; "
                          f"{int(counts[FLOW_LABELS['withdrawn']])} withdrew.")
@@ -70,9 +71,10 @@ def flow_summary(flow: pd.DataFrame) -> str:
 
 
 def small_sample_caution(prepost: pd.DataFrame) -> str:
-    """Why the p-values in a tiny cohort can say little: the smallest p each result could reach."""
+    """Why the p-values in a tiny cohort can say little: the smallest p each result could reach
+    (from ``tables.technical_table``, or the older ``prepost_table``, whose roles are not labelled)."""
     floors = prepost.dropna(subset=["Smallest p possible"])
-    parts = [f"{role}s' {question[0].lower()}{question[1:]}: {floor:.3g}"
+    parts = [f"{ROLE_LABELS.get(role, role)}' {question[0].lower()}{question[1:]}: {floor:.3g}"
              for role, question, floor in zip(floors["Role"], floors["Question"], floors["Smallest p possible"],
                                               strict=True)]
     text = ("The Wilcoxon signed-rank test uses the exact (with ties, the exact permutation) null "
@@ -143,3 +145,65 @@ attributed to the programme; ratings are self-reported by volunteers; those who 
 answer may differ from those who did (see attrition); and in cohorts this small most tests cannot
 reach conventional significance whatever the truth. Estimates with intervals are the results to
 read; p-values are secondary."""
+
+
+def no_comparison_group() -> str:
+    """Why none of the changes is called an effect of the programme, for the key findings' introduction."""
+    return ("There was no comparison group of similar people who did not take part, so these results describe "
+            "how the people who took part answered; a change between enrolment and the end cannot be "
+            "attributed to the programme. The ratings are people's own, and those who did not complete the end "
+            "survey may differ from those who did.")
+
+
+def key_findings_intro(settings: AnalysisSettings = config.SETTINGS, small_group: int = SMALL_GROUP) -> str:
+    """The paragraph above the key findings: how their wording follows the evidence, and what the
+    findings cannot show."""
+    level = f"{settings.confidence:.0%}"
+    return (f"Each finding gives its figure and how many people it rests on. A rating is said to be higher (or "
+            f"lower) at the end only when the whole {level} confidence interval of its change is above (or below) "
+            f"0; otherwise the finding says there was no clear change. Groups of fewer than {small_group} people "
+            f"are called small: treat their results with caution. {no_comparison_group()}")
+
+
+def before_after_explained(settings: AnalysisSettings = config.SETTINGS, small_group: int = SMALL_GROUP) -> str:
+    """How to read the before/after table (``tables.before_after_table``), in plain words."""
+    level = f"{settings.confidence:.0%}"
+    return (f"Each row is one question (rated {config.RATING_RANGE[0]} to {config.RATING_RANGE[1]}) for mentors or "
+            "for mentees. *People* is how many answered it both at enrolment and at the end of the programme; "
+            "*Before* and *After* are the average ratings of those same people, so After minus Before is the "
+            f"*Change*. The {level} confidence interval beside the change is the range of average changes that "
+            "fit these answers. *What this means* reads that interval: *higher at the end* where it lies wholly "
+            "above 0, *lower at the end* where it lies wholly below 0, *no clear change* where it includes 0 or "
+            "could not be computed (too few people, or everyone changed by the same amount); *small group* "
+            f"marks fewer than {small_group} people. *p* is the Wilcoxon signed-rank test's p-value, adjusted "
+            f"for the number of questions tested (Holm's method); a dash means there was no test, or that so few "
+            f"people changed that no result could have reached {settings.alpha}. The technical appendix gives "
+            "the effect sizes and the other tests.")
+
+
+def public_before_after_explained(rule: DisclosureRule = DISCLOSURE) -> str:
+    """``before_after_explained`` with what the public table's mark means."""
+    return (f"{before_after_explained()} In this public version, {rule.mark} marks a figure withheld to protect "
+            f"the privacy of a group of fewer than {rule.smallest_shown} people, and counts of people are rounded "
+            f"to the nearest {rule.rounding_base}.")
+
+
+def pooled_before_after_explained(settings: AnalysisSettings = config.SETTINGS, small_group: int = SMALL_GROUP) -> str:
+    """How to read a region's or the nation's pooled table (``tables.pooled_before_after_table``)."""
+    level = f"{settings.confidence:.0%}"
+    return ("Each row is one question for mentors or for mentees, over the cohorts that could be pooled (each "
+            "with at least 2 people who answered both surveys and changes that were not all equal). *People* is "
+            "how many answered both surveys in those cohorts. The *pooled change* combines the cohorts' average "
+            "changes, giving more weight to the more precise ones (a random-effects meta-analysis); its "
+            f"{level} interval (Hartung-Knapp) is the range of average changes that fit these answers. *What this "
+            "means* reads that interval: *higher at the end* where it lies wholly above 0, *lower at the end* where "
+            "it lies wholly below 0, *no clear change* where it includes 0 or could not be computed; *small group* "
+            f"marks fewer than {small_group} people. *Variation between cohorts* says how much the cohorts differed "
+            "beyond what chance would give (I², in the Cochrane Handbook's bands); with few cohorts it is imprecise. "
+            "The technical appendix gives the between-cohort variance, Cochran's Q and the prediction interval.")
+
+
+def unavailable(reason: str) -> str:
+    """A section that cannot be computed, in one line of Markdown (the reason escaped: it names files
+    and columns from the evaluator's folder)."""
+    return f"_Not shown: {escape_html(reason.rstrip('.'))}._"

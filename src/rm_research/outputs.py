@@ -168,6 +168,7 @@ class Journal:
         return Path(os.path.normpath(self.path.parent / text))
 
     def save(self, before_rename: str | None = None) -> None:
+        """Write the journal atomically (``before_rename``: the ``checkpoint`` step just before its rename)."""
         record = {
             "version": JOURNAL_VERSION,
             "state": "committed" if self.committed else "staging",
@@ -180,6 +181,7 @@ class Journal:
 
     @classmethod
     def load(cls, path: Path) -> Journal:
+        """The journal written at ``path`` (``OutputError`` when it is damaged)."""
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
             journal = cls(path, committed=record["state"] == "committed")
@@ -346,6 +348,7 @@ class Outputs:
 
     @property
     def journal_path(self) -> Path:
+        """The run's journal beside the lock: ``.cohort-1.journal`` for ``.cohort-1.lock``."""
         return self.lock_file.with_name(f".{self.name}.journal")
 
     @contextlib.contextmanager

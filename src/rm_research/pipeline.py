@@ -48,7 +48,8 @@ class LoadedCohort:
         return (self.paths.raw / SYNTHETIC_MARKER).is_file()
 
     def findings(self) -> pd.DataFrame:
-        return compute_findings(self.cohort, self.paths.region, self.paths.cohort)
+        """The cohort's findings table (``findings.compute_findings``) under its programme's settings."""
+        return compute_findings(self.cohort, self.paths.region, self.paths.cohort, programme=self.programme)
 
 
 def load_cohort(root: Path | str, region: str, cohort: int, psych_offered: int | None = None) -> LoadedCohort:
@@ -117,14 +118,16 @@ def write_csv(table: pd.DataFrame, path: Path) -> None:
 
 
 def run_report(root: Path, region: str, cohort: int, html: bool = True,
-               psych_offered: int | None = None, record_key: str | None = None) -> CohortPaths:
+               psych_offered: int | None = None, record_key: str | None = None, docx: bool = False) -> CohortPaths:
     """Validate, tidy, then write processed tables, findings and (unless ``html`` is False) the report.
 
     Replaces only those files (and removes a processed table whose raw file is no longer supplied),
     all together, under the cohort's lock; any other file in those folders is left alone. With them
     goes the record of what they were made from (``collaborative.stage_record``: ``record_key`` from
-    ``make reports``; none from a single-cohort command, which removes an earlier record).
+    ``make reports``; none from a single-cohort command, which removes an earlier record). With
+    ``docx``, the report is also written as ``report.docx`` for board papers (``wordexport``).
     """
+    root = Path(root).resolve()  # the notebook's kernel runs in notebooks/: a relative root would break there
     with cohort_outputs(CohortPaths(root, region, cohort)) as held, tempfile.TemporaryDirectory() as private:
         loaded = load_cohort(root, region, cohort, psych_offered)
         paths = loaded.paths
@@ -137,6 +140,11 @@ def run_report(root: Path, region: str, cohort: int, html: bool = True,
             state = handoff.save(Path(private), loaded=loaded, findings=findings)
             notebook = execute_notebook(root, region, cohort, psych_offered, state=state)
             page = render_html(notebook, report_title(loaded))
+        document = None
+        if page is not None and docx:
+            from .wordexport import docx_bytes
+
+            document = docx_bytes(page, report_title(loaded))
         with held.replacing() as staging:
             tables = processed_tables(loaded.cohort)
             for name, table in tables.items():
@@ -146,6 +154,8 @@ def run_report(root: Path, region: str, cohort: int, html: bool = True,
             write_csv(findings, staging.path(paths.findings))
             if page is not None:
                 staging.path(paths.report_html).write_text(page, encoding="utf-8")
+            if document is not None:
+                staging.path(paths.report_docx).write_bytes(document)
             stage_record(staging, Path(root), paths.reports, "report", record_key)
     log.info("wrote %s and %s", paths.findings, paths.processed)
     return paths
@@ -160,6 +170,7 @@ def run_publish(root: Path, region: str, cohort: int, psych_offered: int | None 
     from .disclosure import public_findings, write_public
     from .report import PUBLIC_NOTEBOOK, render_html, run_notebook
 
+    root = Path(root).resolve()
     with cohort_outputs(CohortPaths(root, region, cohort)) as held, tempfile.TemporaryDirectory() as private:
         loaded = load_cohort(root, region, cohort, psych_offered)
         findings = loaded.findings()

@@ -7,6 +7,8 @@ million, and never need two million objects in memory (data contract, section 3)
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -19,6 +21,13 @@ MAX_LINES_PER_FILE = 20
 MAX_RUNS_SHOWN = 8
 #: Longer cells are cut to this many characters when quoted in a message.
 MAX_VALUE_SHOWN = 40
+#: How alike (difflib's ratio, 0 to 1) a near miss must be to be suggested: 'conf_seniors' for
+#: 'conf_senior' is 0.95, 'south-eats' for 'south-east' 0.89; two different short codes such as
+#: 'A4' and 'A1' are 0.5 and are not suggested.
+CLOSE_ENOUGH = 0.75
+#: Beyond this many choices only spellings equal after folding are suggested: difflib compares the
+#: value with every choice, which for a million participant codes would take seconds.
+MAX_FUZZY_CHOICES = 20_000
 
 Runs = tuple[tuple[int, int], ...]
 
@@ -104,6 +113,34 @@ def quoted(values: Sequence[object], distinct: int, noun: str = "values", shown:
     if len(examples) == 1:
         return examples[0]
     return ", ".join(examples[:-1]) + " and " + examples[-1]
+
+
+def spelling_key(text: str) -> str:
+    """How near misses are compared: case-folded, without spaces or punctuation, and without the
+    leading zeros of a number, so that 'Cohort 01', 'cohort1' and 'cohort-1' are one spelling."""
+    folded = re.sub(r"[\W_]+", "", str(text).casefold())
+    return re.sub(r"(?<!\d)0+(?=\d)", "", folded)
+
+
+def closest(value: str, choices: Iterable[str], cutoff: float = CLOSE_ENOUGH) -> str | None:
+    """The choice ``value`` most likely stands for, or None: a choice spelt the same after folding
+    (``spelling_key``), else the most alike by ``difflib.get_close_matches`` at ``cutoff`` or above."""
+    keyed: dict[str, str] = {}
+    for choice in choices:
+        keyed.setdefault(spelling_key(choice), choice)
+    key = spelling_key(value)
+    if key in keyed:
+        return keyed[key]
+    if not key or len(keyed) > MAX_FUZZY_CHOICES:
+        return None
+    found = difflib.get_close_matches(key, list(keyed), n=1, cutoff=cutoff)
+    return keyed[found[0]] if found else None
+
+
+def did_you_mean(value: str, choices: Iterable[str], cutoff: float = CLOSE_ENOUGH) -> str:
+    """``"did you mean 'x'?"`` for the choice closest to ``value`` (``closest``), or ``""``."""
+    near = closest(value, choices, cutoff)
+    return f"did you mean '{_shorten(near)}'?" if near is not None and near != value else ""
 
 
 def _shorten(value: str) -> str:

@@ -51,6 +51,7 @@ class Programme:
 
     @property
     def offers_psych_sessions(self) -> bool:
+        """True when the programme offered any psychological sessions."""
         return self.psych_sessions_offered > 0
 
 

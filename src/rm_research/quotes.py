@@ -57,11 +57,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from . import config
 from .clean import Cohort
+
+if TYPE_CHECKING:
+    from .validate import RawCohort
 
 REDACTED = "[redacted]"
 #: Quotes longer than this (in characters, after redaction) are cut at a word boundary.
@@ -238,16 +242,36 @@ def _head(text: str, limit: int) -> str:
     return text[: limit * REDACT_MARGIN]
 
 
+def as_quotes(texts: Iterable[object], words: Iterable[str], limit: int = QUOTE_MAX_CHARS) -> list[str]:
+    """Each of ``texts`` as it may be quoted: redacted (``redact``, ``words`` the names and codes to
+    remove) and shortened to ``limit`` characters, reading only as much of each as that needs. The
+    caller decides whose answers these are: only consenting participants' may be passed."""
+    terms = _terms(words)
+    return [shorten(_redact(_head(str(text), limit), terms), limit) for text in texts]
+
+
+def name_words(cells: Iterable[str]) -> set[str]:
+    """Each name in ``cells`` and each of its words of 2+ letters (a first name alone is still a name)."""
+    found: set[str] = set()
+    for cell in cells:
+        found.add(cell.strip())
+        found.update(word for word in re.split(r"[\s,.'’-]+", cell) if len(word) >= 2)
+    return {name for name in found if name}
+
+
 def names_in_raw(tables: dict[str, pd.DataFrame]) -> set[str]:
     """Every name (and each of its words of 2+ letters) in name-like columns of the raw tables."""
-    found: set[str] = set()
-    for table in tables.values():
-        for column in table.columns:
-            if NAME_COLUMN.search(str(column)):
-                for cell in table[column].dropna().astype(str):
-                    found.add(cell.strip())
-                    found.update(word for word in re.split(r"[\s,.'’-]+", cell) if len(word) >= 2)
-    return {name for name in found if name}
+    return name_words(cell for table in tables.values() for column in table.columns
+                      if NAME_COLUMN.search(str(column)) for cell in table[column].dropna().astype(str))
+
+
+def names_to_redact(raw: RawCohort) -> set[str]:
+    """Every name a quote from this cohort must not show: those in the raw tables' name-like columns,
+    and those in the survey tools' Name and Email columns, which are dropped before the tables are
+    made and read again here only for this (``ingest.withheld_names``)."""
+    from .ingest import withheld_names
+
+    return names_in_raw(raw.tables) | name_words(withheld_names(raw.files.values()))
 
 
 def identifiers(cohort: Cohort) -> set[str]:
@@ -263,15 +287,14 @@ def consented_quotes(cohort: Cohort, words: Iterable[str], limit: int = QUOTE_MA
     consent = cohort.participants.set_index("participant_id")["consent_quotes"]
     answers = cohort.end_survey.set_index("participant_id")
     answers = answers[consent.reindex(answers.index).fillna(False).astype(bool)]
-    terms = _terms(words)
-    rows = [(question, shorten(_redact(_head(str(text), limit), terms), limit))
-            for question in config.FREE_TEXT_QUESTIONS if question in answers
-            for text in answers[question].dropna()]
+    words = set(words)
+    rows = [(question, quote) for question in config.FREE_TEXT_QUESTIONS if question in answers
+            for quote in as_quotes(answers[question].dropna(), words, limit)]
     quotes = pd.DataFrame(rows, columns=["question", "quote"]).drop_duplicates()
     return quotes.sort_values(["question", "quote"], key=lambda c: c.str.casefold()).reset_index(drop=True)
 
 
-def public_quotes(raw_tables: dict[str, pd.DataFrame], cohort: Cohort, limit: int = QUOTE_MAX_CHARS) -> pd.DataFrame:
-    """The quotes a public report shows: consenting participants' answers with every name found in
-    the raw files' name-like columns and every participant and pair code removed, shortened."""
-    return consented_quotes(cohort, names_in_raw(raw_tables) | identifiers(cohort), limit)
+def public_quotes(raw: RawCohort, cohort: Cohort, limit: int = QUOTE_MAX_CHARS) -> pd.DataFrame:
+    """The quotes a public report shows: consenting participants' answers with every name of the
+    cohort's files (``names_to_redact``) and every participant and pair code removed, shortened."""
+    return consented_quotes(cohort, names_to_redact(raw) | identifiers(cohort), limit)

@@ -105,6 +105,12 @@ RATING = {
     "post_mean": _mean("Mean at the end", "mean rating at the end, everyone who answered", "post", RATING_SCALE),
     "change_mean": _mean("Mean change", "mean of (end - enrolment) over people who answered both", "paired",
                          CHANGE_SCALE),
+    # the before/after means of exactly the people behind change_mean: post - pre = change_mean, and
+    # on the same n their sums differ by the change's sum, which the audit holds (``differencing``)
+    "paired_pre_mean": _mean("Mean before (same people)", "mean rating at enrolment of the people who answered "
+                             "both times", "paired", RATING_SCALE),
+    "paired_post_mean": _mean("Mean after (same people)", "mean rating at the end of the people who answered "
+                              "both times", "paired", RATING_SCALE),
     "change_ci_low": _limit("Mean change: 95% CI from", "BCa bootstrap interval of the mean change", "paired", 2,
                             public_decimals=1),
     "change_ci_high": _limit("Mean change: 95% CI to", "BCa bootstrap interval of the mean change", "paired", 2,
@@ -217,14 +223,24 @@ PERCENT_OF_ANSWERED = Statistic("percentage", "Percentage", "percentage of the r
 COUNT_OF_ANSWERED = _count("People", "people of the role who answered the question that gave this answer",
                            "answered", whole=True, additive=True)
 
-#: Measures whose statistic is a category (an area of work, a channel, a group, a theme).
+#: Measures whose statistic is a category (an area of work, a channel, a group, a band, a theme).
 CATEGORICAL: dict[str, Statistic] = {
     "areas_of_work": PERCENT_OF_ANSWERED,
     "heard_via": PERCENT_OF_ANSWERED,
     "ethnic_group": COUNT_OF_ANSWERED,
+    "band": COUNT_OF_ANSWERED,
     "resources_needed": COUNT_OF_ANSWERED,
     "theme": COUNT_OF_ANSWERED,
 }
+
+#: Categorical measures whose categories are written by people (a channel, a band, a resource, a
+#: theme), not taken from the contract's lists: a category few people gave can name its writer, so
+#: public findings hide its name (``disclosure.hide_rare_categories``).
+FREE_TEXT_CATEGORIES = frozenset({"heard_via", "band", "resources_needed", "theme"})
+
+#: Measures whose rows for a role list every category, each person who answered in exactly one:
+#: a reader knows the counts add up to the answered (``n``), and so does the disclosure audit.
+PARTITIONS = frozenset({"heard_via", "ethnic_group", "band", "sessions_vs_plan"})
 
 OTHER = {
     ("psych_sessions", "offered"): Statistic("structural", "Psychological sessions offered", "the highest "
@@ -236,6 +252,26 @@ OTHER = {
                                                   "judgements on which the two coders agree", "units", decimals=1),
 }
 
+SESSIONS_VS_PLAN = {
+    "fewer_than_planned": _count("Fewer sessions than planned", "people whose sessions held (the pair's log, else "
+                                 "their own report) are fewer than the programme planned", "answered", whole=True,
+                                 additive=True),
+    "as_planned": _count("As many sessions as planned", "people who held as many sessions as the programme planned",
+                         "answered", whole=True, additive=True),
+    "more_than_planned": _count("More sessions than planned", "people who held more sessions than the programme "
+                                "planned", "answered", whole=True, additive=True),
+    "planned": Statistic("structural", "Sessions planned", "the programme's planned number of mentoring sessions "
+                         "(planned_mentoring_sessions in programme.toml)", "answered", decimals=0),
+}
+
+#: ReMEDI observations (seeds/004), for everyone only: counts of findings, not of people, resting on
+#: the pairs that recorded any (their n).
+OBSERVATIONS = {
+    f"{level}: {kind}": _count(f"{level.capitalize()} level, {kind}", f"findings of {kind} the mentors recorded at "
+                               f"the {level} level; n = pairs that recorded any finding", "observing")
+    for level in config.OBSERVATION_LEVELS for kind in config.OBSERVATION_KINDS
+}
+
 FAMILIES: dict[str, dict[str, Statistic]] = {
     "flow": FLOW,
     "rating": RATING,
@@ -243,13 +279,16 @@ FAMILIES: dict[str, dict[str, Statistic]] = {
     "yes_no": YES_NO,
     "dose": DOSE,
     "psych_attendance": PSYCH_ATTENDANCE,
+    "sessions_vs_plan": SESSIONS_VS_PLAN,
+    "observations": OBSERVATIONS,
 }
 
 
 #: Groups of people that are not mentors plus mentees: each role's pooling leaves out its own
 #: cohorts (a cohort whose mentors all changed equally still pools for everyone), and the ANCOVA
-#: and mixed models drop cohorts per role; the coders' units are counted for everyone only.
-ROLES_DO_NOT_ADD_UP = frozenset({"pooled", "pooled_ancova", "mixed", "units"})
+#: and mixed models drop cohorts per role; the coders' units and the observing pairs are counted for
+#: everyone only.
+ROLES_DO_NOT_ADD_UP = frozenset({"pooled", "pooled_ancova", "mixed", "units", "observing"})
 
 
 def family(measure: str) -> str:

@@ -56,6 +56,7 @@ class KernelOutputToFile(AsyncKernelManager):
     output: IO[bytes] | None = None
 
     async def start_kernel(self, **kw: Any) -> None:  # type: ignore[override]
+        """Start the kernel with its output sent to ``output`` (over Unix sockets on POSIX)."""
         if self.output is not None:
             kw.setdefault("stdout", self.output)
             kw.setdefault("stderr", self.output)
@@ -128,6 +129,7 @@ def run_notebook(root: Path, notebook: Path, parameters: dict[str, Any],
     """Run ``root/notebook`` with ``parameters`` in a fresh kernel (forked with the libraries already
     imported where possible: ``kernels``), its output logged; the executed notebook (not saved)."""
     check_kernel(kernel_name)
+    root = Path(root)
     previous = os.environ.get("MPLBACKEND")
     os.environ["MPLBACKEND"] = INLINE_BACKEND  # the kernel inherits this process's environment
     level = logging.ERROR
@@ -164,7 +166,7 @@ def render_html(notebook: nbformat.NotebookNode, title: str) -> str:
     )
     notebook.metadata["title"] = title
     body, _ = exporter.from_notebook_node(notebook)
-    body = scope_table_headers(body)
+    body = scope_table_headers(blank_headers_as_cells(body))
     # escaping failed somewhere: refuse the page rather than write it
     if found := active_content(body) + embedded_svg_content(body):
         raise OutputError("the rendered report holds markup that could run (" + "; ".join(found[:5])
@@ -195,6 +197,15 @@ def scope_table_headers(page: str) -> str:
         return f'<th scope="{"col" if in_head else "row"}"{attributes}>'
 
     return _TABLE_PARTS.sub(scoped, page)
+
+
+_BLANK_HEADER = re.compile(r"<th((?:\s[^>]*)?)>(?:\s|&nbsp;|&#160;|\xa0)*</th>", re.IGNORECASE)
+
+
+def blank_headers_as_cells(page: str) -> str:
+    """``page`` with empty header cells (pandas' Styler writes them above and beside its index) as
+    ordinary cells: a header that names nothing only adds silence to what a screen reader announces."""
+    return _BLANK_HEADER.sub(r"<td\1></td>", page)
 
 
 _SVG_IMAGES = re.compile(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]*)"')

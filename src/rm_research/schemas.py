@@ -109,15 +109,29 @@ def by_distinct_cell(values: pd.Series, predicate: Callable[[str], bool]) -> pd.
     return pd.Series(np.where(codes >= 0, verdict[codes.clip(0)], False), index=values.index)
 
 
+def list_items(cell: str, options: Iterable[str] | None = None) -> list[str]:
+    """The items of a multi-select answer, trimmed: ``;``-separated as the contract and Microsoft
+    Forms write them (Forms ends the list with a ``;`` too). For a question with fixed ``options``,
+    none of which holds a comma, a cell without ``;`` whose ``,``-separated pieces are all options
+    is read as Google Forms writes it ("People management, Communications")."""
+    items = [item.strip() for item in cell.split(";") if item.strip()]
+    if options is None or ";" in cell or "," not in cell:
+        return items
+    folded = {option.casefold() for option in options}
+    if all(item.casefold() in folded for item in items):
+        return items
+    pieces = [piece.strip() for piece in cell.split(",") if piece.strip()]
+    return pieces if all(piece.casefold() in folded for piece in pieces) else items
+
+
 def list_of(allowed: Iterable[str]) -> pa.Check:
-    """A ``;``-separated list whose every item is one of ``allowed`` (case-insensitive)."""
+    """A multi-select answer (``list_items``) whose every item is one of ``allowed`` (case-insensitive)."""
     allowed = tuple(allowed)
     folded = {a.casefold() for a in allowed}
 
     def check(values: pd.Series) -> pd.Series:
-        return by_distinct_cell(
-            values, lambda cell: all(item.strip().casefold() in folded for item in cell.split(";") if item.strip())
-        )
+        return by_distinct_cell(values,
+                                lambda cell: all(item.casefold() in folded for item in list_items(cell, allowed)))
 
     return pa.Check(check, name="items separated by ';', each one of: " + "; ".join(allowed))
 
@@ -144,6 +158,7 @@ def _schema(columns: dict[str, pa.Column]) -> pa.DataFrameSchema:
 
 
 def participants() -> pa.DataFrameSchema:
+    """The checks of ``participants.csv``: unique pseudonymous ids, a role each, the contract's spellings."""
     return _schema({
         "participant_id": _col(pseudonymous(), required=True, unique=True),
         "role": _col(one_of(config.ROLES), required=True),
@@ -156,6 +171,7 @@ def participants() -> pa.DataFrameSchema:
 
 
 def enrolment() -> pa.DataFrameSchema:
+    """The checks of ``enrolment.csv``: one row per participant, ISO dates, ratings in range."""
     return _schema({
         "participant_id": _col(required=True, unique=True),
         "date": _col(iso_date()),
@@ -164,6 +180,7 @@ def enrolment() -> pa.DataFrameSchema:
 
 
 def end_survey() -> pa.DataFrameSchema:
+    """The checks of ``end_survey.csv``: as ``enrolment``, plus sessions reported and the yes/no items."""
     return _schema({
         "participant_id": _col(required=True, unique=True),
         "date": _col(iso_date()),
@@ -174,6 +191,7 @@ def end_survey() -> pa.DataFrameSchema:
 
 
 def mentoring_sessions() -> pa.DataFrameSchema:
+    """The checks of ``mentoring_sessions.csv``: numbered sessions of pairs, ``held`` yes or no."""
     return _schema({
         "pair_id": _col(required=True),
         "session_no": _col(whole_number(1, MAX_SESSIONS), required=True),
@@ -184,6 +202,7 @@ def mentoring_sessions() -> pa.DataFrameSchema:
 
 
 def psych_sessions(offered: int = config.PSYCH_SESSIONS_OFFERED) -> pa.DataFrameSchema:
+    """The checks of ``psych_sessions.csv``: session numbers 1 to ``offered``, ``attended`` yes or no."""
     return _schema({
         "participant_id": _col(required=True),
         "psych_session_no": _col(whole_number(1, offered), required=True),
@@ -192,6 +211,7 @@ def psych_sessions(offered: int = config.PSYCH_SESSIONS_OFFERED) -> pa.DataFrame
 
 
 def training() -> pa.DataFrameSchema:
+    """The checks of ``training.csv``: a rating in range."""
     return _schema({
         "participant_id": _col(required=True),
         "rating": _col(whole_number(*config.TRAINING_RATING_RANGE)),
@@ -199,6 +219,7 @@ def training() -> pa.DataFrameSchema:
 
 
 def themes() -> pa.DataFrameSchema:
+    """The checks of ``themes.csv``: a theme for one of the free-text questions."""
     return _schema({
         "participant_id": _col(required=True),
         "question": _col(one_of(config.FREE_TEXT_QUESTIONS), required=True),
@@ -208,6 +229,7 @@ def themes() -> pa.DataFrameSchema:
 
 
 def observations() -> pa.DataFrameSchema:
+    """The checks of ``observations.csv``: a ReMEDI level and kind for each finding of a pair."""
     return _schema({
         "pair_id": _col(required=True),
         "level": _col(one_of(config.OBSERVATION_LEVELS), required=True),

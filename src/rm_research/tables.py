@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import config, registry
+from . import config, registry, summary
 from .clean import Cohort
+from .disclosure import PUBLIC_ROLE_LABELS as ROLE_LABELS
 from .findings import FLOW_STAGES
 from .programme import DEFAULT as DEFAULT_PROGRAMME
 from .programme import Programme
 from .rounding import round_as_printed
 from .safety import escape_html
 from .stats import can_be_tested
+from .summary import SMALL_GROUP, Figures, change_verdict, could_be_small
+from .verify import source_name, source_names
 
 ROLE_ORDER = [*config.ROLES, config.ALL_ROLES]
 FLOW_LABELS = {stage: found.label for stage, found in registry.FLOW.items()}
@@ -62,10 +65,12 @@ def _roles_present(frame: pd.DataFrame) -> list[str]:
     return [r for r in ROLE_ORDER if r in set(frame["role"])]
 
 
-def flow_table(findings: pd.DataFrame) -> pd.DataFrame:
-    """Participant flow: stages as rows, roles as columns (counts)."""
+def flow_table(findings: pd.DataFrame, psych: bool = True) -> pd.DataFrame:
+    """Participant flow: stages as rows, roles as columns (counts); without the psychological sessions'
+    stage where ``psych`` is False (a programme that offered none)."""
+    stages = [s for s in FLOW_STAGES if psych or s != "attended_psych"]
     flow = _select(findings, "flow").pivot(index="statistic", columns="role", values="value")
-    flow = flow.reindex(index=list(FLOW_STAGES), columns=_roles_present(_select(findings, "flow")))
+    flow = flow.reindex(index=stages, columns=_roles_present(_select(findings, "flow")))
     flow.index = [FLOW_LABELS[s] for s in flow.index]
     return flow.astype("Int64").rename_axis(index="Stage", columns=None)
 
@@ -124,7 +129,11 @@ PREPOST_STATISTICS = ["pre_mean", "post_mean", "change_mean", "change_ci_low", "
 
 def prepost_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS) -> pd.DataFrame:
     """Pre/post per item and role: n, means, mean change and Hodges-Lehmann shift with intervals,
-    effect sizes, and the Wilcoxon p (exact; Holm-adjusted; Pratt's zero rule)."""
+    effect sizes, and the Wilcoxon p (exact; Holm-adjusted; Pratt's zero rule).
+
+    Superseded by ``before_after_table`` (for the board) and ``technical_table`` (the appendix): its
+    means are everyone who answered at each time, not the people the change rests on. Kept only
+    while notebooks/report.py calls it; remove it with that call."""
     wide = _wide(findings, list(config.RATING_ITEMS), PREPOST_STATISTICS, "change_mean")
     smallest = wide["wilcoxon_min_p"]
     label = _labels(registry.RATING)
@@ -145,6 +154,197 @@ def prepost_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS) 
         label["wilcoxon_p_pratt"]: [p_value(p) for p in wide["wilcoxon_p_pratt"]],
         label["wilcoxon_min_p"]: smallest,
     })
+
+
+# the before/after table a board reads, and the technical appendix -------------------------------------
+def plain_p(p: float, smallest: float = float("nan"), alpha: float = config.SETTINGS.alpha) -> str:
+    """A p-value for a board: two decimals ("0.03"), three below 0.01 ("0.004"), "<0.001"; a dash
+    where there is no test, or where the test could not reach ``alpha`` whatever happened (its
+    smallest possible p is above alpha)."""
+    if pd.isna(p) or (pd.notna(smallest) and not can_be_tested(smallest, alpha)):
+        return "–"
+    if p < 0.001:
+        return "<0.001"
+    digits = 3 if p < 0.01 else 2
+    return f"{round_as_printed(float(p), digits):.{digits}f}"
+
+
+def _shown(figures: Figures, measure: str, role: str, statistic: str, digits: int = 1) -> str:
+    """One figure as a cell: the disclosure mark where suppressed, a dash where blank, else the value
+    rounded once (``Figures.show``)."""
+    if figures.withheld(measure, role, statistic):
+        return figures.rule.mark
+    return figures.show(measure, role, statistic, digits)
+
+
+def _p_cell(figures: Figures, measure: str, role: str, statistic: str, smallest: float = float("nan")) -> str:
+    """``plain_p`` of a findings p-value; a public one is not rounded a second time."""
+    if figures.withheld(measure, role, statistic):
+        return figures.rule.mark
+    p = figures.value(measure, role, statistic)
+    shown = plain_p(p, smallest)
+    if shown in ("–", "<0.001") or not figures.public:
+        return shown
+    return figures.show(measure, role, statistic, 3 if p < 0.01 else 2)
+
+
+def _people_cell(figures: Figures, measure: str, role: str, statistic: str) -> str:
+    if figures.withheld(measure, role, n_of=statistic):
+        return figures.rule.mark
+    n = figures.n(measure, role, statistic)
+    return "–" if pd.isna(n) else f"{n:.0f}"
+
+
+def _change_cell(figures: Figures, measure: str, role: str, statistics: tuple[str, str, str]) -> str:
+    """"+1.7 (0.4 to 3.0)"; the change alone where there is no interval; a dash if neither; the mark
+    where suppressed."""
+    if figures.withheld(measure, role, *statistics):
+        return figures.rule.mark
+    change, low, high = (figures.show(measure, role, s, sign=(s == statistics[0])) for s in statistics)
+    if change == "–" or "–" in (low, high):
+        return change
+    return f"{change} ({low} to {high})"
+
+
+def _meaning(figures: Figures, measure: str, role: str, statistics: tuple[str, ...], n_of: str,
+             small_group: int) -> str:
+    """The "What this means" cell: withheld, nobody paired, or the verdict on the interval, with a
+    note where the group is small."""
+    if figures.withheld(measure, role, *statistics, n_of=n_of):
+        return "withheld to protect privacy"
+    n = figures.n(measure, role, n_of)
+    if pd.isna(n) or n == 0:
+        return "nobody answered both surveys"
+    verdict = change_verdict(*(figures.value(measure, role, s) for s in statistics))
+    return f"{verdict}; small group" if could_be_small(n, figures.public, small_group, figures.rule) else verdict
+
+
+def _rating_keys(figures: Figures, statistic: str) -> list[tuple[str, str]]:
+    """(item, role) in the order of the items, then the roles, where the findings hold ``statistic``."""
+    return [(item, role) for item in config.RATING_ITEMS for role in config.ROLES if figures.has(item, role, statistic)]
+
+
+BEFORE_AFTER_COLUMNS = ["Question", "Role", "People (answered both)", "Before (same people)", "After (same people)",
+                        "Change (95% CI)", "p (Holm-adjusted)", "What this means"]
+
+
+def _before_after(figures: Figures, labels: dict[str, str], small_group: int) -> pd.DataFrame:
+    rows = []
+    for item, role in _rating_keys(figures, "change_mean"):
+        smallest = figures.value(item, role, "wilcoxon_min_p")
+        before, after = (_shown(figures, item, role, s) for s in summary.PAIRED_MEANS)
+        rows.append([labels.get(item, item), ROLE_LABELS[role], _people_cell(figures, item, role, "change_mean"),
+                     before, after, _change_cell(figures, item, role, summary.CHANGE),
+                     _p_cell(figures, item, role, "wilcoxon_p_holm", smallest),
+                     _meaning(figures, item, role, summary.CHANGE, "change_mean", small_group)])
+    return pd.DataFrame(rows, columns=BEFORE_AFTER_COLUMNS)
+
+
+def before_after_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS,
+                       small_group: int = SMALL_GROUP) -> pd.DataFrame:
+    """Each confidence item for each role, as a board member reads it: how many answered both
+    surveys; their mean rating at enrolment and at the end (the same people, ``paired_pre_mean`` and
+    ``paired_post_mean``, so Before + Change = After, to rounding); the mean change with its 95% interval; the
+    Holm-adjusted Wilcoxon p; and what the interval allows to be said ("higher at the end", "no clear
+    change"; "small group" under ``small_group`` people). Numbers are text, rounded for reading."""
+    return _before_after(Figures(findings, public=False), labels, small_group)
+
+
+def public_before_after_table(safe: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS,
+                              small_group: int = SMALL_GROUP) -> pd.DataFrame:
+    """``before_after_table`` from the public findings (``disclosure.public_findings``): suppressed
+    figures shown as the rule's mark and said to be withheld, never worked out."""
+    return _before_after(Figures(safe, public=True), labels, small_group)
+
+
+TECHNICAL_COLUMNS = {
+    "People (answered both)": "How many people answered the question at enrolment and at the end; every "
+                              "statistic in the row rests on them.",
+    "Hedges' g_z": "The mean change divided by the standard deviation of the changes, corrected for small "
+                   "samples: the change in units of how much people's changes varied.",
+    "Hedges' g_av": "The mean change divided by the average of the standard deviations before and after, "
+                    "corrected for small samples: comparable with studies that report change that way.",
+    "Rank-biserial r": "From -1 (everyone who changed fell) to 1 (everyone who changed rose), weighting "
+                       "each change by its size rank; people whose rating did not change are left out.",
+    "Median shift (Hodges-Lehmann), with interval": "A typical change that a few extreme changes cannot "
+                                                    "pull, with its distribution-free interval.",
+    "Confidence level of that interval": f"Small groups cannot reach exactly {config.SETTINGS.confidence:.0%}: "
+                                         "the level the interval actually has.",
+    "Wilcoxon p": "The signed-rank test's p-value from the exact distribution, people whose rating did not "
+                  "change left out.",
+    "Wilcoxon p (Holm-adjusted)": "The same p adjusted for the number of questions tested (Holm); the "
+                                  "board table shows this one.",
+    "Wilcoxon p (Pratt's zero rule)": "A sensitivity check: the test with unchanged people kept in the ranking.",
+    "Smallest p possible": "The smallest p the test could give with this many people who changed; above "
+                           f"{config.SETTINGS.alpha} the test cannot show a change whatever happened.",
+}
+
+
+TECHNICAL_STATISTICS = ["hedges_g_z", "hedges_g_av", "rank_biserial", "hl_shift", "hl_ci_low", "hl_ci_high", "hl_level",
+                        "wilcoxon_p", "wilcoxon_p_holm", "wilcoxon_p_pratt", "wilcoxon_min_p"]
+
+
+def technical_glossary() -> pd.DataFrame:
+    """One line per column of ``technical_table``: what it means, in plain words."""
+    return pd.DataFrame({"Column": list(TECHNICAL_COLUMNS), "What it means": list(TECHNICAL_COLUMNS.values())})
+
+
+def technical_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS) -> pd.DataFrame:
+    """The appendix's statistics for each item and role, beside the board's before/after table: the
+    effect sizes (Hedges' g_z and g_av, rank-biserial r), the Hodges-Lehmann median shift with its
+    interval and the confidence level that interval reached, and the Wilcoxon p (exact, Holm-adjusted,
+    Pratt's zero rule) with the smallest p the test could give. ``technical_glossary`` explains each."""
+    figures = Figures(findings, public=False)
+    rows = []
+    for item, role in _rating_keys(figures, "change_mean"):
+        value = {s: figures.value(item, role, s) for s in TECHNICAL_STATISTICS}
+        smallest = value["wilcoxon_min_p"]
+        rows.append([labels.get(item, item), ROLE_LABELS[role], _people_cell(figures, item, role, "change_mean"),
+                     value["hedges_g_z"], value["hedges_g_av"], value["rank_biserial"],
+                     with_interval(value["hl_shift"], value["hl_ci_low"], value["hl_ci_high"]),
+                     "–" if pd.isna(value["hl_level"]) else f"{round_as_printed(100 * value['hl_level'], 1):.1f}%",
+                     p_value(value["wilcoxon_p"], smallest), p_value(value["wilcoxon_p_holm"], smallest),
+                     p_value(value["wilcoxon_p_pratt"]), smallest])
+    return pd.DataFrame(rows, columns=["Question", "Role", *TECHNICAL_COLUMNS])
+
+
+# a region's or the nation's pooled change, as a board reads it
+POOLED_BOARD_COLUMNS = ["Question", "Role", "Cohorts pooled", "People (answered both)", "Pooled change (95% CI)",
+                        "p", "Variation between cohorts", "What this means"]
+
+
+def _variation(figures: Figures, item: str, role: str) -> str:
+    if figures.withheld(item, role, "i2"):
+        return figures.rule.mark
+    i2, k = figures.value(item, role, "i2"), figures.value(item, role, "k")
+    if pd.isna(i2) or pd.isna(k):
+        return "–"
+    return summary.heterogeneity_words(i2, round(k)).removesuffix(".")
+
+
+def _pooled_board(figures: Figures, labels: dict[str, str], small_group: int) -> pd.DataFrame:
+    rows = []
+    for item, role in _rating_keys(figures, "k"):
+        rows.append([labels.get(item, item), ROLE_LABELS[role], _shown(figures, item, role, "k", 0),
+                     _people_cell(figures, item, role, "k"), _change_cell(figures, item, role, summary.POOLED),
+                     _p_cell(figures, item, role, "pooled_p"), _variation(figures, item, role),
+                     _meaning(figures, item, role, summary.POOLED, "k", small_group)])
+    return pd.DataFrame(rows, columns=POOLED_BOARD_COLUMNS)
+
+
+def pooled_before_after_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS,
+                              small_group: int = SMALL_GROUP) -> pd.DataFrame:
+    """A region's or the nation's pooled change per item and role (``pooling.level_findings``), as a
+    board reads it: cohorts pooled, people, the pooled change with its 95% Hartung-Knapp interval, p,
+    the variation between cohorts in words, and what the interval allows to be said. ``pooled_table``
+    keeps the technical figures (tau², I², Q, the prediction interval) for the appendix."""
+    return _pooled_board(Figures(findings, public=False), labels, small_group)
+
+
+def public_pooled_before_after_table(safe: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS,
+                                     small_group: int = SMALL_GROUP) -> pd.DataFrame:
+    """``pooled_before_after_table`` from a level's public findings."""
+    return _pooled_board(Figures(safe, public=True), labels, small_group)
 
 
 def _labels(family: dict[str, registry.Statistic]) -> dict[str, str]:
@@ -214,10 +414,11 @@ def attenders_table(findings: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def yes_no_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS) -> pd.DataFrame:
-    """"Yes" answers out of those who answered, with the proportion's Wilson interval."""
-    wide = _wide(findings, list(config.YES_NO_ITEMS), ["yes_count", "yes_proportion", "wilson_ci_low",
-                                                        "wilson_ci_high"], "yes_count")
+def yes_no_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS,
+                 items: tuple[str, ...] = config.YES_NO_ITEMS) -> pd.DataFrame:
+    """"Yes" answers to ``items`` out of those who answered, with the proportion's Wilson interval."""
+    wide = _wide(findings, list(items), ["yes_count", "yes_proportion", "wilson_ci_low", "wilson_ci_high"],
+                 "yes_count")
     label = _labels(registry.YES_NO)
     return pd.DataFrame({
         "Question": wide["measure"].map(labels),
@@ -287,11 +488,13 @@ def rating_items_with_pairs(cohort: Cohort) -> list[str]:
 
 
 def comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
-    """``verify.compare`` output labelled for readers."""
+    """``verify.compare`` output labelled for readers, each figure's source named in words
+    (``published/sources.csv``)."""
+    names = source_names()
     return pd.DataFrame({
         "Figure": comparison["figure"],
         "Role": comparison["role"],
-        "Source": "seeds/" + comparison["source"].astype(str),
+        "Source": [source_name(code, names) for code in comparison["source"]],
         "Published": comparison["published"],
         "Reproduced": comparison["reproduced"],
         "Rounded as published": comparison["as_printed"],

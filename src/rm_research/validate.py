@@ -8,42 +8,97 @@ A rule broken on many rows is one problem listing its rows and a few of the offe
 cross-file rules are evaluated with pandas on whole columns, never walked row by row, so
 validation is linear in the number of rows and a file with millions of bad rows costs little
 more than a valid one.
+
+A valid cohort can still leave part of the report empty (a column absent, nobody answered, a
+``columns.toml`` header not found): those are ``RawCohort.warnings``, printed by ``validate`` with
+how each header was read (``summary_lines``), never errors (data contract, sections 3 and 7).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Final
 
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from .ingest import PAIR_FILES, read_table, scan_folder
-from .problems import DataError, Problem, quoted
+from . import config
+from .columns import (
+    BOOKKEEPING_COLUMN,
+    MAPPING,
+    NO_MAPPING,
+    UNRECOGNISED,
+    WORDING,
+    WORDINGS,
+    ColumnMapping,
+    HeaderMatch,
+    closest_header,
+    near_misses,
+    read_mapping,
+    unfound,
+)
+from .ingest import PAIR_FILES, read_matched, scan_folder, shown
+from .problems import MAX_FUZZY_CHOICES, MAX_LINES_PER_FILE, DataError, Problem, closest, quoted
 from .programme import DEFAULT as DEFAULT_PROGRAMME
 from .programme import Programme, read_programme
 from .schemas import schema_for
 
+#: The columns the report's sections are computed from, and the section each feeds: a column
+#: absent, or one nobody answered, leaves that part of the report empty (data contract, section 3).
+REPORT_COLUMNS: Final[dict[str, dict[str, str]]] = {
+    "participants": {
+        "pair_id": "participant flow: who was matched, and all that rests on the pairs",
+        "ethnic_group": "the participants' ethnic groups",
+        "heard_via": "how participants heard of the programme",
+        "areas_of_work": "section 'Areas of work'",
+    },
+    "enrolment": {item: "sections 'Confidence at enrolment' and 'Confidence before and after the programme'"
+                  for item in config.RATING_ITEMS},
+    "end_survey": {
+        **{item: "section 'Confidence before and after the programme'" for item in config.RATING_ITEMS},
+        "sessions_reported": "section 'Mentoring sessions attended'",
+        **{item: "section 'Session length, missed sessions and the psychological sessions'"
+           for item in config.YES_NO_ITEMS},
+        **{item: "the free-text answers: themes and quotes" for item in config.FREE_TEXT_QUESTIONS},
+    },
+    "training": {"rating": "the training rating", "resources_needed": "the resources asked for at training"},
+}
+#: End-survey questions about the psychological sessions: a programme that offered none
+#: (``psych_sessions_offered = 0``) has no answers to them, and its report says so in their place.
+PSYCH_QUESTIONS: Final = frozenset({"psych_supportive", "self_awareness", "relationship_impact"})
+#: At most this many headers are listed in each group of ``summary_lines``; the rest are counted.
+MAX_HEADERS_LISTED: Final = 12
+#: Headers longer than this are cut short when listed.
+MAX_HEADER_SHOWN: Final = 90
+
 
 @dataclass(frozen=True)
 class RawCohort:
-    """The cohort's tables as validated text, the files they came from, and every other name in
-    the cohort's folder (never read)."""
+    """The cohort's tables as validated text, the files they came from, every other name in the
+    cohort's folder (never read), how each file's headers were read (``columns``), the column
+    mapping files read, and ``warnings``: what the report will lack, and mapped headers not found."""
 
     tables: dict[str, pd.DataFrame]
     files: dict[str, Path]
     ignored: tuple[str, ...] = ()
     programme: Programme = DEFAULT_PROGRAMME
+    columns: dict[str, HeaderMatch] = field(default_factory=dict)
+    mapping_files: tuple[str, ...] = ()
+    warnings: tuple[Problem, ...] = ()
 
 
 def validate_cohort(folder: Path, psych_offered: int | None = None) -> RawCohort:
-    """Read and check every contract file in ``folder`` and its ``programme.toml``; raise
-    ``DataError`` listing all problems. ``psych_offered`` overrides the programme's
-    ``psych_sessions_offered`` for this run."""
+    """Read and check every contract file in ``folder``, its ``programme.toml`` and the cohort's and
+    region's ``columns.toml``; raise ``DataError`` listing all problems. ``psych_offered`` overrides
+    the programme's ``psych_sessions_offered`` for this run."""
     contents = scan_folder(folder)
     tables, files, problems = {}, {}, list(contents.problems)
+    mapping = read_mapping(folder) if folder.is_dir() else NO_MAPPING
+    problems += mapping.problems
+    matches: dict[str, HeaderMatch] = {}
     try:
         programme = read_programme(folder) if folder.is_dir() else DEFAULT_PROGRAMME
     except DataError as error:
@@ -58,19 +113,119 @@ def validate_cohort(folder: Path, psych_offered: int | None = None) -> RawCohort
                                 "the setting"))
     for name, path in contents.files.items():
         try:
-            table = read_table(path)
+            table, matches[name] = read_matched(path, mapping)
         except DataError as error:
             problems += error.problems
             continue
-        found = schema_problems(table, schema_for(name, psych_offered), path.name)
-        problems += found
+        found = schema_problems(table, schema_for(name, psych_offered), shown(path.name))
+        problems += with_near_misses(found, matches[name])
         files[name] = path
         if not any(p.row is None or p.row == 1 for p in found):  # usable for cross-file checks
             tables[name] = table
     problems += cross_file_problems(tables, files)
     if problems:
         raise DataError(problems)
-    return RawCohort(tables, files, contents.ignored, programme)
+    warnings = mapping_warnings(matches, mapping, files) + section_warnings(tables, files, matches, programme)
+    return RawCohort(tables, files, contents.ignored, programme, matches, mapping.files, tuple(warnings))
+
+
+def with_near_misses(problems: list[Problem], match: HeaderMatch) -> list[Problem]:
+    """``problems`` with a "did you mean" on each missing required column that an unrecognised
+    header is close to ('particpant_id' for participant_id)."""
+    near = {column: text for text, column in near_misses(match).items()}
+    return [replace(p, message=f"{p.message}; did you mean the column headed '{shown(near[p.column])}'? (rename it "
+                    f"{p.column}, or name it in columns.toml)")
+            if p.row == 1 and p.column in near and p.message.startswith("this required column is missing") else p
+            for p in problems]
+
+
+def mapping_warnings(matches: dict[str, HeaderMatch], mapping: ColumnMapping, files: dict[str, Path]) -> list[Problem]:
+    """A warning for each column a ``columns.toml`` maps that no header of its file is read as: a
+    header mistyped in the mapping (with the header of the file it is close to) or a question the
+    file does not have."""
+    warnings = []
+    for name, match in matches.items():
+        for entry in unfound(match, mapping):
+            near = closest_header(match, entry.headers)
+            hint = f"; did you mean '{shown(near)}'?" if near else ""
+            warnings.append(Problem(shown(files[name].name), None, entry.column,
+                                    f"{entry.source} reads {quoted(entry.headers, len(entry.headers), 'headers')} "
+                                    f"as this column, but the file has no such header{hint}"))
+    return warnings
+
+
+def section_warnings(tables: dict[str, pd.DataFrame], files: dict[str, Path], matches: dict[str, HeaderMatch],
+                     programme: Programme = DEFAULT_PROGRAMME) -> list[Problem]:
+    """A warning for each column a report section is computed from (``REPORT_COLUMNS``) that a
+    supplied file lacks, or that nobody answered: the cohort is valid, but that part of the report
+    will be empty (data contract, section 3). The questions about psychological sessions are not
+    expected of a programme that offered none."""
+    warnings = []
+    for name, columns in REPORT_COLUMNS.items():
+        if name not in tables:
+            continue
+        near = {column: text for text, column in near_misses(matches[name]).items()} if name in matches else {}
+        for column, section in columns.items():
+            if column in PSYCH_QUESTIONS and name == "end_survey" and not programme.offers_psych_sessions:
+                continue
+            wording = WORDINGS.get(name, {}).get(column)
+            if column not in tables[name]:
+                asked = f" (\"{wording}\")" if wording else ""
+                hint = f"; did you mean the column headed '{shown(near[column])}'?" if column in near else ""
+                message = f"there is no such column{asked}, so the report will have no figures for it ({section}){hint}"
+            elif tables[name][column].isna().all():
+                message = f"nobody answered it, so the report will have no figures for it ({section})"
+            else:
+                continue
+            warnings.append(Problem(shown(files[name].name), None, column, message))
+    return warnings
+
+
+def summary_lines(raw: RawCohort) -> list[str]:
+    """What ``validate`` prints about a valid cohort's headers, file by file: those matched by question
+    wording or by ``columns.toml``, the survey-tool bookkeeping columns dropped, the headers not
+    recognised (with the contract column each is close to); then the warnings. Files whose every
+    header is a contract column's name add nothing."""
+    lines = [f"column mapping read from {', '.join(raw.mapping_files)}"] if raw.mapping_files else []
+    for name, match in raw.columns.items():
+        near = near_misses(match)
+        matched = (*match.by(WORDING), *match.by(MAPPING))
+        width = max((len(h.column or "") for h in matched), default=0)
+        dropped = match.by(BOOKKEEPING_COLUMN)
+        groups = [
+            ("matched by question wording", [f"{h.column:<{width}} <- {_header(h.text)}" for h in match.by(WORDING)]),
+            ("matched by columns.toml",
+             [f"{h.column:<{width}} <- {_header(h.text)} ({h.source})" for h in match.by(MAPPING)]),
+            ("dropped, never read", [", ".join(shown(h.text) for h in dropped if h.source == tool)
+                                     + f" ({tool} bookkeeping)" for tool in dict.fromkeys(h.source for h in dropped)]),
+            ("not recognised, kept but not used",
+             [_header(h.text) + (f" (did you mean {near[h.text]}?)" if h.text in near else "")
+              for h in match.by(UNRECOGNISED)]),
+        ]
+        counts = {"dropped, never read": len(dropped)}
+        listed = [(title, items) for title, items in groups if items]
+        if not listed:
+            continue
+        lines.append(f"{shown(raw.files[name].name)}:")
+        for title, items in listed:
+            lines.append(f"  {title} ({counts.get(title, len(items))}):")
+            lines += [f"    {item}" for item in items[:MAX_HEADERS_LISTED]]
+            if len(items) > MAX_HEADERS_LISTED:
+                lines.append(f"    ... and {len(items) - MAX_HEADERS_LISTED} more")
+    if raw.warnings:
+        lines.append(f"{len(raw.warnings)} warning(s): the report can be made, but:")
+        for file in dict.fromkeys(warning.file for warning in raw.warnings):
+            found = [warning for warning in raw.warnings if warning.file == file]
+            lines += [f"  - {warning}" for warning in found[:MAX_LINES_PER_FILE]]
+            if len(found) > MAX_LINES_PER_FILE:
+                lines.append(f"  - {file}: {len(found) - MAX_LINES_PER_FILE} more warning(s) not shown")
+    return lines
+
+
+def _header(text: str) -> str:
+    """A header as listed: quoted, control characters escaped, a long question cut short."""
+    text = shown(text)
+    return f"'{text if len(text) <= MAX_HEADER_SHOWN else text[:MAX_HEADER_SHOWN - 1] + chr(0x2026)}'"
 
 
 def schema_problems(table: pd.DataFrame, schema: pa.DataFrameSchema, file: str) -> list[Problem]:
@@ -144,8 +299,25 @@ def _unknown(table: pd.DataFrame, key: str, known: np.ndarray, file: str, where:
     codes = table[key]
     unknown = codes[codes.notna() & ~codes.isin(known)]
     if not unknown.empty:
-        yield _grouped(file, unknown, key, f"{{}} is not listed {where}; correct the code or enrol them first",
-                       f"{{}} are not listed {where}; correct the codes or enrol them first", "codes")
+        hint = _codes_meant(pd.unique(unknown.astype(str))[:3], known).replace("{", "{{").replace("}", "}}")
+        yield _grouped(file, unknown, key, f"{{}} is not listed {where}{hint}; correct the code or enrol them first",
+                       f"{{}} are not listed {where}{hint}; correct the codes or enrol them first", "codes")
+
+
+def _codes_meant(shown_codes: np.ndarray, known: np.ndarray) -> str:
+    """A hint, " (did you mean 'MR01'?)", for the quoted unknown codes that are close to a known one ('MR1',
+    'mr01'); the codes are the cohort's pseudonyms, printed only to the evaluator's own terminal.
+    Past ``MAX_FUZZY_CHOICES`` known codes nothing is suggested, to keep a huge file's check fast."""
+    if len(known) > MAX_FUZZY_CHOICES:
+        return ""
+    choices = [str(code) for code in known]
+    meant = [(code, closest(code, choices)) for code in shown_codes]
+    meant = [(code, near) for code, near in meant if near is not None and near != code]
+    if not meant:
+        return ""
+    if len(shown_codes) == 1:
+        return f" (did you mean {quoted([meant[0][1]], 1)}?)"
+    return " (did you mean " + ", ".join(f"{quoted([near], 1)} for {quoted([code], 1)}" for code, near in meant) + "?)"
 
 
 def _repeated(table: pd.DataFrame | None, keys: list[str], path: Path | None, what: str) -> Iterator[Problem]:

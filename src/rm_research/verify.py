@@ -2,7 +2,8 @@
 
 The published values live in ``published/<region>-cohort-<N>.csv``, one row per printed figure,
 with the rounding the source used; ``compare`` rounds the reproduced value the same way.
-A statistic ending in ``:n`` checks the findings row's ``n`` rather than its value.
+A statistic ending in ``:n`` checks the findings row's ``n`` rather than its value. Each row's
+``source`` is a short code; ``published/sources.csv`` names the document in words, for readers.
 """
 
 from __future__ import annotations
@@ -13,6 +14,22 @@ import pandas as pd
 
 from .findings import lookup
 from .rounding import round_as_printed
+
+SOURCES_FILE = "sources.csv"
+
+
+def source_names() -> dict[str, str]:
+    """Each source code of the published figures (``002``) and the document it stands for, in words."""
+    with resources.files("rm_research").joinpath("published", SOURCES_FILE).open(encoding="utf-8") as handle:
+        sources = pd.read_csv(handle, dtype=str, keep_default_na=False)
+    return dict(zip(sources["source"], sources["name"], strict=True))
+
+
+def source_name(code: str, names: dict[str, str] | None = None) -> str:
+    """The document a source code stands for, in words; an unrecorded code is named as such rather
+    than dropped, so the figure still says where it came from."""
+    names = source_names() if names is None else names
+    return names.get(str(code), f"source {code} (not named in {SOURCES_FILE})")
 
 
 def published_figures(region: str, cohort: int) -> pd.DataFrame:

@@ -71,7 +71,7 @@ def test_the_report_has_every_section_and_a_forest_plot_per_item_and_role(render
         assert heading in text
     assert "variation between cohorts beyond chance" in text
     assert "sensitivity analysis only" in text  # five cohorts: the mixed model and its caveat
-    images = re.findall(r'<img [^>]*src="data:image/png;base64,', page(rendered, "national"))
+    images = re.findall(r'<img [^>]*src="data:image/svg\+xml;base64,', page(rendered, "national"))
     assert len(images) >= 1 + 7  # the flow, and conf_senior x 3 roles, conf_junior x 2, comfort_needs x 2
     north = visible_text(page(rendered, "north"))
     assert "fitted only where at least 5 cohorts" in north
@@ -130,3 +130,11 @@ def test_the_public_version_is_disclosure_controlled(rendered):
     html = (folder / "report-public.html").read_text(encoding="utf-8")
     assert "Disclosure control" in visible_text(html) and "sha256" not in html.lower()
     assert (folder / "report.html").exists()  # the internal report is kept
+
+
+@pytest.mark.parametrize("level", ["national", "north", "east"])
+def test_the_region_and_national_reports_pass_the_accessibility_check(rendered, level):
+    from rm_research.accessibility import check_html
+
+    found = check_html(page(rendered, level))
+    assert found == [], "\n".join(map(str, found))

@@ -41,11 +41,16 @@ def test_report_holds_the_flow_figures(rendered_example):
 
 def test_report_sections(rendered_example):
     text = visible_text(html_text(rendered_example))
-    for heading in ("Data and provenance", "Participant flow", "Confidence at enrolment",
-                    "Confidence before and after the programme", "Mentoring sessions attended",
-                    "Session length, missed sessions and the psychological sessions", "Areas of work",
-                    "Published figures, reproduced"):
-        assert heading in text
+    headings = ("Key findings", "Contents", "Who took part", "Participant flow", "Ethnic group and band",
+                "How participants heard of the programme", "Areas of work", "Feedback on the induction training",
+                "What participants hoped to contribute and to gain", "Confidence before and after the programme",
+                "Mentoring sessions", "The psychological sessions", "Sessions attended and change in confidence",
+                "Themes from the end-of-programme questions", "Mentors' observations of practice",
+                "Appendix A. Methods", "Appendix B. Technical statistics", "Appendix C. Data and provenance",
+                "Appendix D. Published figures reproduced")
+    shown = [re.sub(r"<[^>]+>|¶", "", h).strip() for h in re.findall(r"<h[23][^>]*>(.*?)</h[23]>",
+                                                                          html_text(rendered_example))]
+    assert [h for h in shown if h in headings] == list(headings), "key findings first, appendices last, in order"
     assert "SYNTHETIC DATA" in text
     assert "47 of 47 published figures reproduced" in text
 
@@ -63,7 +68,7 @@ def test_report_opens_offline_with_figures_embedded(rendered_example):
     page = html_text(rendered_example)
     assert not re.search(r"<script[^>]+src=", page), "no script may be fetched from the network"
     assert not re.search(r"<link[^>]+href=\"http", page)
-    assert len(re.findall(r'<img [^>]*src="data:image/png;base64,', page)) >= 5
+    assert len(re.findall(r'<img [^>]*src="data:image/svg\+xml;base64,', page)) >= 5
 
 
 def test_report_shows_no_code_no_warnings_and_no_identifiers(rendered_example):
@@ -79,7 +84,7 @@ def test_figures_survive_a_non_interactive_backend(tmp_path, monkeypatch):
     monkeypatch.setenv("MPLBACKEND", "Agg")  # common in CI; it used to drop every figure silently
     root = make_project(tmp_path)
     run_report(root, "south-east", 1)
-    assert len(re.findall(r'src="data:image/png', html_text(root))) >= 5
+    assert len(re.findall(r'src="data:image/svg\+xml', html_text(root))) >= 5
 
 
 def test_failed_run_leaves_the_earlier_report_byte_identical(rendered_example, tmp_path):

@@ -233,3 +233,47 @@ def test_an_impossible_programme_fails_closed():
     model.add({x: 1.0}, 20.0, INF)
     with pytest.raises(RuntimeError, match="admit no table"):
         model.fixed([x])
+
+
+# --- relations the descriptive rows and the paired means add -----------------------------------------
+
+def test_the_groups_of_a_single_answer_question_add_up_and_the_audit_knows_it():
+    # 22 mentors answered: 13 Asian, 8 Black, 1 Mixed. Published naively: 13 -> "15" (13..17), 8 -> "10"
+    # (8..12), 22 -> "20" (18..22), Mixed "*" (1..7), the rest 0. Everyone is in one group, so
+    # Mixed = n - Asian - Black <= 22 - 13 - 8 = 1: the lone Mixed mentor is worked out.
+    groups = {"Asian": 13, "Black": 8, "Mixed": 1, "White": 0, "Other": 0, "Prefer not to say": 0}
+    findings = frame([("ethnic_group", "mentor", group, float(count), 22) for group, count in groups.items()])
+    naive = findings.assign(value=["15", "10", "*", "0", "0", "0"], n="20")
+    assert [(p.index, p.value) for p in audit(findings, naive)] == [(2, 1.0)]
+    published = public_findings(findings)
+    assert audit(findings, published) == [] and published.at[2, "value"] == "*"
+    assert Audit(findings, published).truth_violations() == []
+
+
+def test_the_paired_means_give_the_change_away_when_the_change_alone_is_hidden():
+    # Unrounded counts (a rounding base of 1): 10 people, before 6.0 and after 7.0 (1 decimal) fix
+    # their sums at 60 and 70, so the change's sum is 70 - 60 = 10 and its hidden mean 1.0 is found.
+    careless = DisclosureRule(rounding_base=1)
+    findings = frame([("conf_senior", "mentor", "paired_pre_mean", 6.0, 10),
+                      ("conf_senior", "mentor", "paired_post_mean", 7.0, 10),
+                      ("conf_senior", "mentor", "change_mean", 1.0, 10)])
+    naive = findings.assign(value=["6.0", "7.0", "*"], n="10")
+    assert [(p.index, p.value) for p in audit(findings, naive, careless)] == [(2, 10.0)]  # the sum 10 on n = 10
+    assert Audit(findings, naive, careless).truth_violations() == []
+
+
+def test_the_paired_sums_are_parts_of_the_sums_at_each_time():
+    # 10 answered at enrolment and 9 of them at the end too: the 9's sum is the 10's sum less one
+    # person's rating of 1 to 10. Sums 50 and 45 fit (the tenth rated 5); sums 10 and 90, each within
+    # its own scale, do not (the tenth would have rated -80), and only that relation says so.
+    careless = DisclosureRule(rounding_base=1)
+
+    def violations(pre: float, paired: float) -> list[str]:
+        findings = frame([("conf_senior", "mentor", "pre_mean", pre, 10),
+                          ("conf_senior", "mentor", "paired_pre_mean", paired, 9),
+                          ("conf_senior", "mentor", "change_mean", 0.0, 9)])
+        shown = findings.assign(value=[f"{pre:.1f}", f"{paired:.1f}", "0.0"], n=["10", "9", "9"])
+        return Audit(findings, shown, careless).truth_violations()
+
+    assert violations(5.0, 5.0) == []
+    assert violations(1.0, 10.0)

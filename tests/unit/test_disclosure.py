@@ -174,3 +174,62 @@ def test_the_method_statement_counts_what_was_hidden():
     text = disclosure_statement(safe)
     assert text.startswith("Counts of 1 to 7 are shown as *")
     assert text.endswith("In this summary 1 figures and 1 group sizes are suppressed.")
+
+
+HEARD = [  # mentors 20 answered: 12, 6, 2; mentees 12: 8, 4, 0; everyone 32: 20, 10, 2
+    ("heard_via", "mentor", "EDI network", 60.0, 20), ("heard_via", "mentor", "Colleague", 30.0, 20),
+    ("heard_via", "mentor", "Dr Smith told me", 10.0, 20),
+    ("heard_via", "mentee", "EDI network", 800 / 12, 12), ("heard_via", "mentee", "Colleague", 400 / 12, 12),
+    ("heard_via", "mentee", "Dr Smith told me", 0.0, 12),
+    ("heard_via", "all", "EDI network", 62.5, 32), ("heard_via", "all", "Colleague", 31.25, 32),
+    ("heard_via", "all", "Dr Smith told me", 6.25, 32),
+]
+
+
+def test_a_free_text_category_few_people_gave_is_published_without_its_name():
+    from rm_research.differencing import audit
+    from rm_research.disclosure import SUPPRESSED_CATEGORY
+
+    findings = frame(HEARD)
+    published = public_findings(findings)
+    # 2 people wrote "Dr Smith told me": its name goes in every role, and its counts are hidden (2)
+    # or nothing (the mentees' 0)
+    assert published.loc[[2, 5, 8], "statistic"].tolist() == [SUPPRESSED_CATEGORY] * 3
+    assert published.loc[[2, 5, 8], "value"].tolist() == ["*", "0", "*"]
+    assert not published.astype(str).apply(lambda col: col.str.contains("Smith")).any().any()
+    # 10 people heard from a colleague: a name shared by that many identifies no one, so it stays even
+    # where its count is hidden (the mentees' 4)
+    assert published.loc[[1, 4, 7], "statistic"].tolist() == ["Colleague"] * 3
+    assert published.at[4, "value"] == "*"
+    assert audit(findings, published) == []  # renaming changes no value the audit reads
+
+
+def test_the_threshold_for_a_name_is_the_smallest_count_shown():
+    from rm_research.disclosure import SUPPRESSED_CATEGORY
+
+    # no row for everyone: the roles' counts are added. A: 5 + 3 = 8 people; B: 4 + 3 = 7
+    rows = [("resources_needed", role, category, count, 20) for role, category, count in
+            [("mentor", "A", 5), ("mentor", "B", 4), ("mentee", "A", 3), ("mentee", "B", 3)]]
+    published = public_findings(frame(rows))
+    assert published["statistic"].tolist() == ["A", SUPPRESSED_CATEGORY, "A", SUPPRESSED_CATEGORY]
+    strict = DisclosureRule(smallest_shown=9)
+    assert public_findings(frame(rows), strict)["statistic"].tolist() == [SUPPRESSED_CATEGORY] * 4
+
+
+def test_names_from_the_contract_lists_are_never_withheld():
+    # every group listed, as the findings list them: each person who answered is in one
+    groups = {"Asian": 9, "Black": 10, "Mixed": 1, "White": 0, "Other": 0, "Prefer not to say": 0}
+    rows = [("ethnic_group", "mentor", group, float(count), 20) for group, count in groups.items()]
+    published = public_findings(frame([*rows, ("areas_of_work", "mentor", "Regional oversight", 5.0, 20)]))
+    assert published["statistic"].tolist() == [*groups, "Regional oversight"]
+    assert published["value"].tolist()[2] == "*" and published["value"].tolist()[-1] == "*"
+
+
+def test_the_public_category_table_gathers_the_withheld_names_in_one_row():
+    from rm_research.disclosure import public_category_table
+
+    table = public_category_table(public_findings(frame(HEARD)), "heard_via", "Channel")
+    assert list(table.columns) == ["Channel", "Mentors", "Mentees", "Everyone"]
+    assert table["Channel"].tolist() == ["EDI network", "Colleague", "Other answers, each given by fewer than 8 people",
+                                         "Answered"]
+    assert table.iloc[2, 1:].tolist() == ["*", "0", "*"]

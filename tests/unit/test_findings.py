@@ -223,3 +223,49 @@ def test_a_psych_log_of_blank_attendance(tmp_path):
     # A2's attendance is unknown, so the psych correlation rests on A1 and B1 only
     rho, n = value(findings, "psych_effect", "all", "spearman_rho")
     assert n == 2 and math.isnan(rho)
+
+
+def test_paired_means_are_over_exactly_the_people_behind_the_change(findings):
+    # mentors' conf_senior: A1 5 -> 8 and A2 7 -> 6 answered both; A3 (9) only at enrolment.
+    # Before (same people) (5 + 7) / 2 = 6; after (8 + 6) / 2 = 7; on the same 2 people as the change
+    assert value(findings, "conf_senior", "mentor", "paired_pre_mean") == (6.0, 2)
+    assert value(findings, "conf_senior", "mentor", "paired_post_mean") == (7.0, 2)
+    # everyone: A1, A2, B1 (3 -> 6): before 15 / 3 = 5, after 20 / 3, change 5 / 3
+    before, n = value(findings, "conf_senior", "all", "paired_pre_mean")
+    after, _ = value(findings, "conf_senior", "all", "paired_post_mean")
+    assert (before, n) == (5.0, 3) and after == pytest.approx(20 / 3)
+    change, _ = value(findings, "conf_senior", "all", "change_mean")
+    assert after - before == pytest.approx(change)
+
+
+def test_paired_means_differ_by_the_mean_change_for_every_item_and_role(findings):
+    for (measure, role), group in findings[findings["statistic"].isin(["paired_pre_mean", "paired_post_mean",
+                                                                        "change_mean"])].groupby(["measure", "role"]):
+        rows = group.set_index("statistic")
+        assert set(rows["n"]) == {rows.at["change_mean", "n"]}, (measure, role)
+        if rows.at["change_mean", "n"]:
+            assert rows.at["paired_post_mean", "value"] - rows.at["paired_pre_mean", "value"] == pytest.approx(
+                rows.at["change_mean", "value"]), (measure, role)
+
+
+def test_nobody_paired_leaves_the_paired_means_blank(tmp_path):
+    import math
+
+    # no end-survey conf_senior at all: enrolment answers only, so nobody is paired on it
+    end = "\n".join(",".join("" if i == 2 and k else cell for i, cell in enumerate(line.split(",")))
+                     for k, line in enumerate(FIXTURE["end_survey"].splitlines())) + "\n"
+    findings = findings_with(tmp_path, end_survey=end)
+    for statistic in ("paired_pre_mean", "paired_post_mean", "change_mean"):
+        mean, n = value(findings, "conf_senior", "mentor", statistic)
+        assert math.isnan(mean) and n == 0
+
+
+def test_the_fixture_descriptive_rows(findings):
+    # the fixture's participants have ethnic groups but no heard_via or band column: A1 Black, A2 Asian,
+    # A3 Mixed; B1, B2 White. Training: A1 rated 4 (two resources), B1 rated 5 (none named).
+    assert value(findings, "ethnic_group", "mentor", "Mixed") == (1.0, 3)
+    assert value(findings, "ethnic_group", "all", "White") == (2.0, 5)
+    assert not {"heard_via", "band", "sessions_vs_plan", "observations"} & set(findings["measure"])
+    assert value(findings, "training_rating", "all", "mean") == (4.5, 2)
+    assert value(findings, "resources_needed", "mentor", "Dates well in advance") == (1.0, 1)
+    assert "resources_needed" not in set(findings.loc[findings["role"] == "mentee", "measure"])

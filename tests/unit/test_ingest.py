@@ -171,3 +171,68 @@ def test_scan_folder_finds_exact_names_only(tmp_path):
     assert found.ignored == ("end_survey.csv.bak", "old/", "themes (1).csv", "training.xls")
     assert [(p.file, p.message[:36]) for p in found.problems] == [("end_survey.csv", "this required file is missing (a .cs")]
     assert "found but not read: end_survey.csv.bak" in found.problems[0].message
+
+
+# --- survey exports as they come (contract section 7) ----------------------------------------------------------------
+
+def test_a_forms_export_is_read_under_the_contracts_names_without_its_bookkeeping(tmp_path):
+    from rm_research.columns import WORDING, ColumnMapping, MappedColumn
+    from rm_research.ingest import read_matched
+
+    path = tmp_path / "end_survey.xlsx"
+    rows = [["ID", "Start time", "Completion time", "Email", "Name", "Last modified time", "Participant code",
+             "How many sessions did you have with your mentor?", "Did you miss any sessions?"],
+            [1, "5/12/21 10:15:02", "5/12/21 10:31:47", "ada@example.org", "Ada Lovelace", None, "MR01", 6, "No"]]
+    pd.DataFrame(rows).to_excel(path, index=False, header=False)
+    mapping = ColumnMapping((MappedColumn("end_survey", "participant_id", ("Participant code",), "columns.toml"),))
+    table, match = read_matched(path, mapping)
+    assert table.to_dict("records") == [{"participant_id": "MR01", "sessions_reported": "6", "missed_any": "No"}]
+    assert [h.column for h in match.by(WORDING)] == ["sessions_reported", "missed_any"]
+
+
+def test_without_the_mapping_an_unmatched_question_keeps_its_header(tmp_path):
+    path = tmp_path / "enrolment.csv"
+    path.write_text("Timestamp,Email address,Participant code,What would you like to gain from the reverse mentoring "
+                    "relationship?\n2021/05/12 10:31:02,ada@example.org,MR01,Confidence\n")
+    assert read_table(path).to_dict("records") == [{"participant_code": "MR01", "hopes_gain": "Confidence"}]
+
+
+def test_two_headers_for_one_column_stop_the_file_with_both_named(tmp_path):
+    path = tmp_path / "end_survey.csv"
+    path.write_text("participant_id,Did you miss any sessions?,Missed Any\nA1,yes,no\n")
+    with pytest.raises(DataError) as caught:
+        read_table(path)
+    [problem] = caught.value.problems
+    assert (problem.row, problem.column) == (1, "missed_any")
+    assert "'Did you miss any sessions?' (its question wording) and 'Missed Any' (its name)" in problem.message
+
+
+def test_both_csv_and_xlsx_of_one_table_is_a_problem_naming_both(tmp_path):
+    from rm_research.ingest import scan_folder
+
+    (tmp_path / "end_survey.csv").write_text("old")
+    (tmp_path / "end_survey.xlsx").write_text("new")
+    found = scan_folder(tmp_path)
+    assert "end_survey" not in found.files  # neither is read: an old CSV must not silently win
+    [problem] = [p for p in found.problems if p.file == "end_survey.csv"]
+    assert problem.message.startswith("end_survey.xlsx is in the folder too; which one is meant cannot be guessed")
+    assert problem.message.endswith("(two files for one table, end_survey)")
+
+
+def test_a_mistyped_file_name_is_named_in_the_missing_message(tmp_path):
+    from rm_research.ingest import scan_folder
+
+    for name in ("participants.csv", "enrolment.csv", "end_suvrey.xlsx", "columns.toml"):
+        (tmp_path / name).write_text("x")
+    found = scan_folder(tmp_path)
+    assert found.ignored == ("end_suvrey.xlsx",)  # columns.toml is read by rm_research.columns, not ignored
+    [problem] = found.problems
+    assert "found but not read: end_suvrey.xlsx (a file is read only by its exact name" in problem.message
+
+
+def test_a_missing_cohort_folder_says_what_is_near(tmp_path):
+    from rm_research.ingest import scan_folder
+
+    (tmp_path / "data" / "raw" / "midlands" / "Cohort 2").mkdir(parents=True)
+    with pytest.raises(DataError, match=r"no such folder; .*; found 'Cohort 2' in midlands, which is not read"):
+        scan_folder(tmp_path / "data" / "raw" / "midlands" / "cohort-2")

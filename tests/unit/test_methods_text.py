@@ -27,3 +27,27 @@ def test_methods_state_the_zero_and_bootstrap_conventions(text):
     assert "bca.ci" in folded and "strictly below" in folded  # R boot's BCa convention
     assert "wilcox.test" in folded  # Hodges-Lehmann drops zeros as R does
     assert "does not vary" in folded  # ANCOVA blank with a reason
+
+
+def test_the_key_findings_intro_says_why_nothing_is_attributed_to_the_programme():
+    intro = narrative.key_findings_intro()
+    assert "no comparison group" in intro and "cannot be attributed to the programme" in intro
+    assert "95% confidence interval" in intro and "fewer than 10 people" in intro
+    assert "fewer than 12 people" in narrative.key_findings_intro(small_group=12)
+
+
+@pytest.mark.parametrize("explain", [narrative.before_after_explained, narrative.public_before_after_explained,
+                                     narrative.pooled_before_after_explained])
+def test_the_board_tables_are_explained_in_plain_words(explain):
+    text = explain()
+    for words in ("higher at the end", "no clear change", "small group", "95%"):
+        assert words in text
+    for jargon in ("g_z", "Pratt", "Hodges", "BCa"):
+        assert jargon not in text
+
+
+def test_the_before_after_explanation_names_every_column_of_the_table():
+    text = narrative.before_after_explained()
+    assert all(f"*{word}*" in text for word in ("People", "Before", "After", "Change", "p", "What this means"))
+    assert "Holm" in text and str(SETTINGS.alpha) in text
+    assert "* marks a figure withheld" in narrative.public_before_after_explained()

@@ -351,14 +351,14 @@ def test_forest_plot_rows_are_the_cohorts_the_pool_and_the_prediction_interval()
     from rm_research import figures
 
     three = meta.meta_analysis({"a": [1, 2, 3], "b": [0, 1, 1, 2], "c": [2, 4, 3], "d": [5]})
-    fig = figures.forest_plot(three, "title")
+    fig = figures.forest_plot(three, "title").figure
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels == ["a (n=3)", "b (n=4)", "c (n=3)", "Pooled, 3 cohorts (n=10)", "95% prediction interval"]
     right = [t.get_text() for t in fig.axes[0].child_axes[0].get_yticklabels()]
     assert right[0] == "2.00 (-0.48 to 4.48)"  # mean 2, sd 1, t(0.975, 2) = 4.303 / sqrt(3)
     plt.close(fig)
     two = meta.meta_analysis({"a": [1, 2, 3], "b": [0, 1, 1, 2]})
-    fig = figures.forest_plot(two, "title")
+    fig = figures.forest_plot(two, "title").figure
     assert "95% prediction interval" not in [t.get_text() for t in fig.axes[0].get_yticklabels()]
     plt.close(fig)
 

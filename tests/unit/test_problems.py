@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from rm_research.problems import DataError, Problem, describe_rows, format_problems, quoted, row_runs
+from rm_research.problems import (
+    DataError,
+    Problem,
+    closest,
+    describe_rows,
+    did_you_mean,
+    format_problems,
+    quoted,
+    row_runs,
+    spelling_key,
+)
 
 
 @pytest.mark.parametrize(("rows", "runs", "text"), [
@@ -51,3 +61,38 @@ def test_at_most_twenty_lines_per_file_then_the_rest_counted():
 def test_the_heading_counts_rows_when_problems_span_many():
     error = DataError([Problem.on_rows("a.csv", range(2, 1002), "c", "m"), Problem("a.csv", None, None, "n")])
     assert str(error).splitlines()[0] == "Found 2 problem(s) on 1,000 rows in the data; nothing was written. Please fix:"
+
+
+# --- did you mean ----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("value", "key"), [("Cohort 01", "cohort1"), ("cohort-1", "cohort1"), ("MR_010", "mr10"),
+                                            ("South East", "southeast"), ("2020", "2020"), ("A0", "a0")])
+def test_spelling_key_folds_case_punctuation_and_leading_zeros(value, key):
+    assert spelling_key(value) == key
+
+
+@pytest.mark.parametrize(("value", "choices", "expected"), [
+    ("mr01", ["MR01", "MR02"], "MR01"),  # case only
+    ("MR1", ["MR01", "MR10", "MR11"], "MR01"),  # leading zero: difflib alone ties MR01, MR10 and MR11 at 6/7
+    ("south-eats", ["london", "south-east", "south-west"], "south-east"),  # difflib ratio 16/18
+    ("conf_seniors", ["conf_senior", "conf_junior"], "conf_senior"),
+    ("A4", ["A1", "A2", "B4"], None),  # ratio 1/2: two different short codes are not a near miss
+    ("zz", [], None),
+])
+def test_closest(value, choices, expected):
+    assert closest(value, choices) == expected
+
+
+def test_beyond_the_fuzzy_limit_only_the_same_spelling_is_suggested(monkeypatch):
+    import rm_research.problems as problems
+
+    monkeypatch.setattr(problems, "MAX_FUZZY_CHOICES", 3)
+    choices = ["MR01", "MR02", "MR03", "MR04"]
+    assert closest("mr-02", choices) == "MR02"
+    assert closest("MR0X2", choices) is None
+
+
+def test_did_you_mean_wording():
+    assert did_you_mean("end_survy", ["participants", "end_survey"]) == "did you mean 'end_survey'?"
+    assert did_you_mean("end_survey", ["end_survey"]) == ""
+    assert did_you_mean("diary", ["participants", "end_survey"]) == ""

@@ -208,5 +208,5 @@ def test_public_quotes_remove_names_from_raw_columns_and_codes(tmp_path):
     answers = FIXTURE["end_survey"].replace("psych_supportive\n", "psych_supportive,self_awareness\n").replace(
         "5,yes,no,yes\n", "5,yes,no,yes,Jo and P1 helped me\n")
     raw = validate_cohort(write_cohort(tmp_path, participants=people, end_survey=answers))
-    assert quotes.public_quotes(raw.tables, tidy_cohort(raw))["quote"].tolist() == [
+    assert quotes.public_quotes(raw, tidy_cohort(raw))["quote"].tolist() == [
         "[redacted] and [redacted] helped me"]

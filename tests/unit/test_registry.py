@@ -73,7 +73,33 @@ def test_a_glossary_of_findings_lists_exactly_the_statistics_they_hold(example_f
     shown = set(zip(glossary["Measure"], glossary["Statistic"], strict=True))
     assert ("flow", "enrolled") in shown and ("rating", "wilcoxon_p_holm") in shown
     assert ("areas_of_work", "<category>") in shown and ("psych_sessions", "offered") in shown
-    assert ("rating", "pooled_change") not in shown and ("agreement", "kappa") not in shown
+    assert ("rating", "pooled_change") not in shown and ("sessions_vs_plan", "planned") not in shown
     expected = {(registry.family(m), "<category>" if registry.family(m) in registry.CATEGORICAL else s)
                 for m, s in zip(example_findings["measure"], example_findings["statistic"], strict=True)}
     assert shown == expected
+
+
+def test_the_paired_means_rest_on_the_people_of_the_change():
+    for statistic in ("paired_pre_mean", "paired_post_mean"):
+        found = registry.spec("conf_senior", statistic)
+        assert (found.kind, found.population, found.scale) == ("mean", "paired", registry.RATING_SCALE)
+    assert registry.label("conf_junior", "paired_pre_mean") == "Mean before (same people)"
+    assert registry.label("comfort_needs", "paired_post_mean") == "Mean after (same people)"
+
+
+def test_band_and_the_descriptive_families_are_registered():
+    assert registry.spec("band", "Band 8c") is registry.COUNT_OF_ANSWERED
+    assert registry.label("band", "VSM") == "VSM"
+    assert registry.spec("sessions_vs_plan", "fewer_than_planned").whole
+    assert registry.spec("sessions_vs_plan", "planned").kind == "structural"
+    assert registry.spec("observations", "symbolic: needs attention").kind == "count"
+    assert registry.spec("observations", "symbolic") is None
+
+
+def test_partitions_and_free_text_categories_are_registered_measures():
+    # the audit adds a partition's counts up to its "answered" people; names are hidden only for categories
+    for measure in registry.PARTITIONS:
+        members = registry.FAMILIES.get(measure, {}).values() or [registry.CATEGORICAL[measure]]
+        assert {found.population for found in members} == {"answered"}, measure
+    assert registry.FREE_TEXT_CATEGORIES.issubset(registry.CATEGORICAL)
+    assert not {"areas_of_work", "ethnic_group"} & registry.FREE_TEXT_CATEGORIES  # the contract's own lists

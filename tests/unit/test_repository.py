@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -49,3 +50,11 @@ def test_gitignore_keeps_real_and_derived_data_out(path):
 def test_contract_copy_matches_the_binding_contract():
     copy = (REPO / "docs" / "data-contract.md").read_text().split("\n", 2)[2]
     assert copy == SHARED_CONTRACT.read_text()
+
+
+def test_every_file_the_makefile_installs_from_is_tracked():
+    """A fresh clone (CI's) must hold each lock file make installs from."""
+    makefile = (REPO / "Makefile").read_text()
+    named = set(re.findall(r"requirements[\w-]*\.lock", makefile))
+    assert named == {"requirements.lock", "requirements-test.lock", "requirements-lab.lock"}
+    assert named <= set(tracked(*named)), "git add the lock files"

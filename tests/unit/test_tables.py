@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from rm_research import narrative, tables
+import math
+from importlib import resources
+
+import pandas as pd
+import pytest
+
+from rm_research import narrative, tables, verify
 from rm_research.clean import tidy_cohort
 from rm_research.findings import compute_findings
 from rm_research.validate import validate_cohort
 from tests.helpers import write_cohort
+from tests.unit.test_summary import change_rows, frame, pooled_rows, public_frame
 
 
 def test_every_table_copes_with_a_cohort_that_answered_nothing(tmp_path):
@@ -16,11 +23,16 @@ def test_every_table_copes_with_a_cohort_that_answered_nothing(tmp_path):
     findings = compute_findings(cohort, "r", 1)
     prepost = tables.prepost_table(findings)
     assert prepost.empty
+    assert tables.before_after_table(findings).empty
+    assert list(tables.before_after_table(findings).columns) == tables.BEFORE_AFTER_COLUMNS
+    technical = tables.technical_table(findings)
+    assert technical.empty
     assert tables.sessions_table(findings).empty
     assert tables.yes_no_table(findings).empty
     assert tables.enrolment_table(findings).empty
     assert tables.rating_items_with_pairs(cohort) == []
     assert "smallest p-value" in narrative.small_sample_caution(prepost)
+    assert "smallest p-value" in narrative.small_sample_caution(technical)
 
 
 def test_flow_table(fixture_cohort):
@@ -64,3 +76,110 @@ def test_prepost_table_shows_n_estimate_interval_and_p(fixture_cohort):
 def test_with_interval():
     assert tables.with_interval(0.857, 0.4286, 1.2857) == "0.86 (0.43 to 1.29)"
     assert tables.with_interval(float("nan"), 0, 1) == "–"
+
+
+# the before/after table a board reads --------------------------------------------------------------------------
+def wilcoxon_rows(role: str, n: int, holm: float, smallest: float) -> list[tuple]:
+    return [("conf_senior", role, "wilcoxon_p_holm", holm, n), ("conf_senior", role, "wilcoxon_min_p", smallest, n)]
+
+
+def test_before_after_table_reads_the_same_people_before_and_after():
+    rows = [*change_rows("mentee", 12, 5 / 3, 0.4, 3.0, pre=6.0, post=23 / 3), *wilcoxon_rows("mentee", 12, 0.0349, 0.0005),
+            ("conf_senior", "mentee", "pre_mean", 5.0, 20),  # everyone at enrolment: not the table's "Before"
+            *change_rows("mentor", 6, 0.5, -0.25, 1.25, pre=8.0, post=8.5), *wilcoxon_rows("mentor", 6, 0.6, 0.03125)]
+    table = tables.before_after_table(frame(rows))
+    assert list(table.columns) == tables.BEFORE_AFTER_COLUMNS
+    assert table.iloc[0].tolist() == ["Confidence talking about BAME experiences with senior leaders", "Mentors", "6",
+                                      "8.0", "8.5", "+0.5 (-0.3 to 1.3)", "0.60", "no clear change; small group"]
+    assert table.iloc[1].tolist() == ["Confidence talking about BAME experiences with senior leaders", "Mentees", "12",
+                                      "6.0", "7.7", "+1.7 (0.4 to 3.0)", "0.03", "higher at the end"]
+
+
+def test_before_after_table_without_paired_means_shows_a_dash_not_everyone_at_enrolment():
+    rows = [*change_rows("mentee", 12, 1.0, math.nan, math.nan), ("conf_senior", "mentee", "pre_mean", 5.0, 20)]
+    row = tables.before_after_table(frame(rows)).iloc[0]
+    assert (row["Before (same people)"], row["After (same people)"], row["Change (95% CI)"]) == ("–", "–", "+1.0")
+    assert row["What this means"] == "no clear change (no interval could be computed)"
+
+
+def test_public_before_after_table_withholds_suppressed_figures():
+    rows = [("conf_senior", "mentee", s, "*", "*") for s in ("change_mean", "change_ci_low", "change_ci_high",
+                                                              "paired_pre_mean", "paired_post_mean", "wilcoxon_p_holm")]
+    rows += [("conf_senior", "mentor", "change_mean", "-1.2", "20"), ("conf_senior", "mentor", "change_ci_low", "-2.0", "20"),
+             ("conf_senior", "mentor", "change_ci_high", "-0.4", "20"), ("conf_senior", "mentor", "paired_pre_mean", "8.1", "20"),
+             ("conf_senior", "mentor", "paired_post_mean", "6.9", "20"), ("conf_senior", "mentor", "wilcoxon_p_holm", "0.0004", "20")]
+    table = tables.public_before_after_table(public_frame(rows))
+    assert table.iloc[0].tolist()[2:] == ["20", "8.1", "6.9", "-1.2 (-2.0 to -0.4)", "<0.001", "lower at the end"]
+    assert table.iloc[1].tolist()[2:] == ["*", "*", "*", "*", "*", "withheld to protect privacy"]
+
+
+@pytest.mark.parametrize(("p", "smallest", "shown"), [(0.0349, math.nan, "0.03"), (0.035, math.nan, "0.04"),
+                                                      (0.0042, math.nan, "0.004"), (0.0004, math.nan, "<0.001"),
+                                                      (1.0, math.nan, "1.00"), (math.nan, math.nan, "–"),
+                                                      (0.25, 0.0625, "–"), (0.03125, 0.03125, "0.03")])
+def test_plain_p(p, smallest, shown):
+    assert tables.plain_p(p, smallest) == shown
+
+
+def test_technical_table_holds_the_rest_and_its_glossary_explains_every_column():
+    stats = {"hedges_g_z": 1.08, "hedges_g_av": 0.55, "rank_biserial": 1.0, "hl_shift": 1.0, "hl_ci_low": 1.0,
+             "hl_ci_high": 2.0, "hl_level": 0.9375, "wilcoxon_p": 0.0625, "wilcoxon_p_holm": 0.25,
+             "wilcoxon_p_pratt": 0.0625, "wilcoxon_min_p": 0.0625}
+    rows = [*change_rows("mentor", 7, 0.86, 0.29, 1.14), *(("conf_senior", "mentor", k, v, 7) for k, v in stats.items())]
+    table = tables.technical_table(frame(rows))
+    row = table.iloc[0]
+    assert row["Role"] == "Mentors" and row["People (answered both)"] == "7"
+    assert (row["Hedges' g_z"], row["Hedges' g_av"], row["Rank-biserial r"]) == (1.08, 0.55, 1.0)
+    assert row["Median shift (Hodges-Lehmann), with interval"] == "1.00 (1.00 to 2.00)"
+    assert row["Confidence level of that interval"] == "93.8%"  # 0.9375: 93.75% half up
+    assert row["Wilcoxon p"] == "cannot be tested (smallest possible p = 0.0625)"
+    assert row["Smallest p possible"] == 0.0625
+    glossary = tables.technical_glossary()
+    assert list(glossary["Column"]) == list(table.columns[2:])
+    assert glossary["What it means"].str.len().gt(20).all()
+    assert narrative.small_sample_caution(table).endswith(
+        "Mentors' confidence talking about BAME experiences with senior leaders: 0.0625.")
+
+
+def test_the_new_tables_are_escaped_when_styled():
+    labels = {"conf_senior": "<img src=x onerror=alert(1)>"}
+    page = tables.styled(tables.before_after_table(frame(change_rows("mentee", 12, 1.0, 0.5, 1.5)), labels)).to_html()
+    assert "<img" not in page and "&lt;img" in page
+
+
+def test_pooled_before_after_table():
+    rows = [*pooled_rows("mentee", 4, 40, 1.2, 0.3, 2.1, 12.0), ("conf_senior", "mentee", "pooled_p", 0.012, 40),
+            *pooled_rows("mentor", 1, 6, math.nan, math.nan, math.nan, math.nan)]
+    table = tables.pooled_before_after_table(frame(rows))
+    assert list(table.columns) == tables.POOLED_BOARD_COLUMNS
+    assert table.iloc[1].tolist()[1:] == ["Mentees", "4", "40", "+1.2 (0.3 to 2.1)", "0.01",
+                                          "Little variation between cohorts beyond chance (I² 12%; with only 4 cohorts "
+                                          "this is imprecise)", "higher at the end"]
+    assert table.iloc[0].tolist()[1:] == ["Mentors", "1", "6", "–", "–", "–", "no clear change (no interval could be "
+                                          "computed); small group"]
+    public = tables.public_pooled_before_after_table(public_frame([(m, r, s, "*" if s != "k" else v, "*")
+                                                                   for m, r, s, v, _ in rows]))
+    assert public.iloc[1].tolist()[1:] == ["Mentees", "4", "*", "*", "*", "*", "withheld to protect privacy"]
+
+
+# published figures: the source in words -----------------------------------------------------------------------
+def test_every_source_of_the_published_figures_is_named_in_words():
+    names = verify.source_names()
+    folder = resources.files("rm_research").joinpath("published")
+    codes = set()
+    for entry in folder.iterdir():
+        if entry.name.endswith(".csv") and entry.name != verify.SOURCES_FILE:
+            with entry.open(encoding="utf-8") as handle:
+                codes |= set(pd.read_csv(handle, dtype={"source": str})["source"])
+    assert codes and codes <= set(names)
+    assert all(not name.startswith("seeds") and len(name) > 30 for name in names.values())
+
+
+def test_comparison_table_names_its_sources_in_words():
+    published = verify.published_figures("south-east", 1)
+    comparison = verify.compare(pd.DataFrame(columns=["measure", "role", "statistic", "value", "n"]), published)
+    sources = dict(zip(published["source"], tables.comparison_table(comparison)["Source"], strict=False))
+    assert sources["002"].startswith("NHS England and NHS Improvement South East, Reverse Mentoring (race) Programme")
+    assert "March 2021" in sources["002"]
+    assert "Evaluation Report Summary" in sources["000/001"]
+    assert verify.source_name("999", {}) == "source 999 (not named in sources.csv)"

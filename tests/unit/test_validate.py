@@ -160,3 +160,137 @@ def test_observations_are_read_and_checked(tmp_path):
     text = str(error.value)
     assert "observations.csv, row 3, column pair_id: 'P9' is not listed as a pair_id in participants" in text
     assert "observations.csv, row 3, column level: 'team' is not valid; expected one of: individual" in text
+
+
+# --- survey exports, column mappings and near misses (contract sections 3 and 7) -------------------------------------
+
+SESSIONS = "How many sessions did you have with your mentor/mentee?"
+
+
+def test_headers_read_by_wording_and_by_the_regions_and_cohorts_mapping(tmp_path):
+    survey = (FIXTURE["end_survey"].replace("participant_id,", "Code,", 1).replace("sessions_reported", SESSIONS, 1)
+              .replace("missed_any", "Missed?", 1))
+    folder = write_cohort(tmp_path / "midlands" / "cohort-1", end_survey=survey)
+    (folder.parent / "columns.toml").write_text('[end_survey]\nparticipant_id = "Code"\nmissed_any = "Skipped?"\n')
+    (folder / "columns.toml").write_text('[end_survey]\nmissed_any = ["Missed?", "Any missed?"]\n')
+    raw = validate_cohort(folder)
+    assert raw.tables["end_survey"].columns[:1].tolist() == ["participant_id"]
+    assert raw.tables["end_survey"]["sessions_reported"].tolist() == ["5", "3", "4"]
+    assert raw.tables["end_survey"]["missed_any"].fillna("").tolist() == ["no", "", "1"]
+    assert raw.mapping_files == ("columns.toml", "midlands/columns.toml")
+    assert {h.column: h.source for h in raw.columns["end_survey"].by("mapping")} == {
+        "participant_id": "midlands/columns.toml", "missed_any": "columns.toml"}
+
+
+def test_a_bad_mapping_is_a_problem_listed_with_the_rest(tmp_path):
+    folder = write_cohort(tmp_path, **replace("enrolment", "A1,2020-10-05,5", "A1,2020-10-05,11"))
+    (folder / "columns.toml").write_text('[end_survey]\nconf_seniors = "Q1"\n')
+    problems = problems_for_folder(folder)
+    assert [(p.file, p.message) for p in problems if p.file == "columns.toml"] == [
+        ("columns.toml", "[end_survey] conf_seniors: conf_seniors is not a column of end_survey; did you mean "
+                         "'conf_senior'?")]
+    assert any(p.file == "enrolment.csv" and p.column == "conf_senior" for p in problems)
+
+
+def problems_for_folder(folder):
+    with pytest.raises(DataError) as caught:
+        validate_cohort(folder)
+    return caught.value.problems
+
+
+@pytest.mark.parametrize(("code", "hint"), [("a1", " (did you mean 'A1'?)"), ("A01", " (did you mean 'A1'?)"),
+                                            ("Z9", "")])
+def test_an_unknown_participant_close_to_an_enrolled_one_is_suggested(tmp_path, code, hint):
+    problems = problems_for(tmp_path, **replace("end_survey", "B1,2021", f"{code},2021"))
+    assert [p.message for p in problems] == [
+        f"'{code}' is not listed in participants{hint}; correct the code or enrol them first"]
+
+
+def test_several_unknown_participants_each_get_their_suggestion(tmp_path):
+    survey = FIXTURE["end_survey"].replace("A1,2021", "a1,2021").replace("B1,2021", "b-1,2021")
+    [problem] = problems_for(tmp_path, end_survey=survey)
+    assert problem.message == ("'a1' and 'b-1' are not listed in participants (did you mean 'A1' for 'a1', 'B1' for "
+                               "'b-1'?); correct the codes or enrol them first")
+
+
+def test_a_missing_required_column_names_the_header_close_to_it(tmp_path):
+    problems = problems_for(tmp_path, enrolment=FIXTURE["enrolment"].replace("participant_id,", "particpant_id,", 1))
+    assert [str(p) for p in problems] == [
+        "enrolment.csv, row 1, column participant_id: this required column is missing from the header row; did you "
+        "mean the column headed 'particpant_id'? (rename it participant_id, or name it in columns.toml)"]
+
+
+def test_warnings_for_report_sections_left_empty(tmp_path):
+    survey = FIXTURE["end_survey"].replace(",sessions_reported", ",sessions_reprted", 1).replace(
+        "psych_supportive\n", "psych_supportive,boundaries\n")
+    raw = validate_cohort(write_cohort(tmp_path, end_survey=survey))
+    warned = {(w.file, w.column): w.message for w in raw.warnings}
+    assert warned[("end_survey.csv", "sessions_reported")] == (
+        f"there is no such column (\"{SESSIONS}\"), so the report will have no figures for it (section 'Mentoring "
+        "sessions attended'); did you mean the column headed 'sessions_reprted'?")
+    assert warned[("end_survey.csv", "boundaries")] == (
+        "nobody answered it, so the report will have no figures for it (the free-text answers: themes and quotes)")
+    assert ("participants.csv", "heard_via") in warned  # the fixture has no heard_via column
+    assert ("end_survey.csv", "conf_senior") not in warned
+
+
+def test_no_warning_for_psychological_questions_a_programme_never_asked(tmp_path):
+    folder = write_cohort(tmp_path, psych_sessions=None)
+    (folder / "programme.toml").write_text("psych_sessions_offered = 0\n")
+    columns = {w.column for w in validate_cohort(folder).warnings}
+    assert not columns & {"psych_supportive", "self_awareness", "relationship_impact"}
+    assert "self_learning" in columns
+
+
+def test_a_mapped_header_that_is_not_in_the_file_is_a_warning_with_the_header_close_to_it(tmp_path):
+    folder = write_cohort(tmp_path, end_survey=FIXTURE["end_survey"].replace("sessions_reported", "RM sessions held", 1))
+    (folder / "columns.toml").write_text('[end_survey]\nsessions_reported = "RM sessions had"\n')
+    raw = validate_cohort(folder)
+    assert next(str(w) for w in raw.warnings if w.column == "sessions_reported") == (
+        "end_survey.csv, column sessions_reported: columns.toml reads 'RM sessions had' as this column, but the file "
+        "has no such header; did you mean 'RM sessions held'?")
+
+
+def test_the_summary_lists_headers_by_how_they_were_read(tmp_path):
+    from rm_research.validate import summary_lines
+
+    survey = ("ID,Name,Email,participant_id,conf_seniors," + SESSIONS + ",Notes\n"
+              "1,Ada Lovelace,ada@example.org,A1,5,4,\n")
+    lines = summary_lines(validate_cohort(write_cohort(tmp_path, end_survey=survey)))
+    block = lines[lines.index("end_survey.csv:"):]
+    assert block[:7] == [
+        "end_survey.csv:",
+        "  matched by question wording (1):",
+        f"    sessions_reported <- '{SESSIONS}'",
+        "  dropped, never read (3):",
+        "    ID, Name, Email (Microsoft Forms bookkeeping)",
+        "  not recognised, kept but not used (2):",
+        "    'conf_seniors' (did you mean conf_senior?)",
+    ]
+    assert block[7] == "    'Notes'"
+    assert not any("Ada" in line or "example.org" in line for line in lines)
+
+
+def test_a_contract_format_cohort_prints_no_header_lines(fixture_folder):
+    from rm_research.validate import summary_lines
+
+    assert all(not line.endswith(".csv:") for line in summary_lines(validate_cohort(fixture_folder)))
+
+
+def test_multi_select_answers_as_the_survey_tools_write_them(tmp_path):
+    from rm_research.clean import tidy_cohort
+
+    people = FIXTURE["participants"].replace("People management;Communications", "People management;Communications;")
+    people = people.replace("A2,mentor,P2,Asian,People management,", "A2,mentor,P2,Asian,\"Budget management, "
+                            "Data and analysis\",")
+    cohort = tidy_cohort(validate_cohort(write_cohort(tmp_path, participants=people)))
+    areas = cohort.participants.set_index("participant_id")["areas_of_work"]
+    assert areas["A1"] == ["People management", "Communications"]  # Microsoft Forms ends the list with ';'
+    assert areas["A2"] == ["Budget management", "Data and analysis"]  # Google Forms joins with ', '
+
+
+def test_a_comma_list_with_an_unknown_option_is_still_invalid(tmp_path):
+    people = FIXTURE["participants"].replace("A2,mentor,P2,Asian,People management,",
+                                             "A2,mentor,P2,Asian,\"Budget management, Juggling\",")
+    [problem] = problems_for(tmp_path, participants=people)
+    assert problem.column == "areas_of_work" and problem.row == 3

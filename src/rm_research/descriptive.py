@@ -1,0 +1,483 @@
+"""The descriptive sections of the South East's published evaluation, one concern each.
+
+How participants heard of the programme (seeds/002, Figure 2), who took part: ethnic group and band
+(seeds/000, the ethnicity pie chart), feedback on the induction training and the resources people
+asked for (seeds/002, Chart 5, Figures 4 and 6), the reasons given for missed sessions, the sessions
+held against the programme's plan, and the ReMEDI observations of the mentees' practice at four
+levels (seeds/004). Each section comes in three parts:
+
+- a tidy table of counts with the columns ``category, role, count, n`` (``COUNT_COLUMNS``): role is
+  ``mentor``, ``mentee`` or ``all``; ``n`` is the role's people who answered, the denominator. Every
+  role with an answer gets a row for every category (zeros included), so roles line up in tables and
+  charts. Categories of a fixed list keep its order (the contract's ethnic groups, Band 2 .. Band 9
+  then VSM); free text is ordered by how many people gave it (everyone), then by name;
+- a wide table for a report (``counts_table`` and the section tables): a row per category, a column
+  per role reading "5 (45%)", and a last row with how many answered;
+- whether it can be computed at all: ``section_status`` gives a one-line reason per section that
+  cannot (a file not supplied, a column absent, nobody answered), and ``section_warnings`` the lines
+  ``validate`` prints for them (data contract, section 3).
+
+Free text (a channel, a resource, a reason) is counted as written with its case and spaces tidied
+(``tidy_text``): spellings that differ only in case or spacing are one category, shown as most people
+wrote it. The tables hold that text as it is: ``tables.styled`` escapes it for HTML and
+``pipeline.write_csv`` neutralises it for spreadsheets. No table here carries a participant or pair
+id. Counting is pandas' ``value_counts``; nothing here needs a statistics library.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from . import config
+from .clean import Cohort
+from .config import DISCLOSURE, DisclosureRule
+from .disclosure import PUBLIC_ROLE_LABELS, safe_count
+from .programme import DEFAULT as DEFAULT_PROGRAMME
+from .programme import Programme
+from .rounding import round_as_printed
+from .validate import RawCohort
+
+COUNT_COLUMNS = ["category", "role", "count", "n"]
+ROLE_ORDER = (*config.ROLES, config.ALL_ROLES)
+ROLE_HEADINGS = PUBLIC_ROLE_LABELS  # "Mentors", "Mentees", "Everyone": the same words as the public tables
+ANSWERED = "Answered"
+TRAINING_RATINGS = tuple(str(r) for r in range(config.TRAINING_RATING_RANGE[0], config.TRAINING_RATING_RANGE[1] + 1))
+#: Sessions held against the programme's plan: the findings statistic and the words a reader sees.
+PLAN_CATEGORIES = {"fewer_than_planned": "Fewer than planned", "as_planned": "As planned",
+                   "more_than_planned": "More than planned"}
+OBSERVATION_CATEGORIES = tuple(f"{level}: {kind}" for level in config.OBSERVATION_LEVELS
+                               for kind in config.OBSERVATION_KINDS)
+
+#: The report's descriptive sections, by key, with the titles a reader sees.
+SECTIONS = {
+    "heard_via": "How participants heard of the programme",
+    "ethnic_group": "Ethnic group of participants",
+    "band": "Band of participants",
+    "training_rating": "Feedback on the induction training",
+    "resources_needed": "Resources needed after the training",
+    "missed_reasons": "Reasons given for missed sessions",
+    "sessions_vs_plan": "Sessions held against the plan",
+    "observations": "ReMEDI observations of mentees' practice",
+}
+
+
+# tidying free text ------------------------------------------------------------------------------------
+def tidy_text(values: pd.Series) -> pd.Series:
+    """Free text with its case and spaces tidied: ends trimmed, runs of spaces made one, blanks
+    missing, and spellings that differ only in case written alike, as most of them were written
+    (a tie goes to the first in sort order, so "Colleague" before "colleague")."""
+    spaced = values.astype("string").str.strip().str.replace(r"\s+", " ", regex=True).replace("", pd.NA)
+    key = spaced.str.casefold()
+    seen = pd.DataFrame({"key": key, "text": spaced}).dropna()
+    if seen.empty:
+        return spaced
+    tally = seen.value_counts().rename("times").reset_index()
+    chosen = tally.sort_values(["key", "times", "text"], ascending=[True, False, True]).drop_duplicates("key")
+    return key.map(chosen.set_index("key")["text"]).astype("string")
+
+
+BAND = re.compile(r"band\s*(\d{1,2})\s*([a-z]?)", re.IGNORECASE)
+
+
+def tidy_band(values: pd.Series) -> pd.Series:
+    """Agenda for Change bands written one way ("band 8C" is "Band 8c", "vsm" is "VSM"); anything
+    else as written, tidied."""
+    def one(cell: str) -> str:
+        match = BAND.fullmatch(cell)
+        if match:
+            return f"Band {int(match[1])}{match[2].lower()}"
+        return "VSM" if cell.casefold() == "vsm" else cell
+
+    return tidy_text(values).map(one, na_action="ignore").astype("string")
+
+
+def band_order(band: str) -> tuple[int, int, str, str]:
+    """Sort key of a band: Band 2 .. Band 9 (8a .. 8d in turn), then VSM, then anything else by name."""
+    match = BAND.fullmatch(band)
+    if match:
+        return 0, int(match[1]), match[2].lower(), ""
+    return (1, 0, "", "") if band.casefold() == "vsm" else (2, 0, "", band.casefold())
+
+
+# counting ---------------------------------------------------------------------------------------------
+def tally(answers: pd.DataFrame, roles: pd.Series, categories: Sequence[str]) -> pd.DataFrame:
+    """Tidy counts (``COUNT_COLUMNS``) of ``answers`` (columns ``person`` and ``category``, one row
+    per category a person gave; repeats count once) among the people of ``roles`` (each answering
+    person's role, indexed by person: the denominators), for every category of ``categories``."""
+    answers = answers.drop_duplicates()
+    records = []
+    for role in ROLE_ORDER:
+        people = roles.index if role == config.ALL_ROLES else roles.index[roles == role]
+        if len(people) == 0:
+            continue
+        given = answers.loc[answers["person"].isin(people), "category"].value_counts()
+        records += [(category, role, int(given.get(category, 0)), len(people)) for category in categories]
+    return pd.DataFrame.from_records(records, columns=COUNT_COLUMNS).astype({"count": int, "n": int})
+
+
+def by_frequency(answers: pd.DataFrame) -> list[str]:
+    """The categories of ``answers``, most people first, then by name."""
+    people = answers.drop_duplicates()["category"].value_counts()
+    return sorted(people.index, key=lambda category: (-people[category], category.casefold(), category))
+
+
+def _roles(cohort: Cohort) -> pd.Series:
+    return cohort.participants.set_index("participant_id")["role"]
+
+
+def _answers(people: pd.Series, values: pd.Series) -> pd.DataFrame:
+    """A row per person and category from the parallel ``people`` and ``values`` (a list cell gives a
+    row per item; blanks and repeats dropped)."""
+    long = pd.DataFrame({"person": people.to_numpy(), "category": values.to_numpy()}).explode("category")
+    return long.dropna().drop_duplicates().reset_index(drop=True)
+
+
+def _participant_column(cohort: Cohort, column: str,
+                        tidy: Callable[[pd.Series], pd.Series]) -> tuple[pd.DataFrame, pd.Series]:
+    """A participants.csv column's answers and the roles of those who answered it."""
+    people = cohort.participants.set_index("participant_id")
+    values = tidy(people[column]).dropna()
+    return _answers(values.index.to_series(), values), people["role"].reindex(values.index)
+
+
+def heard_via_counts(cohort: Cohort) -> pd.DataFrame:
+    """How participants heard of the programme: people per channel as written (tidied), by role;
+    n = the role's people who answered ``heard_via`` (seeds/002, Figure 2)."""
+    answers, roles = _participant_column(cohort, "heard_via", tidy_text)
+    return tally(answers, roles, by_frequency(answers))
+
+
+def ethnic_group_counts(cohort: Cohort) -> pd.DataFrame:
+    """People in each of the contract's ethnic groups (ONS 2021 high-level), by role, every group
+    listed; n = the role's people who answered ``ethnic_group``. Special-category data: publish
+    only through ``disclosure``."""
+    answers, roles = _participant_column(cohort, "ethnic_group", lambda values: values.astype("string"))
+    return tally(answers, roles, list(config.ETHNIC_GROUPS))
+
+
+def band_counts(cohort: Cohort) -> pd.DataFrame:
+    """People in each Agenda for Change band (Band 2 .. Band 9, VSM, then other answers), by role;
+    n = the role's people who answered ``band``."""
+    answers, roles = _participant_column(cohort, "band", tidy_band)
+    return tally(answers, roles, sorted(answers["category"].unique(), key=band_order))
+
+
+def _training(cohort: Cohort) -> pd.DataFrame:
+    """training.csv with each row's role (empty when it was not supplied)."""
+    if cohort.training is None:
+        return pd.DataFrame(columns=["participant_id", "rating", "resources_needed", "role"])
+    return cohort.training.assign(role=cohort.training["participant_id"].map(_roles(cohort)))
+
+
+def _training_answers(cohort: Cohort, column: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    training = _training(cohort)
+    rows = training.dropna(subset=[column])
+    return rows, rows.drop_duplicates("participant_id").set_index("participant_id")
+
+
+def training_rating_counts(cohort: Cohort) -> pd.DataFrame:
+    """People giving each training rating 1-5, by role (Chart 5 of seeds/002); n = the role's people
+    who rated. A person with two rows counts once under each rating they gave."""
+    rows, people = _training_answers(cohort, "rating")
+    answers = _answers(rows["participant_id"], rows["rating"].astype(int).astype(str))
+    return tally(answers, people["role"], list(TRAINING_RATINGS))
+
+
+def training_rating_means(cohort: Cohort) -> pd.DataFrame:
+    """Mean training rating (1-5) by role, columns ``role, mean, n`` (n = people who rated). The
+    template has one row per person; a person with more rows counts once, at their mean rating."""
+    rows, people = _training_answers(cohort, "rating")
+    if rows.empty:
+        return pd.DataFrame(columns=["role", "mean", "n"])
+    per_person = rows.groupby("participant_id")["rating"].mean().astype(float)
+    roles = people["role"].reindex(per_person.index)
+    records = [(role, float(ratings.mean()), len(ratings)) for role in ROLE_ORDER
+               for ratings in [per_person if role == config.ALL_ROLES else per_person[roles == role]]
+               if len(ratings)]
+    return pd.DataFrame.from_records(records, columns=["role", "mean", "n"])
+
+
+def resources_needed_counts(cohort: Cohort) -> pd.DataFrame:
+    """People naming each resource or kind of guidance after the training (Figures 4 and 6 of
+    seeds/002), as written (tidied), by role; n = the role's people who answered ``resources_needed``."""
+    rows, people = _training_answers(cohort, "resources_needed")
+    long = _answers(rows["participant_id"], rows["resources_needed"])
+    answers = long.assign(category=tidy_text(long["category"])).dropna().drop_duplicates()
+    return tally(answers, people["role"], by_frequency(answers))
+
+
+# reasons for missed sessions ----------------------------------------------------------------------------
+def _reasons(cohort: Cohort) -> tuple[pd.DataFrame, pd.Series]:
+    """Reasons given in the end survey (participant_id, reason) and in the session log (one per
+    session), tidied together so that one reason reads alike in both."""
+    survey = cohort.end_survey[["participant_id", "missed_reason"]]
+    log = cohort.mentoring_sessions
+    logged = log["missed_reason"] if log is not None else pd.Series(dtype="string")
+    tidied = tidy_text(pd.concat([survey["missed_reason"], logged], ignore_index=True))
+    return (survey.assign(missed_reason=tidied.iloc[:len(survey)].to_numpy()).dropna(),
+            tidied.iloc[len(survey):].dropna())
+
+
+def missed_reason_counts(cohort: Cohort) -> pd.DataFrame:
+    """People giving each reason for missing mentoring sessions in the end survey, as written
+    (tidied), by role; n = the role's people who gave a reason. Internal report only: free text can
+    identify its writer (``public_missed_reasons`` is the public counterpart)."""
+    survey, _ = _reasons(cohort)
+    answers = _answers(survey["participant_id"], survey["missed_reason"])
+    roles = _roles(cohort).reindex(survey["participant_id"].unique())
+    return tally(answers, roles, by_frequency(answers))
+
+
+def missed_session_reason_counts(cohort: Cohort) -> pd.DataFrame:
+    """Sessions the log records a reason for, per reason as written (tidied); role ``all`` (a
+    session is a pair's) and n = the sessions with a reason. Internal report only."""
+    _, logged = _reasons(cohort)
+    given = logged.value_counts()
+    order = sorted(given.index, key=lambda reason: (-given[reason], reason.casefold(), reason))
+    return pd.DataFrame.from_records([(reason, config.ALL_ROLES, int(given[reason]), len(logged)) for reason in order],
+                                     columns=COUNT_COLUMNS).astype({"count": int, "n": int})
+
+
+def missed_reasons_table(cohort: Cohort) -> pd.DataFrame:
+    """The reasons for missed sessions as written (tidied): people giving each in the end survey, by
+    role, and sessions the log gives it for; the last row, how many gave a reason. Internal only."""
+    people, sessions = missed_reason_counts(cohort), missed_session_reason_counts(cohort)
+    mentions = pd.concat([people[people["role"] == config.ALL_ROLES], sessions]).groupby("category")["count"].sum()
+    order = sorted(mentions.index, key=lambda reason: (-mentions[reason], reason.casefold(), reason))
+    table = counts_table(people, "Reason", order=order)
+    if sessions.empty:
+        return table
+    logged = {reason: _count_cell(count, n) for reason, count, n in
+              zip(sessions["category"], sessions["count"], sessions["n"], strict=True)}
+    column = [logged.get(reason, _count_cell(0, int(sessions["n"].iloc[0]))) for reason in order]
+    table["Sessions (log)"] = [*column, str(int(sessions["n"].iloc[0]))]
+    return table
+
+
+def public_missed_reasons(cohort: Cohort, rule: DisclosureRule = DISCLOSURE) -> pd.DataFrame:
+    """What a public report may say about reasons for missed sessions: how many people (end survey)
+    and pairs (session log) gave one, under the disclosure rule, and nothing of what they wrote.
+
+    Only the counts: a reason is free text that can name its writer's circumstances, and even a
+    reason's label shows that someone wrote it. The counts have no denominator beside them, because
+    the people who answered the end survey are a published flow figure that the differencing audit
+    may have hidden; a count with no exact relation to any published figure cannot be differenced.
+    """
+    survey, _ = _reasons(cohort)
+    rows = [("People who gave a reason in the end survey", safe_count(survey["participant_id"].nunique(), rule))]
+    log = cohort.mentoring_sessions
+    if log is not None:
+        pairs = log.loc[tidy_text(log["missed_reason"]).notna(), "pair_id"].nunique()
+        rows.append(("Pairs whose session log gives a reason", safe_count(pairs, rule)))
+    return pd.DataFrame(rows, columns=["Reasons for missed sessions", "Number"])
+
+
+# sessions held against the plan --------------------------------------------------------------------
+def sessions_held(cohort: Cohort) -> pd.Series:
+    """Mentoring sessions held per person: their pair's sessions logged as held, else the number they
+    reported in the end survey, as ``attendance_effect`` counts them; people with neither left out."""
+    from .findings import role_view  # findings builds its rows on this module, so it is imported late
+
+    return role_view(cohort, config.ALL_ROLES).sessions.dropna().astype(float)
+
+
+def sessions_against_plan_counts(cohort: Cohort, planned: int) -> pd.DataFrame:
+    """People who held fewer sessions than ``planned``, as many, or more, by role; n = the role's
+    people whose sessions held are known (``sessions_held``)."""
+    held = sessions_held(cohort)
+    labels = list(PLAN_CATEGORIES.values())
+    category = np.select([held < planned, held == planned], labels[:2], labels[2])
+    answers = pd.DataFrame({"person": held.index, "category": category})
+    return tally(answers, _roles(cohort).reindex(held.index), labels)
+
+
+def sessions_held_medians(cohort: Cohort) -> pd.DataFrame:
+    """Median sessions held by role, columns ``role, median, n``."""
+    held = sessions_held(cohort)
+    roles = _roles(cohort).reindex(held.index)
+    records = [(role, float(values.median()), len(values)) for role in ROLE_ORDER
+               for values in [held if role == config.ALL_ROLES else held[roles == role]] if len(values)]
+    return pd.DataFrame.from_records(records, columns=["role", "median", "n"])
+
+
+def sessions_against_plan_table(cohort: Cohort, planned: int) -> pd.DataFrame:
+    """People by sessions held against the plan, by role, with each role's median sessions held."""
+    medians = sessions_held_medians(cohort).set_index("role")["median"]
+    summary = {"Median sessions held": {role: _number(value) for role, value in medians.items()}}
+    return counts_table(sessions_against_plan_counts(cohort, planned), f"Sessions held (planned: {planned})",
+                        summary=summary)
+
+
+# ReMEDI observations ----------------------------------------------------------------------------------
+def observation_counts(cohort: Cohort) -> pd.DataFrame:
+    """Findings the mentors recorded at each level and of each kind ("individual: good practice", in
+    the order of seeds/004: individual, departmental, organisational, symbolic); role ``all`` and
+    n = the pairs that recorded any. Counts of findings, not of people."""
+    log = cohort.observations
+    if log is None or log.empty:
+        return pd.DataFrame(columns=COUNT_COLUMNS).astype({"count": int, "n": int})
+    given = (log["level"] + ": " + log["kind"]).value_counts()
+    pairs = log["pair_id"].nunique()
+    return pd.DataFrame.from_records([(c, config.ALL_ROLES, int(given.get(c, 0)), pairs)
+                                      for c in OBSERVATION_CATEGORIES], columns=COUNT_COLUMNS)
+
+
+def observation_levels(cohort: Cohort) -> pd.DataFrame:
+    """Findings the mentors recorded by ``level`` and ``kind`` (``count``), every level and kind
+    listed, in the order of seeds/004: the data of ``figures.observations_chart``."""
+    log = cohort.observations
+    grid = pd.MultiIndex.from_product([config.OBSERVATION_LEVELS, config.OBSERVATION_KINDS], names=["level", "kind"])
+    if log is None or log.empty:
+        return grid.to_frame(index=False).assign(count=0)
+    counts = log.groupby(["level", "kind"]).size().reindex(grid, fill_value=0)
+    return counts.rename("count").reset_index()
+
+
+def observations_table(cohort: Cohort) -> pd.DataFrame:
+    """Findings by level (rows) and kind (columns), with totals, and the pairs recording findings of
+    each kind (the last row)."""
+    log = cohort.observations
+    kinds = [kind.capitalize() for kind in config.OBSERVATION_KINDS]
+    if log is None or log.empty:
+        return pd.DataFrame(columns=["Level", *kinds, "Total"])
+    grid = pd.crosstab(log["level"], log["kind"]).reindex(index=list(config.OBSERVATION_LEVELS),
+                                                          columns=list(config.OBSERVATION_KINDS), fill_value=0)
+    grid.columns = kinds
+    grid["Total"] = grid.sum(axis=1)
+    grid.loc["All levels"] = grid.sum()
+    pairs = [log.loc[log["kind"] == kind, "pair_id"].nunique() for kind in config.OBSERVATION_KINDS]
+    grid.loc["Pairs recording findings"] = [*pairs, log["pair_id"].nunique()]
+    grid.index = [str(level).capitalize() for level in grid.index]
+    return grid.rename_axis("Level").reset_index()
+
+
+# wide tables ------------------------------------------------------------------------------------------
+def _count_cell(count: int, n: int) -> str:
+    return f"{int(count)} ({round_as_printed(100 * int(count) / int(n)):.0f}%)"
+
+
+def _number(value: float) -> str:
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def counts_table(counts: pd.DataFrame, heading: str, order: Sequence[str] | None = None,
+                 summary: dict[str, dict[str, str]] | None = None) -> pd.DataFrame:
+    """Tidy counts made wide for a report: a column ``heading`` naming the categories (in ``order``,
+    else the order of ``counts``), a column per role reading "count (percent%)" of the role's n,
+    then any ``summary`` rows (label: text by role) and a last row "Answered" with each role's n.
+    Rows are records, not an index, so a category written "Answered" cannot collide with that row."""
+    roles = [role for role in ROLE_ORDER if role in set(counts["role"])]
+    categories = list(dict.fromkeys(counts["category"])) if order is None else list(order)
+    cells = {(c, r): _count_cell(int(k), int(n)) for c, r, k, n in counts[COUNT_COLUMNS].itertuples(index=False)}
+    answered = counts.groupby("role")["n"].first()
+    records = [{heading: category, **{ROLE_HEADINGS[r]: cells.get((category, r), _count_cell(0, answered[r]))
+                                      for r in roles}} for category in categories]
+    records += [{heading: label, **{ROLE_HEADINGS[r]: texts.get(r, "–") for r in roles}}
+                for label, texts in (summary or {}).items()]
+    records.append({heading: ANSWERED, **{ROLE_HEADINGS[r]: str(int(answered[r])) for r in roles}})
+    return pd.DataFrame.from_records(records, columns=[heading, *(ROLE_HEADINGS[r] for r in roles)])
+
+
+def training_rating_table(cohort: Cohort) -> pd.DataFrame:
+    """People giving each training rating (1-5) by role, with each role's mean rating."""
+    means = training_rating_means(cohort).set_index("role")["mean"]
+    summary = {"Mean rating": {role: f"{value:.1f}" for role, value in means.items()}}
+    return counts_table(training_rating_counts(cohort), "Rating (1-5)", summary=summary)
+
+
+# can each section be computed? ----------------------------------------------------------------------
+def _file_name(raw: RawCohort | None, file: str) -> str:
+    """The name the evaluator gave the file (``Participants.xlsx``), else the contract's."""
+    if raw is not None and file in raw.files:
+        return raw.files[file].name
+    return f"{file}.csv"
+
+
+def _has_column(raw: RawCohort | None, file: str, column: str) -> bool | None:
+    """Whether the supplied file has the column (None when the raw tables are not at hand: the tidy
+    cohort keeps every contract column, filled with blanks when the file lacks it)."""
+    if raw is None or file not in raw.tables:
+        return None
+    return column in raw.tables[file].columns
+
+
+def column_status(cohort: Cohort, raw: RawCohort | None, file: str, column: str) -> str | None:
+    """None when someone answered ``column`` of ``file``; else why not: the file was not supplied,
+    it has no such column, or nobody answered."""
+    table = getattr(cohort, file)
+    name = _file_name(raw, file)
+    if table is None:
+        return f"{name} was not supplied"
+    present = _has_column(raw, file, column)
+    if present is False:
+        return f"{name} has no {column} column"
+    if table[column].notna().any():
+        return None
+    return f"no one answered {column} in {name}" + (" (or the column is absent)" if present is None else "")
+
+
+def _missed_status(cohort: Cohort, raw: RawCohort | None) -> str | None:
+    survey, logged = _reasons(cohort)
+    if not survey.empty or not logged.empty:
+        return None
+    where = []
+    for file in ("end_survey", "mentoring_sessions"):
+        name = _file_name(raw, file)
+        if getattr(cohort, file) is None:
+            where.append(f"{name} was not supplied")
+        elif _has_column(raw, file, "missed_reason") is False:
+            where.append(f"{name} has no missed_reason column")
+        else:
+            where.append(f"missed_reason is blank throughout {name}")
+    return "no reason for a missed session is recorded: " + "; ".join(where)
+
+
+def _plan_status(cohort: Cohort, programme: Programme) -> str | None:
+    if programme.planned_mentoring_sessions is None:
+        return "programme.toml gives no planned_mentoring_sessions (the number of mentoring sessions planned)"
+    if sessions_held(cohort).empty:  # a session log gives everyone in a logged pair a number
+        return ("no one's sessions held are known: mentoring_sessions.csv was not supplied and no one answered "
+                "sessions_reported in the end survey")
+    return None
+
+
+def section_status(cohort: Cohort, raw: RawCohort | None = None,
+                   programme: Programme | None = None) -> dict[str, str | None]:
+    """For each descriptive section (``SECTIONS``), None when it can be computed, else a one-line
+    reason. Pass ``raw`` (``RawCohort``) to tell a column that is absent from one nobody answered;
+    ``programme`` defaults to ``raw``'s settings, else the South East's (no planned number)."""
+    programme = programme or (raw.programme if raw is not None else DEFAULT_PROGRAMME)
+    return {
+        "heard_via": column_status(cohort, raw, "participants", "heard_via"),
+        "ethnic_group": column_status(cohort, raw, "participants", "ethnic_group"),
+        "band": column_status(cohort, raw, "participants", "band"),
+        "training_rating": column_status(cohort, raw, "training", "rating"),
+        "resources_needed": column_status(cohort, raw, "training", "resources_needed"),
+        "missed_reasons": _missed_status(cohort, raw),
+        "sessions_vs_plan": _plan_status(cohort, programme),
+        "observations": None if cohort.observations is not None else "observations.csv was not supplied",
+    }
+
+
+#: The column of a supplied file each descriptive section is computed from.
+SECTION_COLUMNS = {"heard_via": ("participants", "heard_via"), "ethnic_group": ("participants", "ethnic_group"),
+                   "band": ("participants", "band"), "training_rating": ("training", "rating"),
+                   "resources_needed": ("training", "resources_needed")}
+
+
+def section_warnings(cohort: Cohort, raw: RawCohort | None = None, programme: Programme | None = None) -> list[str]:
+    """One line per descriptive section that cannot be computed, saying why, for ``validate`` to
+    print after "valid" (data contract, section 3: not an error, a warning). A column ``validate``
+    already warns of (``RawCohort.warnings``: absent from a supplied file, or unanswered) is not repeated."""
+    warned = {(w.file, w.column) for w in raw.warnings} if raw is not None else set()
+
+    def repeated(key: str) -> bool:
+        file, column = SECTION_COLUMNS.get(key, (None, None))
+        return raw is not None and file in raw.files and (raw.files[file].name, column) in warned
+
+    reasons = section_status(cohort, raw, programme).items()
+    return [f"{SECTIONS[key]} cannot be shown: {reason}" for key, reason in reasons if reason and not repeated(key)]

@@ -1,0 +1,342 @@
+"""The free-text questions: themes coded from the answers, the coders' agreement, example quotes, and
+what people hoped to contribute and gain.
+
+The report's qualitative sections follow the seeds: themes by question ("Themes derived from the
+Evaluation", seeds/000) with counts by role and a few example quotes, and the two enrolment tables of
+mentors' and mentees' hopes side by side (seeds/002). The ``theme:`` and ``agreement:`` findings rows
+are defined in the data contract (section 4); ``theme_rows`` and ``agreement_rows`` give them in the
+shape of ``findings.Row``.
+
+Every quote is from a participant who consented to being quoted (``consent_quotes``), redacted
+(``quotes``: links, contact details, dates, the cohort's participant and pair codes and any names
+given) and shortened; no table carries a participant identifier. Functions return plain text in
+data frames: ``tables.styled`` escapes it for HTML. Each part has a ``*_missing`` function giving
+the one-line reason when it cannot be shown, or None.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from . import config, disclosure, quotes
+from .agreement import Agreement, caveat, presence_agreement
+from .clean import Cohort
+from .config import DISCLOSURE, SETTINGS
+
+if TYPE_CHECKING:
+    from .findings import RoleView, Row
+
+#: The free-text questions as the forms asked them (data contract, section 2).
+QUESTION_WORDING = {
+    "self_awareness": "How did the psychological sessions enhance your self-awareness?",
+    "self_learning": "What did you learn about yourself?",
+    "boundaries": "How has this process helped you maintain boundaries?",
+    "relationship_impact": "How did these sessions impact the reverse mentoring relationship?",
+    "hopes_contribute": "What do you hope to contribute to the reverse mentoring sessions?",
+    "hopes_gain": "What would you like to gain from the reverse mentoring relationship?",
+}
+HOPES_QUESTIONS = ("hopes_contribute", "hopes_gain")
+ROLE_LABELS = {"mentor": "Mentors", "mentee": "Mentees", config.ALL_ROLES: "Everyone"}
+#: Example quotes shown per theme, and their length: a table cell, not a page of text.
+EXAMPLES_PER_THEME = 2
+EXAMPLE_QUOTE_CHARS = 200
+HOPE_CHARS = 300
+#: Statistics ``agreement_rows(detail=True)`` adds to the contract's kappa and percent_agreement.
+DETAIL_STATISTICS = ("kappa_ci_low", "kappa_ci_high", "gwet_ac1", "gwet_ac1_ci_low", "gwet_ac1_ci_high",
+                     "krippendorff_alpha")
+
+
+def _role_ids(cohort: Cohort, role: RoleView | str) -> pd.Index:
+    if not isinstance(role, str):
+        return role.people.index
+    people = cohort.participants
+    if role != config.ALL_ROLES:
+        people = people[people["role"] == role]
+    return pd.Index(people["participant_id"])
+
+
+def _by_theme(themes: Iterable[str]) -> list[str]:
+    return sorted(themes, key=lambda theme: (theme.casefold(), theme))
+
+
+def theme_rows(cohort: Cohort, role: RoleView | str) -> Iterator[Row]:
+    """``theme:<question>`` findings rows for one role (a ``RoleView`` or ``mentor``/``mentee``/``all``):
+    for each theme, the participants of the role with at least one themes.csv row (any coder) for
+    that question and theme; n is the participants of the role with any theme row for the question.
+    Themes as written, in alphabetical order."""
+    coded = cohort.themes
+    if coded is None:
+        return
+    coded = coded[coded["participant_id"].isin(_role_ids(cohort, role))]
+    for question in config.FREE_TEXT_QUESTIONS:
+        rows = coded[coded["question"] == question]
+        n = int(rows["participant_id"].nunique())
+        if not n:
+            continue
+        people = rows.groupby("theme")["participant_id"].nunique()
+        for theme in _by_theme(people.index):
+            yield f"theme:{question}", theme, float(people[theme]), n
+
+
+def coders(cohort: Cohort, question: str) -> list[str]:
+    """The named coders of ``question`` in themes.csv (rows with a blank coder cannot be attributed
+    to either coder, so they count for themes but not for agreement)."""
+    if cohort.themes is None:
+        return []
+    rows = cohort.themes[cohort.themes["question"] == question]
+    return sorted(rows["coder"].dropna().unique())
+
+
+def judgements(cohort: Cohort, question: str) -> tuple[pd.DataFrame, pd.DataFrame] | None:
+    """Each coder's present/absent judgements for ``question`` where exactly two coders coded it:
+    a row per participant both coded (the units), a column per theme either coder used on the
+    question (on any answer, as the contract says: a theme in one coder's codebook that neither
+    gave a shared answer is an agreement that it is absent). None otherwise."""
+    names = coders(cohort, question)
+    if cohort.themes is None or len(names) != 2:
+        return None
+    rows = cohort.themes[(cohort.themes["question"] == question) & cohort.themes["coder"].isin(names)]
+    given = [set(zip(group["participant_id"], group["theme"], strict=True))
+             for _, group in rows.groupby("coder")]
+    units = sorted({p for p, _ in given[0]} & {p for p, _ in given[1]})
+    themes = _by_theme(rows["theme"].unique())
+
+    def matrix(pairs: set[tuple[str, str]]) -> pd.DataFrame:
+        return pd.DataFrame([[(unit, theme) in pairs for theme in themes] for unit in units],
+                            index=pd.Index(units, dtype=object), columns=pd.Index(themes, dtype=object), dtype=bool)
+
+    return matrix(given[0]), matrix(given[1])
+
+
+def question_agreement(cohort: Cohort, confidence: float = SETTINGS.confidence) -> dict[str, Agreement]:
+    """Coder agreement for each free-text question that exactly two coders coded, with at least one
+    answer coded by both."""
+    results = {}
+    for question in config.FREE_TEXT_QUESTIONS:
+        pair = judgements(cohort, question)
+        if pair is not None and len(pair[0].index):
+            results[question] = presence_agreement(*pair, confidence=confidence)
+    return results
+
+
+def agreement_rows(cohort: Cohort, detail: bool = False, confidence: float = SETTINGS.confidence) -> Iterator[Row]:
+    """``agreement:<question>`` findings rows (role ``all``): Cohen's kappa and the percentage
+    agreement, n = answers coded by both; with ``detail``, also kappa's interval, Gwet's AC1 with
+    its interval and Krippendorff's alpha (``DETAIL_STATISTICS``, to be registered before use)."""
+    for question, result in question_agreement(cohort, confidence).items():
+        measure, n = f"agreement:{question}", result.units
+        yield measure, "kappa", result.kappa, n
+        yield measure, "percent_agreement", result.percent, n
+        if detail:
+            values = (result.low, result.high, result.ac1, result.ac1_low, result.ac1_high, result.alpha)
+            for statistic, value in zip(DETAIL_STATISTICS, values, strict=True):
+                yield measure, statistic, float(value), n
+
+
+def _of(value: object, n: object) -> str:
+    """``count of n`` for reading; numbers (internal findings) or published text (public findings)."""
+    def text(x: object) -> str:
+        if isinstance(x, str):
+            return x or "–"
+        return "–" if x is None or pd.isna(x) else f"{float(x):.0f}"  # type: ignore[arg-type]
+    return f"{text(value)} of {text(n)}"
+
+
+def themes_table(findings: pd.DataFrame) -> pd.DataFrame:
+    """Themes by question and role from the findings' ``theme:`` rows (or the public findings', whose
+    values are already made safe): a row per question and theme, a column per role holding
+    "count of n" (n: the role's participants with any theme for that question). A role that coded
+    the question but not the theme shows 0; a role with no themes for the question, a dash."""
+    rows = findings[findings["measure"].astype(str).str.startswith("theme:")]
+    roles = [role for role in ROLE_LABELS if role in set(rows["role"])]
+    columns = ["Question", "Theme", *(ROLE_LABELS[role] for role in roles)]
+    records = []
+    for question in config.FREE_TEXT_QUESTIONS:
+        asked = rows[rows["measure"] == f"theme:{question}"]
+        n_of = {role: group["n"].iloc[0] for role, group in asked.groupby("role")}
+        for theme in _by_theme(asked["statistic"].unique()):
+            cells = asked[asked["statistic"] == theme].groupby("role")["value"].agg(_one_cell)
+            shown = (f"Other themes, each given by fewer than {DISCLOSURE.smallest_shown} people"
+                     if theme == disclosure.SUPPRESSED_CATEGORY else theme)
+            records.append([QUESTION_WORDING[question], shown,
+                            *(_of(cells[role] if role in cells.index else 0.0, n_of[role]) if role in n_of else "–"
+                              for role in roles)])
+    return pd.DataFrame(records, columns=columns)
+
+
+def _one_cell(values: pd.Series) -> object:
+    """One role's cell of a theme: its value; for the public findings' merged rare themes (several rows
+    named ``disclosure.SUPPRESSED_CATEGORY``), the mark unless every one of them is 0."""
+    if len(values) == 1:
+        return values.iloc[0]
+    return "0" if (values.astype(str) == "0").all() else DISCLOSURE.mark
+
+
+def _interval(value: float, low: float, high: float) -> str:
+    from .tables import with_interval  # here, not at the top: tables imports findings, which calls this module
+
+    return with_interval(value, low, high)
+
+
+def agreement_table(results: dict[str, Agreement]) -> pd.DataFrame:
+    """A row per question two coders coded: answers coded by both, (answer, theme) judgements,
+    kappa with its 95% interval, percentage agreement, Gwet's AC1 with its interval and
+    Krippendorff's alpha (``question_agreement`` gives ``results``)."""
+    records = [[QUESTION_WORDING[question], r.units, r.pairs, _interval(r.kappa, r.low, r.high),
+                "–" if math.isnan(r.percent) else f"{r.percent:.1f}", _interval(r.ac1, r.ac1_low, r.ac1_high),
+                "–" if math.isnan(r.alpha) else f"{r.alpha:.2f}"]
+               for question, r in results.items()]
+    return pd.DataFrame(records, columns=["Question", "Answers coded by both", "Judgements",
+                                          "Cohen's kappa (95% CI)", "Agreement (%)", "Gwet's AC1 (95% CI)",
+                                          "Krippendorff's alpha"])
+
+
+def agreement_notes(results: dict[str, Agreement]) -> list[str]:
+    """The caveat (``agreement.caveat``) for each question that needs one, prefixed by the question."""
+    notes = [(question, caveat(result)) for question, result in results.items()]
+    return [f"{QUESTION_WORDING[question]} {note}" for question, note in notes if note]
+
+
+def _words(cohort: Cohort, names: Iterable[str]) -> set[str]:
+    """What a quote must not show: the cohort's participant and pair codes always, and ``names``."""
+    return quotes.identifiers(cohort) | set(names)
+
+
+def _consenting(cohort: Cohort) -> pd.Index:
+    people = cohort.participants
+    return pd.Index(people.loc[people["consent_quotes"].fillna(False).astype(bool), "participant_id"])
+
+
+def _distinct(lines: Iterable[str]) -> list[str]:
+    """Lines without repeats (compared ignoring case and spacing), alphabetically: the order says
+    nothing about who wrote them."""
+    seen: dict[str, str] = {}
+    for line in sorted(lines, key=lambda text: (text.casefold(), text)):
+        seen.setdefault(" ".join(line.casefold().split()), line)
+    return list(seen.values())
+
+
+def theme_quotes(cohort: Cohort, names: Iterable[str] = (), per_theme: int = EXAMPLES_PER_THEME,
+                 limit: int = EXAMPLE_QUOTE_CHARS) -> pd.DataFrame:
+    """Example quotes for each question and theme: the answers to that question of consenting
+    participants given that theme (any coder), redacted (codes always, and ``names``: pass
+    ``quotes.names_in_raw(raw.tables)``) and shortened to ``limit`` characters; at most
+    ``per_theme``, the shortest first. Columns Question, Theme, Quote; no identifiers."""
+    columns = ["Question", "Theme", "Quote"]
+    if cohort.themes is None:
+        return pd.DataFrame(columns=columns)
+    consenting = _consenting(cohort)
+    coded = cohort.themes[cohort.themes["participant_id"].isin(consenting)]
+    answers = cohort.end_survey.set_index("participant_id")
+    words = _words(cohort, names)
+    records = []
+    for question in config.FREE_TEXT_QUESTIONS:
+        given = coded[coded["question"] == question]
+        if given.empty or question not in answers:
+            continue
+        said = answers.loc[answers.index.isin(given["participant_id"]), question].dropna()
+        quoted = dict(zip(said.index, quotes.as_quotes(said, words, limit), strict=True))
+        for theme in _by_theme(given["theme"].unique()):
+            people = given.loc[given["theme"] == theme, "participant_id"].unique()
+            lines = _distinct(quoted[p] for p in people if p in quoted)
+            for line in sorted(lines, key=len)[:per_theme]:
+                records.append([QUESTION_WORDING[question], theme, line])
+    return pd.DataFrame(records, columns=columns)
+
+
+@dataclass(frozen=True)
+class Hopes:
+    """One enrolment hopes question as seeds/002 shows it: mentors' and mentees' consented answers
+    side by side (``table``), with how many of each role answered and how many of those answers are
+    not shown because the participant did not consent to being quoted."""
+
+    question: str
+    table: pd.DataFrame
+    answered: dict[str, int]
+    not_consented: dict[str, int]
+
+
+def hopes_table(cohort: Cohort, question: str, names: Iterable[str] = (), limit: int = HOPE_CHARS) -> Hopes:
+    """``hopes_contribute`` or ``hopes_gain``: a column per role (Mentors, Mentees) of the consenting
+    participants' answers, redacted (codes always, and ``names``), shortened to ``limit`` characters,
+    repeats shown once, in alphabetical order; the shorter column padded with blanks."""
+    if question not in HOPES_QUESTIONS:
+        raise ValueError(f"{question!r} is not one of {HOPES_QUESTIONS}")
+    people = cohort.participants.set_index("participant_id")
+    said = cohort.enrolment.set_index("participant_id")[question].dropna()
+    consenting = set(_consenting(cohort))
+    words = _words(cohort, names)
+    columns, answered, withheld = {}, {}, {}
+    for role in config.ROLES:
+        theirs = said[said.index.isin(people.index[people["role"] == role])]
+        shown = theirs[theirs.index.isin(consenting)]
+        answered[role], withheld[role] = len(theirs), len(theirs) - len(shown)
+        columns[ROLE_LABELS[role]] = pd.Series(_distinct(quotes.as_quotes(shown, words, limit)), dtype=object)
+    table = pd.DataFrame(columns).reset_index(drop=True)
+    return Hopes(question, table, answered, withheld)
+
+
+def hopes_note(hopes: Hopes, public: bool = False) -> str:
+    """How many answered and how many answers are withheld for want of consent, in words; counts made
+    safe for publication (``disclosure.safe_count``) when ``public``."""
+    def count(role: str, numbers: dict[str, int]) -> str:
+        return disclosure.safe_count(numbers[role]) if public else str(numbers[role])
+
+    mentors, mentees = config.ROLES
+    return (f"{count(mentors, hopes.answered)} mentors and {count(mentees, hopes.answered)} mentees answered; the "
+            f"answers of {count(mentors, hopes.not_consented)} mentors and {count(mentees, hopes.not_consented)} "
+            "mentees are not shown because they did not consent to being quoted. Repeated answers are shown "
+            "once; names, codes and contact details are removed.")
+
+
+def themes_missing(cohort: Cohort) -> str | None:
+    """Why no themes can be shown, or None."""
+    if cohort.themes is None:
+        return "No themes are shown: themes.csv (the coding of the free-text answers) was not supplied."
+    if cohort.themes.empty:
+        return "No themes are shown: themes.csv has no rows."
+    return None
+
+
+def agreement_missing(cohort: Cohort) -> str | None:
+    """Why no coder agreement can be shown, or None (at least one question has it)."""
+    missing = themes_missing(cohort)
+    if missing:
+        return missing.replace("No themes are shown", "No coder agreement is shown")
+    if question_agreement(cohort):
+        return None
+    counted = {question: len(coders(cohort, question)) for question in config.FREE_TEXT_QUESTIONS
+               if (cohort.themes["question"] == question).any()}  # type: ignore[index]
+    if 2 not in counted.values():
+        listed = ", ".join(f"{question}: {n} named" for question, n in counted.items())
+        return ("No coder agreement is shown: agreement needs exactly two coders coding the same answers, and no "
+                f"question was coded by exactly two ({listed}).")
+    return "No coder agreement is shown: the two coders of each question coded no answer in common."
+
+
+def quotes_missing(cohort: Cohort) -> str | None:
+    """Why no example quotes of themes can be shown, or None."""
+    missing = themes_missing(cohort)
+    if missing:
+        return missing.replace("No themes are shown", "No example quotes are shown")
+    if theme_quotes(cohort).empty:
+        return ("No example quotes are shown: none of the participants whose answers were coded consented to being "
+                "quoted and answered the question coded.")
+    return None
+
+
+def hopes_missing(cohort: Cohort, question: str) -> str | None:
+    """Why no answers to an enrolment hopes question can be shown, or None."""
+    said = cohort.enrolment[question].dropna() if question in cohort.enrolment else pd.Series(dtype=object)
+    if said.empty:
+        return f"No answers to “{QUESTION_WORDING[question]}” are shown: nobody answered it."
+    people = cohort.enrolment.loc[said.index, "participant_id"]
+    if not people.isin(_consenting(cohort)).any():
+        return (f"No answers to “{QUESTION_WORDING[question]}” are shown: none of the participants who answered "
+                "consented to being quoted.")
+    return None

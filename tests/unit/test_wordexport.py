@@ -1,0 +1,181 @@
+"""The Word version: headings as Word headings, tables as Word tables, figures as pictures, text as text.
+
+Checked by reading the .docx itself (a zip; ``word/document.xml`` is WordprocessingML), not by
+trusting pandoc: heading styles, ``w:tbl``, files in ``word/media`` and the picture's size in EMU
+(914,400 to the inch, ECMA-376 Part 1, 20.1.2.1).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import zipfile
+from pathlib import Path
+from xml.etree import ElementTree
+
+import pytest
+
+from rm_research import wordexport
+from rm_research.problems import OutputError
+from rm_research.safety import escape_html
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+EMU_PER_INCH = 914_400
+#: A 1 x 1 pixel PNG (the smallest valid one: signature, IHDR, IDAT, IEND).
+PNG = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+#: An SVG 144 points (2 inches) wide, as matplotlib writes its size.
+SVG = (b'<?xml version="1.0" encoding="utf-8"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="144pt" height="72pt" '
+       b'viewBox="0 0 144 72" version="1.1"><rect width="144" height="72" fill="#005EB8"/></svg>')
+CELL = "<script>alert(1)</script> & 'quotes'"
+
+
+def data_uri(mime: str, data: bytes) -> str:
+    return f"data:{mime};base64,{base64.b64encode(data).decode()}"
+
+
+def page(extra: str = "") -> str:
+    """A small report page shaped as nbconvert writes one: headings with anchor links, a pandas table
+    with an empty style element and an escaped cell, and figures with captions and notes."""
+    return f"""<!DOCTYPE html><html><head><title>ignored</title><style>body {{ color: red; }}</style></head><body>
+<div class="jp-Cell"><h1 id="Report">Report<a class="anchor-link" href="#Report">¶</a></h1>
+<h2 id="Findings">Findings<a class="anchor-link" href="#Findings">¶</a></h2>
+<p>Mentees' confidence rose.</p>
+<style type="text/css">
+</style>
+<table id="T_1"><thead><tr><th class="col_heading">Question</th><th class="col_heading">People</th></tr></thead>
+<tbody><tr><td>{escape_html(CELL)}</td><td>7</td></tr></tbody></table>
+<h3 id="Figures">Figures<a class="anchor-link" href="#Figures">¶</a></h3>
+<figure class="rm-figure"><figcaption>A picture</figcaption>
+<img alt="A one-pixel picture" src="{data_uri('image/png', PNG)}"/>
+<p class="rm-figure-note">A note under the figure.</p></figure>
+<figure class="rm-figure"><figcaption>A drawing</figcaption>
+<img alt="A blue rectangle" src="{data_uri('image/svg+xml', SVG)}"/>
+<p class="rm-figure-note">Another note.</p></figure>
+{extra}</div></body></html>"""
+
+
+def docx_parts(data: bytes) -> tuple[ElementTree.Element, list[str], str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as docx:
+        document = ElementTree.fromstring(docx.read("word/document.xml"))
+        media = [name for name in docx.namelist() if name.startswith("word/media/")]
+        core = docx.read("docProps/core.xml").decode("utf-8")
+    return document, media, core
+
+
+def paragraphs(document: ElementTree.Element) -> list[tuple[str, str]]:
+    """(style, text) of each paragraph outside tables, in order."""
+    body = document.find(f"{W}body")
+    assert body is not None
+    out = []
+    for element in body:
+        if element.tag == f"{W}p":
+            style = element.find(f"{W}pPr/{W}pStyle")
+            out.append(("" if style is None else style.get(f"{W}val", ""),
+                        "".join(t.text or "" for t in element.iter(f"{W}t"))))
+    return out
+
+
+@pytest.fixture(scope="module")
+def converted() -> tuple[ElementTree.Element, list[str], str]:
+    return docx_parts(wordexport.docx_bytes(page(), "Board paper: reverse mentoring"))
+
+
+def test_headings_become_word_headings_without_their_anchor_marks(converted):
+    document, _, core = converted
+    styled = paragraphs(document)
+    assert ("Title", "Board paper: reverse mentoring") in styled
+    headings = [(style, text) for style, text in styled if style.startswith("Heading")]
+    assert headings == [("Heading1", "Report"), ("Heading2", "Findings"), ("Heading3", "Figures")]
+    assert "¶" not in "".join(text for _, text in styled)
+    assert "<dc:title>Board paper: reverse mentoring</dc:title>" in core
+
+
+def test_a_first_heading_that_repeats_the_title_is_not_repeated():
+    document, _, _ = docx_parts(wordexport.docx_bytes(page(), "Report"))
+    styled = paragraphs(document)
+    assert ("Title", "Report") in styled and ("Heading1", "Report") not in styled
+
+
+def test_tables_become_word_tables_and_data_derived_text_stays_text(converted):
+    document, _, _ = converted
+    tables = document.findall(f".//{W}tbl")
+    assert len(tables) == 1
+    rows = [["".join(t.text or "" for t in cell.iter(f"{W}t")) for cell in row.findall(f"{W}tc")]
+            for row in tables[0].findall(f"{W}tr")]
+    assert rows == [["Question", "People"], [CELL, "7"]]
+    assert tables[0].find(f"{W}tr/{W}trPr/{W}tblHeader") is not None  # the header row repeats across pages
+
+
+def test_no_empty_paragraph_is_left_where_the_page_had_only_markup(converted):
+    document, _, _ = converted
+    assert all(text.strip() or style == "CaptionedFigure" for style, text in paragraphs(document))
+
+
+def test_figures_become_pictures_with_their_descriptions_and_notes(converted):
+    document, media, _ = converted
+    assert sorted(Path(name).suffix for name in media) == [".png", ".svg"]
+    descriptions = [element.get("descr") for element in document.iter(f"{WP}docPr")]
+    assert descriptions == ["A one-pixel picture", "A blue rectangle"]
+    texts = [text for _, text in paragraphs(document)]
+    assert {"A picture", "A drawing", "A note under the figure.", "Another note."} <= set(texts)
+
+
+def test_an_svg_keeps_its_own_width(converted):
+    # 144 pt = 2 in; a note beside it must not halve it (pandoc lays a figure's blocks side by side)
+    document, _, _ = converted
+    widths = [int(extent.get("cx")) for extent in document.iter(f"{WP}extent")]
+    assert widths[1] == 2 * EMU_PER_INCH
+
+
+def test_an_image_that_is_not_embedded_is_described_not_fetched():
+    remote = '<p><img alt="A remote chart" src="https://example.invalid/chart.png"/></p>'
+    document, media, _ = docx_parts(wordexport.docx_bytes(page(remote), "Report"))
+    assert len(media) == 2
+    assert "[Figure not included: A remote chart]" in [text for _, text in paragraphs(document)]
+
+
+def test_html_to_docx_replaces_the_file_whole(tmp_path):
+    out = tmp_path / "report.docx"
+    out.write_bytes(b"the earlier version")
+    wordexport.html_to_docx(page(), out, "Report")
+    assert zipfile.is_zipfile(out)
+    assert [path.name for path in tmp_path.iterdir()] == ["report.docx"]  # no temporary file left
+
+
+def test_a_failed_conversion_leaves_the_earlier_file(tmp_path, monkeypatch):
+    out = tmp_path / "report.docx"
+    out.write_bytes(b"the earlier version")
+
+    def fail(*args: object, **kwargs: object) -> str:
+        raise RuntimeError("pandoc died")
+
+    monkeypatch.setattr(wordexport.pypandoc, "convert_text", fail)
+    with pytest.raises(OutputError, match="pandoc failed"):
+        wordexport.html_to_docx(page(), out, "Report")
+    assert out.read_bytes() == b"the earlier version"
+    assert [path.name for path in tmp_path.iterdir()] == ["report.docx"]
+
+
+@pytest.mark.parametrize(("uri", "expected"), [
+    ("data:image/png;base64,aGVsbG8=", ("image/png", b"hello")),
+    ("data:image/svg+xml;charset=utf-8,%3Csvg%3E", ("image/svg+xml", b"<svg>")),
+    ("data:image/png;base64,not base64!", None),
+    ("https://example.invalid/x.png", None),
+])
+def test_decode_data_uri(uri, expected):
+    assert wordexport.decode_data_uri(uri) == expected
+
+
+@pytest.mark.parametrize(("width", "inches"), [('"144pt"', 2.0), ('"192px"', 2.0), ('"192"', 2.0), ('"5.08cm"', 2.0),
+                                               ('"1in"', 1.0), ('"100%"', None)])
+def test_svg_width_in(width, inches):
+    found = wordexport.svg_width_in(f'<svg xmlns="http://www.w3.org/2000/svg" width={width} height="10">'.encode())
+    assert found == (None if inches is None else pytest.approx(inches))
+
+
+def test_an_empty_table_cell_still_holds_the_paragraph_word_requires():
+    html = "<table><thead><tr><th>A</th><th>B</th></tr></thead><tbody><tr><td></td><td> </td></tr></tbody></table>"
+    document, _, _ = docx_parts(wordexport.docx_bytes(html, "Report"))
+    cells = list(document.iter(f"{W}tc"))
+    assert len(cells) == 4 and all(cell.find(f"{W}p") is not None for cell in cells)
