@@ -127,7 +127,7 @@ verify: $(STAMP) require-cohort ## Print published next to reproduced figures; f
 	$(call rm_research,verify)
 
 publish: $(STAMP) require-cohort ## Write disclosure-controlled report-public.html and findings-public.csv
-	$(call rm_research,publish)
+	$(call rm_research,publish $(if $(FORMAT),--format $(FORMAT)))
 
 test: $(TEST_STAMP) ## Run the test suite (unit, functional and back tests); installs requirements-test.lock first
 	$(BIN)/python -m pytest

@@ -139,9 +139,8 @@ for question in themes.HOPES_QUESTIONS:
     if reason := themes.hopes_missing(people, question):
         missing(reason)
         continue
-    hopes = themes.hopes_table(people, question, names)
-    table(hopes.table, themes.QUESTION_WORDING[question])
-    display(Markdown(narrative.escape_html(themes.hopes_note(hopes, public=True))))
+    table(themes.public_hopes(themes.hopes_table(people, question, names)), themes.QUESTION_WORDING[question])
+display(Markdown(themes.public_hopes_note()))
 
 # %% [markdown]
 # ## Confidence before and after the programme
@@ -210,6 +209,8 @@ if reason := themes.themes_missing(people):
 else:
     table(themes.themes_table(safe), "Themes in the answers, by question and role")
 table(quotes.public_quotes(loaded.raw, people).replace(tables.QUESTION_LABELS), "In participants' words")
+display(Markdown(f"At most {quotes.PUBLIC_QUOTES_PER_QUESTION} answers to each question are quoted, and a question "
+                 f"fewer than {config.DISCLOSURE.smallest_shown} people answered is not quoted."))
 
 # %% [markdown]
 # ## Mentors' observations of practice

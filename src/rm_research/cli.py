@@ -75,7 +75,10 @@ def parser() -> argparse.ArgumentParser:
     output = commands.choices["report"].add_mutually_exclusive_group()
     output.add_argument("--no-html", action="store_true", help="write findings and processed tables only")
     output.add_argument("--format", choices=("html", "docx"), default="html",
-                        help="docx: also write report.docx beside report.html, for board papers (default: html)")
+                        help="docx: also write report.docx beside report.html, a Word copy of the internal report "
+                             "(small numbers: not for publication; 'publish --format docx' makes the public one)")
+    commands.choices["publish"].add_argument("--format", choices=("html", "docx"), default="html",
+                                             help="docx: also write report-public.docx, for board papers")
     example = commands.add_parser("make-example", help="regenerate the SYNTHETIC example data: South East "
                                   "cohort 1 and the synthetic collaborative's cohorts")
     example.add_argument("--out", type=Path, default=None,
@@ -200,9 +203,11 @@ def cmd_publish(args: argparse.Namespace) -> int:
     start_preloading()
     from .pipeline import run_publish
 
-    paths = run_publish(args.root, args.region, args.cohort, psych_offered=args.psych_sessions)
+    docx = args.format == "docx"
+    paths = run_publish(args.root, args.region, args.cohort, psych_offered=args.psych_sessions, docx=docx)
     print(f"wrote {(paths.reports / 'report-public.html').relative_to(args.root)} and "
-          f"{(paths.reports / 'findings-public.csv').relative_to(args.root)}")
+          f"{(paths.reports / 'findings-public.csv').relative_to(args.root)}"
+          + (f" and {(paths.reports / 'report-public.docx').relative_to(args.root)}" if docx else ""))
     return EXIT_OK
 
 

@@ -413,6 +413,8 @@ def cross_level_pass(plan: Plan, outcomes: list[Outcome]) -> list[str]:
 
     good = [o.cohort for o in outcomes if o.cohort is not None and o.status in (RENDERED, UNCHANGED)]
     cohorts = [(c.region, c.cohort) for c in sorted(good, key=lambda c: (c.region, c.cohort))]
+    if not cohorts:  # every cohort failed: nothing was published, so nothing to audit across levels
+        return []
     regions = sorted({region for region, _ in cohorts})
     levels = publication.published_levels(plan.root, cohorts, regions, plan.national)
     changes = publication.cross_level_changes(levels)

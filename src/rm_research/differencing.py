@@ -178,7 +178,10 @@ class Audit:
 
     def __init__(self, findings: pd.DataFrame, safe: pd.DataFrame, rule: DisclosureRule = DISCLOSURE,
                  unit: str = "", model: Model | None = None) -> None:
+        from .disclosure import merge_rare_categories
+
         self.model, self.rule, self.unit = model if model is not None else Model(), rule, unit
+        findings = merge_rare_categories(findings, rule)  # as public findings do: pair them with the merged truth
         self.findings, self.safe = findings, safe
         self.truth: dict[int, float] = {}
         self.cells: list[tuple[object, str, tuple[int, ...]]] = []  # suppressed cells to check

@@ -55,12 +55,15 @@ def safe_part(part: float, whole: float, rule: DisclosureRule = DISCLOSURE) -> s
 def public_findings(findings: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -> pd.DataFrame:
     """The findings table made safe to publish: same columns, values and n as text.
 
-    Primary suppression row by row (``safe_value``), secondary suppression across roles, then the
-    differencing audit: while any suppressed cell can be worked out exactly from the published ones
-    (the totals, the other role, the pair structure), more cells are suppressed.
+    Rare answers to a single-answer free-text question merged into one category
+    (``merge_rare_categories``), primary suppression row by row (``safe_value``), secondary suppression
+    across roles, then the differencing audit: while any suppressed cell can be worked out exactly from
+    the published ones (the totals, the other role, the pair structure), more cells are suppressed;
+    last, the names of rare answers to multi-answer questions are withheld (``hide_rare_categories``).
     """
     from .differencing import protect
 
+    findings = merge_rare_categories(findings, rule)
     facts = _Facts(findings)
     safe = findings.copy()
     safe["value"] = [safe_value(row, facts, rule) for row in findings.itertuples(index=False)]
@@ -70,8 +73,35 @@ def public_findings(findings: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -
     return hide_rare_categories(findings, protect(findings, safe, rule), rule)
 
 
+
 #: The statistic public findings show instead of a free-text category few people gave.
 SUPPRESSED_CATEGORY = "other (suppressed)"
+
+
+def merge_rare_categories(findings: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -> pd.DataFrame:
+    """The findings with, for each single-answer free-text question (``registry.PARTITIONS`` and
+    ``registry.FREE_TEXT_CATEGORIES``: how people heard of the programme, their band), the answers
+    fewer than ``rule.smallest_shown`` people gave merged into one ``SUPPRESSED_CATEGORY`` row per
+    role, its value their sum (each person gave one answer, so the sum counts people, or adds their
+    percentages of the same n).
+
+    Seven mentees each giving a different channel would otherwise be seven hidden cells adding up to
+    a hidden total, each of which a reader knows is at least 1: no further suppression could stop
+    the audit working them out. Merged, they are one count, protected like any other. Multi-answer
+    questions (resources, themes) cannot be merged so (a person may give several) and keep their
+    rows, their names withheld by ``hide_rare_categories``."""
+    merge = findings["measure"].map(registry.family).isin(registry.PARTITIONS & registry.FREE_TEXT_CATEGORIES)
+    rare = [index for _, rows in findings[merge].groupby(["measure", "statistic"], sort=False)
+            if category_size(rows) < rule.smallest_shown for index in rows.index]
+    if not rare:
+        return findings
+    keys = ["region", "cohort", "measure", "role"]
+    merged = (findings.loc[rare].groupby(keys, sort=False, as_index=False)
+              .agg(value=("value", "sum"), n=("n", "first"), at=("value", lambda v: v.index.max()))
+              .assign(statistic=SUPPRESSED_CATEGORY))
+    merged.index = merged.pop("at") + 0.5  # just after the last of the rows it replaces
+    kept = findings.drop(index=rare)
+    return pd.concat([kept, merged[findings.columns]]).sort_index().reset_index(drop=True)
 
 
 def category_size(rows: pd.DataFrame) -> float:
@@ -249,6 +279,14 @@ PUBLIC_POOLED_DOSE_STATISTICS = ["pooled_ancova_slope", "pooled_ancova_ci_low", 
                                  "pooled_ancova_p", "mixed_slope", "mixed_ci_low", "mixed_ci_high", "mixed_p"]
 
 
+def _merged_cell(values: pd.Series, found: Statistic | None, rule: DisclosureRule) -> str:
+    """The withheld answers' cell of one role: the published value of a merged single-answer category
+    (``merge_rare_categories``); for several rows (a multi-answer question), the mark unless all are 0."""
+    if len(values) == 1:
+        return display(values.iloc[0], found)
+    return "0" if (values == "0").all() else rule.mark
+
+
 def public_category_table(safe: pd.DataFrame, measure: str, heading: str,
                           rule: DisclosureRule = DISCLOSURE) -> pd.DataFrame:
     """A categorical measure of public findings as a table: a row per category shown by name, one row
@@ -267,8 +305,8 @@ def public_category_table(safe: pd.DataFrame, measure: str, heading: str,
     hidden = rows[rows["statistic"] == SUPPRESSED_CATEGORY]
     if not hidden.empty:
         records.append({heading: f"Other answers, each given by fewer than {rule.smallest_shown} people",
-                        **{PUBLIC_ROLE_LABELS[r]: rule.mark if (hidden.loc[hidden["role"] == r, "value"] != "0").any()
-                           else "0" for r in roles}})
+                        **{PUBLIC_ROLE_LABELS[r]: _merged_cell(hidden.loc[hidden["role"] == r, "value"], found, rule)
+                           for r in roles}})
     answered = rows.groupby("role")["n"].first()
     records.append({heading: "Answered", **{PUBLIC_ROLE_LABELS[r]: display(answered[r], registry.FLOW["enrolled"])
                                             for r in roles}})

@@ -30,6 +30,7 @@ import pandas as pd
 from .columns import NO_MAPPING, ColumnMapping, HeaderMatch, is_personal, match_headers, normalise_header
 from .paths import missing_folder_hint
 from .problems import DataError, Problem, closest, describe_rows, quoted, row_runs
+from .safety import INVISIBLE
 
 #: The contract's files and whether each is required (data contract, section 2).
 CONTRACT_FILES: dict[str, bool] = {
@@ -233,9 +234,11 @@ def withheld_names(files: Iterable[Path]) -> set[str]:
 
 
 def _strip(column: pd.Series) -> pd.Series:
-    """Cells without surrounding spaces, stripping each distinct cell once (answers repeat)."""
+    """Cells without surrounding spaces or ``safety.INVISIBLE`` characters (no answer means them, and they
+    would break the SVG figures and Word file the package writes), each distinct cell done once."""
     codes, uniques = pd.factorize(column)
-    stripped = np.append(pd.Index(uniques).astype(str).str.strip().to_numpy(dtype=object), "")
+    cleaned = pd.Index(uniques).astype(str).str.replace(INVISIBLE, "", regex=True).str.strip()
+    stripped = np.append(cleaned.to_numpy(dtype=object), "")
     return pd.Series(stripped[codes], index=column.index, dtype=column.dtype)
 
 

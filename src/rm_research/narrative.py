@@ -8,7 +8,7 @@ from . import config
 from .config import DISCLOSURE, AnalysisSettings, DisclosureRule
 from .models import ANCOVA_RATIONALE
 from .programme import Programme
-from .safety import escape_html
+from .safety import escape_html, escape_markdown
 from .stats import SPEARMAN_EXACT_MAX_N
 from .summary import SMALL_GROUP
 from .tables import FLOW_LABELS, ROLE_LABELS
@@ -43,8 +43,8 @@ NO_PSYCH_SESSIONS = ("_This programme offered no psychological sessions (program
 def heading(programme: Programme, region: str, cohort: int) -> str:
     """The report's first line: the programme (escaped: it comes from the cohort's settings), region
     and cohort, and what the confidence items asked about."""
-    return (f"**Programme:** {escape_html(programme.programme)} &nbsp; **Region:** {escape_html(region)} &nbsp; "
-            f"**Cohort:** {int(cohort)} &nbsp; **Focus:** {escape_html(programme.focus_wording)}")
+    return (f"**Programme:** {escape_markdown(programme.programme)} &nbsp; **Region:** {escape_markdown(region)} "
+            f"&nbsp; **Cohort:** {int(cohort)} &nbsp; **Focus:** {escape_markdown(programme.focus_wording)}")
 
 
 def banner(text: str, colour: str = "#DA291C") -> str:
@@ -206,4 +206,5 @@ def pooled_before_after_explained(settings: AnalysisSettings = config.SETTINGS, 
 def unavailable(reason: str) -> str:
     """A section that cannot be computed, in one line of Markdown (the reason escaped: it names files
     and columns from the evaluator's folder)."""
-    return f"_Not shown: {escape_html(reason.rstrip('.'))}._"
+    said = reason.split(":", 1)[0].endswith(" shown")  # "No themes are shown: ..." already says it
+    return f"_{'' if said else 'Not shown: '}{escape_html(reason.rstrip('.'))}._"

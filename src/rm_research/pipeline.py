@@ -117,6 +117,13 @@ def write_csv(table: pd.DataFrame, path: Path) -> None:
     neutralise_formulas(table).to_csv(path, index=False, lineterminator="\n")
 
 
+def word_version(page: str, title: str) -> bytes:
+    """The rendered ``page`` as a Word document (``wordexport``: pandoc), for board papers."""
+    from .wordexport import docx_bytes
+
+    return docx_bytes(page, title)
+
+
 def run_report(root: Path, region: str, cohort: int, html: bool = True,
                psych_offered: int | None = None, record_key: str | None = None, docx: bool = False) -> CohortPaths:
     """Validate, tidy, then write processed tables, findings and (unless ``html`` is False) the report.
@@ -140,11 +147,7 @@ def run_report(root: Path, region: str, cohort: int, html: bool = True,
             state = handoff.save(Path(private), loaded=loaded, findings=findings)
             notebook = execute_notebook(root, region, cohort, psych_offered, state=state)
             page = render_html(notebook, report_title(loaded))
-        document = None
-        if page is not None and docx:
-            from .wordexport import docx_bytes
-
-            document = docx_bytes(page, report_title(loaded))
+        document = word_version(page, report_title(loaded)) if page is not None and docx else None
         with held.replacing() as staging:
             tables = processed_tables(loaded.cohort)
             for name, table in tables.items():
@@ -162,11 +165,11 @@ def run_report(root: Path, region: str, cohort: int, html: bool = True,
 
 
 def run_publish(root: Path, region: str, cohort: int, psych_offered: int | None = None,
-                safe: pd.DataFrame | None = None, record_key: str | None = None) -> CohortPaths:
+                safe: pd.DataFrame | None = None, record_key: str | None = None, docx: bool = False) -> CohortPaths:
     """Write the disclosure-controlled ``findings-public.csv`` and ``report-public.html`` beside
     the internal report (whose files are kept), under the cohort's lock. ``safe``: public findings
     already protected across levels (``make publish-all``), shown instead of the cohort's own;
-    ``record_key``: as for ``run_report``."""
+    ``record_key``: as for ``run_report``; ``docx``: also ``report-public.docx``, for board papers."""
     from .disclosure import public_findings, write_public
     from .report import PUBLIC_NOTEBOOK, render_html, run_notebook
 
@@ -181,9 +184,12 @@ def run_publish(root: Path, region: str, cohort: int, psych_offered: int | None 
                       "public_findings_csv": str(Path(private) / "public.csv"), "state": str(state)}
         notebook = run_notebook(root, PUBLIC_NOTEBOOK, parameters)
         page = render_html(notebook, f"{report_title(loaded)} (public)")
+        document = word_version(page, f"{report_title(loaded)} (public)") if docx else None
         with held.replacing() as staging:
             write_csv(safe, staging.path(loaded.paths.reports / "findings-public.csv"))
             staging.path(loaded.paths.reports / "report-public.html").write_text(page, encoding="utf-8")
+            if document is not None:
+                staging.path(loaded.paths.reports / "report-public.docx").write_bytes(document)
             stage_record(staging, Path(root), loaded.paths.reports, "publish", record_key)
     log.info("wrote %s", loaded.paths.reports / "report-public.html")
     return loaded.paths

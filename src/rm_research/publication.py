@@ -15,7 +15,7 @@ import pandas as pd
 
 from .config import DISCLOSURE, DisclosureRule
 from .differencing import Level, protect_levels
-from .disclosure import public_findings
+from .disclosure import merge_rare_categories, public_findings
 from .paths import NATIONAL
 from .pipeline import LoadedCohort, load_cohort
 
@@ -29,9 +29,10 @@ def hierarchy(cohorts: Sequence[LoadedCohort], rule: DisclosureRule = DISCLOSURE
     """Every cohort's, region's and the national table, each made safe on its own."""
     from .levels import level_findings
 
+    # the audit pairs each table's true rows with its published ones: both with rare answers merged
     levels = [Level(cohort_unit(c.paths.region, c.paths.cohort), c.paths.region, findings,
                     public_findings(findings, rule))
-              for c in cohorts for findings in [c.findings()]]
+              for c in cohorts for findings in [merge_rare_categories(c.findings(), rule)]]
     regions = sorted({c.paths.region for c in cohorts})
     for region in regions:
         findings = level_findings([c for c in cohorts if c.paths.region == region], region)
@@ -58,8 +59,8 @@ def published_levels(root: Path | str, cohorts: Sequence[tuple[str, int]], regio
 
     root = Path(root)
     loaded = load_all(root, cohorts)
-    units = [(cohort_unit(c.paths.region, c.paths.cohort), c.paths.region, c.paths.reports, c.findings())
-             for c in loaded]
+    units = [(cohort_unit(c.paths.region, c.paths.cohort), c.paths.region, c.paths.reports,
+              merge_rare_categories(c.findings())) for c in loaded]
     for region in regions:
         units.append((region, NATIONAL if national else None, root / "reports" / region,
                       level_findings([c for c in loaded if c.paths.region == region], region)))

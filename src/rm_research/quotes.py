@@ -251,11 +251,14 @@ def as_quotes(texts: Iterable[object], words: Iterable[str], limit: int = QUOTE_
 
 
 def name_words(cells: Iterable[str]) -> set[str]:
-    """Each name in ``cells`` and each of its words of 2+ letters (a first name alone is still a name)."""
+    """Each name in ``cells`` and each of its words of 2+ letters (a first name alone is still a name);
+    of an e-mail address, the words before its "@"."""
     found: set[str] = set()
     for cell in cells:
         found.add(cell.strip())
-        found.update(word for word in re.split(r"[\s,.'’-]+", cell) if len(word) >= 2)
+        # an e-mail address names its owner in the part before the "@" ("jane.smith"); its domain names no one
+        person = cell.split("@", 1)[0] if "@" in cell else cell
+        found.update(word for word in re.split(r"[\s,.'’_+-]+", person) if len(word) >= 2)
     return {name for name in found if name}
 
 
@@ -294,7 +297,21 @@ def consented_quotes(cohort: Cohort, words: Iterable[str], limit: int = QUOTE_MA
     return quotes.sort_values(["question", "quote"], key=lambda c: c.str.casefold()).reset_index(drop=True)
 
 
-def public_quotes(raw: RawCohort, cohort: Cohort, limit: int = QUOTE_MAX_CHARS) -> pd.DataFrame:
+#: At most this many quotes per question in a public report: fewer than the smallest count the
+#: disclosure rule publishes, so that the number of quotes shown bounds no suppressed count.
+PUBLIC_QUOTES_PER_QUESTION = 5
+
+
+def public_quotes(raw: RawCohort, cohort: Cohort, limit: int = QUOTE_MAX_CHARS,
+                  per_question: int = PUBLIC_QUOTES_PER_QUESTION) -> pd.DataFrame:
     """The quotes a public report shows: consenting participants' answers with every name of the
-    cohort's files (``names_to_redact``) and every participant and pair code removed, shortened."""
-    return consented_quotes(cohort, names_to_redact(raw) | identifiers(cohort), limit)
+    cohort's files (``names_to_redact``) and every participant and pair code removed, shortened.
+
+    The number of quotes shown is itself a count (at least that many consented): a question is
+    quoted only when at least ``DISCLOSURE.smallest_shown`` people answered it, and then at most
+    ``per_question`` (< that threshold) of its answers, so the table narrows no published count."""
+    quotes = consented_quotes(cohort, names_to_redact(raw) | identifiers(cohort), limit)
+    answered = cohort.end_survey.reindex(columns=list(config.FREE_TEXT_QUESTIONS)).notna().sum()
+    quotable = [q for q in config.FREE_TEXT_QUESTIONS if answered.get(q, 0) >= config.DISCLOSURE.smallest_shown]
+    shown = quotes[quotes["question"].isin(quotable)].groupby("question", sort=False).head(per_question)
+    return shown.reset_index(drop=True).rename(columns={"question": "Question", "quote": "Quote"})

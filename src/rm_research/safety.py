@@ -23,13 +23,25 @@ import pandas as pd
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
+#: Characters no text means to hold, which would break what the package writes: control characters
+#: (not valid in XML, so they would spoil an SVG figure or the Word file) and the bidirectional
+#: overrides and isolates that make text display other than it reads (a spoofing trick).
+INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def escape_html(text: object) -> str:
-    """``text`` as HTML text: ``<``, ``>``, ``&`` and both quotes escaped."""
-    return html.escape(str(text), quote=True)
+    """``text`` as HTML text: ``<``, ``>``, ``&`` and both quotes escaped, ``INVISIBLE`` characters removed."""
+    return html.escape(INVISIBLE.sub("", str(text)), quote=True)
 
 
 #: Text a spreadsheet reads as a number: a public finding such as "-0.57" starts with "-" but is no formula.
 NUMBER_TEXT = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
+
+
+def escape_markdown(text: object) -> str:
+    """``text`` as Markdown text: Markdown's punctuation backslash-escaped (so a label cannot become a
+    link, image, emphasis or a table-cell break), then escaped as HTML text (so it cannot become markup)."""
+    return escape_html(re.sub(r"([\\`*_\[\]|~!#])", r"\\\1", str(text)))
 
 
 def neutralise_cell(value: object) -> object:
@@ -64,6 +76,9 @@ ACTIVE_SCHEMES = ("javascript:", "vbscript:", "data:text/html", "data:applicatio
 #: A CSS ``url(...)`` or ``@import`` that is not an embedded image, font or fragment: a remote load.
 _CSS_LOAD = re.compile(r"url\(\s*+['\"]?+(?!data:(?:image/(?:png|jpeg|gif|webp|svg\+xml)|font/|application/font)|#)"
                        r"|@import", re.IGNORECASE)
+#: Attributes whose URL a browser loads as the page opens, and the URLs that would reach the network.
+LOADING_ATTRIBUTES = frozenset({"src", "srcset", "poster", "background", "data", "xlink:href"})
+REMOTE_PREFIXES = ("http:", "https:", "//", "ftp:")
 #: Characters browsers ignore inside a URL's scheme ("java\tscript:").
 _IGNORED_IN_SCHEME = re.compile(r"[\x00-\x20]")
 
@@ -89,6 +104,8 @@ class _Audit(HTMLParser):
                 self.found.append(f"line {line}: <{tag}> event handler attribute {name}")
             elif url.startswith(ACTIVE_SCHEMES):
                 self.found.append(f"line {line}: <{tag} {name}> with a {url.split(':', 1)[0]}: URL")
+            elif name in LOADING_ATTRIBUTES and url.startswith(REMOTE_PREFIXES):
+                self.found.append(f"line {line}: <{tag} {name}> loading from elsewhere")
             elif name == "style" and _CSS_LOAD.search(value or ""):
                 self.found.append(f"line {line}: <{tag} style> loading from elsewhere")
 

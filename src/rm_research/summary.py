@@ -20,7 +20,6 @@ figure, to be escaped by whoever puts them into HTML.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterator
 
 import pandas as pd
@@ -29,7 +28,7 @@ from . import config, registry
 from .config import DISCLOSURE, SETTINGS, DisclosureRule
 from .meta import i2_words
 from .rounding import round_as_printed
-from .safety import escape_html
+from .safety import escape_markdown
 
 #: Below this many people a finding is said to rest on "a small group, so treat with caution". The
 #: settings hold no precision threshold (the disclosure rule's 8 is about privacy, min_n_* about
@@ -164,12 +163,6 @@ def _interval(figures: Figures, measure: str, role: str, limits: tuple[str, str]
               confidence: float = SETTINGS.confidence) -> str:
     low, high = (figures.show(measure, role, limit, digits) for limit in limits)
     return f"{confidence:.0%} CI {low} to {high}"
-
-
-def escape_markdown(text: object) -> str:
-    """``text`` as Markdown text: Markdown's punctuation backslash-escaped (so a label cannot become a
-    link, emphasis or a table-cell break), then escaped as HTML text (so it cannot become markup)."""
-    return escape_html(re.sub(r"([\\`*_\[\]|~])", r"\\\1", str(text)))
 
 
 def _lower_first(text: str) -> str:

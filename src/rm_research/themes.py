@@ -26,7 +26,7 @@ import pandas as pd
 from . import config, disclosure, quotes
 from .agreement import Agreement, caveat, presence_agreement
 from .clean import Cohort
-from .config import DISCLOSURE, SETTINGS
+from .config import DISCLOSURE, SETTINGS, DisclosureRule
 
 if TYPE_CHECKING:
     from .findings import RoleView, Row
@@ -281,17 +281,32 @@ def hopes_table(cohort: Cohort, question: str, names: Iterable[str] = (), limit:
     return Hopes(question, table, answered, withheld)
 
 
-def hopes_note(hopes: Hopes, public: bool = False) -> str:
-    """How many answered and how many answers are withheld for want of consent, in words; counts made
-    safe for publication (``disclosure.safe_count``) when ``public``."""
-    def count(role: str, numbers: dict[str, int]) -> str:
-        return disclosure.safe_count(numbers[role]) if public else str(numbers[role])
-
+def hopes_note(hopes: Hopes) -> str:
+    """How many answered and how many answers are withheld for want of consent, in words (internal
+    report: a public report says ``public_hopes_note`` instead, as the counts could be small)."""
     mentors, mentees = config.ROLES
-    return (f"{count(mentors, hopes.answered)} mentors and {count(mentees, hopes.answered)} mentees answered; the "
-            f"answers of {count(mentors, hopes.not_consented)} mentors and {count(mentees, hopes.not_consented)} "
-            "mentees are not shown because they did not consent to being quoted. Repeated answers are shown "
-            "once; names, codes and contact details are removed.")
+    return (f"{hopes.answered[mentors]} mentors and {hopes.answered[mentees]} mentees answered; the answers of "
+            f"{hopes.not_consented[mentors]} mentors and {hopes.not_consented[mentees]} mentees are not shown "
+            "because they did not consent to being quoted. Repeated answers are shown once; names, codes and "
+            "contact details are removed.")
+
+
+def public_hopes(hopes: Hopes, per_role: int = quotes.PUBLIC_QUOTES_PER_QUESTION,
+                 rule: DisclosureRule = DISCLOSURE) -> pd.DataFrame:
+    """The hopes a public report shows: a role's answers only where at least ``rule.smallest_shown`` of
+    its people answered, and then at most ``per_role`` (fewer than that threshold), because the number
+    of answers shown is itself a count; the columns of roles not quoted are left out."""
+    columns = {label: hopes.table[label].dropna().head(per_role).reset_index(drop=True)
+               for role, label in ROLE_LABELS.items() if role in hopes.answered
+               and hopes.answered[role] >= rule.smallest_shown and label in hopes.table}
+    return pd.DataFrame(columns)
+
+
+def public_hopes_note(per_role: int = quotes.PUBLIC_QUOTES_PER_QUESTION, rule: DisclosureRule = DISCLOSURE) -> str:
+    """What the public hopes tables show, in words, with no count of people."""
+    return (f"At most {per_role} answers of each role are shown, from participants who agreed to be quoted, with "
+            f"names, codes and contact details removed; a role of which fewer than {rule.smallest_shown} people "
+            "answered is not quoted, so that no small number can be read from the table.")
 
 
 def themes_missing(cohort: Cohort) -> str | None:

@@ -31,7 +31,10 @@ def test_public_files_are_written_beside_the_internal_ones(published_example):
 
 
 def test_every_figure_on_1_to_7_people_is_suppressed_and_counts_are_rounded(published_example):
-    internal = pd.read_csv(published_example / "findings.csv")
+    from rm_research.disclosure import merge_rare_categories
+
+    # the public rows are the internal ones with each rare single answer merged into one "other" row
+    internal = merge_rare_categories(pd.read_csv(published_example / "findings.csv"))
     public = pd.read_csv(published_example / "findings-public.csv", dtype=str, keep_default_na=False)
     assert list(public.columns) == list(internal.columns)
     assert len(public) == len(internal)
@@ -116,4 +119,14 @@ def test_identifiers_names_emails_and_phones_never_reach_html(tmp_path):
         assert leaked == [], f"{page.name}: {leaked}"
         assert not re.search(r"(?<!\w)(Jo|Sam)(?!\w)", visible_text(text)), page.name
     public = visible_text((reports / "report-public.html").read_text())
-    assert "[redacted] found it useful; ring [redacted] on [redacted] or write to [redacted]" in public
+    # 5 people answered the question, fewer than 8: the public report quotes none of them (the number of
+    # quotes would count them); the same answer, redacted, is what a larger cohort's report would quote
+    assert "found it useful" not in public and "a question fewer than 8 people answered is not quoted" in public
+    from rm_research.clean import tidy_cohort
+    from rm_research.quotes import consented_quotes, identifiers, names_to_redact
+    from rm_research.validate import validate_cohort
+
+    raw = validate_cohort(root / "data" / "raw" / "test-region" / "cohort-1")
+    quoted = consented_quotes(tidy_cohort(raw), names_to_redact(raw) | identifiers(tidy_cohort(raw)))["quote"]
+    assert "[redacted] found it useful; ring [redacted] on [redacted] or write to [redacted] ([redacted], [redacted])" in (
+        quoted.tolist())

@@ -232,4 +232,21 @@ def test_the_public_category_table_gathers_the_withheld_names_in_one_row():
     assert list(table.columns) == ["Channel", "Mentors", "Mentees", "Everyone"]
     assert table["Channel"].tolist() == ["EDI network", "Colleague", "Other answers, each given by fewer than 8 people",
                                          "Answered"]
-    assert table.iloc[2, 1:].tolist() == ["*", "0", "*"]
+    assert table.iloc[2, 1:].tolist() == ["*", "0.0", "*"]  # the merged row is one percentage, shown as percentages are
+
+
+def test_rare_single_answers_are_merged_before_the_audit_so_it_can_protect_them():
+    # 11 mentors all gave one channel; 7 mentees each gave a different one: seven hidden cells adding up
+    # to a hidden total could each only be 1. Merged into one row, they are one hidden count (7).
+    from rm_research.disclosure import SUPPRESSED_CATEGORY, merge_rare_categories
+
+    rows = [("heard_via", "mentor", "Colleague", 100.0, 11), ("heard_via", "mentee", "Colleague", 0.0, 7),
+            ("heard_via", "all", "Colleague", 1100 / 18, 18)]
+    for k in range(7):
+        rows += [("heard_via", "mentor", f"Channel {k}", 0.0, 11), ("heard_via", "mentee", f"Channel {k}", 100 / 7, 7),
+                 ("heard_via", "all", f"Channel {k}", 100 / 18, 18)]
+    merged = merge_rare_categories(frame(rows))
+    other = merged[merged["statistic"] == SUPPRESSED_CATEGORY].set_index("role")["value"]
+    assert other.to_dict() == pytest.approx({"mentor": 0.0, "mentee": 100.0, "all": 700 / 18})
+    published = public_findings(frame(rows))  # before the merge this raised "did not converge"
+    assert not published["statistic"].str.startswith("Channel").any()

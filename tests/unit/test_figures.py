@@ -263,3 +263,16 @@ def test_show_displays_the_figure_as_html_numbered_and_frees_it(monkeypatch):
 def test_captioned_table_escapes_its_caption():
     styler = figures.captioned(pd.DataFrame({"a": [1]}).style, "Table 1. <b>Flow</b>")
     assert "<caption>Table 1. &lt;b&gt;Flow&lt;/b&gt;</caption>" in styler.to_html()
+
+
+def test_dollar_signs_in_answers_are_text_not_mathematics():
+    # "$$" made matplotlib's mathtext parser raise; "$\alpha$" drew a Greek letter instead of what was typed
+    from rm_research import figures
+
+    counts = pd.DataFrame({"category": ["Staff bulletin $$", "$\\alpha$ and $5_$6"], "role": ["all", "all"],
+                           "count": [3, 2], "n": [5, 5]})
+    chart = figures.category_chart(counts, "channel")
+    svg = figures.svg_text(chart.figure)  # raised ValueError before
+    assert svg.startswith("<?xml")
+    labels = [t.get_text() for t in chart.figure.axes[0].get_yticklabels()]
+    assert any("$$" in label for label in labels)

@@ -236,3 +236,9 @@ def test_a_missing_cohort_folder_says_what_is_near(tmp_path):
     (tmp_path / "data" / "raw" / "midlands" / "Cohort 2").mkdir(parents=True)
     with pytest.raises(DataError, match=r"no such folder; .*; found 'Cohort 2' in midlands, which is not read"):
         scan_folder(tmp_path / "data" / "raw" / "midlands" / "cohort-2")
+
+
+def test_control_and_direction_characters_are_dropped_when_read(tmp_path):
+    path = tmp_path / "participants.csv"
+    path.write_text("participant_id,role,band\nA1,mentor,\"Band 6\u202e\u0007\"\n", encoding="utf-8")
+    assert read_table(path)["band"].tolist() == ["Band 6"]

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from rm_research import quotes
-from rm_research.clean import tidy_cohort
+from rm_research.clean import Cohort, tidy_cohort
 from rm_research.quotes import NAME_COLUMN, consented_quotes, names_in_raw, redact
 from rm_research.validate import validate_cohort
 from tests.helpers import FIXTURE, write_cohort
@@ -208,5 +208,36 @@ def test_public_quotes_remove_names_from_raw_columns_and_codes(tmp_path):
     answers = FIXTURE["end_survey"].replace("psych_supportive\n", "psych_supportive,self_awareness\n").replace(
         "5,yes,no,yes\n", "5,yes,no,yes,Jo and P1 helped me\n")
     raw = validate_cohort(write_cohort(tmp_path, participants=people, end_survey=answers))
-    assert quotes.public_quotes(raw, tidy_cohort(raw))["quote"].tolist() == [
-        "[redacted] and [redacted] helped me"]
+    words = quotes.names_to_redact(raw) | quotes.identifiers(tidy_cohort(raw))
+    assert consented_quotes(tidy_cohort(raw), words)["quote"].tolist() == ["[redacted] and [redacted] helped me"]
+
+
+def _answering(count: int, consenting: int) -> Cohort:
+    """A cohort of ``count`` people who all answered self_awareness, the first ``consenting`` consenting."""
+    ids = [f"P{i:02d}" for i in range(count)]
+    participants = pd.DataFrame({"participant_id": ids, "role": "mentor", "pair_id": pd.NA,
+                                 "consent_quotes": [i < consenting for i in range(count)]})
+    end = pd.DataFrame({"participant_id": ids, "self_awareness": [f"answer number {i}" for i in range(count)]})
+    return Cohort(participants, pd.DataFrame({"participant_id": ids}), end)
+
+
+class _Raw:
+    """A raw cohort with no name columns and no files (the names to redact come from the cohort only)."""
+
+    def __init__(self) -> None:
+        self.tables: dict = {}
+        self.files: dict = {}
+
+
+def test_a_question_fewer_than_8_people_answered_is_not_quoted_in_public():
+    # 7 answered, all consented: 7 quotes would say that 7 (a suppressed count) answered
+    assert quotes.public_quotes(_Raw(), _answering(7, 7)).empty
+
+
+def test_public_quotes_are_capped_below_the_smallest_published_count():
+    shown = quotes.public_quotes(_Raw(), _answering(12, 12))
+    assert len(shown) == quotes.PUBLIC_QUOTES_PER_QUESTION < 8
+    assert list(shown.columns) == ["Question", "Quote"]
+    assert quotes.public_quotes(_Raw(), _answering(12, 2))["Quote"].tolist() == ["answer number 0",
+                                                                                 "answer number 1"]
+

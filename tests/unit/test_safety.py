@@ -150,3 +150,24 @@ def test_rendered_pages_forbid_scripts_and_remote_loads_before_anything_else():
     assert policy["script-src"] == ["'none'"]
     assert policy["img-src"] == ["data:"]
     assert "script" not in tags
+
+
+def test_markdown_text_cannot_become_a_link_an_image_or_markup():
+    from rm_research.safety import escape_markdown
+
+    text = escape_markdown("Prog ![pixel](http://x/p.png) [click](javascript:x) **bold** <i>")
+    assert "![" not in text and "](" not in text.replace("\\](", "") and "<i>" not in text and "**" not in text
+
+
+def test_remote_images_are_active_content():
+    from rm_research.safety import active_content
+
+    assert active_content('<img src="http://evil.example/p.png">') != []
+    assert active_content('<img src="//evil.example/p.png">') != []
+    assert active_content('<img src="data:image/svg+xml;base64,AA"><a href="https://nhs.uk">x</a>') == []
+
+
+def test_control_and_direction_characters_never_reach_a_page():
+    from rm_research.safety import escape_html
+
+    assert escape_html("evil\u202eRLO\u0007bell\x1b") == "evilRLObell"

@@ -237,7 +237,7 @@ def test_hopes_note_in_words_and_made_safe_for_publication(cohort):
     hopes = themes.hopes_table(cohort, "hopes_contribute")
     note = themes.hopes_note(hopes)
     assert note.startswith("3 mentors and 2 mentees answered; the answers of 1 mentors and 1 mentees are not shown")
-    assert themes.hopes_note(hopes, public=True).startswith("* mentors and * mentees answered; the answers of *")
+    assert "*" not in themes.public_hopes_note() and "fewer than 8" in themes.public_hopes_note()
 
 
 def test_hopes_table_rejects_other_questions(cohort):
@@ -293,3 +293,11 @@ def test_agreement_result_for_a_question_where_kappa_is_undefined(tmp_path):
     rows = {s: (v, n) for _, s, v, n in themes.agreement_rows(cohort_of(tmp_path, themes=same))}
     assert math.isnan(rows["kappa"][0]) and rows["kappa"][1] == 2
     assert rows["percent_agreement"] == (100.0, 2)
+
+
+def test_public_hopes_quote_only_roles_of_8_or_more_and_at_most_5_answers():
+    table = pd.DataFrame({"Mentors": [f"hope {i}" for i in range(9)], "Mentees": ["a", "b", "c", *[None] * 6]})
+    hopes = themes.Hopes("hopes_gain", table, {"mentor": 9, "mentee": 7}, {"mentor": 0, "mentee": 0})
+    shown = themes.public_hopes(hopes)
+    assert list(shown.columns) == ["Mentors"]  # 7 mentees answered: quoting them would count them
+    assert shown["Mentors"].tolist() == ["hope 0", "hope 1", "hope 2", "hope 3", "hope 4"]
