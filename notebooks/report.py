@@ -262,7 +262,7 @@ else:
 # how each is rounded and protected in the public version).
 
 # %%
-display(Markdown(narrative.methods_markdown()))
+display(Markdown(narrative.methods_markdown(psych_offered=programme.psych_sessions_offered)))
 table(registry.glossary(findings), "The statistics in findings.csv")
 
 # %% [markdown]

@@ -85,10 +85,14 @@ def small_sample_caution(prepost: pd.DataFrame) -> str:
     return text
 
 
-def methods_markdown(settings: AnalysisSettings = config.SETTINGS) -> str:
-    """The Methods section, written from the settings and thresholds the statistics actually used."""
+def methods_markdown(settings: AnalysisSettings = config.SETTINGS,
+                     psych_offered: int = config.PSYCH_SESSIONS_OFFERED) -> str:
+    """The Methods section, written from the settings and thresholds the statistics actually used, and
+    the number of psychological sessions the programme offered (``programme.toml``)."""
     from .stats import MANN_WHITNEY_EXACT_MAX_N
 
+    psych = (f"psychological sessions attended, 0-{psych_offered}" if psych_offered else
+             "no psychological sessions were offered")
     level = f"{settings.confidence:.0%}"
     return f"""\
 **Pre/post confidence.** Each 1-10 item is compared between enrolment and the end of the programme
@@ -128,7 +132,7 @@ distribution (tied ratings given average ranks) while the two groups together ha
 corrections beyond; two-sided p is twice the smaller tail (at most 1).
 
 **Attendance and psychological input.** Dose (mentoring sessions held, from the session log, or
-the person's own count where their pair has no log; psychological sessions attended, 0-3) against
+the person's own count where their pair has no log; {psych}) against
 change in confidence talking with senior leaders. Spearman's rho: p by permutation of every pairing
 up to {SPEARMAN_EXACT_MAX_N} people; where the two orders agree exactly (rho = 1 or -1), exactly
 for any number of people (twice the share of pairings that keep the order); otherwise the t

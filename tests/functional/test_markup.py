@@ -42,8 +42,9 @@ def _csv(rows: list[list[object]]) -> str:
 
 
 def _files() -> dict[str, str]:
-    people = [("A1", "mentor", "P1", 5, 8), ("A2", "mentor", "P2", 7, 6), ("A3", "mentor", "P3", 4, 7),
-              ("B1", "mentee", "P1", 3, 6), ("B2", "mentee", "P2", 4, 5), ("B3", "mentee", "P3", 6, 9)]
+    # 8 pairs: a public report quotes a question only when at least 8 people answered it
+    people = [(f"{letter}{k}", role, f"P{k}", 3 + (k + shift) % 5, 5 + (k * 2 + shift) % 5)
+              for letter, role, shift in (("A", "mentor", 0), ("B", "mentee", 2)) for k in range(1, 9)]
     participants = [["participant_id", "role", "pair_id", "ethnic_group", "ethnicity_detail", "band", "heard_via",
                      "areas_of_work", "status", "consent_quotes"]]
     participants += [[pid, role, pair, "Black" if role == "mentor" else "White", f"Detail {SVG}", f"Band {IMG}",

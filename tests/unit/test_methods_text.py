@@ -51,3 +51,9 @@ def test_the_before_after_explanation_names_every_column_of_the_table():
     assert all(f"*{word}*" in text for word in ("People", "Before", "After", "Change", "p", "What this means"))
     assert "Holm" in text and str(SETTINGS.alpha) in text
     assert "* marks a figure withheld" in narrative.public_before_after_explained()
+
+
+def test_the_methods_say_how_many_psychological_sessions_the_programme_offered():
+    assert "psychological sessions attended, 0-4" in narrative.methods_markdown(psych_offered=4)
+    text = narrative.methods_markdown(psych_offered=0)
+    assert "no psychological sessions were offered" in text and "0-0" not in text
