@@ -109,7 +109,7 @@ for (item, role), result in analyses.items():
     if result.cohorts:
         figures.show(figures.forest_plot(result, label, title=summary.headline_pooled(findings, item, role, labels)),
                      numbering)
-    display(Markdown(f"{narrative.escape_html(label)}: {meta.heterogeneity_sentence(result)}"))
+    display(Markdown(f"{narrative.escape_markdown(label)}: {meta.heterogeneity_sentence(result)}"))
 
 # %% [markdown]
 # ### Cohorts left out of the pooling

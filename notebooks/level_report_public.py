@@ -80,7 +80,7 @@ table(disclosure.public_flow_table(safe), "Participants at each stage, by role")
 
 # %%
 table(tables.public_pooled_before_after_table(safe, labels), "Change in confidence, pooled over the cohorts")
-display(Markdown(narrative.pooled_before_after_explained()))
+display(Markdown(narrative.public_pooled_before_after_explained()))
 
 # %% [markdown]
 # ## Session length, missed sessions and the psychological sessions

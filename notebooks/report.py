@@ -92,7 +92,7 @@ for key, what in (("ethnic_group", "ethnic group"), ("band", "band")):
     if status[key]:
         missing(status[key])
         continue
-    counts = descriptive.ethnic_group_counts(people) if key == "ethnic_group" else descriptive.band_counts(people)
+    counts = descriptive.COUNTS[key](people)
     table(descriptive.counts_table(counts, what.capitalize()), f"{descriptive.SECTIONS[key]}, by role")
     figures.show(figures.category_chart(counts, what, title=summary.headline_category(counts, what)), numbering)
 
@@ -147,7 +147,7 @@ for question in themes.HOPES_QUESTIONS:
         continue
     hopes = themes.hopes_table(people, question, names)
     table(hopes.table, themes.QUESTION_WORDING[question])
-    display(Markdown(narrative.escape_html(themes.hopes_note(hopes))))
+    display(Markdown(narrative.escape_markdown(themes.hopes_note(hopes))))
 
 # %% [markdown]
 # ## Confidence before and after the programme
@@ -239,7 +239,7 @@ else:
         agreement = themes.question_agreement(people)
         table(themes.agreement_table(agreement), "Agreement between the two coders")
         for note in themes.agreement_notes(agreement):
-            display(Markdown(narrative.escape_html(note)))
+            display(Markdown(narrative.escape_markdown(note)))
 
 # %% [markdown]
 # ## Mentors' observations of practice

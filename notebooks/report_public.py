@@ -208,9 +208,9 @@ if reason := themes.themes_missing(people):
     missing(reason)
 else:
     table(themes.themes_table(safe), "Themes in the answers, by question and role")
-table(quotes.public_quotes(loaded.raw, people).replace(tables.QUESTION_LABELS), "In participants' words")
-display(Markdown(f"At most {quotes.PUBLIC_QUOTES_PER_QUESTION} answers to each question are quoted, and a question "
-                 f"fewer than {config.DISCLOSURE.smallest_shown} people answered is not quoted."))
+table(quotes.public_quotes(loaded.raw, people).replace({"Question": themes.QUESTION_WORDING}),
+      "In participants' words")
+display(Markdown(quotes.public_quotes_note()))
 
 # %% [markdown]
 # ## Mentors' observations of practice

@@ -28,7 +28,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -38,9 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final, TextIO
 
-from .paths import NATIONAL, CohortPaths, check_region
+from .paths import COHORT_FOLDER, NATIONAL, CohortPaths, check_region
 
-COHORT_FOLDER: Final = re.compile(r"cohort-([1-9][0-9]*)")
 #: Statuses of one report in the summary.
 RENDERED, UNCHANGED, BAD_DATA, FAILED, SKIPPED = "rendered", "unchanged", "bad data", "failed", "skipped"
 #: What each kind of run writes: the internal report, or the public version.

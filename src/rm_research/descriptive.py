@@ -355,6 +355,12 @@ def observations_table(cohort: Cohort) -> pd.DataFrame:
     return grid.rename_axis("Level").reset_index()
 
 
+#: The counts of each categorical findings measure, by role (``findings.descriptive_rows`` and the report).
+COUNTS: dict[str, Callable[[Cohort], pd.DataFrame]] = {
+    "heard_via": heard_via_counts, "ethnic_group": ethnic_group_counts, "band": band_counts,
+    "resources_needed": resources_needed_counts}
+
+
 # wide tables ------------------------------------------------------------------------------------------
 def _count_cell(count: int, n: int) -> str:
     return f"{int(count)} ({round_as_printed(100 * int(count) / int(n)):.0f}%)"

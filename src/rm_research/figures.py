@@ -187,6 +187,14 @@ def _grouped_bars(ax: Axes, categories: Sequence[str], series: dict[str, Sequenc
     ax.margins(x=0.3)
 
 
+def _people_bars(ax: Axes, wide: pd.DataFrame, roles: Sequence[str], ylabel: str) -> None:
+    """Bars of people per row of ``wide`` (categories as rows, one column per role), labelled with the counts."""
+    series = {role: list(wide[role]) for role in roles}
+    labels = {role: [_number(v) for v in wide[role]] for role in roles}
+    _grouped_bars(ax, [str(s) for s in wide.index], series, labels, _role_styles(), ROLE_NAMES)
+    ax.set(xlabel="People", ylabel=ylabel)
+
+
 def _bars_height(bars: int) -> float:
     """A figure height (inches) that gives each of ``bars`` horizontal bars room for its label."""
     return min(1.2 + 0.24 * max(bars, 1), 24.0)  # tall rather than overlapping labels (a national flow: 65 bars)
@@ -216,10 +224,7 @@ def flow_chart(flow: pd.DataFrame, title: str = "Participant flow by role") -> C
     fig, ax = _figure(height=_bars_height(len(flow) * len(roles)))
     if not roles or flow.empty:
         return _chart(fig, title, _nothing_to_show(ax, "Participant flow"))
-    series = {role: list(flow[role]) for role in roles}
-    labels = {role: [_number(v) for v in flow[role]] for role in roles}
-    _grouped_bars(ax, [str(s) for s in flow.index], series, labels, _role_styles(), ROLE_NAMES)
-    ax.set(xlabel="People", ylabel="")
+    _people_bars(ax, flow, roles, "")
     return _chart(fig, title, flow_alt(flow), "Bars are labelled with the number of people.")
 
 
@@ -284,10 +289,7 @@ def sessions_chart(distribution: pd.DataFrame,
     wide = distribution.pivot(index="sessions", columns="role", values="people").reindex(columns=roles)
     wide = wide.reindex(range(int(wide.index.min()), int(wide.index.max()) + 1)).fillna(0)
     fig, ax = _figure(height=_bars_height(len(wide) * len(roles)))
-    series = {role: list(wide[role]) for role in roles}
-    labels = {role: [_number(v) for v in wide[role]] for role in roles}
-    _grouped_bars(ax, [str(s) for s in wide.index], series, labels, _role_styles(), ROLE_NAMES)
-    ax.set(xlabel="People", ylabel="Sessions reported")
+    _people_bars(ax, wide, roles, "Sessions reported")
     return _chart(fig, title, sessions_alt(distribution), "Bars are labelled with the number of people.")
 
 

@@ -240,9 +240,7 @@ def descriptive_rows(cohort: Cohort, programme: Programme | None = None) -> Iter
     ``heard_via`` (percentage of those who answered), ``ethnic_group`` and ``resources_needed``
     (counts), ``training_rating`` mean; ``band`` counts; people by sessions held against the plan,
     with the planned number, where ``programme`` plans one; ReMEDI findings by level and kind."""
-    categorical = {"heard_via": descriptive.heard_via_counts, "ethnic_group": descriptive.ethnic_group_counts,
-                   "band": descriptive.band_counts, "resources_needed": descriptive.resources_needed_counts}
-    for measure, counts_of in categorical.items():
+    for measure, counts_of in descriptive.COUNTS.items():
         percent = measure == "heard_via"  # the contract gives heard_via as a percentage, the others as counts
         for category, role, count, n in counts_of(cohort).itertuples(index=False):
             yield measure, role, category, 100.0 * count / n if percent else float(count), int(n)

@@ -180,9 +180,7 @@ def notebook_level(root: Path | str | None, level: str, cohorts: Iterable[Sequen
 def _computed(root: Path, level: str, cohorts: Iterable[Sequence[object]] | None,
               private: Path) -> tuple[list[LoadedCohort], pd.DataFrame, Path]:
     """Load the level once: its cohorts, its findings, and the hand-off file for its notebook."""
-    loaded = load_level(root, level, cohorts)
-    people = pooling.person_table(loaded)
-    findings = pooling.level_findings(people, level)
+    loaded, people, findings = notebook_level(root, level, cohorts)
     return loaded, findings, handoff.save(private, loaded=loaded, people=people, findings=findings)
 
 

@@ -72,7 +72,7 @@ def flow_summary(flow: pd.DataFrame) -> str:
 
 def small_sample_caution(prepost: pd.DataFrame) -> str:
     """Why the p-values in a tiny cohort can say little: the smallest p each result could reach
-    (from ``tables.technical_table``, or the older ``prepost_table``, whose roles are not labelled)."""
+    (from ``tables.technical_table``)."""
     floors = prepost.dropna(subset=["Smallest p possible"])
     parts = [f"{ROLE_LABELS.get(role, role)}' {question[0].lower()}{question[1:]}: {floor:.3g}"
              for role, question, floor in zip(floors["Role"], floors["Question"], floors["Smallest p possible"],
@@ -208,7 +208,14 @@ def pooled_before_after_explained(settings: AnalysisSettings = config.SETTINGS, 
 
 
 def unavailable(reason: str) -> str:
-    """A section that cannot be computed, in one line of Markdown (the reason escaped: it names files
-    and columns from the evaluator's folder)."""
+    """A section that cannot be computed, in one line of Markdown (the reason escaped as Markdown text:
+    it names files and columns from the evaluator's folder)."""
     said = reason.split(":", 1)[0].endswith(" shown")  # "No themes are shown: ..." already says it
-    return f"_{'' if said else 'Not shown: '}{escape_html(reason.rstrip('.'))}._"
+    return f"_{'' if said else 'Not shown: '}{escape_markdown(reason.rstrip('.'))}._"
+
+
+def public_pooled_before_after_explained(rule: DisclosureRule = DISCLOSURE) -> str:
+    """``pooled_before_after_explained`` with what the public table's mark means."""
+    return (f"{pooled_before_after_explained()} In this public version, {rule.mark} marks a figure withheld to "
+            f"protect the privacy of a group of fewer than {rule.smallest_shown} people, and counts of people are "
+            f"rounded to the nearest {rule.rounding_base}.")

@@ -297,9 +297,17 @@ def consented_quotes(cohort: Cohort, words: Iterable[str], limit: int = QUOTE_MA
     return quotes.sort_values(["question", "quote"], key=lambda c: c.str.casefold()).reset_index(drop=True)
 
 
-#: At most this many quotes per question in a public report: fewer than the smallest count the
-#: disclosure rule publishes, so that the number of quotes shown bounds no suppressed count.
+#: Exactly this many quotes per question in a public report, or none: fewer than the smallest count
+#: the disclosure rule publishes, so that the number of quotes shown bounds no suppressed count.
 PUBLIC_QUOTES_PER_QUESTION = 5
+
+
+def quotable(answered: int, distinct: int, per_question: int = PUBLIC_QUOTES_PER_QUESTION,
+             rule: config.DisclosureRule = config.DISCLOSURE) -> bool:
+    """Whether a public report may quote a question (or a role's answers to one): at least
+    ``rule.smallest_shown`` people answered it and at least ``per_question`` distinct consented answers
+    are there to show. It then shows exactly ``per_question``, so the table says nothing more than that."""
+    return answered >= rule.smallest_shown and distinct >= per_question
 
 
 def public_quotes(raw: RawCohort, cohort: Cohort, limit: int = QUOTE_MAX_CHARS,
@@ -307,11 +315,21 @@ def public_quotes(raw: RawCohort, cohort: Cohort, limit: int = QUOTE_MAX_CHARS,
     """The quotes a public report shows: consenting participants' answers with every name of the
     cohort's files (``names_to_redact``) and every participant and pair code removed, shortened.
 
-    The number of quotes shown is itself a count (at least that many consented): a question is
-    quoted only when at least ``DISCLOSURE.smallest_shown`` people answered it, and then at most
-    ``per_question`` (< that threshold) of its answers, so the table narrows no published count."""
+    How many quotes are shown is itself a count (at least that many consented), so a question is
+    quoted only where ``quotable``, and then with exactly ``per_question`` answers: the table reveals
+    no more than "at least that many", below any count the disclosure rule publishes."""
     quotes = consented_quotes(cohort, names_to_redact(raw) | identifiers(cohort), limit)
     answered = cohort.end_survey.reindex(columns=list(config.FREE_TEXT_QUESTIONS)).notna().sum()
-    quotable = [q for q in config.FREE_TEXT_QUESTIONS if answered.get(q, 0) >= config.DISCLOSURE.smallest_shown]
-    shown = quotes[quotes["question"].isin(quotable)].groupby("question", sort=False).head(per_question)
-    return shown.reset_index(drop=True).rename(columns={"question": "Question", "quote": "Quote"})
+    distinct = quotes["question"].value_counts()
+    shown = [q for q in config.FREE_TEXT_QUESTIONS if quotable(int(answered.get(q, 0)), int(distinct.get(q, 0)),
+                                                               per_question)]
+    chosen = quotes[quotes["question"].isin(shown)].groupby("question", sort=False).head(per_question)
+    return chosen.reset_index(drop=True).rename(columns={"question": "Question", "quote": "Quote"})
+
+
+def public_quotes_note(per_question: int = PUBLIC_QUOTES_PER_QUESTION,
+                       rule: config.DisclosureRule = config.DISCLOSURE) -> str:
+    """What the public quotes table shows, in words, with no count of people."""
+    return (f"Each question is quoted with exactly {per_question} answers, or not at all: only where at least "
+            f"{rule.smallest_shown} people answered it and {per_question} different answers of people who agreed to "
+            "be quoted are there to show, so that no small number can be read from the table.")

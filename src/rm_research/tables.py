@@ -42,14 +42,6 @@ def item_labels(programme: Programme = DEFAULT_PROGRAMME) -> dict[str, str]:
 
 
 ITEM_LABELS = item_labels()
-QUESTION_LABELS = {
-    "question": {
-        "self_awareness": "How did the psychological sessions enhance your self-awareness?",
-        "self_learning": "What did you learn about yourself?",
-        "boundaries": "How has this process helped you maintain boundaries?",
-        "relationship_impact": "How did these sessions impact the reverse mentoring relationship?",
-    },
-}
 
 
 def _select(findings: pd.DataFrame, measure: str | list[str]) -> pd.DataFrame:
@@ -122,41 +114,6 @@ def _intervals(wide: pd.DataFrame, value: str, low: str, high: str) -> list[str]
     return [with_interval(v, lo, hi) for v, lo, hi in zip(wide[value], wide[low], wide[high], strict=True)]
 
 
-PREPOST_STATISTICS = ["pre_mean", "post_mean", "change_mean", "change_ci_low", "change_ci_high", "wilcoxon_p",
-                      "wilcoxon_p_holm", "wilcoxon_p_pratt", "wilcoxon_min_p", "rank_biserial", "hl_shift",
-                      "hl_ci_low", "hl_ci_high", "hl_level", "hedges_g_z", "hedges_g_av"]
-
-
-def prepost_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS) -> pd.DataFrame:
-    """Pre/post per item and role: n, means, mean change and Hodges-Lehmann shift with intervals,
-    effect sizes, and the Wilcoxon p (exact; Holm-adjusted; Pratt's zero rule).
-
-    Superseded by ``before_after_table`` (for the board) and ``technical_table`` (the appendix): its
-    means are everyone who answered at each time, not the people the change rests on. Kept only
-    while notebooks/report.py calls it; remove it with that call."""
-    wide = _wide(findings, list(config.RATING_ITEMS), PREPOST_STATISTICS, "change_mean")
-    smallest = wide["wilcoxon_min_p"]
-    label = _labels(registry.RATING)
-    return pd.DataFrame({
-        "Question": wide["measure"].map(labels),
-        "Role": wide["role"],
-        "Answered both": wide["n"].astype("Int64"),
-        label["pre_mean"]: wide["pre_mean"],
-        label["post_mean"]: wide["post_mean"],
-        f"{label['change_mean']} (95% BCa CI)": _intervals(wide, "change_mean", "change_ci_low", "change_ci_high"),
-        f"{label['hl_shift']} (CI)": _intervals(wide, "hl_shift", "hl_ci_low", "hl_ci_high"),
-        label["hl_level"]: wide["hl_level"],
-        label["hedges_g_z"]: wide["hedges_g_z"],
-        label["hedges_g_av"]: wide["hedges_g_av"],
-        label["rank_biserial"]: wide["rank_biserial"],
-        label["wilcoxon_p"]: [p_value(p, m) for p, m in zip(wide["wilcoxon_p"], smallest, strict=True)],
-        label["wilcoxon_p_holm"]: [p_value(p, m) for p, m in zip(wide["wilcoxon_p_holm"], smallest, strict=True)],
-        label["wilcoxon_p_pratt"]: [p_value(p) for p in wide["wilcoxon_p_pratt"]],
-        label["wilcoxon_min_p"]: smallest,
-    })
-
-
-# the before/after table a board reads, and the technical appendix -------------------------------------
 def plain_p(p: float, smallest: float = float("nan"), alpha: float = config.SETTINGS.alpha) -> str:
     """A p-value for a board: two decimals ("0.03"), three below 0.01 ("0.004"), "<0.001"; a dash
     where there is no test, or where the test could not reach ``alpha`` whatever happened (its

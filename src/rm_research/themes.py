@@ -41,7 +41,7 @@ QUESTION_WORDING = {
     "hopes_gain": "What would you like to gain from the reverse mentoring relationship?",
 }
 HOPES_QUESTIONS = ("hopes_contribute", "hopes_gain")
-ROLE_LABELS = {"mentor": "Mentors", "mentee": "Mentees", config.ALL_ROLES: "Everyone"}
+ROLE_LABELS = disclosure.PUBLIC_ROLE_LABELS
 #: Example quotes shown per theme, and their length: a table cell, not a page of text.
 EXAMPLES_PER_THEME = 2
 EXAMPLE_QUOTE_CHARS = 200
@@ -293,20 +293,23 @@ def hopes_note(hopes: Hopes) -> str:
 
 def public_hopes(hopes: Hopes, per_role: int = quotes.PUBLIC_QUOTES_PER_QUESTION,
                  rule: DisclosureRule = DISCLOSURE) -> pd.DataFrame:
-    """The hopes a public report shows: a role's answers only where at least ``rule.smallest_shown`` of
-    its people answered, and then at most ``per_role`` (fewer than that threshold), because the number
-    of answers shown is itself a count; the columns of roles not quoted are left out."""
-    columns = {label: hopes.table[label].dropna().head(per_role).reset_index(drop=True)
-               for role, label in ROLE_LABELS.items() if role in hopes.answered
-               and hopes.answered[role] >= rule.smallest_shown and label in hopes.table}
+    """The hopes a public report shows: a role's answers only where ``quotes.quotable`` (at least
+    ``rule.smallest_shown`` of its people answered, and ``per_role`` distinct consented answers are
+    there), and then exactly ``per_role`` of them, because the number of answers shown is itself a
+    count; the columns of roles not quoted are left out."""
+    columns = {label: answers.head(per_role).reset_index(drop=True)
+               for role, label in ROLE_LABELS.items() if role in hopes.answered and label in hopes.table
+               for answers in [hopes.table[label].dropna()]
+               if quotes.quotable(hopes.answered[role], len(answers), per_role, rule)}
     return pd.DataFrame(columns)
 
 
 def public_hopes_note(per_role: int = quotes.PUBLIC_QUOTES_PER_QUESTION, rule: DisclosureRule = DISCLOSURE) -> str:
     """What the public hopes tables show, in words, with no count of people."""
-    return (f"At most {per_role} answers of each role are shown, from participants who agreed to be quoted, with "
-            f"names, codes and contact details removed; a role of which fewer than {rule.smallest_shown} people "
-            "answered is not quoted, so that no small number can be read from the table.")
+    return (f"Each role is quoted with exactly {per_role} answers of participants who agreed to be quoted, with "
+            f"names, codes and contact details removed, or not at all: only where at least {rule.smallest_shown} "
+            f"of its people answered and {per_role} different answers are there to show, so that no small number "
+            "can be read from the table.")
 
 
 def themes_missing(cohort: Cohort) -> str | None:

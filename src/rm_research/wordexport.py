@@ -20,7 +20,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import os
 import re
 import tempfile
 import urllib.parse
@@ -193,20 +192,3 @@ def docx_bytes(html: str, title: str) -> bytes:
     except (OSError, RuntimeError) as error:
         raise OutputError(f"Could not make the Word version of the report: pandoc failed ({error}). Is the "
                           "pypandoc-binary package installed in the project's environment?") from error
-
-
-def html_to_docx(html: str, out: Path, title: str) -> None:
-    """Write the report page as a .docx to ``out``, whole or not at all: written beside it under a
-    temporary name, flushed, then renamed over it."""
-    out = Path(out)
-    data = docx_bytes(html, title)
-    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".partial", dir=out.parent)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, out)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

@@ -54,8 +54,10 @@ def _files() -> dict[str, str]:
     enrolment += [[pid, "2020-10-05", pre, f"Hope {SCRIPT}", f"Gain {LINK}"] for pid, _, _, pre, _ in people]
     end_survey = [["participant_id", "date", "conf_senior", "sessions_reported", "length_appropriate", "missed_any",
                    "missed_reason", *QUOTES]]
-    end_survey += [[pid, "2021-05-01", post, 4, "yes", "yes", f"Missed {IMG}", *QUOTES.values()]
-                   for pid, _, _, _, post in people]
+    # different answers (a public report quotes a question only with 5 different ones), the first as typed
+    end_survey += [[pid, "2021-05-01", post, 4, "yes", "yes", f"Missed {IMG}",
+                    *(quote if k == 0 else f"{quote} ({k})" for quote in QUOTES.values())]
+                   for k, (pid, _, _, _, post) in enumerate(people)]
     sessions = [["pair_id", "session_no", "date", "duration_min", "held", "missed_reason"],
                 ["P1", 1, "2020-11-01", 60, "yes", ""], ["P1", 2, "2020-12-01", 60, "no", f"Ill {SVG}"]]
     training = [["participant_id", "rating", "resources_needed", "comments"],

@@ -21,8 +21,6 @@ def test_every_table_copes_with_a_cohort_that_answered_nothing(tmp_path):
     enrolment = "participant_id\nA1\nA2\n"
     cohort = tidy_cohort(validate_cohort(write_cohort(tmp_path, end_survey=end, enrolment=enrolment)))
     findings = compute_findings(cohort, "r", 1)
-    prepost = tables.prepost_table(findings)
-    assert prepost.empty
     assert tables.before_after_table(findings).empty
     assert list(tables.before_after_table(findings).columns) == tables.BEFORE_AFTER_COLUMNS
     technical = tables.technical_table(findings)
@@ -31,8 +29,8 @@ def test_every_table_copes_with_a_cohort_that_answered_nothing(tmp_path):
     assert tables.yes_no_table(findings).empty
     assert tables.enrolment_table(findings).empty
     assert tables.rating_items_with_pairs(cohort) == []
-    assert "smallest p-value" in narrative.small_sample_caution(prepost)
     assert "smallest p-value" in narrative.small_sample_caution(technical)
+
 
 
 def test_flow_table(fixture_cohort):
@@ -65,12 +63,13 @@ def test_a_test_that_cannot_reach_alpha_says_so():
     assert tables.p_value(float("nan")) == "–"
 
 
-def test_prepost_table_shows_n_estimate_interval_and_p(fixture_cohort):
-    table = tables.prepost_table(compute_findings(fixture_cohort, "r", 1))
-    row = table[(table["Role"] == "mentor") & table["Question"].str.startswith("Confidence talking")].iloc[0]
-    assert row["Answered both"] == 2
-    assert row["Mean change (95% BCa CI)"] == "1.00"  # 2 people: no bootstrap interval
+def test_technical_table_says_when_a_test_cannot_reach_alpha(fixture_cohort):
+    table = tables.technical_table(compute_findings(fixture_cohort, "r", 1))
+    row = table[(table["Role"] == "Mentors") & table["Question"].str.startswith("Confidence talking")].iloc[0]
+    assert row["People (answered both)"] == "2"
+    # 2 people who both changed: the exact test's smallest p is 2/2^2 = 0.5, above 0.05
     assert row["Wilcoxon p"] == "cannot be tested (smallest possible p = 0.5)"
+    assert row["Smallest p possible"] == 0.5
 
 
 def test_with_interval():

@@ -237,7 +237,7 @@ def test_hopes_note_in_words_and_made_safe_for_publication(cohort):
     hopes = themes.hopes_table(cohort, "hopes_contribute")
     note = themes.hopes_note(hopes)
     assert note.startswith("3 mentors and 2 mentees answered; the answers of 1 mentors and 1 mentees are not shown")
-    assert "*" not in themes.public_hopes_note() and "fewer than 8" in themes.public_hopes_note()
+    assert "*" not in themes.public_hopes_note() and "at least 8" in themes.public_hopes_note()
 
 
 def test_hopes_table_rejects_other_questions(cohort):
@@ -301,3 +301,7 @@ def test_public_hopes_quote_only_roles_of_8_or_more_and_at_most_5_answers():
     shown = themes.public_hopes(hopes)
     assert list(shown.columns) == ["Mentors"]  # 7 mentees answered: quoting them would count them
     assert shown["Mentors"].tolist() == ["hope 0", "hope 1", "hope 2", "hope 3", "hope 4"]
+    # 9 mentors answered but only 3 different consented answers: 3 rows would count them; none shown
+    few = themes.Hopes("hopes_gain", table.assign(Mentors=["x", "y", "z", *[None] * 6]), {"mentor": 9, "mentee": 7},
+                       {"mentor": 6, "mentee": 0})
+    assert themes.public_hopes(few).empty

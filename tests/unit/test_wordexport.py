@@ -135,26 +135,13 @@ def test_an_image_that_is_not_embedded_is_described_not_fetched():
     assert "[Figure not included: A remote chart]" in [text for _, text in paragraphs(document)]
 
 
-def test_html_to_docx_replaces_the_file_whole(tmp_path):
-    out = tmp_path / "report.docx"
-    out.write_bytes(b"the earlier version")
-    wordexport.html_to_docx(page(), out, "Report")
-    assert zipfile.is_zipfile(out)
-    assert [path.name for path in tmp_path.iterdir()] == ["report.docx"]  # no temporary file left
-
-
-def test_a_failed_conversion_leaves_the_earlier_file(tmp_path, monkeypatch):
-    out = tmp_path / "report.docx"
-    out.write_bytes(b"the earlier version")
-
+def test_a_failed_conversion_is_an_output_error(monkeypatch):
     def fail(*args: object, **kwargs: object) -> str:
         raise RuntimeError("pandoc died")
 
     monkeypatch.setattr(wordexport.pypandoc, "convert_text", fail)
     with pytest.raises(OutputError, match="pandoc failed"):
-        wordexport.html_to_docx(page(), out, "Report")
-    assert out.read_bytes() == b"the earlier version"
-    assert [path.name for path in tmp_path.iterdir()] == ["report.docx"]
+        wordexport.docx_bytes(page(), "Report")
 
 
 @pytest.mark.parametrize(("uri", "expected"), [
