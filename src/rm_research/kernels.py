@@ -178,22 +178,19 @@ def _kernel(request: dict[str, object], server_pid: int) -> None:
 
 def warm_up() -> None:
     """Do once, in the server, the first-use work every kernel would otherwise repeat: matplotlib
-    loading its fonts and renderers on the first figure it saves, and pandas compiling the Styler's
-    templates on the first table it renders. Nothing is left behind: no pyplot figure, no state."""
+    loading its fonts and renderers on the first figure it draws as SVG (``figures.svg_text``, as the
+    report shows figures), and pandas compiling the Styler's templates on the first table it renders
+    (``tables.styled``). Nothing is left behind: the figure is closed, no state is kept."""
+    import matplotlib.pyplot as plt
     import pandas as pd
-    import seaborn as sns
-    from IPython.core.pylabtools import print_figure
-    from matplotlib.figure import Figure
 
-    figure = Figure(figsize=(2, 1))
-    axes = figure.subplots()
-    table = pd.DataFrame({"x": ["a", "b"], "y": [1.0, 2.0], "hue": ["c", "d"]})
-    sns.barplot(table, x="y", y="x", hue="hue", orient="h", ax=axes)
-    sns.lineplot(table, x="x", y="y", marker="o", ax=axes)
-    axes.set(title="warm-up", xlabel="x", ylabel="y")
-    for form in ("png", "svg"):
-        print_figure(figure, form, bbox_inches="tight")  # as the inline backend shows a figure
-    table.style.format(str).hide(axis="index").to_html()
+    from rm_research import figures, tables
+
+    counts = pd.DataFrame({"category": ["a", "b"], "role": ["mentor", "mentee"], "count": [1, 2], "n": [2, 2]})
+    chart = figures.category_chart(counts, "warm-up")
+    figures.svg_text(chart.figure)
+    plt.close(chart.figure)
+    tables.styled(counts).to_html()
 
 
 def serve() -> None:
