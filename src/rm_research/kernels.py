@@ -172,15 +172,18 @@ def _kernel(request: dict[str, object], server_pid: int) -> None:
 
     # Its parent poller ends the kernel when the server ends (so when the command ends or dies).
     # No input history database: a report never reads it, and parallel kernels would queue on its lock.
-    IPKernelApp.launch_instance(argv=["-f", str(request["connection_file"]),
+    # --matplotlib=inline: the server chose pyplot's backend outside IPython (warm_up), so the backend's
+    # own hook into IPython never ran; this hooks it into this kernel's display, as a new kernel would.
+    IPKernelApp.launch_instance(argv=["-f", str(request["connection_file"]), "--matplotlib=inline",
                                       f"--IPKernelApp.parent_handle={server_pid}", "--HistoryManager.enabled=False"])
 
 
 def warm_up() -> None:
-    """Do once, in the server, the first-use work every kernel would otherwise repeat: matplotlib
-    loading its fonts and renderers on the first figure it draws as SVG (``figures.svg_text``, as the
-    report shows figures), and pandas compiling the Styler's templates on the first table it renders
-    (``tables.styled``). Nothing is left behind: the figure is closed, no state is kept."""
+    """Do once, in the server, the first-use work every kernel would otherwise repeat: pyplot choosing
+    its backend, matplotlib loading its fonts and renderers on the first figure it draws as SVG (as
+    ``figures`` draws the report's), and pandas compiling the Styler's templates on the first table it
+    renders (``tables.styled``). The figure is closed; the kernel hooks the inline backend into its
+    display itself (``--matplotlib=inline`` in ``_kernel``), as the backend was chosen outside IPython."""
     import matplotlib.pyplot as plt
     import pandas as pd
 
