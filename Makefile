@@ -126,7 +126,7 @@ check-data: validate ## The same as validate
 verify: $(STAMP) require-cohort ## Print published next to reproduced figures; fail on any mismatch
 	$(call rm_research,verify)
 
-publish: $(STAMP) require-cohort ## Write disclosure-controlled report-public.html and findings-public.csv
+publish: $(STAMP) require-cohort ## Write disclosure-controlled report-public.html and findings-public.csv (FORMAT=docx: report-public.docx too)
 	$(call rm_research,publish $(if $(FORMAT),--format $(FORMAT)))
 
 test: $(TEST_STAMP) ## Run the test suite (unit, functional and back tests); installs requirements-test.lock first
