@@ -46,9 +46,6 @@ ROLE_LABELS = disclosure.PUBLIC_ROLE_LABELS
 EXAMPLES_PER_THEME = 2
 EXAMPLE_QUOTE_CHARS = 200
 HOPE_CHARS = 300
-#: Statistics ``agreement_rows(detail=True)`` adds to the contract's kappa and percent_agreement.
-DETAIL_STATISTICS = ("kappa_ci_low", "kappa_ci_high", "gwet_ac1", "gwet_ac1_ci_low", "gwet_ac1_ci_high",
-                     "krippendorff_alpha")
 
 
 def _role_ids(cohort: Cohort, role: RoleView | str) -> pd.Index:
@@ -124,18 +121,14 @@ def question_agreement(cohort: Cohort, confidence: float = SETTINGS.confidence) 
     return results
 
 
-def agreement_rows(cohort: Cohort, detail: bool = False, confidence: float = SETTINGS.confidence) -> Iterator[Row]:
+def agreement_rows(cohort: Cohort, confidence: float = SETTINGS.confidence) -> Iterator[Row]:
     """``agreement:<question>`` findings rows (role ``all``): Cohen's kappa and the percentage
-    agreement, n = answers coded by both; with ``detail``, also kappa's interval, Gwet's AC1 with
-    its interval and Krippendorff's alpha (``DETAIL_STATISTICS``, to be registered before use)."""
+    agreement, n = answers coded by both (the report's agreement table, ``question_agreement``, adds
+    kappa's interval, Gwet's AC1 and Krippendorff's alpha)."""
     for question, result in question_agreement(cohort, confidence).items():
         measure, n = f"agreement:{question}", result.units
         yield measure, "kappa", result.kappa, n
         yield measure, "percent_agreement", result.percent, n
-        if detail:
-            values = (result.low, result.high, result.ac1, result.ac1_low, result.ac1_high, result.alpha)
-            for statistic, value in zip(DETAIL_STATISTICS, values, strict=True):
-                yield measure, statistic, float(value), n
 
 
 def _of(value: object, n: object) -> str:

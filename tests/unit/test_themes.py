@@ -128,14 +128,13 @@ def test_agreement_rows_by_hand(cohort):
     assert rows[1][2] == pytest.approx(500 / 6, abs=1e-12)
 
 
-def test_agreement_rows_in_detail(cohort):
-    detail = {s: v for _, s, v, _ in themes.agreement_rows(cohort, detail=True)}
-    assert list(detail) == ["kappa", "percent_agreement", *themes.DETAIL_STATISTICS]
+def test_agreement_in_detail(cohort):
+    result = themes.question_agreement(cohort)["self_awareness"]
     # AC1 by hand: pi(present) = (3/6 + 4/6) / 2 = 7/12; p_e = 2 (7/12)(5/12) = 70/144
-    assert detail["gwet_ac1"] == pytest.approx((5 / 6 - 70 / 144) / (1 - 70 / 144), abs=1e-12)
+    assert result.ac1 == pytest.approx((5 / 6 - 70 / 144) / (1 - 70 / 144), abs=1e-12)
     # alpha by hand: 12 values, 7 present, 5 absent, 1 disagreement: 1 - 11 * 2 / (144 - 49 - 25)
-    assert detail["krippendorff_alpha"] == pytest.approx(1 - 22 / 70, abs=1e-12)
-    assert detail["kappa_ci_low"] < 2 / 3 < detail["kappa_ci_high"] <= 1
+    assert result.alpha == pytest.approx(1 - 22 / 70, abs=1e-12)
+    assert result.low < 2 / 3 < result.high <= 1
 
 
 def test_judgements_use_every_theme_either_coder_gave_the_question(tmp_path):
