@@ -24,6 +24,9 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 # uv installs the same pinned wheels as pip, in parallel and from its cache: a cold set-up in seconds
 # rather than a minute (README, "Set-up"). INSTALLER=pip uses pip alone, and pip's own settings
 # (pip.conf: a mirror, a proxy), for networks where uv is not set up.
+# Both compile the packages' bytecode when installing (pip by default; uv with --compile-bytecode):
+# else a machine with PYTHONDONTWRITEBYTECODE set (common in containers, and on ours) compiles pandas,
+# scipy and matplotlib from source in every command, 5.2 s to import the package instead of 1.7 s.
 INSTALLER ?= uv
 UV_VERSION := 0.13.9
 UV_STAMP := $(VENV)/.uv-$(UV_VERSION)
@@ -31,7 +34,7 @@ ifeq ($(INSTALLER),pip)
 INSTALL := $(PIP) install
 INSTALLER_READY := $(BIN)/python
 else
-INSTALL := $(BIN)/uv pip install --quiet --python $(BIN)/python
+INSTALL := $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python
 INSTALLER_READY := $(UV_STAMP)
 endif
 LAB_ARGS ?=
@@ -92,6 +95,7 @@ $(UV_STAMP): | $(BIN)/python
 $(STAMP): requirements.lock pyproject.toml | $(INSTALLER_READY)
 	$(INSTALL) -r requirements.lock
 	$(INSTALL) --no-deps --no-build-isolation -e .
+	$(BIN)/python -m compileall -q src/rm_research  # the editable package: installers compile site-packages only
 	$(BIN)/python -m ipykernel install --sys-prefix --name $(KERNEL) --display-name "$(KERNEL)" >/dev/null
 	@touch $@
 

@@ -54,6 +54,52 @@ if sys.argv[4] == "1":
 print(json.dumps({"work_s": time.perf_counter() - imported}))
 """
 SCALE_STAGES = {"validate + tidy": "0", "validate + tidy + findings": "1"}
+#: One ``run_report`` traced (argv: the project root): when each phase starts, relative to the
+#: process's start, and what the notebook's cells took (papermill records each cell's duration).
+PHASES_CHILD = """
+import datetime, json, sys, time
+started = time.perf_counter()
+marks = {}
+def mark(name):
+    marks[name] = round(time.perf_counter() - started, 3)
+from rm_research import kernels
+kernels.start_preloading()
+from pathlib import Path
+from rm_research import pipeline
+mark("library imported")
+find = pipeline.LoadedCohort.findings
+def findings(self):
+    mark("validated; findings start")
+    table = find(self)
+    mark("findings computed")
+    return table
+pipeline.LoadedCohort.findings = findings
+from rm_research import report
+mark("papermill and nbconvert imported")
+execute, render = report.papermill.execute_notebook, report.render_html
+cells = {}
+def executed(*args, **kwargs):
+    mark("notebook: kernel requested")
+    notebook = execute(*args, **kwargs)
+    mark("notebook: done")
+    timed = [c for c in notebook.cells if c.cell_type == "code" and c.metadata.papermill.get("start_time")]
+    first = datetime.datetime.fromisoformat(timed[0].metadata.papermill.start_time.replace("Z", "+00:00"))
+    now = datetime.datetime.now(datetime.timezone.utc)
+    cells["first cell started"] = round(marks["notebook: done"] - (now - first).total_seconds(), 3)
+    cells["cells (sum)"] = round(sum(c.metadata.papermill.duration or 0 for c in timed), 3)
+    cells["slowest cells"] = sorted(((round(c.metadata.papermill.duration or 0, 3), c.source.splitlines()[0][:60])
+                                     for c in timed), reverse=True)[:4]
+    return notebook
+def rendered(*args, **kwargs):
+    mark("render start")
+    page = render(*args, **kwargs)
+    mark("render end")
+    return page
+report.papermill.execute_notebook, report.render_html = executed, rendered
+pipeline.run_report(Path(sys.argv[1]), "south-east", 1)
+mark("written")
+print(json.dumps({"marks": marks, **cells}))
+"""
 GENERATE_CHILD = ("import sys; from pathlib import Path; from rm_research.synthetic import scaled_cohort; "
                   "scaled_cohort(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))")
 
@@ -302,6 +348,23 @@ def example_stages(repeat: int, skip_reports: bool, timeout: float, memory_limit
         html, floor = (medians[n] for n in list(stages)[1::-1])
         if html and floor:
             print(f"{'report / report --no-html (target <= 1.5)':<58} {html / floor:6.2f}x", flush=True)
+        report_phases(project, timeout)
+
+
+def report_phases(project: Path, timeout: float) -> None:
+    """Where one report's time goes: the traced phases (``PHASES_CHILD``), seconds from the start."""
+    done = subprocess.run([PY, "-c", PHASES_CHILD, str(project)], capture_output=True, text=True, timeout=timeout,
+                          cwd=project)
+    if done.returncode != 0:
+        print(f"report phases: the traced run failed: {done.stderr.strip().splitlines()[-1:]}", flush=True)
+        return
+    traced = json.loads(done.stdout.strip().splitlines()[-1])
+    print("one report, traced (seconds from the start; the kernel server imports alongside):", flush=True)
+    for name, at in sorted([*traced["marks"].items(), ("notebook: first cell started", traced["first cell started"])],
+                           key=lambda pair: pair[1]):
+        print(f"  {at:6.2f}  {name}", flush=True)
+    print(f"  notebook cells took {traced['cells (sum)']:.2f} s; slowest: "
+          + "; ".join(f"{seconds:.2f} s {source!r}" for seconds, source in traced["slowest cells"]), flush=True)
 
 
 def collaborative_project(scratch: Path) -> Path:

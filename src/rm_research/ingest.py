@@ -194,13 +194,13 @@ def read_matched(path: Path, mapping: ColumnMapping = NO_MAPPING) -> tuple[pd.Da
     name, suffix = shown(path.name), path.suffix.lower()
     if suffix not in SUFFIXES:
         raise DataError([_not_a_table(name)])
-    key = KEY_COLUMNS.get(path.stem.casefold())
+    table = path.stem.casefold()
     try:
-        grid = _read_xlsx(path, key) if suffix == ".xlsx" else _read_csv(path, key)
+        grid = _read_xlsx(path, table, mapping) if suffix == ".xlsx" else _read_csv(path, table, mapping)
     except OSError as error:
         raise DataError([Problem(name, None, None, f"the file cannot be read ({_reason(error)}); check that it "
                                  "is not open elsewhere and that you may read it, or copy it again")]) from error
-    match = match_headers(path.stem.casefold(), [str(cell).strip() for cell in grid.iloc[0]], mapping)
+    match = match_headers(table, [str(cell).strip() for cell in grid.iloc[0]], mapping)
     read = [position for position, column in enumerate(match.columns) if column is not None]
     frame = grid.iloc[1:, read].apply(_strip).replace("", pd.NA)
     frame.columns = [match.columns[position] for position in read]
@@ -224,7 +224,7 @@ def withheld_names(files: Iterable[Path]) -> set[str]:
     found: set[str] = set()
     for path in files:
         try:
-            grid = _read_xlsx(path, None) if path.suffix.lower() == ".xlsx" else _read_csv(path, None)
+            grid = _read_xlsx(path) if path.suffix.lower() == ".xlsx" else _read_csv(path)
         except (DataError, OSError):  # validated files read; one removed since is simply left out
             continue
         for position, header in enumerate(grid.iloc[0]):
@@ -242,7 +242,7 @@ def _strip(column: pd.Series) -> pd.Series:
     return pd.Series(stripped[codes], index=column.index, dtype=column.dtype)
 
 
-def _read_csv(path: Path, key: str | None) -> pd.DataFrame:
+def _read_csv(path: Path, table: str | None = None, mapping: ColumnMapping = NO_MAPPING) -> pd.DataFrame:
     name = shown(path.name)
     raw = path.read_bytes()
     if b"\x00" in raw[:BINARY_PROBE_BYTES] or raw.startswith(b"PK\x03\x04"):
@@ -256,7 +256,7 @@ def _read_csv(path: Path, key: str | None) -> pd.DataFrame:
     if not data.strip():
         raise DataError([Problem(name, None, None, "the file is empty; expected a header row")])
     start = data[:1 << 16].decode("utf-8", errors="replace")
-    _check_title(name, list(itertools.islice(csv.reader(io.StringIO(start)), TITLE_SEARCH_ROWS)), key)
+    _check_title(name, list(itertools.islice(csv.reader(io.StringIO(start)), TITLE_SEARCH_ROWS)), table, mapping)
     try:  # from bytes: a StringIO of a large file would hold four bytes a character
         grid = pd.read_csv(io.BytesIO(data), encoding="utf-8", dtype=str, header=None, keep_default_na=False,
                            na_values=[], skip_blank_lines=False)  # an empty line is still a spreadsheet row
@@ -284,13 +284,19 @@ def _lines_holding(raw: bytes, byte: int) -> np.ndarray:
     return np.unique(np.searchsorted(np.flatnonzero(data == ord("\n")), np.flatnonzero(data == byte)) + 1)
 
 
-def _check_title(name: str, first_rows: list[list[str]], key: str | None) -> None:
+def _check_title(name: str, first_rows: list[list[str]], table: str | None, mapping: ColumnMapping) -> None:
     """A title (or blank rows) above the header row is named as such, rather than every column of
-    the real header being reported missing or row 2 being blamed for its number of cells."""
-    folded = [[normalise_header(cell) for cell in row] for row in first_rows]
-    if key is None or not folded or key in folded[0]:
+    the real header being reported missing or row 2 being blamed for its number of cells. The
+    header row is the first that holds the key column, by any header ``match_headers`` reads as it
+    (its name, its question wording or ``mapping``)."""
+    key = KEY_COLUMNS.get(table or "")
+    if key is None or not first_rows:
         return
-    below = next((number for number, row in enumerate(folded, start=1) if key in row), None)
+    holds = [key in match_headers(str(table), [str(cell).strip() for cell in row], mapping).columns
+             for row in first_rows]
+    if holds[0]:
+        return
+    below = next((number for number, found in enumerate(holds, start=1) if found), None)
     if below is None:
         return
     above = "row 1" if below == 2 else f"rows 1-{below - 1}"
@@ -313,7 +319,7 @@ def _parse_problem(name: str, error: str) -> Problem:
                    "save it as CSV UTF-8")
 
 
-def _read_xlsx(path: Path, key: str | None) -> pd.DataFrame:
+def _read_xlsx(path: Path, table: str | None = None, mapping: ColumnMapping = NO_MAPPING) -> pd.DataFrame:
     name = shown(path.name)
     with path.open("rb") as handle:
         if handle.read(4) != b"PK\x03\x04":  # an old .xls renamed, or an encrypted workbook
@@ -331,7 +337,7 @@ def _read_xlsx(path: Path, key: str | None) -> pd.DataFrame:
     if grid.empty:
         raise DataError([Problem(name, None, None, "the first sheet is empty; expected a header row")])
     grid = grid.astype("str")
-    _check_title(name, grid.head(TITLE_SEARCH_ROWS).to_numpy().tolist(), key)
+    _check_title(name, grid.head(TITLE_SEARCH_ROWS).to_numpy().tolist(), table, mapping)
     return grid
 
 

@@ -20,6 +20,7 @@ imports nothing heavy, so the command can start the server before anything else.
 from __future__ import annotations
 
 import atexit
+import gc
 import json
 import os
 import signal
@@ -66,13 +67,18 @@ class KernelServer:
         self.process = subprocess.Popen([sys.executable, "-m", "rm_research.kernels"], stdin=subprocess.PIPE,
                                         stdout=subprocess.PIPE, env=environ, close_fds=True, start_new_session=True)
         self.lock = threading.Lock()
+        self.forked = False
         atexit.register(self.close)
 
     def close(self, timeout: float = 2.0) -> None:
-        """Close the server's stdin (so it exits, and its kernels with it) and wait for it briefly."""
+        """Close the server's stdin (so it exits, and its kernels with it) and wait for it briefly. A
+        server that never forked a kernel (the data were refused) is stopped at once: it may still be
+        importing, and would read its closed stdin only when done, seconds later."""
         for stream in (self.process.stdin, self.process.stdout):
             if stream is not None and not stream.closed:
                 stream.close()
+        if not self.forked and self.process.poll() is None:
+            self.process.terminate()
         try:
             self.process.wait(timeout)
         except subprocess.TimeoutExpired:
@@ -84,6 +90,7 @@ class KernelServer:
         request = {"connection_file": connection_file, "output": output, "env": dict(environ)}
         with self.lock:
             assert self.process.stdin is not None and self.process.stdout is not None
+            self.forked = True
             self.process.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
             self.process.stdin.flush()
             answer = self.process.stdout.readline()
@@ -203,6 +210,10 @@ def serve() -> None:
     for name in PRELOAD:
         importlib.import_module(name)
     warm_up()
+    # What the server imported lives as long as every kernel: frozen, a kernel's garbage collections
+    # skip it, and do not write to (so copy) the memory pages it shares with the server (gc.freeze's
+    # documented use before fork).
+    gc.freeze()
     signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # children are reaped by the system
     requests, answers = sys.stdin.buffer, sys.stdout.buffer
     for line in requests:

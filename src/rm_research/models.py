@@ -14,7 +14,8 @@ import math
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
 
 from .config import SETTINGS, AnalysisSettings
 
@@ -42,7 +43,7 @@ def ancova_dose(pre: pd.Series, post: pd.Series, dose: pd.Series,
     data = pd.concat({"pre": pre, "post": post, "dose": dose}, axis=1).dropna().astype(float)
     n = len(data)
     out = {"slope": math.nan, "ci_low": math.nan, "ci_high": math.nan, "p": math.nan, "n": n, "note": ""}
-    design = sm.add_constant(data[["pre", "dose"]], has_constant="add")
+    design = add_constant(data[["pre", "dose"]], has_constant="add")
     if n < settings.min_n_ancova:
         out["note"] = f"fewer than {settings.min_n_ancova} people with a baseline, a final rating and a dose"
         return out
@@ -61,7 +62,7 @@ def robust_slope(outcome: pd.Series, design: pd.DataFrame, term: str,
     """OLS of ``outcome`` on ``design``: the coefficient of ``term`` with its robust (``settings``'
     HC3) t interval and p. The interval and p are blank, with a ``note``, when one person alone
     determines a coefficient (leverage 1): HC3 divides by 1 - leverage and is undefined there."""
-    fit = sm.OLS(outcome.astype(float), design).fit()
+    fit = OLS(outcome.astype(float), design).fit()
     out: dict[str, float | str] = {"slope": float(fit.params[term]), "ci_low": math.nan, "ci_high": math.nan,
                                    "p": math.nan}
     if fit.get_influence().hat_matrix_diag.max() > 1 - LEVERAGE_TOLERANCE:

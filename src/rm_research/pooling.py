@@ -31,8 +31,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
 from scipy import stats as sps
+from statsmodels.regression.mixed_linear_model import MixedLM
+from statsmodels.tools.tools import add_constant
 
 from . import config, effects, meta
 from .config import SETTINGS, AnalysisSettings
@@ -344,11 +345,11 @@ def mixed_model(people: pd.DataFrame, dose: str, role: str, item: str = DOSE_ITE
     if cohorts < MIN_MIXED_COHORTS:
         out["note"] = f"fitted only with at least {MIN_MIXED_COHORTS} cohorts ({cohorts} here)"
         return out
-    exog = sm.add_constant(data[["pre", "dose"]].astype(float), has_constant="add")
+    exog = add_constant(data[["pre", "dose"]].astype(float), has_constant="add")
     if data["post"].nunique() < 2 or np.linalg.matrix_rank(exog.to_numpy()) < exog.shape[1] or n - 3 < 2:
         out["note"] = "the outcome, the dose or the baseline does not vary enough for the model"
         return out
-    model = sm.MixedLM(data["post"].astype(float), exog, groups=data["cohort"])
+    model = MixedLM(data["post"].astype(float), exog, groups=data["cohort"])
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:

@@ -153,3 +153,12 @@ def test_make_test_and_lab_install_their_sets():
 
 def test_pip_can_stand_in_for_uv():
     assert "uv pip install" in dry_run("setup") and "uv pip install" not in dry_run("setup", "INSTALLER=pip")
+
+
+def test_setup_compiles_bytecode_with_either_installer():
+    # where PYTHONDONTWRITEBYTECODE is set, a package installed without its bytecode is compiled from
+    # source in every command (import 5.2 s instead of 1.7 s on the example machine)
+    uv, pip = dry_run("setup"), dry_run("setup", "INSTALLER=pip")
+    assert all("--compile-bytecode" in line for line in uv.splitlines() if "uv pip install" in line)
+    assert "-m pip" in pip and "-r requirements.lock" in pip and "--no-compile" not in pip
+    assert all("compileall -q src/rm_research" in commands for commands in (uv, pip))

@@ -190,6 +190,21 @@ def test_a_forms_export_is_read_under_the_contracts_names_without_its_bookkeepin
     assert [h.column for h in match.by(WORDING)] == ["sessions_reported", "missed_any"]
 
 
+def test_a_title_above_an_export_is_named_when_its_key_column_is_mapped(tmp_path):
+    # the header row is found by what the key column is read as, here a columns.toml mapping and a
+    # header in another case: not by the contract name alone
+    from rm_research.columns import ColumnMapping, MappedColumn
+
+    path = tmp_path / "end_survey.csv"
+    path.write_text("End-of-programme survey (export)\nPARTICIPANT CODE,Did you miss any sessions?\nMR01,No\n")
+    mapping = ColumnMapping((MappedColumn("end_survey", "participant_id", ("Participant code",), "columns.toml"),))
+    with pytest.raises(DataError, match=r"row 1 looks like a title \('End-of-programme survey \(export\)'\); the "
+                                        r"header row, with participant_id, must be the first row"):
+        read_table(path, mapping)
+    path.write_text("PARTICIPANT CODE,Did you miss any sessions?\nMR01,No\n")
+    assert read_table(path, mapping).to_dict("records") == [{"participant_id": "MR01", "missed_any": "No"}]
+
+
 def test_without_the_mapping_an_unmatched_question_keeps_its_header(tmp_path):
     path = tmp_path / "enrolment.csv"
     path.write_text("Timestamp,Email address,Participant code,What would you like to gain from the reverse mentoring "

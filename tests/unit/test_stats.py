@@ -207,3 +207,18 @@ def test_spearman_p_at_perfect_order_with_ties_by_enumerating_every_pairing():
     assert result["rho"] == 1.0
     assert result["p"] == pytest.approx(expected, rel=1e-12)
     assert expected == pytest.approx(2 * 2 * 2 * 2 * 6 / math.factorial(9))  # 2 prod(t!) / n!
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_holm_agrees_with_statsmodels(seed):
+    # statsmodels' multipletests is the independent implementation; blanks, ties, p-values near 1
+    # (adjusted values capped at 1) and a repeated index label are all in the family
+    from statsmodels.stats.multitest import multipletests
+
+    rng = np.random.default_rng(seed)
+    values = np.concatenate([rng.uniform(0, 1, 9), [0.02, 0.02, 0.9, np.nan]])
+    p_values = pd.Series(values, index=[*range(12), 3])
+    adjusted = stats.holm(p_values)
+    present = ~np.isnan(values)
+    assert adjusted.to_numpy()[present] == pytest.approx(multipletests(values[present], method="holm")[1])
+    assert np.isnan(adjusted.to_numpy()[~present]).all() and adjusted.index.equals(p_values.index)
