@@ -226,7 +226,7 @@ def _entries(table: str, columns: dict[str, object], label: str) -> tuple[list[M
                 problems.append(Problem(label, None, None, f"{where}: '{header}' is {tool}' bookkeeping column, "
                                         "which is never read (a name or e-mail must not reach a table); map the "
                                         "question that asks for this instead"))
-            elif contract.get(key, column) != column:
+            elif contract.get(key, (column,))[0] != column:
                 other, how = contract[key]
                 problems.append(Problem(label, None, None, f"{where}: '{header}' is already the contract's {how} of "
                                         f"{other}, and is read as {other}; remove it from this list"))
@@ -329,6 +329,7 @@ def match_headers(table: str, headers: Sequence[str], mapping: ColumnMapping = N
         else:
             found.append(Header(text, normalise_header(text), UNRECOGNISED))
     return HeaderMatch(table, tuple(found))
+
 
 
 #: How alike a header must be to a column's name or wording to be suggested: stricter than for

@@ -15,6 +15,7 @@ codec's ``surrogateescape`` handler: no library reports *where* in a file an enc
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
 import itertools
@@ -23,6 +24,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Final
 
 import numpy as np
 import pandas as pd
@@ -256,7 +258,8 @@ def _read_csv(path: Path, table: str | None = None, mapping: ColumnMapping = NO_
     if not data.strip():
         raise DataError([Problem(name, None, None, "the file is empty; expected a header row")])
     start = data[:1 << 16].decode("utf-8", errors="replace")
-    _check_title(name, list(itertools.islice(csv.reader(io.StringIO(start)), TITLE_SEARCH_ROWS)), table, mapping)
+    _check_separator(name, start, table, mapping)
+    _check_title(name, _first_rows(start), table, mapping)
     try:  # from bytes: a StringIO of a large file would hold four bytes a character
         grid = pd.read_csv(io.BytesIO(data), encoding="utf-8", dtype=str, header=None, keep_default_na=False,
                            na_values=[], skip_blank_lines=False)  # an empty line is still a spreadsheet row
@@ -284,21 +287,52 @@ def _lines_holding(raw: bytes, byte: int) -> np.ndarray:
     return np.unique(np.searchsorted(np.flatnonzero(data == ord("\n")), np.flatnonzero(data == byte)) + 1)
 
 
+def _first_rows(text: str, delimiter: str = ",") -> list[list[str]]:
+    """The first ``TITLE_SEARCH_ROWS`` rows of a CSV file's ``text`` as the csv module reads them with
+    ``delimiter``, whatever the line endings (Excel for Mac's "CSV (Macintosh)" ends lines with a
+    carriage return alone). A row the csv module cannot read ends the list: pandas then names it."""
+    rows: list[list[str]] = []
+    with contextlib.suppress(csv.Error):  # the rows read before it are kept
+        rows.extend(itertools.islice(csv.reader(io.StringIO(text, newline=None), delimiter=delimiter),
+                                     TITLE_SEARCH_ROWS))
+    return rows
+
+
+def _holding_key(rows: list[list[str]], table: str | None, mapping: ColumnMapping) -> list[bool]:
+    """For each row, whether it holds ``table``'s key column by any header ``match_headers`` reads as
+    it (its name, its question wording or ``mapping``); all False for a file that is not the contract's."""
+    key = KEY_COLUMNS.get(table or "")
+    return [key is not None and key in match_headers(str(table), [str(cell).strip() for cell in row], mapping).columns
+            for row in rows]
+
+
+#: Separators a spreadsheet may have saved a "CSV" with instead of commas, and their names.
+OTHER_SEPARATORS: Final = {";": "semicolons", "\t": "tabs"}
+
+
+def _check_separator(name: str, text: str, table: str | None, mapping: ColumnMapping) -> None:
+    """A file whose header row is found only when split at semicolons (Excel in many European
+    locales) or tabs ("Text (Tab delimited)" renamed) is named as such, rather than blamed for a
+    row's number of cells or every column reported missing."""
+    if table not in KEY_COLUMNS or any(_holding_key(_first_rows(text), table, mapping)):
+        return
+    for separator, called in OTHER_SEPARATORS.items():
+        if any(_holding_key(_first_rows(text, separator), table, mapping)):
+            raise DataError([Problem(name, 1, None, f"the columns are separated by {called}; save "
+                                     "the sheet as 'CSV UTF-8 (comma delimited)'")])
+
+
 def _check_title(name: str, first_rows: list[list[str]], table: str | None, mapping: ColumnMapping) -> None:
     """A title (or blank rows) above the header row is named as such, rather than every column of
     the real header being reported missing or row 2 being blamed for its number of cells. The
-    header row is the first that holds the key column, by any header ``match_headers`` reads as it
-    (its name, its question wording or ``mapping``)."""
-    key = KEY_COLUMNS.get(table or "")
-    if key is None or not first_rows:
-        return
-    holds = [key in match_headers(str(table), [str(cell).strip() for cell in row], mapping).columns
-             for row in first_rows]
-    if holds[0]:
+    header row is the first that holds the key column (``_holding_key``)."""
+    holds = _holding_key(first_rows, table, mapping)
+    if not holds or holds[0]:
         return
     below = next((number for number, found in enumerate(holds, start=1) if found), None)
     if below is None:
         return
+    key = KEY_COLUMNS[str(table)]
     above = "row 1" if below == 2 else f"rows 1-{below - 1}"
     title = next((cell.strip() for row in first_rows[:below - 1] for cell in row if cell.strip()), "")
     one = below == 2
@@ -320,14 +354,19 @@ def _parse_problem(name: str, error: str) -> Problem:
 
 
 def _read_xlsx(path: Path, table: str | None = None, mapping: ColumnMapping = NO_MAPPING) -> pd.DataFrame:
+    from openpyxl.utils.exceptions import InvalidFileException  # imported by pandas' reader anyway
+
     name = shown(path.name)
     with path.open("rb") as handle:
         if handle.read(4) != b"PK\x03\x04":  # an old .xls renamed, or an encrypted workbook
             raise DataError([_not_a_table(name)])
     try:
-        grid = pd.read_excel(path, sheet_name=0, header=None, dtype=str, keep_default_na=False, na_values=[])
+        # openpyxl named: else pandas picks its reader from the content, and a LibreOffice
+        # workbook renamed .xlsx would need odfpy, which is not installed
+        grid = pd.read_excel(path, sheet_name=0, header=None, dtype=str, keep_default_na=False, na_values=[],
+                             engine="openpyxl")
         unsaved = _formulas_without_values(path)
-    except (zipfile.BadZipFile, ValueError, KeyError) as error:
+    except (zipfile.BadZipFile, ValueError, KeyError, InvalidFileException) as error:
         raise DataError([_not_a_table(name)]) from error
     if unsaved:
         raise DataError([Problem.on_rows(name, rows, column, f"a formula with no saved value (sheet '{sheet}', "
@@ -339,6 +378,22 @@ def _read_xlsx(path: Path, table: str | None = None, mapping: ColumnMapping = NO
     grid = grid.astype("str")
     _check_title(name, grid.head(TITLE_SEARCH_ROWS).to_numpy().tolist(), table, mapping)
     return grid
+
+
+def hidden_first_sheet(path: Path) -> str | None:
+    """The name of a workbook's first sheet when it is hidden (or very hidden), else None. The
+    contract reads an ``.xlsx`` from its first sheet, which a hidden one still is: an old copy of the
+    data hidden there would be read in place of the visible sheet, so ``validate`` warns of it."""
+    from openpyxl import load_workbook
+
+    if path.suffix.lower() != ".xlsx":
+        return None
+    workbook = load_workbook(path, read_only=True)
+    try:
+        first = workbook.worksheets[0]
+        return None if first.sheet_state == "visible" else first.title
+    finally:
+        workbook.close()
 
 
 def _formulas_without_values(path: Path) -> dict[tuple[str, str | None], tuple[list[int], str, str]]:

@@ -86,7 +86,7 @@ def setting_problems(settings: dict[str, object]) -> list[Problem]:
                 for key in settings if key not in KEYS]
     checks = {
         "programme": (lambda v: isinstance(v, str) and v.strip() != "", "a name in quotes"),
-        "focus": (lambda v: v in FOCUS_WORDING, "one of: " + ", ".join(FOCUS_WORDING)),
+        "focus": (lambda v: isinstance(v, str) and v in FOCUS_WORDING, "one of: " + ", ".join(FOCUS_WORDING)),
         "psych_sessions_offered": (_whole(0, MOST_PSYCH_SESSIONS), f"a whole number from 0 to {MOST_PSYCH_SESSIONS}"),
         "psych_session_hours": (_number(0, MOST_HOURS), f"a number of hours from 0 to {MOST_HOURS}"),
         "planned_mentoring_sessions": (_whole(1, MOST_MENTORING_SESSIONS),

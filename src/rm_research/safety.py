@@ -25,8 +25,10 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 #: Characters no text means to hold, which would break what the package writes: control characters
 #: (not valid in XML, so they would spoil an SVG figure or the Word file) and the bidirectional
-#: overrides and isolates that make text display other than it reads (a spoofing trick).
-INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: overrides and isolates that make text display other than it reads (a spoofing trick), and the
+#: zero-width space and stray byte-order mark that pasting from Teams or Outlook leaves in a cell
+#: (a rating "8" that would be refused while looking like 8).
+INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2066-\u2069\ufeff]")
 
 
 def escape_html(text: object) -> str:

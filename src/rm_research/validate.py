@@ -40,7 +40,7 @@ from .columns import (
     read_mapping,
     unfound,
 )
-from .ingest import PAIR_FILES, read_matched, scan_folder, shown
+from .ingest import PAIR_FILES, hidden_first_sheet, read_matched, scan_folder, shown
 from .problems import MAX_FUZZY_CHOICES, MAX_LINES_PER_FILE, DataError, Problem, closest, quoted
 from .programme import DEFAULT as DEFAULT_PROGRAMME
 from .programme import Programme, read_programme
@@ -125,7 +125,8 @@ def validate_cohort(folder: Path, psych_offered: int | None = None) -> RawCohort
     problems += cross_file_problems(tables, files)
     if problems:
         raise DataError(problems)
-    warnings = mapping_warnings(matches, mapping, files) + section_warnings(tables, files, matches, programme)
+    warnings = (sheet_warnings(files) + mapping_warnings(matches, mapping, files)
+                + section_warnings(tables, files, matches, programme))
     return RawCohort(tables, files, contents.ignored, programme, matches, mapping.files, tuple(warnings))
 
 
@@ -137,6 +138,14 @@ def with_near_misses(problems: list[Problem], match: HeaderMatch) -> list[Proble
                     f"{p.column}, or name it in columns.toml)")
             if p.row == 1 and p.column in near and p.message.startswith("this required column is missing") else p
             for p in problems]
+
+
+def sheet_warnings(files: dict[str, Path]) -> list[Problem]:
+    """A warning for each workbook whose first sheet, the one read, is hidden (``ingest.hidden_first_sheet``)."""
+    return [Problem(shown(path.name), None, None, f"its first sheet, '{shown(sheet)}', is hidden, and is the sheet "
+                    "read (an .xlsx is read from its first sheet); if the data are on another sheet, move that "
+                    "sheet to the front, or delete the hidden one")
+            for path in files.values() if (sheet := hidden_first_sheet(path)) is not None]
 
 
 def mapping_warnings(matches: dict[str, HeaderMatch], mapping: ColumnMapping, files: dict[str, Path]) -> list[Problem]:

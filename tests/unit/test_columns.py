@@ -177,6 +177,15 @@ def test_every_unknown_key_and_bad_value_is_a_problem_not_a_traceback(tmp_path, 
     assert message in mapping.problems[0].message
 
 
+def test_an_entry_naming_the_column_its_header_is_read_as_already_is_no_problem(tmp_path):
+    # a region's mapping lists the contract's own header beside other cohorts' variants
+    mapping = read_mapping(cohort_folder(tmp_path, region='[end_survey]\nparticipant_id = ["participant_id", '
+                                         '"Your participant code"]\nconf_senior = "How confident are you talking '
+                                         'about BAME experiences in the NHS with senior leaders?"\n'))
+    assert mapping.problems == ()
+    assert match_headers("end_survey", ["Your participant code"], mapping).columns == ["participant_id"]
+
+
 def test_valid_entries_are_kept_beside_a_bad_one(tmp_path):
     mapping = read_mapping(cohort_folder(tmp_path, region='[end_survey]\nmissed_any = "Missed?"\nwho = "x"\n'))
     assert [(p.file, p.message[:20]) for p in mapping.problems] == [("midlands/columns.toml", "[end_survey] who: wh")]

@@ -257,3 +257,43 @@ def test_control_and_direction_characters_are_dropped_when_read(tmp_path):
     path = tmp_path / "participants.csv"
     path.write_text("participant_id,role,band\nA1,mentor,\"Band 6\u202e\u0007\"\n", encoding="utf-8")
     assert read_table(path)["band"].tolist() == ["Band 6"]
+
+
+# --- exports from other spreadsheet settings (found by a hostile review) ---------------------------------------------
+
+def test_a_csv_with_carriage_returns_alone_is_read_as_rows(tmp_path):
+    # Excel for Mac's "CSV (Macintosh)" ends each line with a carriage return alone
+    path = tmp_path / "enrolment.csv"
+    path.write_bytes(b"participant_id,conf_senior\rA1,5\rA2,7\r")
+    assert read_table(path).to_dict("records") == [{"participant_id": "A1", "conf_senior": "5"},
+                                                   {"participant_id": "A2", "conf_senior": "7"}]
+    path.write_bytes(b"Enrolment survey\rparticipant_id,conf_senior\rA1,5\r")
+    with pytest.raises(DataError, match="row 1 looks like a title"):
+        read_table(path)
+
+
+@pytest.mark.parametrize(("separator", "called"), [(";", "semicolons"), ("\t", "tabs")])
+def test_semicolon_or_tab_separated_files_are_named_as_such_even_with_commas_in_cells(tmp_path, separator, called):
+    path = tmp_path / "enrolment.csv"
+    rows = [["participant_id", "conf_senior", "hopes_gain"], ["A1", "5", "Insight, and confidence"], ["A2", "7", "x"]]
+    path.write_text("\n".join(separator.join(row) for row in rows) + "\n")
+    with pytest.raises(DataError, match=f"enrolment.csv, row 1: the columns are separated by {called}; "
+                                        r"save the sheet as 'CSV UTF-8 \(comma delimited\)'"):
+        read_table(path)
+
+
+def test_a_libreoffice_workbook_renamed_xlsx_is_not_a_table(tmp_path):
+    import zipfile
+
+    path = tmp_path / "training.xlsx"
+    with zipfile.ZipFile(path, "w") as workbook:
+        workbook.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        workbook.writestr("content.xml", "<x/>")
+    with pytest.raises(DataError, match=r"training.xlsx: .*not a CSV or Excel \(.xlsx\) file"):
+        read_table(path)
+
+
+def test_a_zero_width_space_pasted_into_a_cell_is_dropped(tmp_path):
+    path = tmp_path / "enrolment.csv"
+    path.write_text("participant_id,conf_senior\nA1\u200b,\ufeff8\u200b\n", encoding="utf-8")
+    assert read_table(path).to_dict("records") == [{"participant_id": "A1", "conf_senior": "8"}]

@@ -40,6 +40,8 @@ def test_every_focus_the_contract_names_has_wording():
     ('programme = ""\n', "column programme: '' is not valid"),
     ("planned_mentoring_sessions = 0\n", "column planned_mentoring_sessions: 0 is not valid"),
     ("focus = race\n", "programme.toml: could not be read as TOML settings"),
+    ('focus = ["race"]\n', "column focus: ['race'] is not valid; expected one of: race"),
+    ("focus = {a = 1}\n", "column focus: {'a': 1} is not valid"),
 ])
 def test_bad_settings_are_problems_not_tracebacks(tmp_path, text, message):
     (tmp_path / FILE_NAME).write_text(text)

@@ -294,3 +294,26 @@ def test_a_comma_list_with_an_unknown_option_is_still_invalid(tmp_path):
                                              "A2,mentor,P2,Asian,\"Budget management, Juggling\",")
     [problem] = problems_for(tmp_path, participants=people)
     assert problem.column == "areas_of_work" and problem.row == 3
+
+
+def test_a_hidden_first_sheet_is_read_and_warned_of(tmp_path):
+    # the contract reads a workbook's first sheet; an old copy hidden there must not be read unnoticed
+    import csv
+    import io
+
+    from openpyxl import Workbook
+
+    folder = write_cohort(tmp_path, training=None)
+    workbook = Workbook()
+    hidden = workbook.active
+    hidden.title, hidden.sheet_state = "Old copy", "hidden"
+    for row in csv.reader(io.StringIO(FIXTURE["training"])):
+        hidden.append(row)
+    workbook.create_sheet("Training").append(["participant_id", "rating"])
+    workbook.active = 1
+    workbook.save(folder / "training.xlsx")
+    raw = validate_cohort(folder)
+    assert [str(w) for w in raw.warnings if w.file == "training.xlsx"] == [
+        "training.xlsx: its first sheet, 'Old copy', is hidden, and is the sheet read (an .xlsx is read from its "
+        "first sheet); if the data are on another sheet, move that sheet to the front, or delete the hidden one"]
+    assert len(raw.tables["training"]) == len(FIXTURE["training"].strip().splitlines()) - 1
