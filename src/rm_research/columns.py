@@ -27,7 +27,7 @@ import re
 import tomllib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 
@@ -328,7 +328,27 @@ def match_headers(table: str, headers: Sequence[str], mapping: ColumnMapping = N
             found.append(Header(text, mapped[key].column, MAPPING, mapped[key].source))
         else:
             found.append(Header(text, normalise_header(text), UNRECOGNISED))
-    return HeaderMatch(table, tuple(found))
+    return HeaderMatch(table, _distinct_extras(found))
+
+
+def _distinct_extras(headers: list[Header]) -> tuple[Header, ...]:
+    """``headers`` with each unrecognised header's column named apart from every other column
+    (``please_explain_2``): extra columns are kept and ignored (data contract, section 1), and survey
+    exports repeat follow-up wordings such as "Please explain". Two headers read as one contract
+    column stay a problem (``HeaderMatch.problems``)."""
+    taken = {h.column for h in headers if h.how != UNRECOGNISED}
+    distinct = []
+    for header in headers:
+        column = header.column
+        if header.how == UNRECOGNISED and column is not None:
+            number = 1
+            while column in taken:
+                number += 1
+                column = f"{header.column}_{number}"
+            header = replace(header, column=column)
+        taken.add(column)
+        distinct.append(header)
+    return tuple(distinct)
 
 
 

@@ -189,17 +189,26 @@ def test_a_problem_on_many_rows_is_printed_once_with_its_rows(project, capsys):
 
 
 def test_at_most_twenty_lines_per_file_then_a_count(project, capsys):
-    # 25 distinct problems in one file: each of 25 extra columns named twice is one problem on row 1
-    columns = ",".join(["x"] * 25)
-    doubled = "participant_id,role," + ",".join(f"extra{i},Extra{i}" for i in range(25))
-    (cohort(project) / "participants.csv").write_text(f"{doubled}\nA1,mentor,{columns},{columns}\n")
+    # 25 distinct problems in one file: 25 columns.toml entries naming columns end_survey does not have
+    entries = "".join(f'no_such_column_{i} = "Question {i}"\n' for i in range(25))
+    (cohort(project) / "columns.toml").write_text(f"[end_survey]\n{entries}")
     status, _, err = run(project, capsys)
     assert status == EXIT_BAD_DATA
-    listed = [line for line in err.splitlines() if line.startswith("  - participants.csv")]
+    listed = [line for line in err.splitlines() if line.startswith("  - columns.toml")]
     assert len(listed) == 21
-    assert listed[-1] == ("  - participants.csv: 5 more problem(s) not shown; fix those above and run validate "
+    assert listed[-1] == ("  - columns.toml: 5 more problem(s) not shown; fix those above and run validate "
                           "again to see them")
     assert "Found 25 problem(s)" in err
+
+
+def test_extra_columns_with_one_header_are_kept_and_ignored(project, capsys):
+    # survey exports repeat follow-up wordings; the contract keeps and ignores extra columns
+    path = cohort(project) / "participants.csv"
+    lines = path.read_text().splitlines()
+    path.write_text("\n".join([lines[0] + ",Please explain,Please explain"]
+                              + [line + ",a,b" for line in lines[1:]]) + "\n")
+    status, _, err = run(project, capsys)
+    assert status == 0, err
 
 
 # --- exit statuses -------------------------------------------------------------------------------------------------

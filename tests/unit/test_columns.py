@@ -186,6 +186,16 @@ def test_an_entry_naming_the_column_its_header_is_read_as_already_is_no_problem(
     assert match_headers("end_survey", ["Your participant code"], mapping).columns == ["participant_id"]
 
 
+def test_repeated_extra_headers_are_kept_apart_and_a_repeated_contract_column_is_not(tmp_path):
+    # extra columns are kept and ignored (contract, section 1), whatever their headers
+    match = match_headers("participants", ["participant_id", "Please explain", "role", "Please explain",
+                                           "please_explain_2"])
+    assert match.columns == ["participant_id", "please_explain", "role", "please_explain_2", "please_explain_2_2"]
+    assert match.problems("participants.csv") == []
+    twice = match_headers("participants", ["participant_id", "role", "Role"])
+    assert [p.column for p in twice.problems("participants.csv")] == ["role"]
+
+
 def test_valid_entries_are_kept_beside_a_bad_one(tmp_path):
     mapping = read_mapping(cohort_folder(tmp_path, region='[end_survey]\nmissed_any = "Missed?"\nwho = "x"\n'))
     assert [(p.file, p.message[:20]) for p in mapping.problems] == [("midlands/columns.toml", "[end_survey] who: wh")]
