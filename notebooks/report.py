@@ -184,7 +184,8 @@ else:
 if status["missed_reasons"]:
     missing(status["missed_reasons"])
 else:
-    table(descriptive.missed_reasons_table(people), "Reasons given for missed sessions")
+    table(descriptive.missed_reasons_table(people, names),
+          "Reasons given for missed sessions (names and codes removed)")
 
 # %% [markdown]
 # ## The psychological sessions

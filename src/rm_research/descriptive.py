@@ -27,7 +27,7 @@ id. Counting is pandas' ``value_counts``; nothing here needs a statistics librar
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -222,30 +222,44 @@ def _reasons(cohort: Cohort) -> tuple[pd.DataFrame, pd.Series]:
             tidied.iloc[len(survey):].dropna())
 
 
-def missed_reason_counts(cohort: Cohort) -> pd.DataFrame:
+def _redacted(reasons: pd.Series, cohort: Cohort, names: Iterable[str]) -> pd.Series:
+    """``reasons`` as a report may show them: the cohort's participant and pair codes, ``names``,
+    e-mails, phone numbers and the like replaced by ``[redacted]`` (``quotes.redact``), then tidied
+    again so that reasons that differed only in a name are counted together."""
+    from .quotes import identifiers, redact
+
+    words = identifiers(cohort) | set(names)
+    return tidy_text(reasons.map(lambda reason: redact(reason, words), na_action="ignore"))
+
+
+def missed_reason_counts(cohort: Cohort, names: Iterable[str] = ()) -> pd.DataFrame:
     """People giving each reason for missing mentoring sessions in the end survey, as written
-    (tidied), by role; n = the role's people who gave a reason. Internal report only: free text can
-    identify its writer (``public_missed_reasons`` is the public counterpart)."""
+    (tidied, with codes and ``names`` redacted: ``_redacted``), by role; n = the role's people who gave
+    a reason. Internal report only: free text can identify its writer (``public_missed_reasons`` is
+    the public counterpart)."""
     survey, _ = _reasons(cohort)
+    survey = survey.assign(missed_reason=_redacted(survey["missed_reason"], cohort, names))
     answers = _answers(survey["participant_id"], survey["missed_reason"])
     roles = _roles(cohort).reindex(survey["participant_id"].unique())
     return tally(answers, roles, by_frequency(answers))
 
 
-def missed_session_reason_counts(cohort: Cohort) -> pd.DataFrame:
-    """Sessions the log records a reason for, per reason as written (tidied); role ``all`` (a
-    session is a pair's) and n = the sessions with a reason. Internal report only."""
+def missed_session_reason_counts(cohort: Cohort, names: Iterable[str] = ()) -> pd.DataFrame:
+    """Sessions the log records a reason for, per reason as written (tidied and redacted, as
+    ``missed_reason_counts``); role ``all`` (a session is a pair's) and n = the sessions with a reason.
+    Internal report only."""
     _, logged = _reasons(cohort)
-    given = logged.value_counts()
+    given = _redacted(logged, cohort, names).value_counts()
     order = sorted(given.index, key=lambda reason: (-given[reason], reason.casefold(), reason))
     return pd.DataFrame.from_records([(reason, config.ALL_ROLES, int(given[reason]), len(logged)) for reason in order],
                                      columns=COUNT_COLUMNS).astype({"count": int, "n": int})
 
 
-def missed_reasons_table(cohort: Cohort) -> pd.DataFrame:
-    """The reasons for missed sessions as written (tidied): people giving each in the end survey, by
-    role, and sessions the log gives it for; the last row, how many gave a reason. Internal only."""
-    people, sessions = missed_reason_counts(cohort), missed_session_reason_counts(cohort)
+def missed_reasons_table(cohort: Cohort, names: Iterable[str] = ()) -> pd.DataFrame:
+    """The reasons for missed sessions as written (tidied, with codes and ``names`` redacted): people
+    giving each in the end survey, by role, and sessions the log gives it for; the last row, how many
+    gave a reason. Internal only."""
+    people, sessions = missed_reason_counts(cohort, names), missed_session_reason_counts(cohort, names)
     mentions = pd.concat([people[people["role"] == config.ALL_ROLES], sessions]).groupby("category")["count"].sum()
     order = sorted(mentions.index, key=lambda reason: (-mentions[reason], reason.casefold(), reason))
     table = counts_table(people, "Reason", order=order)

@@ -155,11 +155,12 @@ class _Facts:
 
 def base_size(row: object, found: Statistic, facts: _Facts) -> float:
     """How many people a value really rests on: its n, the smaller group of a comparison (a missing
-    group counts as small), or the people who share an extreme."""
+    or empty group counts as small: with no one in the other group, a group's figure is the whole's,
+    so it would give a hidden figure of the whole away), or the people who share an extreme."""
     measure, role = row.measure, row.role  # type: ignore[attr-defined]
     if found.groups is not None:
         sizes = [facts.n(measure, role, statistic) for statistic in found.groups]
-        return 1.0 if any(math.isnan(s) for s in sizes) else min(sizes)
+        return 1.0 if any(math.isnan(s) or s == 0 for s in sizes) else min(sizes)
     if found.at_extreme is not None:
         return facts.value(measure, role, found.at_extreme)
     return float(row.n)  # type: ignore[attr-defined]

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Final
 
 from .problems import DataError, Problem
+from .safety import INVISIBLE
 
 FILE_NAME: Final = "programme.toml"
 
@@ -74,6 +75,10 @@ def read_programme(folder: Path) -> Programme:
                                  "the data contract, section 5, for an example")]) from error
     except OSError as error:
         raise DataError([Problem(FILE_NAME, None, None, f"could not be read ({error.strerror})")]) from error
+    # text settings reach titles, the Word file's properties and the SVG figures, where a control
+    # character breaks the XML and a direction override spoofs what is read: dropped, as in the data
+    settings = {key: INVISIBLE.sub("", value).strip() if isinstance(value, str) else value
+                for key, value in settings.items()}
     problems = list(setting_problems(settings))
     if problems:
         raise DataError(problems)

@@ -7,6 +7,7 @@ P3 has no log. The programme plans 3 sessions.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -185,6 +186,20 @@ def test_missed_reasons_from_the_survey_and_the_log(cohort):
                                      ["Annual leave", "0 (0%)", "1 (100%)", "1 (33%)", "0 (0%)"],
                                      ["Illness", "0 (0%)", "0 (0%)", "0 (0%)", "1 (33%)"],
                                      ["Answered", "2", "1", "3", "3"]]
+
+
+def test_missed_reasons_show_no_codes_names_or_contact_details(cohort):
+    # reasons are free text: a code, a partner's name or a phone number written in one is redacted,
+    # whoever wrote it, and the counts stay as they were
+    survey, log = cohort.end_survey.copy(), cohort.mentoring_sessions.copy()
+    survey.loc[survey["participant_id"] == "E1", "missed_reason"] = "Yara Green (M1) was off, call 07700 900123"
+    log.loc[log["missed_reason"] == "Illness", "missed_reason"] = "Illness; see P2"
+    changed = replace(cohort, end_survey=survey, mentoring_sessions=log)
+    table = descriptive.missed_reasons_table(changed, names={"Yara", "Green"})
+    shown = " ".join(table["Reason"])
+    assert all(word not in shown for word in ("M1", "P2", "Yara", "Green", "07700"))
+    assert "[redacted] [redacted] ([redacted]) was off, call [redacted]" in table["Reason"].tolist()
+    assert table["Reason"].tolist()[-1] == "Answered" and len(table) == 4
 
 
 def test_the_public_missed_reasons_are_counts_under_the_rule(cohort):

@@ -102,6 +102,14 @@ def test_a_comparison_with_a_small_group_is_hidden_whole():
     assert public_findings(frame(rows))["value"].tolist() == ["6.4", "*", "*", "*", "*"]
 
 
+def test_a_comparison_with_an_empty_group_is_hidden():
+    # 3 mentors, all completers: the completers' mean is everyone's, whose n of 3 hides it
+    rows = [("conf_senior", "mentor", "pre_mean", 8.0, 3),
+            ("conf_senior", "mentor", "completers_pre_mean", 8.0, 3),
+            ("conf_senior", "mentor", "noncompleters_pre_mean", float("nan"), 0)]
+    assert public_findings(frame(rows))["value"].tolist()[:2] == ["*", "*"]
+
+
 def test_extremes_shared_by_few_are_hidden_and_size_revealing_values_always():
     rows = [("sessions_reported", "mentor", "min", 2.0, 12), ("sessions_reported", "mentor", "max", 6.0, 12),
             ("sessions_reported", "mentor", "count_at_min", 1.0, 12),

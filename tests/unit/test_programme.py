@@ -103,3 +103,12 @@ def test_the_report_title_and_item_wording_follow_the_programme(tmp_path):
     labels = item_labels(loaded.programme)
     assert labels["conf_senior"] == "Confidence talking about experiences of disabled colleagues with senior leaders"
     assert "(disability)" in labels["comfort_needs"] and "BAME" not in " ".join(labels.values())
+
+
+def test_control_and_direction_characters_are_dropped_from_text_settings(tmp_path):
+    # they would make the Word file's XML ill-formed and spoof the title's reading order
+    (tmp_path / FILE_NAME).write_text('programme = "RM\\u0001\\u000b\\u202eProgramme "\n', encoding="utf-8")
+    assert read_programme(tmp_path).programme == "RMProgramme"
+    (tmp_path / FILE_NAME).write_text('programme = "\\u202e"\n', encoding="utf-8")
+    with pytest.raises(DataError, match="column programme: '' is not valid"):
+        read_programme(tmp_path)
