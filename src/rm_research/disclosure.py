@@ -74,6 +74,29 @@ def public_findings(findings: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -
 
 
 
+#: A level's pooled statistics that, with few hidden cohorts, give those cohorts' changes away.
+INVERTIBLE_POOLED = ("pooled_change", "pooled_ci_low", "pooled_ci_high", "pooled_p", "tau2", "i2", "q_p",
+                     "pooled_pi_low", "pooled_pi_high")
+
+
+def hide_invertible_pooling(safe: pd.DataFrame, hidden: dict[tuple[str, str], int],
+                            rule: DisclosureRule = DISCLOSURE) -> pd.DataFrame:
+    """A level's public findings with the pooled statistics of an item and role hidden where 1 or 2
+    of its pooled cohorts have their own change hidden (``hidden``: ``pooling.hidden_pooled_cohorts``).
+
+    The pooled change, its interval (so its standard error), tau² and I² (so Cochran's Q) are four
+    equations in each hidden cohort's mean change and variance; the other cohorts' are published
+    (their mean, n and Hedges' g give the variance). With one or two hidden cohorts that is four
+    unknowns or fewer, and they can be solved for; with three or more they cannot. The number of
+    cohorts pooled (k) stays, as a count of cohorts, not people."""
+    rows = safe["statistic"].isin(INVERTIBLE_POOLED) & pd.Series(
+        [1 <= hidden.get((measure, role), 0) <= 2 for measure, role in zip(safe["measure"], safe["role"], strict=True)],
+        index=safe.index)
+    protected = safe.copy()
+    protected.loc[rows, "value"] = rule.mark
+    return protected
+
+
 #: The statistic public findings show instead of a free-text category few people gave.
 SUPPRESSED_CATEGORY = "other (suppressed)"
 

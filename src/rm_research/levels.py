@@ -26,6 +26,7 @@ import pandas as pd
 
 from . import config, handoff, outputs, pooling, provenance, tables
 from .collaborative import stage_record
+from .config import DisclosureRule
 from .paths import NATIONAL, ReportFiles, check_cohort, check_region
 from .pipeline import LoadedCohort, load_cohort, write_csv
 from .problems import DataError, Problem
@@ -162,6 +163,16 @@ def level_findings(loaded: list[LoadedCohort], level: str) -> pd.DataFrame:
     return pooling.level_findings(pooling.person_table(loaded), level)
 
 
+def public_level_findings(loaded: list[LoadedCohort], findings: pd.DataFrame,
+                          rule: DisclosureRule = config.DISCLOSURE) -> pd.DataFrame:
+    """The level's findings made safe to publish (``disclosure.public_findings``), with the pooled
+    statistics hidden that would give a hidden cohort's change away (``disclosure.hide_invertible_pooling``)."""
+    from .disclosure import hide_invertible_pooling, public_findings
+
+    hidden = pooling.hidden_pooled_cohorts(pooling.person_table(loaded), rule)
+    return hide_invertible_pooling(public_findings(findings, rule), hidden, rule)
+
+
 def notebook_level(root: Path | str | None, level: str, cohorts: Iterable[Sequence[object]] | None = None,
                    state: str | Path | None = None) -> tuple[list[LoadedCohort], pd.DataFrame, pd.DataFrame]:
     """What a level's report notebook works on: its loaded cohorts, their people (``pooling.person_table``)
@@ -218,14 +229,14 @@ def run_level_publish(root: Path, level: str, cohorts: Iterable[Sequence[object]
     beside its internal report, under the level's lock; return the level's report folder. ``safe``:
     public findings already protected across levels (``make publish-all``); ``record_key``: as for
     ``pipeline.run_report``."""
-    from .disclosure import public_findings, write_public
+    from .disclosure import write_public
     from .report import render_html
 
     root = Path(root).resolve()  # the notebook's kernel runs in notebooks/: a relative root would break there
     paths = LevelPaths(root, level)
     with outputs.locked(paths.lock) as held, tempfile.TemporaryDirectory() as private:
         loaded, findings, state = _computed(root, level, cohorts, Path(private))
-        safe = public_findings(findings) if safe is None else safe
+        safe = public_level_findings(loaded, findings) if safe is None else safe
         write_public(safe, Path(private) / "public.csv")
         notebook = execute_level_notebook(root, level, _keys(loaded), notebook=LEVEL_PUBLIC_NOTEBOOK,
                                           public_findings_csv=str(Path(private) / "public.csv"), state=str(state))

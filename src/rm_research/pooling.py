@@ -36,7 +36,7 @@ from statsmodels.regression.mixed_linear_model import MixedLM
 from statsmodels.tools.tools import add_constant
 
 from . import config, effects, meta
-from .config import SETTINGS, AnalysisSettings
+from .config import DISCLOSURE, SETTINGS, AnalysisSettings, DisclosureRule
 from .findings import FINDINGS_COLUMNS, FLOW_STAGES, role_view
 from .models import robust_slope
 
@@ -272,6 +272,14 @@ def meta_analyses(people: pd.DataFrame, settings: AnalysisSettings = SETTINGS) -
     """Every item's meta-analysis for every role present, keyed (item, role), where anyone answered."""
     return {(item, role): pooled_change(people, item, role, settings)
             for item in config.RATING_ITEMS for role in roles_present(people) if answered_item(people, item, role)}
+
+
+def hidden_pooled_cohorts(people: pd.DataFrame, rule: DisclosureRule = DISCLOSURE,
+                          settings: AnalysisSettings = SETTINGS) -> dict[tuple[str, str], int]:
+    """For each (item, role), how many of the pooled cohorts rest on fewer than ``rule.smallest_shown``
+    people: their own change is hidden in their public findings (``disclosure.hide_invertible_pooling``)."""
+    return {key: sum(1 for cohort in result.cohorts if cohort.n < rule.smallest_shown)
+            for key, result in meta_analyses(people, settings).items()}
 
 
 def excluded_cohorts(analyses: dict[tuple[str, str], meta.MetaAnalysis]) -> pd.DataFrame:

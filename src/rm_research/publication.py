@@ -27,7 +27,7 @@ def cohort_unit(region: str, cohort: int) -> str:
 
 def hierarchy(cohorts: Sequence[LoadedCohort], rule: DisclosureRule = DISCLOSURE) -> list[Level]:
     """Every cohort's, region's and the national table, each made safe on its own."""
-    from .levels import level_findings
+    from .levels import level_findings, public_level_findings
 
     # the audit pairs each table's true rows with its published ones: both with rare answers merged
     levels = [Level(cohort_unit(c.paths.region, c.paths.cohort), c.paths.region, findings,
@@ -35,10 +35,11 @@ def hierarchy(cohorts: Sequence[LoadedCohort], rule: DisclosureRule = DISCLOSURE
               for c in cohorts for findings in [merge_rare_categories(c.findings(), rule)]]
     regions = sorted({c.paths.region for c in cohorts})
     for region in regions:
-        findings = level_findings([c for c in cohorts if c.paths.region == region], region)
-        levels.append(Level(region, NATIONAL, findings, public_findings(findings, rule)))
+        members = [c for c in cohorts if c.paths.region == region]
+        findings = level_findings(members, region)
+        levels.append(Level(region, NATIONAL, findings, public_level_findings(members, findings, rule)))
     findings = level_findings(list(cohorts), NATIONAL)
-    levels.append(Level(NATIONAL, None, findings, public_findings(findings, rule)))
+    levels.append(Level(NATIONAL, None, findings, public_level_findings(list(cohorts), findings, rule)))
     return levels
 
 
