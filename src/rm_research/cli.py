@@ -10,7 +10,9 @@ from __future__ import annotations
 import argparse
 import errno
 import logging
+import signal
 import sys
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -21,6 +23,8 @@ from .paths import check_cohort, check_region, project_root
 from .problems import DataError, OutputError
 
 EXIT_OK, EXIT_BUG, EXIT_BAD_DATA, EXIT_MISMATCH, EXIT_OUTPUT = 0, 1, 2, 3, 4
+#: Stopped by Ctrl-C or SIGTERM (128 + SIGINT, as a shell reports it).
+EXIT_INTERRUPTED = 130
 #: Errors from the file system that mean "cannot write here", not a bug: a read-only folder or disk,
 #: no permission, a full disk or quota.
 CANNOT_WRITE = frozenset({errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT})
@@ -229,6 +233,10 @@ def cmd_collaborative(args: argparse.Namespace) -> int:
 
     kind = co.REPORT if args.command == "reports" else co.PUBLISH
     started = time.perf_counter()
+    if args.region == co.NATIONAL:
+        print("rm-research: 'national' is not a region: the national report pools every region's cohorts; run "
+              f"{args.command} without --region to make it, with every cohort and region report", file=sys.stderr)
+        return EXIT_BAD_DATA
     plan = co.make_plan(args.root, kind, html=not getattr(args, "no_html", False), region=args.region)
     for note in plan.discovery.notes:
         print(f"rm-research: {note}", file=sys.stderr)
@@ -264,7 +272,11 @@ def cmd_collaborative(args: argparse.Namespace) -> int:
         print(f"\n{section}", file=sys.stderr)
     print(co.summary_table(outcomes, args.root))
     print(f"{co.counts(outcomes)} in {time.perf_counter() - started:.1f} s")
-    return co.exit_status(outcomes)
+    if plan.discovery.notes:  # said again at the end, where it is seen: those folders made no report
+        print("\nPassed over, so not in any report:\n" + "\n".join(f"  - {note}" for note in plan.discovery.notes),
+              file=sys.stderr)
+    status = co.exit_status(outcomes)
+    return EXIT_BAD_DATA if plan.discovery.notes and status == EXIT_OK else status
 
 
 COMMANDS = {"validate": cmd_validate, "report": cmd_report, "verify": cmd_verify, "publish": cmd_publish,
@@ -277,8 +289,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     args.root = (args.root or project_root()).resolve()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    # SIGTERM unwinds as Ctrl-C does, so locks and temporary files are freed (a handler needs the main thread)
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _stop) if main_thread else None
     try:
         return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        print("rm-research: stopped. Every report already written is whole; any report being written was left as "
+              "it was before; nothing else was started. Run the command again to finish.", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except DataError as error:
         print(error, file=sys.stderr)
         return EXIT_BAD_DATA
@@ -300,6 +319,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception:  # a bug, not the user's data: say so, with the details a developer needs
         log.exception("unexpected error; this is a bug in rm-research, please report it with the text below")
         return EXIT_BUG
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _stop(signum: int, frame: object) -> None:
+    """SIGTERM's handler: stop as Ctrl-C does."""
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -77,13 +78,23 @@ class Discovery:
         return tuple(sorted({c.region for c in self.cohorts}))
 
 
+#: A folder name meant as a cohort's, however written: "Cohort 3", "cohort_4", "cohort-06".
+LOOKS_LIKE_COHORT: Final = re.compile(r"(?i)cohort[\s_.-]*(\d+)")
+
+
+def _cohort_hint(name: str) -> str:
+    """"; did you mean cohort-N?" for a folder named like cohort N, else nothing."""
+    found = LOOKS_LIKE_COHORT.fullmatch(name.strip())
+    return f"; did you mean cohort-{int(found.group(1))}?" if found and int(found.group(1)) > 0 else ""
+
+
 def discover(root: Path, region: str | None = None) -> Discovery:
     """Every ``data/raw/<region>/cohort-<N>/`` folder (only ``region``'s when given), sorted.
 
     Files and folders that are not named like cohorts are passed over quietly (the example's
     README); a region folder that is not a valid slug, one named ``national``, and a folder named
-    ``cohort-...`` whose number is not a positive whole number written without leading zeros are
-    passed over with a note saying why.
+    like a cohort but not ``cohort-N`` (``cohort-01``, ``Cohort 3``, ``cohort_4``) are passed over with
+    a note saying why. ``reports`` and ``publish-all`` print the notes and exit 2 after the others.
     """
     raw = Path(root) / "data" / "raw"
     cohorts: list[CohortId] = []
@@ -105,14 +116,14 @@ def discover(root: Path, region: str | None = None) -> Discovery:
             notes.append(f"{folder}: passed over: {error}")
             continue
         for child in sorted(folder.iterdir()):
-            if not child.is_dir() or not child.name.startswith("cohort-"):
+            if not child.is_dir():
                 continue
             match = COHORT_FOLDER.fullmatch(child.name)
-            if match is None:
+            if match is not None:
+                cohorts.append(CohortId(name, int(match.group(1))))
+            elif child.name.startswith("cohort-") or LOOKS_LIKE_COHORT.fullmatch(child.name.strip()):
                 notes.append(f"{child}: passed over: a cohort folder is named cohort-N, N a positive whole number "
-                             "without leading zeros (e.g. cohort-3)")
-                continue
-            cohorts.append(CohortId(name, int(match.group(1))))
+                             f"without leading zeros (e.g. cohort-3){_cohort_hint(child.name)}")
     return Discovery(tuple(sorted(cohorts)), tuple(notes))
 
 
@@ -484,6 +495,29 @@ def _result(future: Future[Outcome], name: object) -> Outcome:
                        cohort=cohort, level=level)
 
 
+def _run_all(plan: Plan, pool: ProcessPoolExecutor | _InlineExecutor, running: dict[Future[Outcome], object],
+             settle: Callable[[object, Outcome], None],
+             start_ready_levels: Callable[[ProcessPoolExecutor | _InlineExecutor], None]) -> None:
+    """``run``'s loop: submit every cohort's task, then settle each as it finishes and start the
+    levels whose cohorts are all settled, until nothing runs."""
+    for cohort in plan.discovery.cohorts:
+        task = plan.cohort_task(cohort)
+        if task is None:
+            settle(cohort, Outcome(cohort.label, UNCHANGED, where=cohort.paths(plan.root).reports, cohort=cohort))
+        else:
+            running[pool.submit(execute, plan.root, task)] = cohort
+    while True:
+        finished = [f for f in running if f.done()]
+        for future in finished:
+            name = running.pop(future)
+            settle(name, _result(future, name))
+        start_ready_levels(pool)
+        if not running:
+            break
+        if not finished:
+            wait_for(list(running), return_when=FIRST_COMPLETED)
+
+
 def run(plan: Plan, jobs: int | None = None, progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Make every report the plan needs, ``jobs`` at a time; one outcome per cohort and level, in order.
 
@@ -521,22 +555,14 @@ def run(plan: Plan, jobs: int | None = None, progress: Callable[[Outcome], None]
                 running[pool.submit(execute, plan.root, task)] = level
 
     with _executor(jobs or default_jobs()) as pool:
-        for cohort in plan.discovery.cohorts:
-            task = plan.cohort_task(cohort)
-            if task is None:
-                settle(cohort, Outcome(cohort.label, UNCHANGED, where=cohort.paths(plan.root).reports, cohort=cohort))
-            else:
-                running[pool.submit(execute, plan.root, task)] = cohort
-        while True:
-            finished = [f for f in running if f.done()]
-            for future in finished:
-                name = running.pop(future)
-                settle(name, _result(future, name))
-            start_ready_levels(pool)
-            if not running:
-                break
-            if not finished:
-                wait_for(list(running), return_when=FIRST_COMPLETED)
+        try:
+            _run_all(plan, pool, running, settle, start_ready_levels)
+        except KeyboardInterrupt:
+            # Ctrl-C: the reports not yet started never start (leaving the pool would otherwise run
+            # them all); those running were interrupted too, and each leaves its old outputs whole
+            if isinstance(pool, ProcessPoolExecutor):
+                pool.shutdown(wait=False, cancel_futures=True)
+            raise
     order = [*plan.discovery.cohorts, *plan.levels]
     return [outcomes[name] for name in order if name in outcomes]
 

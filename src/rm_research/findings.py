@@ -20,6 +20,8 @@ from .programme import Programme
 
 FINDINGS_COLUMNS = ["region", "cohort", "measure", "role", "statistic", "value", "n"]
 FLOW_STAGES = ("enrolled", "matched", "attended_psych", "completed_end_survey", "withdrawn")
+#: The yes/no answers about the psychological sessions: not counted where none were offered.
+PSYCH_ANSWERS = ("psych_supportive",)
 Row = tuple[str, str, float, int]  # measure, statistic, value, n
 
 
@@ -77,10 +79,14 @@ def psych_sessions_attended(cohort: Cohort, ids: pd.Index) -> pd.Series | None:
     return attended.reindex(ids, fill_value=0.0)
 
 
-def flow_rows(view: RoleView) -> Iterator[Row]:
-    """Counts of the participant flow; n is everyone enrolled in the role."""
+def flow_rows(view: RoleView, psych_offered: bool = True) -> Iterator[Row]:
+    """Counts of the participant flow; n is everyone enrolled in the role. Where the programme offered
+    no psychological sessions (``psych_offered`` False), nobody attended one: 0, as the region sums it."""
     people, n = view.people, len(view.people)
-    attended = math.nan if view.psych_attended is None else float((view.psych_attended > 0).sum())
+    if not psych_offered:
+        attended = 0.0
+    else:
+        attended = math.nan if view.psych_attended is None else float((view.psych_attended > 0).sum())
     counts = {
         "enrolled": float(n),
         "matched": float(people["pair_id"].notna().sum()),
@@ -146,10 +152,13 @@ def sessions_reported_rows(view: RoleView) -> Iterator[Row]:
     yield "sessions_reported", "count_at_max", float((answers == answers.max()).sum()), n
 
 
-def yes_count_rows(view: RoleView, settings: AnalysisSettings = SETTINGS) -> Iterator[Row]:
+def yes_count_rows(view: RoleView, settings: AnalysisSettings = SETTINGS, psych_offered: bool = True) -> Iterator[Row]:
     """Answers "yes" to each end-survey yes/no question, as a count and a proportion with its
-    Wilson interval; n is those who answered."""
+    Wilson interval; n is those who answered. Where the programme offered no psychological sessions
+    (``psych_offered`` False), answers on them are not counted, as the region does not pool them."""
     for item in config.YES_NO_ITEMS:
+        if not psych_offered and item in PSYCH_ANSWERS:
+            continue
         answers = view.end_survey[item].dropna()
         if answers.empty:
             continue
@@ -218,14 +227,15 @@ def psych_offered_rows(cohort: Cohort, view: RoleView) -> Iterator[Row]:
     yield "psych_sessions", "offered", float(log["psych_session_no"].max()), len(view.psych_attended)
 
 
-def role_rows(cohort: Cohort, view: RoleView, settings: AnalysisSettings = SETTINGS) -> Iterator[Row]:
+def role_rows(cohort: Cohort, view: RoleView, settings: AnalysisSettings = SETTINGS,
+              psych_offered: bool = True) -> Iterator[Row]:
     """Every findings row of one role: flow, ratings, sessions, yes answers, effects, areas of work,
-    psychological sessions offered and themes."""
-    yield from flow_rows(view)
+    psychological sessions offered and themes (``psych_offered`` False: the programme offered none)."""
+    yield from flow_rows(view, psych_offered)
     for item in config.RATING_ITEMS:
         yield from rating_rows(view, item, settings)
     yield from sessions_reported_rows(view)
-    yield from yes_count_rows(view, settings)
+    yield from yes_count_rows(view, settings, psych_offered)
     yield from effect_rows(view, settings)
     yield from areas_rows(view)
     yield from psych_offered_rows(cohort, view)
@@ -264,11 +274,12 @@ def compute_findings(cohort: Cohort, region: str, cohort_no: int, settings: Anal
     """The findings table for every role that has data, and for everyone (``all``); with
     ``programme``, also the sessions held against its planned number."""
     records = []
+    offered = programme is None or programme.offers_psych_sessions
     for role in (*config.ROLES, config.ALL_ROLES):
         view = role_view(cohort, role)
         if view.people.empty:
             continue
-        records += [(region, cohort_no, m, role, s, v, n) for m, s, v, n in role_rows(cohort, view, settings)]
+        records += [(region, cohort_no, m, role, s, v, n) for m, s, v, n in role_rows(cohort, view, settings, offered)]
     records += [(region, cohort_no, m, r, s, v, n) for m, r, s, v, n in descriptive_rows(cohort, programme)]
     records += [(region, cohort_no, m, config.ALL_ROLES, s, v, n) for m, s, v, n in themes.agreement_rows(cohort)]
     return with_holm(pd.DataFrame.from_records(records, columns=FINDINGS_COLUMNS))

@@ -37,7 +37,7 @@ from statsmodels.tools.tools import add_constant
 
 from . import config, effects, meta
 from .config import DISCLOSURE, SETTINGS, AnalysisSettings, DisclosureRule
-from .findings import FINDINGS_COLUMNS, FLOW_STAGES, role_view
+from .findings import FINDINGS_COLUMNS, FLOW_STAGES, PSYCH_ANSWERS, role_view
 from .models import robust_slope
 
 if TYPE_CHECKING:
@@ -53,7 +53,6 @@ DOSE_ITEM = "conf_senior"
 MIN_MIXED_COHORTS = 5
 #: A between-cohort variance below this (in squared rating points) is reported as on the boundary.
 BOUNDARY_VARIANCE = 1e-6
-PSYCH_ANSWERS = ("psych_supportive",)
 
 MIXED_CAVEAT = (
     "The mixed model (a random intercept for each cohort) is a sensitivity analysis only. With few "

@@ -270,3 +270,77 @@ def test_planning_imports_no_heavy_library(tmp_path):
             "if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+# ------------------------------------------------------------------------------------------ Ctrl-C
+
+def test_ctrl_c_cancels_every_report_not_yet_started(project, monkeypatch):
+    # a pool whose tasks never finish, and a Ctrl-C while waiting for them: run must cancel what is
+    # queued (leaving the pool would otherwise wait for every queued report to be made) and re-raise
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+    seen: dict[str, object] = {}
+
+    class Pool(ProcessPoolExecutor):
+        def __init__(self) -> None:
+            super().__init__(max_workers=1)
+
+        def submit(self, function, *args):
+            seen.setdefault("submitted", []).append(args)
+            return Future()
+
+        def shutdown(self, wait=True, *, cancel_futures=False):
+            seen.setdefault("shutdown", []).append((wait, cancel_futures))
+            super().shutdown(wait=False)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(co, "_executor", lambda jobs: Pool())
+    monkeypatch.setattr(co, "wait_for", interrupted)
+    plan = co.make_plan(project)
+    with pytest.raises(KeyboardInterrupt):
+        co.run(plan, jobs=2)
+    assert len(seen["submitted"]) == 1 and seen["shutdown"][0] == (False, True)
+
+
+def test_the_command_says_it_stopped_and_exits_130(monkeypatch, capsys, tmp_path):
+    from rm_research import cli
+
+    def interrupted(args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setitem(cli.COMMANDS, "reports", interrupted)
+    assert cli.main(["reports", "--root", str(tmp_path)]) == cli.EXIT_INTERRUPTED == 130
+    err = capsys.readouterr().err
+    assert err.startswith("rm-research: stopped.") and "Traceback" not in err
+
+
+def test_discovery_notes_folders_named_like_cohorts_with_the_name_meant(raw, tmp_path):
+    for name in ("Cohort-3", "cohort 4", "cohort_5", "cohort-06", "cohort-2", "drafts", "cohort-notes"):
+        (raw / "london" / name).mkdir(parents=True)
+    found = co.discover(tmp_path)
+    assert found.cohorts == (CohortId("london", 2),)
+    hints = {Path(n.split(": ")[0]).name: n.rsplit("; ", 1)[-1].split("passed over: ")[-1] for n in found.notes}
+    assert hints == {"Cohort-3": "did you mean cohort-3?", "cohort 4": "did you mean cohort-4?",
+                     "cohort_5": "did you mean cohort-5?", "cohort-06": "did you mean cohort-6?",
+                     "cohort-notes": "a cohort folder is named cohort-N, N a positive whole number without leading "
+                                     "zeros (e.g. cohort-3)"}
+
+
+def test_folders_passed_over_are_listed_at_the_end_and_the_command_exits_2(raw, tmp_path, monkeypatch, capsys):
+    from rm_research import cli
+
+    (raw / "london" / "cohort-1").mkdir(parents=True)
+    (raw / "london" / "Cohort 2").mkdir(parents=True)
+    monkeypatch.setattr(co, "run", lambda plan, jobs=None, progress=None: [])
+    assert cli.main(["reports", "--root", str(tmp_path)]) == cli.EXIT_BAD_DATA
+    err = capsys.readouterr().err
+    assert "Passed over, so not in any report:" in err and "did you mean cohort-2?" in err.rsplit("Passed over", 1)[1]
+
+
+def test_national_is_not_a_region_to_limit_to(tmp_path, capsys):
+    from rm_research import cli
+
+    assert cli.main(["reports", "--root", str(tmp_path), "--region", "national"]) == cli.EXIT_BAD_DATA
+    assert "run reports without --region" in capsys.readouterr().err

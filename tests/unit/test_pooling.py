@@ -440,3 +440,18 @@ def test_hide_invertible_pooling_by_its_definition():
         mentor = out[out["role"] == "mentor"].set_index("statistic")["value"]
         assert (mentor[list(INVERTIBLE_POOLED)] == "1.0").all() == shown and mentor["k"] == "1.0"
         assert (out[out["role"] == "mentee"]["value"] == "1.0").all()
+
+
+@pytest.mark.parametrize("role", ["mentor", "mentee", "all"])
+def test_cohort_findings_add_up_to_the_level_where_no_psych_sessions_were_offered(collaborative, role):
+    # north cohort 3 offered none: its own findings say 0 attended and count no psych_supportive
+    # answers, as the region does, so the region's figures are the sums of its cohorts'
+    loaded = load_level(collaborative, "north")
+    level = pooling.level_findings(pooling.person_table(loaded), "north")
+    cohorts = pd.concat([c.findings() for c in loaded])
+    offered_none = next(c for c in loaded if not c.programme.offers_psych_sessions).findings()
+    assert value(offered_none, "flow", role, "attended_psych")[0] == 0
+    assert offered_none[offered_none["measure"] == "psych_supportive"].empty
+    for measure, statistic in (("flow", "attended_psych"), ("psych_supportive", "yes_count")):
+        rows = cohorts[(cohorts["measure"] == measure) & (cohorts["role"] == role) & (cohorts["statistic"] == statistic)]
+        assert value(level, measure, role, statistic)[0] == rows["value"].sum()
