@@ -295,8 +295,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt:
-        print("rm-research: stopped. Every report already written is whole; any report being written was left as "
-              "it was before; nothing else was started. Run the command again to finish.", file=sys.stderr)
+        print("rm-research: stopped. Every report written is whole (a report stopped midway keeps its earlier "
+              "files), and no other report was started. Run the command again to finish.", file=sys.stderr)
         return EXIT_INTERRUPTED
     except DataError as error:
         print(error, file=sys.stderr)

@@ -480,7 +480,17 @@ def _executor(jobs: int) -> ProcessPoolExecutor | _InlineExecutor:
         return _InlineExecutor()
     import multiprocessing
 
-    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"))
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_leave_interrupts_to_the_command)
+
+
+def _leave_interrupts_to_the_command() -> None:
+    """In each worker: ignore Ctrl-C, which the terminal sends to every process of the command. The
+    command cancels the reports not yet started (``run``) and lets the ones being made finish, whole,
+    rather than each worker dying mid-notebook with its kernel's tracebacks on the screen."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _result(future: Future[Outcome], name: object) -> Outcome:
@@ -559,7 +569,7 @@ def run(plan: Plan, jobs: int | None = None, progress: Callable[[Outcome], None]
             _run_all(plan, pool, running, settle, start_ready_levels)
         except KeyboardInterrupt:
             # Ctrl-C: the reports not yet started never start (leaving the pool would otherwise run
-            # them all); those running were interrupted too, and each leaves its old outputs whole
+            # them all); those being made finish, whole (the workers ignore Ctrl-C)
             if isinstance(pool, ProcessPoolExecutor):
                 pool.shutdown(wait=False, cancel_futures=True)
             raise

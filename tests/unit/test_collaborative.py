@@ -344,3 +344,21 @@ def test_national_is_not_a_region_to_limit_to(tmp_path, capsys):
 
     assert cli.main(["reports", "--root", str(tmp_path), "--region", "national"]) == cli.EXIT_BAD_DATA
     assert "run reports without --region" in capsys.readouterr().err
+
+
+def test_workers_leave_ctrl_c_to_the_command():
+    # the terminal sends Ctrl-C to every process of the command: the workers ignore it, so the
+    # reports being made finish whole while the command cancels the rest
+    import signal
+
+    pool = co._executor(2)
+    try:
+        assert pool._initializer is co._leave_interrupts_to_the_command
+    finally:
+        pool.shutdown()
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        co._leave_interrupts_to_the_command()
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGINT, previous)
