@@ -212,6 +212,11 @@ def cmd_publish(args: argparse.Namespace) -> int:
     print(f"wrote {(paths.reports / 'report-public.html').relative_to(args.root)} and "
           f"{(paths.reports / 'findings-public.csv').relative_to(args.root)}"
           + (f" and {(paths.reports / 'report-public.docx').relative_to(args.root)}" if docx else ""))
+    levels = [paths.reports.parent, args.root / "reports" / "national"]
+    if any((level / "findings-public.csv").is_file() for level in levels):
+        print("rm-research: note: this cohort's public figures were checked on their own, not against the public "
+              "region and national reports already written; run publish-all before publishing any of them, so "
+              "that no hidden figure can be worked out from another level", file=sys.stderr)
     return EXIT_OK
 
 

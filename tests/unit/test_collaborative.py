@@ -362,3 +362,17 @@ def test_workers_leave_ctrl_c_to_the_command():
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.parametrize("level", ["london", "national"])
+def test_a_single_publish_beside_level_reports_says_to_run_publish_all(tmp_path, monkeypatch, capsys, level):
+    # one cohort published alone is audited on its own: the region and national reports already
+    # published could give its hidden figures away, so the command says so
+    from rm_research import cli, pipeline
+    from rm_research.paths import CohortPaths
+
+    monkeypatch.setattr(pipeline, "run_publish", lambda root, region, cohort, **kw: CohortPaths(root, region, cohort))
+    argv = ["publish", "--region", "london", "--cohort", "1", "--root", str(tmp_path)]
+    assert cli.main(argv) == 0 and "publish-all" not in capsys.readouterr().err
+    touch(tmp_path / "reports" / level / "findings-public.csv")
+    assert cli.main(argv) == 0 and "run publish-all before publishing" in capsys.readouterr().err
