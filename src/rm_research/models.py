@@ -61,10 +61,19 @@ def robust_slope(outcome: pd.Series, design: pd.DataFrame, term: str,
                  settings: AnalysisSettings = SETTINGS) -> dict[str, float | str]:
     """OLS of ``outcome`` on ``design``: the coefficient of ``term`` with its robust (``settings``'
     HC3) t interval and p. The interval and p are blank, with a ``note``, when one person alone
-    determines a coefficient (leverage 1): HC3 divides by 1 - leverage and is undefined there."""
+    determines a coefficient (leverage 1): HC3 divides by 1 - leverage and is undefined there; and
+    when the model fits everyone exactly (every change the same, say): there is no error to estimate,
+    and what the arithmetic returns is rounding noise (p 4e-29). The slope is then exact, and is given
+    without its rounding noise (0, not 2e-16)."""
     fit = OLS(outcome.astype(float), design).fit()
     out: dict[str, float | str] = {"slope": float(fit.params[term]), "ci_low": math.nan, "ci_high": math.nan,
                                    "p": math.nan}
+    scale = max(1.0, float(np.abs(outcome.astype(float)).max()))
+    if float(np.abs(fit.resid).max()) <= EXACT_FIT_TOLERANCE * scale:
+        out["slope"] = round(float(out["slope"]), EXACT_FIT_DECIMALS) + 0.0  # + 0.0: no "-0.0"
+        out["note"] = ("the model fits every person exactly (for example, everyone's rating changed by the same "
+                       "amount): there is no variation left to estimate a slope's uncertainty from")
+        return out
     if fit.get_influence().hat_matrix_diag.max() > 1 - LEVERAGE_TOLERANCE:
         out["note"] = "one person alone determines a coefficient (leverage 1): the robust interval is undefined"
         return out
@@ -76,3 +85,6 @@ def robust_slope(outcome: pd.Series, design: pd.DataFrame, term: str,
 
 
 LEVERAGE_TOLERANCE = 1e-8
+#: Residuals this small, relative to the ratings, mean an exact fit (floating-point rounding aside).
+EXACT_FIT_TOLERANCE = 1e-9
+EXACT_FIT_DECIMALS = 9

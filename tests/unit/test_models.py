@@ -57,6 +57,19 @@ def test_blank_with_a_reason_when_every_final_rating_is_the_same():
     assert "does not vary" in result["note"] and result["n"] == 7
 
 
+@pytest.mark.parametrize(("post", "slope"), [
+    ([8.0, 7, 6, 7, 10], 0.0),   # everyone's rating rose by 1: post = pre + 1 exactly
+    ([13.0, 6, 9, 8, 15], 2.0),  # post = pre + 2 x dose exactly
+])
+def test_no_interval_or_p_when_the_model_fits_everyone_exactly(post, slope):
+    # least squares leaves no residual: the HC3 error is 0 and the arithmetic's p (4e-29 for the
+    # first) is rounding noise; the slope is exact, and given without its noise
+    result = ancova_dose(pd.Series([7.0, 6, 5, 6, 9]), pd.Series(post), pd.Series([3.0, 0, 2, 1, 3]))
+    assert result["slope"] == slope and str(result["slope"]) != "-0.0"
+    assert all(math.isnan(result[key]) for key in ("ci_low", "ci_high", "p"))
+    assert "fits every person exactly" in result["note"]
+
+
 def test_every_blank_says_why():
     too_few = ancova_dose(pd.Series([5.0, 6]), pd.Series([6.0, 7]), pd.Series([1.0, 2]))
     flat_dose = ancova_dose(*(pd.Series(v, dtype=float) for v in ([5, 6, 7, 8, 9], [6, 7, 8, 9, 9], [3] * 5)))
