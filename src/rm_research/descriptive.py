@@ -226,9 +226,9 @@ def _redacted(reasons: pd.Series, cohort: Cohort, names: Iterable[str]) -> pd.Se
     """``reasons`` as a report may show them: the cohort's participant and pair codes, ``names``,
     e-mails, phone numbers and the like replaced by ``[redacted]`` (``quotes.redact``), then tidied
     again so that reasons that differed only in a name are counted together."""
-    from .quotes import identifiers, redact
+    from .quotes import redact, words_to_redact
 
-    words = identifiers(cohort) | set(names)
+    words = words_to_redact(cohort, names)
     return tidy_text(reasons.map(lambda reason: redact(reason, words), na_action="ignore"))
 
 

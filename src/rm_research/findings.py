@@ -85,8 +85,10 @@ def flow_rows(view: RoleView, psych_offered: bool = True) -> Iterator[Row]:
     people, n = view.people, len(view.people)
     if not psych_offered:
         attended = 0.0
+    elif view.psych_attended is None:
+        attended = math.nan
     else:
-        attended = math.nan if view.psych_attended is None else float((view.psych_attended > 0).sum())
+        attended = float((view.psych_attended > 0).sum())
     counts = {
         "enrolled": float(n),
         "matched": float(people["pair_id"].notna().sum()),

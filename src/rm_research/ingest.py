@@ -258,8 +258,9 @@ def _read_csv(path: Path, table: str | None = None, mapping: ColumnMapping = NO_
     if not data.strip():
         raise DataError([Problem(name, None, None, "the file is empty; expected a header row")])
     start = data[:1 << 16].decode("utf-8", errors="replace")
-    _check_separator(name, start, table, mapping)
-    _check_title(name, _first_rows(start), table, mapping)
+    first_rows = _first_rows(start)
+    _check_separator(name, start, first_rows, table, mapping)
+    _check_title(name, first_rows, table, mapping)
     try:  # from bytes: a StringIO of a large file would hold four bytes a character
         grid = pd.read_csv(io.BytesIO(data), encoding="utf-8", dtype=str, header=None, keep_default_na=False,
                            na_values=[], skip_blank_lines=False)  # an empty line is still a spreadsheet row
@@ -310,11 +311,12 @@ def _holding_key(rows: list[list[str]], table: str | None, mapping: ColumnMappin
 OTHER_SEPARATORS: Final = {";": "semicolons", "\t": "tabs"}
 
 
-def _check_separator(name: str, text: str, table: str | None, mapping: ColumnMapping) -> None:
+def _check_separator(name: str, text: str, first_rows: list[list[str]], table: str | None,
+                     mapping: ColumnMapping) -> None:
     """A file whose header row is found only when split at semicolons (Excel in many European
     locales) or tabs ("Text (Tab delimited)" renamed) is named as such, rather than blamed for a
-    row's number of cells or every column reported missing."""
-    if table not in KEY_COLUMNS or any(_holding_key(_first_rows(text), table, mapping)):
+    row's number of cells or every column reported missing. ``first_rows``: ``text`` read at commas."""
+    if table not in KEY_COLUMNS or any(_holding_key(first_rows, table, mapping)):
         return
     for separator, called in OTHER_SEPARATORS.items():
         if any(_holding_key(_first_rows(text, separator), table, mapping)):

@@ -283,6 +283,11 @@ def identifiers(cohort: Cohort) -> set[str]:
     return set(people["participant_id"].dropna()) | set(people["pair_id"].dropna())
 
 
+def words_to_redact(cohort: Cohort, names: Iterable[str] = ()) -> set[str]:
+    """What free text shown in a report must not show: the cohort's codes always, and ``names``."""
+    return identifiers(cohort) | set(names)
+
+
 def consented_quotes(cohort: Cohort, words: Iterable[str], limit: int = QUOTE_MAX_CHARS) -> pd.DataFrame:
     """Redacted free-text answers of consenting participants, each shortened to ``limit``
     characters: question and quote, no identifiers, in a fixed order that does not follow the
@@ -318,7 +323,7 @@ def public_quotes(raw: RawCohort, cohort: Cohort, limit: int = QUOTE_MAX_CHARS,
     How many quotes are shown is itself a count (at least that many consented), so a question is
     quoted only where ``quotable``, and then with exactly ``per_question`` answers: the table reveals
     no more than "at least that many", below any count the disclosure rule publishes."""
-    quotes = consented_quotes(cohort, names_to_redact(raw) | identifiers(cohort), limit)
+    quotes = consented_quotes(cohort, words_to_redact(cohort, names_to_redact(raw)), limit)
     answered = cohort.end_survey.reindex(columns=list(config.FREE_TEXT_QUESTIONS)).notna().sum()
     distinct = quotes["question"].value_counts()
     shown = [q for q in config.FREE_TEXT_QUESTIONS if quotable(int(answered.get(q, 0)), int(distinct.get(q, 0)),

@@ -195,11 +195,6 @@ def agreement_notes(results: dict[str, Agreement]) -> list[str]:
     return [f"{QUESTION_WORDING[question]} {note}" for question, note in notes if note]
 
 
-def _words(cohort: Cohort, names: Iterable[str]) -> set[str]:
-    """What a quote must not show: the cohort's participant and pair codes always, and ``names``."""
-    return quotes.identifiers(cohort) | set(names)
-
-
 def _consenting(cohort: Cohort) -> pd.Index:
     people = cohort.participants
     return pd.Index(people.loc[people["consent_quotes"].fillna(False).astype(bool), "participant_id"])
@@ -226,7 +221,7 @@ def theme_quotes(cohort: Cohort, names: Iterable[str] = (), per_theme: int = EXA
     consenting = _consenting(cohort)
     coded = cohort.themes[cohort.themes["participant_id"].isin(consenting)]
     answers = cohort.end_survey.set_index("participant_id")
-    words = _words(cohort, names)
+    words = quotes.words_to_redact(cohort, names)
     records = []
     for question in config.FREE_TEXT_QUESTIONS:
         given = coded[coded["question"] == question]
@@ -263,7 +258,7 @@ def hopes_table(cohort: Cohort, question: str, names: Iterable[str] = (), limit:
     people = cohort.participants.set_index("participant_id")
     said = cohort.enrolment.set_index("participant_id")[question].dropna()
     consenting = set(_consenting(cohort))
-    words = _words(cohort, names)
+    words = quotes.words_to_redact(cohort, names)
     columns, answered, withheld = {}, {}, {}
     for role in config.ROLES:
         theirs = said[said.index.isin(people.index[people["role"] == role])]
