@@ -136,8 +136,9 @@ publish: $(STAMP) require-cohort ## Write disclosure-controlled report-public.ht
 test: $(TEST_STAMP) ## Run the test suite (unit, functional and back tests); installs requirements-test.lock first
 	$(BIN)/python -m pytest
 
-lint: $(TEST_STAMP) ## ruff on the package, tests and notebooks; check notebook pairs are in sync
+lint: $(TEST_STAMP) ## ruff on the package, tests and notebooks; the package's layers (import-linter); notebook pairs in sync
 	$(BIN)/ruff check src tests notebooks scripts
+	$(BIN)/lint-imports
 	for pair in notebooks/*.py notebooks/exploratory/*.py; do $(BIN)/jupytext --to ipynb --test "$$pair" >/dev/null; done
 
 lab: $(LAB_STAMP) ## JupyterLab with the rm-research kernel (installs requirements-lab.lock first; LAB_ARGS= more options)

@@ -27,23 +27,29 @@ level = "national"  # a region's slug, or "national" for every region
 root = None
 # the cohorts to pool, as pairs of region and number (None for every cohort found)
 cohorts = None
-state = None  # what the rendering command computed already (rm_research.handoff); None: computed here
+state = None  # what the rendering command computed already (rm_research.render.handoff); None: computed here
 
 # %%
 from functools import partial
 
 from IPython.display import HTML, Markdown, display
 
-from rm_research import config, figures, levels, meta, narrative, pooling, provenance, registry, summary, tables
+from rm_research.core import config, provenance
+from rm_research.core.paths import NATIONAL
+from rm_research.findings import level as pooling
+from rm_research.findings import registry
+from rm_research.render import handoff
+from rm_research.report import figures, narrative, summary, tables
+from rm_research.stats import meta
 
-loaded, people, findings = levels.notebook_level(root, level, cohorts, state)
+loaded, people, findings = handoff.notebook_level(root, level, cohorts, state)
 analyses = pooling.meta_analyses(people)
-labels = levels.item_labels(loaded)
-by = "region" if level == levels.NATIONAL else "cohort_label"
+labels = tables.level_item_labels(loaded)
+by = "region" if level == NATIONAL else "cohort_label"
 numbering = figures.Numbering()
 table = partial(figures.show_table, numbering=numbering)
 
-display(Markdown(f"**{'All regions' if level == levels.NATIONAL else 'Region: ' + level}**, "
+display(Markdown(f"**{'All regions' if level == NATIONAL else 'Region: ' + level}**, "
                  f"{len(loaded)} cohorts, {len(people)} people enrolled."))
 display(HTML(narrative.banner(narrative.SMALL_NUMBERS_NOTICE)))
 if any(item.is_synthetic for item in loaded):
@@ -76,9 +82,9 @@ display(Markdown(summary.bullet_list(summary.key_findings_level(findings, labels
 # sessions counts 0 attenders.
 
 # %%
-table(levels.cohorts_table(loaded), "The cohorts pooled")
+table(tables.cohorts_table(loaded), "The cohorts pooled")
 flow = pooling.cohort_flow(people)
-if level == levels.NATIONAL:
+if level == NATIONAL:
     table(tables.level_flow_table(pooling.region_flow(people), "region"), "Participants at each stage, by region")
 table(tables.level_flow_table(flow), "Participants at each stage, by cohort")
 figures.show(figures.flow_by_cohort_chart(flow, title=summary.headline_flow(findings)), numbering)
@@ -203,5 +209,5 @@ table(registry.glossary(findings), "The statistics in findings.csv")
 # %%
 display(Markdown(f"Code: `rm-research` commit `{provenance.git_commit(loaded[0].paths.root)}`; "
                  f"{config.SETTINGS.confidence:.0%} intervals throughout."))
-table(levels.cohort_checksums(loaded), "Raw files and their checksums")
+table(tables.cohort_checksums(loaded), "Raw files and their checksums")
 table(provenance.package_versions(), "Package versions")

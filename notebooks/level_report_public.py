@@ -26,7 +26,7 @@ level = "national"  # a region's slug, or "national" for every region
 root = None
 # the cohorts to pool, as pairs of region and number (None for every cohort found)
 cohorts = None
-state = None  # what the rendering command computed already (rm_research.handoff); None: computed here
+state = None  # what the rendering command computed already (rm_research.render.handoff); None: computed here
 public_findings_csv = None  # the protected public findings, when made across levels (make publish-all)
 
 # %%
@@ -34,15 +34,20 @@ from functools import partial
 
 from IPython.display import Markdown, display
 
-from rm_research import config, disclosure, figures, levels, narrative, pooling, provenance, summary, tables
+from rm_research.core import config, provenance
+from rm_research.core.paths import NATIONAL
+from rm_research.disclosure import control as disclosure
+from rm_research.findings import level as pooling
+from rm_research.render import handoff
+from rm_research.report import figures, narrative, summary, tables
 
-loaded, people, findings = levels.notebook_level(root, level, cohorts, state)
-labels = levels.item_labels(loaded)
+loaded, people, findings = handoff.notebook_level(root, level, cohorts, state)
+labels = tables.level_item_labels(loaded)
 safe = disclosure.read_public(public_findings_csv) if public_findings_csv else disclosure.public_findings(findings)
 numbering = figures.Numbering()
 table = partial(figures.show_table, numbering=numbering)
 
-display(Markdown(f"**{'All regions' if level == levels.NATIONAL else 'Region: ' + level}**, "
+display(Markdown(f"**{'All regions' if level == NATIONAL else 'Region: ' + level}**, "
                  f"{len(loaded)} cohorts pooled."))
 if any(item.is_synthetic for item in loaded):
     display(Markdown(narrative.SYNTHETIC_POOLED_NOTICE))

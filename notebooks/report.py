@@ -21,15 +21,20 @@ region = "south-east"
 cohort = 1
 psych_offered = None  # overrides programme.toml's psych_sessions_offered when set
 root = None
-state = None  # what the rendering command computed already (rm_research.handoff); None: computed here
+state = None  # what the rendering command computed already (rm_research.render.handoff); None: computed here
 
 # %%
 from functools import partial
 
 from IPython.display import HTML, Markdown, display
 
-from rm_research import descriptive, figures, narrative, provenance, quotes, registry, summary, tables, themes, verify
-from rm_research.pipeline import notebook_cohort
+from rm_research.core import provenance
+from rm_research.disclosure import quotes
+from rm_research.findings import descriptive as counting
+from rm_research.findings import registry, verify
+from rm_research.findings import themes as coding
+from rm_research.render.handoff import notebook_cohort
+from rm_research.report import descriptive, figures, narrative, summary, tables, themes
 
 loaded, findings = notebook_cohort(root, region, int(cohort), psych_offered, state)
 programme, people = loaded.programme, loaded.cohort
@@ -92,7 +97,7 @@ for key, what in (("ethnic_group", "ethnic group"), ("band", "band")):
     if status[key]:
         missing(status[key])
         continue
-    counts = descriptive.COUNTS[key](people)
+    counts = counting.COUNTS[key](people)
     table(descriptive.counts_table(counts, what.capitalize()), f"{descriptive.SECTIONS[key]}, by role")
     figures.show(figures.category_chart(counts, what, title=summary.headline_category(counts, what)), numbering)
 
@@ -103,7 +108,7 @@ for key, what in (("ethnic_group", "ethnic group"), ("band", "band")):
 if status["heard_via"]:
     missing(status["heard_via"])
 else:
-    counts = descriptive.heard_via_counts(people)
+    counts = counting.heard_via_counts(people)
     table(descriptive.counts_table(counts, "Channel"), "How participants heard of the programme, by role")
     figures.show(figures.category_chart(counts, "channel", title=summary.headline_category(counts, "channel")),
                  numbering)
@@ -129,7 +134,7 @@ else:
 if status["resources_needed"]:
     missing(status["resources_needed"])
 else:
-    counts = descriptive.resources_needed_counts(people)
+    counts = counting.resources_needed_counts(people)
     table(descriptive.counts_table(counts, "Resource or guidance"),
           "Additional resources or guidance needed after the training, by role")
     figures.show(figures.category_chart(counts, "resource", title=summary.headline_category(counts, "request"),
@@ -237,7 +242,7 @@ else:
     if reason := themes.agreement_missing(people):
         missing(reason)
     else:
-        agreement = themes.question_agreement(people)
+        agreement = coding.question_agreement(people)
         table(themes.agreement_table(agreement), "Agreement between the two coders")
         for note in themes.agreement_notes(agreement):
             display(Markdown(narrative.escape_markdown(note)))
@@ -253,12 +258,12 @@ if status["observations"]:
     missing(status["observations"])
 else:
     table(descriptive.observations_table(people), "Mentors' findings by level and kind")
-    figures.show(figures.observations_chart(descriptive.observation_levels(people)), numbering)
+    figures.show(figures.observations_chart(counting.observation_levels(people)), numbering)
 
 # %% [markdown]
 # ## Appendix A. Methods
 #
-# Written from the settings the analysis ran with (`rm_research.config.SETTINGS`), then every
+# Written from the settings the analysis ran with (`rm_research.core.config.SETTINGS`), then every
 # statistic in `findings.csv`, from the package's registry of statistics (the same registry decides
 # how each is rounded and protected in the public version).
 

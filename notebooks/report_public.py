@@ -26,15 +26,19 @@ cohort = 1
 psych_offered = None  # overrides programme.toml's psych_sessions_offered when set
 root = None
 public_findings_csv = None  # the protected public findings, when made across levels (make publish-all)
-state = None  # what the rendering command computed already (rm_research.handoff); None: computed here
+state = None  # what the rendering command computed already (rm_research.render.handoff); None: computed here
 
 # %%
 from functools import partial
 
 from IPython.display import Markdown, display
 
-from rm_research import config, descriptive, disclosure, figures, narrative, provenance, quotes, summary, tables, themes
-from rm_research.pipeline import notebook_cohort
+from rm_research.core import config, provenance
+from rm_research.disclosure import control as disclosure
+from rm_research.disclosure import quotes
+from rm_research.findings import descriptive as counting
+from rm_research.render.handoff import notebook_cohort
+from rm_research.report import descriptive, figures, narrative, summary, tables, themes
 
 loaded, findings = notebook_cohort(root, region, int(cohort), psych_offered, state)
 programme, people = loaded.programme, loaded.cohort
@@ -219,7 +223,7 @@ display(Markdown(quotes.public_quotes_note()))
 if status["observations"]:
     missing(status["observations"])
 else:
-    table(disclosure.public_table(safe, {"observations": "Findings recorded"}, list(descriptive.OBSERVATION_CATEGORIES),
+    table(disclosure.public_table(safe, {"observations": "Findings recorded"}, list(counting.OBSERVATION_CATEGORIES),
                                   n_label="Pairs"), "Mentors' findings by level and kind")
 
 # %% [markdown]

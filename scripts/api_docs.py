@@ -1,10 +1,11 @@
 """Write docs/api.md, the reference of the package's public functions and classes, from the package itself.
 
-Each module of ``rm_research`` in alphabetical order: the first paragraph of its docstring, then each
-public function and class defined in it (names imported from elsewhere are documented where they are
-defined), in the order of the source, with its signature and the first paragraph of its docstring; a
-class lists its public methods and properties likewise. The docstrings are the single source: this
-page is never edited by hand, so it cannot drift from the code, and ``--check`` (run by the tests)
+Each module of ``rm_research`` in alphabetical order, layer by layer (``rm_research.core``, then its
+modules): the first paragraph of its docstring, then each public function and class defined in it
+(names imported from elsewhere are documented where they are defined), in the order of the source,
+with its signature and the first paragraph of its docstring; a class lists its public methods and
+properties likewise. The docstrings are the single source: this page is never edited by hand, so it
+cannot drift from the code, and ``--check`` (run by the tests)
 fails when it has.
 
 The output depends on the code alone, not on the machine: annotations are shown as written, and a
@@ -50,9 +51,10 @@ CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
 
 
 def modules() -> list[ModuleType]:
-    """Every module of the package, alphabetically (``rm_research.__main__`` would run the command)."""
-    names = sorted(m.name for m in pkgutil.iter_modules(rm_research.__path__) if m.name != "__main__")
-    return [importlib.import_module(f"rm_research.{name}") for name in names]
+    """Every module of the package, layer by layer (each layer's package, then its modules), alphabetically."""
+    names = sorted(m.name for m in pkgutil.walk_packages(rm_research.__path__, "rm_research.")
+                   if not m.name.endswith("__main__"))
+    return [importlib.import_module(name) for name in names]
 
 
 def is_function(obj: object) -> bool:

@@ -1,6 +1,6 @@
 """Run axe-core (Deque's accessibility engine) on rendered reports in headless Chromium.
 
-The tests check accessibility with ``rm_research.accessibility.check_html``, which needs no browser;
+The tests check accessibility with ``rm_research.report.accessibility.check_html``, which needs no browser;
 this script is the fuller, browser-based check for a developer's machine. It needs Chromium and
 axe-core, neither of which the package depends on:
 

@@ -2,7 +2,7 @@
 
 Each stage runs in a fresh Python process (imports included, as a user pays them), repeated, and
 the median and range printed. Then SYNTHETIC cohorts of 1,000 to 1,000,000 people
-(``rm_research.synthetic.scaled_cohort``, cached in a temporary folder) are put through
+(``rm_research.examples.synthetic.scaled_cohort``, cached in a temporary folder) are put through
 "validate + tidy" and "validate + tidy + findings", each run in a fresh child process whose wall
 time and peak memory (its own maximum resident set size, from ``os.wait4``) are reported. A run
 that crashes, runs out of memory or exceeds the time limit is reported as such; larger cohorts are
@@ -33,24 +33,26 @@ REGION = "synthetic-scale"
 SIZES = (1_000, 10_000, 100_000, 1_000_000)
 SEED = 20261122
 STAGES = {
-    "import the library (pandas, scipy, pandera)": "import rm_research.pipeline",
+    "import the library (pandas, scipy, pandera)": "import rm_research.run.cohort",
     "validate + tidy the example cohort": (
-        "from pathlib import Path; from rm_research.pipeline import load_cohort; "
+        "from pathlib import Path; from rm_research.ingest.load import load_cohort; "
         f"load_cohort(Path({str(ROOT)!r}), 'south-east', 1)"),
     "validate + tidy + findings": (
-        "from pathlib import Path; from rm_research.pipeline import load_cohort; "
-        f"load_cohort(Path({str(ROOT)!r}), 'south-east', 1).findings()"),
+        "from pathlib import Path; from rm_research.ingest.load import load_cohort; "
+        "from rm_research.findings.cohort import cohort_findings; "
+        f"cohort_findings(load_cohort(Path({str(ROOT)!r}), 'south-east', 1))"),
 }
 #: The child run for one scaled cohort: argv is root, region, cohort, "1" to compute findings.
 SCALE_CHILD = """
 import json, sys, time
 started = time.perf_counter()
 from pathlib import Path
-from rm_research.pipeline import load_cohort
+from rm_research.findings.cohort import cohort_findings
+from rm_research.ingest.load import load_cohort
 imported = time.perf_counter()
 loaded = load_cohort(Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]))
 if sys.argv[4] == "1":
-    loaded.findings()
+    cohort_findings(loaded)
 print(json.dumps({"work_s": time.perf_counter() - imported}))
 """
 SCALE_STAGES = {"validate + tidy": "0", "validate + tidy + findings": "1"}
@@ -62,19 +64,19 @@ started = time.perf_counter()
 marks = {}
 def mark(name):
     marks[name] = round(time.perf_counter() - started, 3)
-from rm_research import kernels
+from rm_research.render import kernels
 kernels.start_preloading()
 from pathlib import Path
-from rm_research import pipeline
+from rm_research.run import cohort as pipeline
 mark("library imported")
-find = pipeline.LoadedCohort.findings
-def findings(self):
+find = pipeline.cohort_findings
+def findings(*args, **kwargs):
     mark("validated; findings start")
-    table = find(self)
+    table = find(*args, **kwargs)
     mark("findings computed")
     return table
-pipeline.LoadedCohort.findings = findings
-from rm_research import report
+pipeline.cohort_findings = findings
+from rm_research.render import notebook as report
 mark("papermill and nbconvert imported")
 execute, render = report.papermill.execute_notebook, report.render_html
 cells = {}
@@ -100,7 +102,7 @@ pipeline.run_report(Path(sys.argv[1]), "south-east", 1)
 mark("written")
 print(json.dumps({"marks": marks, **cells}))
 """
-GENERATE_CHILD = ("import sys; from pathlib import Path; from rm_research.synthetic import scaled_cohort; "
+GENERATE_CHILD = ("import sys; from pathlib import Path; from rm_research.examples.synthetic import scaled_cohort; "
                   "scaled_cohort(Path(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3]))")
 
 
@@ -193,7 +195,7 @@ def _work_seconds(stdout: str) -> float | None:
 
 def generator_version() -> str:
     """A short hash of the generator's source, so a changed generator never reuses stale cohorts."""
-    return hashlib.sha256((ROOT / "src" / "rm_research" / "synthetic.py").read_bytes()).hexdigest()[:10]
+    return hashlib.sha256((ROOT / "src" / "rm_research" / "examples" / "synthetic.py").read_bytes()).hexdigest()[:10]
 
 
 def cache_root(cache: Path, seed: int) -> Path:
@@ -381,7 +383,7 @@ def collaborative_project(scratch: Path) -> Path:
 def naive_commands(project: Path, out: Path) -> list[list[str]]:
     """What a user without ``reports`` would run: for each cohort in turn, then each region and the nation,
     the papermill command line, then ``jupyter nbconvert --no-input`` on the executed notebook."""
-    from rm_research.collaborative import NATIONAL, discover
+    from rm_research.core.paths import NATIONAL, discover
 
     found = discover(project)
     bin_ = Path(PY).parent

@@ -34,10 +34,14 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from benchmark import REGION, SEED, cache_root, cached_cohort
 
-from rm_research import config, effects, findings, stats
-from rm_research.clean import tidy_cohort
-from rm_research.models import ancova_dose
-from rm_research.validate import validate_cohort
+from rm_research.core import config
+from rm_research.findings import cohort as findings_cohort
+from rm_research.findings import views as findings_views
+from rm_research.ingest.clean import tidy_cohort
+from rm_research.ingest.validate import validate_cohort
+from rm_research.stats import effects
+from rm_research.stats import nonparametric as stats
+from rm_research.stats.models import ancova_dose
 
 
 class PartTimeoutError(Exception):
@@ -117,22 +121,22 @@ def measured(label: str, call: Callable[[], Any], seconds: int) -> tuple[Any, st
 
 
 def findings_parts(cohort: Any, seconds: int) -> list[str]:
-    """Pass 2: each role's view and each of ``findings.role_rows``' row functions on their own."""
+    """Pass 2: each role's view and each of ``findings_cohort.role_rows``' row functions on their own."""
     lines = [f"{'part':<52} {'seconds':>9} {'traced MB':>11}  result"]
     for role in (*config.ROLES, config.ALL_ROLES):
-        view, line = measured(f"{role}: role_view", lambda r=role: findings.role_view(cohort, r), seconds)
+        view, line = measured(f"{role}: role_view", lambda r=role: findings_views.role_view(cohort, r), seconds)
         lines.append(line)
         if view is None:
             continue
-        parts: dict[str, Callable[[], Any]] = {"flow_rows": lambda v=view: list(findings.flow_rows(v))}
+        parts: dict[str, Callable[[], Any]] = {"flow_rows": lambda v=view: list(findings_cohort.flow_rows(v))}
         for item in config.RATING_ITEMS:
-            parts[f"rating_rows({item})"] = lambda v=view, i=item: list(findings.rating_rows(v, i))
+            parts[f"rating_rows({item})"] = lambda v=view, i=item: list(findings_cohort.rating_rows(v, i))
         parts |= {
-            "sessions_reported_rows": lambda v=view: list(findings.sessions_reported_rows(v)),
-            "yes_count_rows": lambda v=view: list(findings.yes_count_rows(v)),
-            "effect_rows": lambda v=view: list(findings.effect_rows(v)),
-            "areas_rows": lambda v=view: list(findings.areas_rows(v)),
-            "psych_offered_rows": lambda v=view: list(findings.psych_offered_rows(cohort, v)),
+            "sessions_reported_rows": lambda v=view: list(findings_cohort.sessions_reported_rows(v)),
+            "yes_count_rows": lambda v=view: list(findings_cohort.yes_count_rows(v)),
+            "effect_rows": lambda v=view: list(findings_cohort.effect_rows(v)),
+            "areas_rows": lambda v=view: list(findings_cohort.areas_rows(v)),
+            "psych_offered_rows": lambda v=view: list(findings_cohort.psych_offered_rows(cohort, v)),
         }
         lines += [measured(f"{role}: {name}", call, seconds)[1] for name, call in parts.items()]
     return lines
@@ -140,7 +144,7 @@ def findings_parts(cohort: Any, seconds: int) -> list[str]:
 
 def statistic_parts(cohort: Any, seconds: int) -> list[str]:
     """Pass 3: each statistic the findings compute, on role ``all``'s conf_senior."""
-    view = findings.role_view(cohort, config.ALL_ROLES)
+    view = findings_views.role_view(cohort, config.ALL_ROLES)
     pre = view.enrolment["conf_senior"].dropna().astype(float)
     post = view.end_survey["conf_senior"].dropna().astype(float)
     change = stats.paired_differences(pre, post)
@@ -197,7 +201,7 @@ def main() -> int:
     out("\n".join(lines), flush=True)
     if cohort is None:
         return 1
-    _, lines = profiled("compute_findings", lambda: findings.compute_findings(cohort, REGION, args.people),
+    _, lines = profiled("compute_findings", lambda: findings_cohort.compute_findings(cohort, REGION, args.people),
                         args.part_timeout, args.top)
     out("\n".join(lines), flush=True)
     if args.skip_parts:

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from rm_research.clean import Cohort, tidy_cohort
-from rm_research.validate import validate_cohort
+from rm_research.findings.cohort import cohort_findings
+from rm_research.ingest.clean import Cohort, tidy_cohort
+from rm_research.ingest.validate import validate_cohort
 from tests.helpers import write_cohort
 
 REPO = Path(__file__).resolve().parents[1]
@@ -38,7 +39,7 @@ def make_project(root: Path, files: dict[str, str] | None = None) -> Path:
 @pytest.fixture(scope="session")
 def rendered_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example cohort's report, rendered once for the whole session in a scratch project."""
-    from rm_research.pipeline import run_report
+    from rm_research.run.cohort import run_report
 
     root = make_project(tmp_path_factory.mktemp("project"))
     run_report(root, "south-east", 1)
@@ -48,6 +49,6 @@ def rendered_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def example_findings():
     """The synthetic example cohort's findings, computed once for the session."""
-    from rm_research.pipeline import load_cohort
+    from rm_research.ingest.load import load_cohort
 
-    return load_cohort(REPO, "south-east", 1).findings()
+    return cohort_findings(load_cohort(REPO, "south-east", 1))

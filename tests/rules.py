@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rm_research.problems import Problem
+from rm_research.core.problems import Problem
 from tests.helpers import FIXTURE, write_cohort
 
 AREAS = ("People management; Project management; Process management; Budget management; Communications; "

@@ -33,7 +33,7 @@ import pandas as pd
 from IPython.display import display
 
 from rm_research import load_all
-from rm_research.explore import compare_cohorts, without_identifiers
+from rm_research.examples.explore import compare_cohorts, without_identifiers
 
 pd.set_option("display.max_rows", 500)  # a cohort's findings in full, not the first and last few
 cohort = int(cohort)

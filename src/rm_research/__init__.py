@@ -1,16 +1,12 @@
 """rm-research: reproducible evaluation reports for NHS reverse-mentoring programmes.
 
 ``rm_research.load_all()`` gives every cohort's tidy tables and findings, ready for pandas
-(``rm_research.explore``).
+(``rm_research.examples.explore``).
 """
 
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
-try:
-    __version__ = version("rm-research")
-except PackageNotFoundError:  # running from a source tree that was never installed
-    __version__ = "0+unknown"
+from rm_research.core.version import __version__
 
 __all__ = ["__version__", "load_all"]
 
@@ -18,7 +14,7 @@ __all__ = ["__version__", "load_all"]
 def __getattr__(name: str) -> Any:
     """``load_all`` on first use: the command line imports this package, and must not pay for pandas."""
     if name == "load_all":
-        from .explore import load_all
+        from rm_research.examples.explore import load_all
 
         return load_all
     raise AttributeError(f"module 'rm_research' has no attribute {name!r}")

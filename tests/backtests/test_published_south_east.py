@@ -10,9 +10,10 @@ import re
 
 import pytest
 
-from rm_research.cli import EXIT_OK, main
-from rm_research.pipeline import load_cohort
-from rm_research.verify import compare, published_figures
+from rm_research.findings.cohort import cohort_findings
+from rm_research.findings.verify import compare, published_figures
+from rm_research.ingest.load import load_cohort
+from rm_research.run.cli import EXIT_OK, main
 from tests.conftest import REPO
 
 PUBLISHED = published_figures("south-east", 1)
@@ -20,7 +21,7 @@ PUBLISHED = published_figures("south-east", 1)
 
 @pytest.fixture(scope="module")
 def comparison():
-    return compare(load_cohort(REPO, "south-east", 1).findings(), PUBLISHED)
+    return compare(cohort_findings(load_cohort(REPO, "south-east", 1)), PUBLISHED)
 
 
 def test_published_file_is_well_formed():
@@ -42,7 +43,7 @@ def test_each_published_figure_is_reproduced(comparison, figure):
 
 
 def test_areas_of_work_rest_on_11_mentors_and_7_mentees():
-    findings = load_cohort(REPO, "south-east", 1).findings()
+    findings = cohort_findings(load_cohort(REPO, "south-east", 1))
     areas = findings[findings["measure"] == "areas_of_work"]
     assert set(areas.loc[areas["role"] == "mentor", "n"]) == {11}
     assert set(areas.loc[areas["role"] == "mentee", "n"]) == {7}
@@ -54,7 +55,7 @@ def test_verify_command_passes(capsys):
 
 
 def test_a_wrong_reproduction_is_caught():
-    findings = load_cohort(REPO, "south-east", 1).findings()
+    findings = cohort_findings(load_cohort(REPO, "south-east", 1))
     mentors_enrolled = (findings["measure"] == "flow") & (findings["role"] == "mentor") & (
         findings["statistic"] == "enrolled")
     findings.loc[mentors_enrolled, "value"] = 12.0

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from rm_research.accessibility import NBCONVERT_PLACEHOLDER_ALT, check_html
+from rm_research.report.accessibility import NBCONVERT_PLACEHOLDER_ALT, check_html
 
 pytestmark = pytest.mark.slow
 

@@ -17,9 +17,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from rm_research.cli import EXIT_BAD_DATA, EXIT_OK, EXIT_OUTPUT, main
-from rm_research.problems import OutputError
-from rm_research.validate import validate_cohort
+from rm_research.core.problems import OutputError
+from rm_research.ingest.validate import validate_cohort
+from rm_research.run.cli import EXIT_BAD_DATA, EXIT_OK, EXIT_OUTPUT, main
 from tests.conftest import REPO, make_project
 from tests.helpers import FIXTURE, write_cohort
 
@@ -62,7 +62,7 @@ def test_other_files_are_listed_as_ignored_and_never_read(project, capsys):
     (folder / "end_survey-draft.csv").write_text(FIXTURE["end_survey"].replace("A1,", "Z9,"))
     (folder / "README.md").write_text("the example's own description")
     (folder / "SYNTHETIC").write_text("")
-    (folder / "programme.toml").write_text("")  # read by rm_research.programme, not as a table
+    (folder / "programme.toml").write_text("")  # read by rm_research.contract.programme, not as a table
     status, out, _ = run(project, capsys)
     assert status == EXIT_OK
     ignored = out.splitlines()[-1]
@@ -228,7 +228,7 @@ def test_output_error_exits_4_with_its_message(project, capsys, monkeypatch):
     def locked(*args, **kwargs):
         raise OutputError("Could not write the outputs in reports/: the disk is full.")
 
-    monkeypatch.setattr("rm_research.pipeline.run_report", locked)
+    monkeypatch.setattr("rm_research.run.cohort.run_report", locked)
     status, _, err = run(project, capsys, "report", "--no-html")
     assert status == EXIT_OUTPUT
     assert err == "rm-research: Could not write the outputs in reports/: the disk is full.\n"
@@ -263,10 +263,10 @@ def test_report_prints_no_kernel_noise(tmp_path):
 
 
 def test_kernel_output_is_logged_not_printed(caplog):
-    from rm_research.report import _pass_on
+    from rm_research.render.notebook import _pass_on
 
     output = io.BytesIO(b"[IPKernelApp] WARNING | Kernel is running over TCP without encryption.\n\n")
-    with caplog.at_level("DEBUG", logger="rm_research.report"):
+    with caplog.at_level("DEBUG", logger="rm_research.render.notebook"):
         _pass_on(output, 10)
     assert [record.getMessage() for record in caplog.records] == [
         "kernel: [IPKernelApp] WARNING | Kernel is running over TCP without encryption."]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rm_research.cli import EXIT_BAD_DATA, EXIT_OK, main
+from rm_research.run.cli import EXIT_BAD_DATA, EXIT_OK, main
 from tests.helpers import FIXTURE, write_cohort
 
 

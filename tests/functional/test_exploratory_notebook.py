@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from rm_research.report import run_notebook
+from rm_research.render.notebook import run_notebook
 from tests.conftest import REPO, make_project
 
 pytestmark = pytest.mark.slow

@@ -13,12 +13,12 @@ import openpyxl
 import pandas.testing as pdt
 import pytest
 
-from rm_research.clean import tidy_cohort
-from rm_research.cli import EXIT_BAD_DATA, EXIT_OK, main
-from rm_research.columns import BOOKKEEPING, WORDINGS
-from rm_research.findings import compute_findings
-from rm_research.pipeline import run_report
-from rm_research.validate import validate_cohort
+from rm_research.contract.columns import BOOKKEEPING, WORDINGS
+from rm_research.findings.cohort import compute_findings
+from rm_research.ingest.clean import tidy_cohort
+from rm_research.ingest.validate import validate_cohort
+from rm_research.run.cli import EXIT_BAD_DATA, EXIT_OK, main
+from rm_research.run.cohort import run_report
 from tests.conftest import EXAMPLE
 
 CODE_QUESTION = "What is your participant code?"
@@ -120,7 +120,7 @@ def test_names_and_emails_are_never_read_into_a_table(exported):
 
 
 def test_the_names_withheld_can_still_be_read_on_demand_for_redacting_quotes(exported):
-    from rm_research.ingest import withheld_names
+    from rm_research.ingest.read import withheld_names
 
     withheld = withheld_names(validate_cohort(exported).files.values())
     assert {"Ada Lovelace", "ada.lovelace@example.org", "Anne McLaren", "anne.mclaren@example.org"} <= withheld

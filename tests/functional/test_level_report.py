@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from rm_research.findings import FINDINGS_COLUMNS
-from rm_research.levels import run_level_report
-from rm_research.problems import DataError
+from rm_research.core.problems import DataError
+from rm_research.findings.table import FINDINGS_COLUMNS
+from rm_research.run.level import run_level_report
 from tests.conftest import REPO
 from tests.helpers import visible_text
 from tests.unit.test_pooling import make_collaborative
@@ -119,7 +119,7 @@ def test_a_bad_cohort_stops_the_report_and_names_the_cohort(tmp_path):
 
 
 def test_the_public_version_is_disclosure_controlled(rendered):
-    from rm_research.levels import run_level_publish
+    from rm_research.run.level import run_level_publish
 
     folder = run_level_publish(rendered, "north")
     internal = pd.read_csv(folder / "findings.csv")
@@ -134,7 +134,7 @@ def test_the_public_version_is_disclosure_controlled(rendered):
 
 @pytest.mark.parametrize("level", ["national", "north", "east"])
 def test_the_region_and_national_reports_pass_the_accessibility_check(rendered, level):
-    from rm_research.accessibility import check_html
+    from rm_research.report.accessibility import check_html
 
     found = check_html(page(rendered, level))
     assert found == [], "\n".join(map(str, found))

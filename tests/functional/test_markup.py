@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from rm_research.pipeline import run_publish, run_report
+from rm_research.run.cohort import run_publish, run_report
 from tests.conftest import make_project
 from tests.helpers import visible_text
 
@@ -117,7 +117,7 @@ def test_the_quotes_are_shown_as_the_text_that_was_typed(reports):
 
 @pytest.mark.parametrize("page", ["report.html", "report-public.html"])
 def test_hostile_data_leaves_the_pages_accessible(reports, page):
-    from rm_research.accessibility import check_html
+    from rm_research.report.accessibility import check_html
 
     found = check_html((reports / page).read_text(encoding="utf-8"))
     assert found == [], "\n".join(map(str, found))

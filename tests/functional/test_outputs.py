@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from rm_research import outputs
-from rm_research.problems import OutputError
+from rm_research.core.problems import OutputError
+from rm_research.run import outputs
 
 BIG = 200_000  # characters per file: large enough that a half-written file would show
 OLD = {"a/x.csv": "old x", "a/y.csv": "old y", "b/deep/z.html": "old z", "a/gone.csv": "old gone", "c/new.csv": None}
@@ -26,7 +26,7 @@ LOCK = "locks/.set.lock"
 CHILD = f"""
 import json, sys
 from pathlib import Path
-from rm_research import outputs
+from rm_research.run import outputs
 root, new, big = Path(sys.argv[1]), json.loads(sys.argv[2]), int(sys.argv[3])
 with outputs.locked(root / {LOCK!r}) as held, held.replacing() as staging:
     for name, text in new.items():
@@ -108,7 +108,7 @@ def test_an_uninterrupted_run_replaces_exactly_its_own_files(project):
 def test_a_recovery_that_is_itself_killed_is_finished_by_the_next(project):
     assert run_child(project, "op-2").returncode == -signal.SIGKILL
     recovering = subprocess.run(
-        [sys.executable, "-c", f"from pathlib import Path; from rm_research import outputs\n"
+        [sys.executable, "-c", f"from pathlib import Path; from rm_research.run import outputs\n"
                                f"with outputs.locked(Path({str(project / LOCK)!r})): pass"],
         env={**os.environ, outputs.DIE_AT_VARIABLE: "op-4"}, capture_output=True, text=True, timeout=120)
     assert recovering.returncode == -signal.SIGKILL, recovering.stderr
@@ -219,7 +219,7 @@ def cohort_outputs(root: Path) -> list[dict[str, bytes]]:
 def reports_before_and_after(tmp_path_factory):
     """A project holding a report of the fixture (old), its raw data since changed (training.csv gone,
     one rating changed), and the outputs a complete report of the changed data gives (new)."""
-    from rm_research.pipeline import run_report
+    from rm_research.run.cohort import run_report
     from tests.helpers import FIXTURE, write_cohort
 
     root = tmp_path_factory.mktemp("killed") / "project"
@@ -238,14 +238,14 @@ def reports_before_and_after(tmp_path_factory):
 
 @pytest.mark.parametrize("step", ["staged", "committed", "op-3", "op-8"])  # op-8: training.csv's removal
 def test_a_report_killed_mid_commit_recovers_to_the_old_or_the_new_outputs(reports_before_and_after, tmp_path, step):
-    from rm_research.paths import CohortPaths
-    from rm_research.pipeline import cohort_outputs as locked_cohort
+    from rm_research.core.paths import CohortPaths
+    from rm_research.run.cohort import cohort_outputs as locked_cohort
 
     original, old, new = reports_before_and_after
     root = tmp_path / "project"
     shutil.copytree(original, root)
     killed = subprocess.run(
-        [sys.executable, "-m", "rm_research.cli", "report", "--no-html", "--region", REGION, "--cohort", "1",
+        [sys.executable, "-m", "rm_research.run.cli", "report", "--no-html", "--region", REGION, "--cohort", "1",
          "--root", str(root)], env={**os.environ, outputs.DIE_AT_VARIABLE: step}, capture_output=True, text=True,
         timeout=300)
     assert killed.returncode == -signal.SIGKILL, killed.stderr

@@ -8,9 +8,9 @@ import shutil
 import pandas as pd
 import pytest
 
-from rm_research import registry
-from rm_research.cli import EXIT_OK, main
-from rm_research.pipeline import run_publish, run_report
+from rm_research.findings import registry
+from rm_research.run.cli import EXIT_OK, main
+from rm_research.run.cohort import run_publish, run_report
 from tests.conftest import EXAMPLE, make_project
 from tests.helpers import FIXTURE, table_cells, visible_text
 
@@ -31,7 +31,7 @@ def test_public_files_are_written_beside_the_internal_ones(published_example):
 
 
 def test_every_figure_on_1_to_7_people_is_suppressed_and_counts_are_rounded(published_example):
-    from rm_research.disclosure import merge_rare_categories
+    from rm_research.disclosure.categories import merge_rare_categories
 
     # the public rows are the internal ones with each rare single answer merged into one "other" row
     internal = merge_rare_categories(pd.read_csv(published_example / "findings.csv"))
@@ -63,7 +63,7 @@ def test_public_report_makes_no_all_or_none_statements_about_small_groups(publis
 
 def test_public_report_gives_no_file_size_or_checksum_away(published_example):
     # a 606-byte psych_sessions.csv gives away 54 rows, so 18 people; a checksum lets a guess be confirmed
-    from rm_research.provenance import sha256
+    from rm_research.core.provenance import sha256
 
     page = (published_example / "report-public.html").read_text()
     for raw in EXAMPLE.glob("*.csv"):
@@ -73,7 +73,7 @@ def test_public_report_gives_no_file_size_or_checksum_away(published_example):
 
 
 def test_public_findings_pin_no_suppressed_cell(published_example):
-    from rm_research.differencing import audit
+    from rm_research.disclosure.differencing import audit
 
     internal = pd.read_csv(published_example / "findings.csv")
     public = pd.read_csv(published_example / "findings-public.csv", dtype=str, keep_default_na=False)
@@ -122,9 +122,9 @@ def test_identifiers_names_emails_and_phones_never_reach_html(tmp_path):
     # 5 people answered the question, fewer than 8: the public report quotes none of them (the number of
     # quotes would count them); the same answer, redacted, is what a larger cohort's report would quote
     assert "found it useful" not in public and "or not at all" in public
-    from rm_research.clean import tidy_cohort
-    from rm_research.quotes import consented_quotes, identifiers, names_to_redact
-    from rm_research.validate import validate_cohort
+    from rm_research.disclosure.quotes import consented_quotes, identifiers, names_to_redact
+    from rm_research.ingest.clean import tidy_cohort
+    from rm_research.ingest.validate import validate_cohort
 
     raw = validate_cohort(root / "data" / "raw" / "test-region" / "cohort-1")
     quoted = consented_quotes(tidy_cohort(raw), names_to_redact(raw) | identifiers(tidy_cohort(raw)))["quote"]

@@ -13,8 +13,9 @@ import pandas as pd
 import pandas.testing as pdt
 import pytest
 
-from rm_research.cli import EXIT_OK, main
-from rm_research.pipeline import load_cohort
+from rm_research.findings.cohort import cohort_findings
+from rm_research.ingest.load import load_cohort
+from rm_research.run.cli import EXIT_OK, main
 from tests.conftest import make_project
 
 WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
@@ -79,8 +80,8 @@ def test_validate_report_and_verify_never_write_raw_files(watched_project):
 def test_xlsx_exports_give_the_same_findings_as_csv(tmp_path):
     root = make_project(tmp_path)
     folder = root / "data" / "raw" / "south-east" / "cohort-1"
-    from_csv = load_cohort(root, "south-east", 1).findings()
+    from_csv = cohort_findings(load_cohort(root, "south-east", 1))
     for path in folder.glob("*.csv"):
         pd.read_csv(path).to_excel(path.with_suffix(".xlsx"), index=False)  # numbers as numbers, as Excel has them
         path.unlink()
-    pdt.assert_frame_equal(load_cohort(root, "south-east", 1).findings(), from_csv)
+    pdt.assert_frame_equal(cohort_findings(load_cohort(root, "south-east", 1)), from_csv)

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from rm_research.findings import FINDINGS_COLUMNS
-from rm_research.pipeline import run_report
-from rm_research.problems import DataError
+from rm_research.core.problems import DataError
+from rm_research.findings.table import FINDINGS_COLUMNS
+from rm_research.run.cohort import run_report
 from tests.conftest import EXAMPLE, make_project
 from tests.helpers import visible_text
 

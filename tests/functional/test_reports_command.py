@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from rm_research.cli import EXIT_BAD_DATA, EXIT_OK, main
+from rm_research.run.cli import EXIT_BAD_DATA, EXIT_OK, main
 from tests.conftest import make_project
 from tests.helpers import FIXTURE, write_cohort
 
@@ -178,8 +178,8 @@ def test_publish_all_leaves_no_figure_recoverable_across_levels(tmp_path, capsys
     # counts less cohort 2's pin figures hidden in cohort 1; publish-all must publish again.
     import shutil
 
-    from rm_research.differencing import audit_levels
-    from rm_research.publication import published_levels
+    from rm_research.disclosure.differencing import audit_levels
+    from rm_research.disclosure.hierarchy import published_levels
     from tests.conftest import REPO
 
     root = make_project(tmp_path, files={})

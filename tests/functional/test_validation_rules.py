@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from rm_research.cli import EXIT_BAD_DATA, EXIT_OK, main
+from rm_research.run.cli import EXIT_BAD_DATA, EXIT_OK, main
 from tests.helpers import write_cohort
 from tests.rules import RULES
 

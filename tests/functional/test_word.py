@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import zipfile
 
-from rm_research.cli import main
+from rm_research.run.cli import main
 from tests.conftest import make_project
 
 

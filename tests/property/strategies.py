@@ -11,7 +11,7 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from rm_research import config
+from rm_research.core import config
 
 Table = dict[str, list]  # "header": [...], "rows": [[...], ...]
 

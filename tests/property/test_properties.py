@@ -11,11 +11,11 @@ import pandas.testing as pdt
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rm_research.clean import tidy_cohort
-from rm_research.config import AnalysisSettings
-from rm_research.findings import compute_findings
-from rm_research.problems import DataError
-from rm_research.validate import validate_cohort
+from rm_research.core.config import AnalysisSettings
+from rm_research.core.problems import DataError
+from rm_research.findings.cohort import compute_findings
+from rm_research.ingest.clean import tidy_cohort
+from rm_research.ingest.validate import validate_cohort
 from tests.property.strategies import cohorts, corrupt
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -7,8 +7,8 @@ import base64
 
 import pytest
 
-from rm_research import accessibility as a11y
-from rm_research.accessibility import Violation, check_html, check_svg
+from rm_research.report import accessibility as a11y
+from rm_research.report.accessibility import Violation, check_html, check_svg
 
 
 # colour -------------------------------------------------------------------------------------------------
@@ -166,7 +166,7 @@ def test_an_svg_is_read_without_expanding_entities():
 
 # the report's own helpers -----------------------------------------------------------------------------
 def test_header_cells_get_a_column_scope_in_the_head_and_a_row_scope_in_the_body():
-    from rm_research.report import scope_table_headers
+    from rm_research.render.notebook import scope_table_headers
 
     table = ('<table><thead><tr><th class="blank">Role</th><th id="c">Count</th></tr></thead>'
              '<tbody><tr><th class="row">Enrolled</th><td>11</td></tr><tr><th scope="col">x</th></tr></tbody>'
@@ -179,7 +179,7 @@ def test_header_cells_get_a_column_scope_in_the_head_and_a_row_scope_in_the_body
 
 
 def test_empty_header_cells_become_ordinary_cells():
-    from rm_research.report import blank_headers_as_cells
+    from rm_research.render.notebook import blank_headers_as_cells
 
     styler_head = ('<tr><th class="blank level0" >&nbsp;</th><th class="col_heading">mentor</th></tr>'
                    '<tr><th class="index_name level0">Stage</th><th class="blank col0" > \n</th><th></th></tr>')
@@ -189,7 +189,7 @@ def test_empty_header_cells_become_ordinary_cells():
 
 
 def test_an_svg_image_that_could_run_something_is_found():
-    from rm_research.report import embedded_svg_content
+    from rm_research.render.notebook import embedded_svg_content
 
     plain = svg_image(GOOD_SVG)
     scripted = svg_image(svg("<script>alert(1)</script>"))

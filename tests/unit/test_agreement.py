@@ -14,8 +14,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rm_research import agreement
-from rm_research.agreement import caveat, cohen_kappa, contingency, gwet_ac1, krippendorff_alpha, presence_agreement
+from rm_research.stats import agreement
+from rm_research.stats.agreement import (
+    caveat,
+    cohen_kappa,
+    contingency,
+    gwet_ac1,
+    krippendorff_alpha,
+    presence_agreement,
+)
 from tests.helpers import R_FIXTURES, numbers
 
 R = pd.read_csv(R_FIXTURES / "agreement" / "agreement.csv")

@@ -63,7 +63,8 @@ def test_the_undocumented_list_finds_what_lacks_a_docstring(api_docs):
 
 
 def test_signatures_show_defaults_by_name_and_no_memory_address(api_docs):
-    from rm_research import disclosure, outputs
+    from rm_research.disclosure import control as disclosure
+    from rm_research.run import outputs
 
     assert api_docs.signature(disclosure.is_small, vars(disclosure)) == (
         "(count: float, rule: DisclosureRule = DISCLOSURE) -> bool")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pandas.testing as pdt
 
-from rm_research.clean import canonical, split_list, tidy_cohort, whole_numbers, yes_no
-from rm_research.findings import compute_findings
-from rm_research.validate import validate_cohort
+from rm_research.findings.cohort import compute_findings
+from rm_research.ingest.clean import canonical, split_list, tidy_cohort, whole_numbers, yes_no
+from rm_research.ingest.validate import validate_cohort
 from tests.helpers import FIXTURE, write_cohort
 
 

@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from rm_research import collaborative as co
-from rm_research.collaborative import CohortId, Outcome
+from rm_research.core import paths
+from rm_research.core.paths import CohortId
+from rm_research.run import collaborative, records
+from rm_research.run.collaborative import Outcome
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "rm_research"
 
@@ -36,7 +38,7 @@ def test_discovery_finds_every_cohort_of_every_valid_region(raw, tmp_path):
     for folder in ("south-east/cohort-1", "south-east/cohort-12", "midlands/cohort-2",
                    "north-east-and-yorkshire/cohort-1"):
         (raw / folder).mkdir(parents=True)
-    found = co.discover(tmp_path)
+    found = paths.discover(tmp_path)
     assert found.cohorts == (CohortId("midlands", 2), CohortId("north-east-and-yorkshire", 1),
                              CohortId("south-east", 1), CohortId("south-east", 12))
     assert found.notes == ()
@@ -46,7 +48,7 @@ def test_discovery_finds_every_cohort_of_every_valid_region(raw, tmp_path):
 def test_discovery_refuses_national_and_invalid_slugs_with_a_note(raw, tmp_path):
     for folder in ("national/cohort-1", "South East/cohort-1", "london_north/cohort-1", "london/cohort-1"):
         (raw / folder).mkdir(parents=True)
-    found = co.discover(tmp_path)
+    found = paths.discover(tmp_path)
     assert found.cohorts == (CohortId("london", 1),)
     assert len(found.notes) == 3
     national = [n for n in found.notes if "national" in Path(n.split(":")[0]).name]
@@ -63,7 +65,7 @@ def test_discovery_ignores_what_is_not_a_cohort_folder(raw, tmp_path):
     (raw / "london" / "drafts").mkdir()
     touch(raw / "london" / "cohort-5")  # a file, not a folder
     (raw / ".hidden-region" / "cohort-1").mkdir(parents=True)
-    found = co.discover(tmp_path)
+    found = paths.discover(tmp_path)
     assert found.cohorts == (CohortId("london", 1),)
     assert found.notes == ()
 
@@ -71,7 +73,7 @@ def test_discovery_ignores_what_is_not_a_cohort_folder(raw, tmp_path):
 def test_discovery_notes_cohort_folders_with_a_bad_number(raw, tmp_path):
     for name in ("cohort-0", "cohort-01", "cohort-two", "cohort-3"):
         (raw / "london" / name).mkdir(parents=True)
-    found = co.discover(tmp_path)
+    found = paths.discover(tmp_path)
     assert found.cohorts == (CohortId("london", 3),)
     assert sorted(Path(n.split(": ")[0]).name for n in found.notes) == ["cohort-0", "cohort-01", "cohort-two"]
 
@@ -79,12 +81,12 @@ def test_discovery_notes_cohort_folders_with_a_bad_number(raw, tmp_path):
 def test_discovery_limited_to_one_region(raw, tmp_path):
     for folder in ("london/cohort-1", "midlands/cohort-1", "midlands/cohort-2"):
         (raw / folder).mkdir(parents=True)
-    assert co.discover(tmp_path, "midlands").cohorts == (CohortId("midlands", 1), CohortId("midlands", 2))
-    assert co.discover(tmp_path, "wessex").cohorts == ()
+    assert paths.discover(tmp_path, "midlands").cohorts == (CohortId("midlands", 1), CohortId("midlands", 2))
+    assert paths.discover(tmp_path, "wessex").cohorts == ()
 
 
 def test_discovery_of_a_project_without_raw_data(tmp_path):
-    assert co.discover(tmp_path) == co.Discovery(())
+    assert paths.discover(tmp_path) == paths.Discovery(())
 
 
 # ----------------------------------------------------------------------------------------------- keys
@@ -106,8 +108,8 @@ SETTINGS = {"kind": "report", "html": True, "psych_offered": None}
 
 
 def key(project: Path, settings: dict | None = None) -> str:
-    code = co.code_digests(project, package=project / "package")
-    return co.cohort_key(project, COHORT, code, settings or SETTINGS)
+    code = records.code_digests(project, package=project / "package")
+    return records.cohort_key(project, COHORT, code, settings or SETTINGS)
 
 
 def test_the_key_is_stable_for_the_same_inputs(project):
@@ -134,10 +136,10 @@ def test_the_key_changes_when_an_input_changes(project, change):
     elif change == "region columns.toml":
         touch(raw.parent / "columns.toml", "[end_survey]\n")
     elif change == "package code":
-        path = project / "package" / "findings.py"
+        path = project / "package" / "findings" / "cohort.py"
         path.write_text(path.read_text() + "\n# a change\n")
     elif change == "template":
-        path = project / "package" / "templates" / "offline" / "index.html.j2"
+        path = project / "package" / "render" / "templates" / "offline" / "index.html.j2"
         path.write_text(path.read_text() + "\n")
     elif change == "notebook":
         touch(project / "notebooks" / "report.ipynb", '{"cells": []}')
@@ -153,7 +155,7 @@ def test_the_key_changes_with_the_settings(project, setting):
 
 def test_the_key_ignores_what_is_not_an_input(project):
     before = key(project)
-    touch(project / "package" / "__pycache__" / "findings.cpython-311.pyc", "bytecode")
+    touch(project / "package" / "findings" / "__pycache__" / "cohort.cpython-311.pyc", "bytecode")
     touch(project / "notebooks" / ".ipynb_checkpoints" / "report-checkpoint.ipynb", "{}")
     touch(project / "data" / "raw" / "midlands" / "cohort-1" / "participants.csv", "other cohort")
     touch(project / "reports" / "london" / "cohort-1" / "findings.csv", "an output")
@@ -162,18 +164,18 @@ def test_the_key_ignores_what_is_not_an_input(project):
 
 def test_the_key_is_the_sha256_of_its_parts_as_json():
     expected = hashlib.sha256(b'["level",[["a",1,"k"]]]').hexdigest()
-    assert co.input_key("level", [["a", 1, "k"]]) == expected
+    assert records.input_key("level", [["a", 1, "k"]]) == expected
 
 
 def test_a_level_key_changes_when_any_cohort_key_or_the_membership_changes():
     code = {"package": {"a.py": "1"}}
     members = {CohortId("london", 1): "k1", CohortId("london", 2): "k2"}
-    base = co.level_key("london", members, code, SETTINGS)
-    assert co.level_key("london", dict(reversed(members.items())), code, SETTINGS) == base
-    assert co.level_key("london", {**members, CohortId("london", 2): "k2'"}, code, SETTINGS) != base
-    assert co.level_key("london", {CohortId("london", 1): "k1"}, code, SETTINGS) != base
-    assert co.level_key("national", members, code, SETTINGS) != base
-    assert co.level_key("london", members, {"package": {"a.py": "2"}}, SETTINGS) != base
+    base = records.level_key("london", members, code, SETTINGS)
+    assert records.level_key("london", dict(reversed(members.items())), code, SETTINGS) == base
+    assert records.level_key("london", {**members, CohortId("london", 2): "k2'"}, code, SETTINGS) != base
+    assert records.level_key("london", {CohortId("london", 1): "k1"}, code, SETTINGS) != base
+    assert records.level_key("national", members, code, SETTINGS) != base
+    assert records.level_key("london", members, {"package": {"a.py": "2"}}, SETTINGS) != base
 
 
 # -------------------------------------------------------------------------------------------- records
@@ -182,40 +184,40 @@ def test_a_level_key_changes_when_any_cohort_key_or_the_membership_changes():
 def test_a_record_vouches_only_for_the_outputs_it_recorded(tmp_path):
     folder = tmp_path / "reports" / "london" / "cohort-1"
     findings = touch(folder / "findings.csv", "a,b\n1,2\n")
-    co.Record("K", {"reports/london/cohort-1/findings.csv": hashlib.sha256(b"a,b\n1,2\n").hexdigest()}).write(
+    records.Record("K", {"reports/london/cohort-1/findings.csv": hashlib.sha256(b"a,b\n1,2\n").hexdigest()}).write(
         folder, "report")
-    assert co.is_unchanged(tmp_path, folder, "report", "K")
-    assert not co.is_unchanged(tmp_path, folder, "report", "other key")
-    assert not co.is_unchanged(tmp_path, folder, "publish", "K")
+    assert records.is_unchanged(tmp_path, folder, "report", "K")
+    assert not records.is_unchanged(tmp_path, folder, "report", "other key")
+    assert not records.is_unchanged(tmp_path, folder, "publish", "K")
     findings.write_text("a,b\n1,3\n")  # replaced by another command or by hand
-    assert not co.is_unchanged(tmp_path, folder, "report", "K")
+    assert not records.is_unchanged(tmp_path, folder, "report", "K")
     findings.unlink()
-    assert not co.is_unchanged(tmp_path, folder, "report", "K")
+    assert not records.is_unchanged(tmp_path, folder, "report", "K")
 
 
 def test_a_record_staged_with_the_outputs_is_committed_with_them(tmp_path):
-    from rm_research import outputs
+    from rm_research.run import outputs
 
     folder = tmp_path / "reports" / "london" / "cohort-1"
     lock = tmp_path / "reports" / "london" / ".cohort-1.lock"
     with outputs.locked(lock) as held, held.replacing() as staging:
         staging.path(folder / "findings.csv").write_text("new")
-        co.stage_record(staging, tmp_path, folder, "report", "K")
-        assert not co.Record.path(folder, "report").exists()  # nothing is in place before the commit
-    assert co.Record.read(folder, "report") == co.Record("K", {
+        records.stage_record(staging, tmp_path, folder, "report", "K")
+        assert not records.Record.path(folder, "report").exists()  # nothing is in place before the commit
+    assert records.Record.read(folder, "report") == records.Record("K", {
         "reports/london/cohort-1/findings.csv": hashlib.sha256(b"new").hexdigest()})
-    assert co.is_unchanged(tmp_path, folder, "report", "K")
+    assert records.is_unchanged(tmp_path, folder, "report", "K")
     with outputs.locked(lock) as held, held.replacing() as staging:  # no key: the record goes with the commit
         staging.path(folder / "findings.csv").write_text("other")
-        co.stage_record(staging, tmp_path, folder, "report", None)
-    assert not co.Record.path(folder, "report").exists()
+        records.stage_record(staging, tmp_path, folder, "report", None)
+    assert not records.Record.path(folder, "report").exists()
 
 
 @pytest.mark.parametrize("text", ["", "not json", '{"key": "K"}', '["K"]'])
 def test_a_damaged_record_means_rebuild(tmp_path, text):
     touch(tmp_path / ".report-inputs.json", text)
-    assert co.Record.read(tmp_path, "report") is None
-    assert not co.is_unchanged(tmp_path, tmp_path, "report", "K")
+    assert records.Record.read(tmp_path, "report") is None
+    assert not records.is_unchanged(tmp_path, tmp_path, "report", "K")
 
 
 # ------------------------------------------------------------------------------------ progress, summary
@@ -227,45 +229,46 @@ class Terminal(io.StringIO):
 
 
 def test_progress_bar_off_when_stderr_is_not_a_terminal():
-    assert not co.progress_enabled(io.StringIO(), {})
+    assert not collaborative.progress_enabled(io.StringIO(), {})
 
 
 @pytest.mark.parametrize("ci", ["true", "1", "yes"])
 def test_progress_bar_off_in_ci(ci):
-    assert not co.progress_enabled(Terminal(), {"CI": ci})
+    assert not collaborative.progress_enabled(Terminal(), {"CI": ci})
 
 
 @pytest.mark.parametrize("environ", [{}, {"CI": ""}, {"CI": "false"}, {"CI": "0"}])
 def test_progress_bar_on_a_terminal(environ):
-    assert co.progress_enabled(Terminal(), environ)
+    assert collaborative.progress_enabled(Terminal(), environ)
 
 
 @pytest.mark.parametrize(("statuses", "expected"), [
     ([0, 0], 0), ([0, 2], 2), ([2, 4, 0], 4), ([4, 1, 2], 1), ([], 0)])
 def test_the_exit_status_is_the_most_serious(statuses, expected):
-    assert co.exit_status([Outcome("x", "s", exit_status=s) for s in statuses]) == expected
+    assert collaborative.exit_status([Outcome("x", "s", exit_status=s) for s in statuses]) == expected
 
 
 def test_the_summary_lists_each_report_with_status_time_and_place(tmp_path):
     outcomes = [
-        Outcome("london cohort 1", co.RENDERED, 12.34, tmp_path / "reports" / "london" / "cohort-1"),
-        Outcome("london cohort 2", co.BAD_DATA, 0.5, detail="Found 1 problem(s)"),
-        Outcome("london (region)", co.UNCHANGED, where=tmp_path / "reports" / "london"),
+        Outcome("london cohort 1", collaborative.RENDERED, 12.34, tmp_path / "reports" / "london" / "cohort-1"),
+        Outcome("london cohort 2", collaborative.BAD_DATA, 0.5, detail="Found 1 problem(s)"),
+        Outcome("london (region)", collaborative.UNCHANGED, where=tmp_path / "reports" / "london"),
     ]
-    lines = co.summary_table(outcomes, tmp_path).splitlines()
+    lines = collaborative.summary_table(outcomes, tmp_path).splitlines()
     assert lines[0].split() == ["report", "status", "time", "where"]
     assert lines[1].split() == ["london", "cohort", "1", "rendered", "12.3", "s", "reports/london/cohort-1/"]
     assert lines[2].split() == ["london", "cohort", "2", "bad", "data", "0.5", "s"]
     assert lines[3].split() == ["london", "(region)", "unchanged", "reports/london/"]
-    assert co.counts(outcomes) == "1 rendered, 1 bad data, 1 unchanged"
-    assert list(co.problem_sections(outcomes)) == ["london cohort 2: bad data\nFound 1 problem(s)"]
+    assert collaborative.counts(outcomes) == "1 rendered, 1 bad data, 1 unchanged"
+    assert list(collaborative.problem_sections(outcomes)) == ["london cohort 2: bad data\nFound 1 problem(s)"]
 
 
 def test_planning_imports_no_heavy_library(tmp_path):
     """Deciding "unchanged" must not pay for pandas, scipy, statsmodels or papermill."""
     (tmp_path / "data" / "raw" / "london" / "cohort-1").mkdir(parents=True)
-    code = ("import sys; from pathlib import Path; from rm_research import cli, collaborative as co; "
-            f"plan = co.make_plan(Path({str(tmp_path)!r})); plan.cohort_task(co.CohortId('london', 1)); "
+    code = ("import sys; from pathlib import Path; from rm_research.core import paths; "
+            "from rm_research.run import cli, collaborative; "
+            f"plan = collaborative.make_plan(Path({str(tmp_path)!r})); plan.cohort_task(paths.CohortId('london', 1)); "
             "print(sorted(m for m in ('pandas', 'scipy', 'statsmodels', 'papermill', 'nbconvert') "
             "if m in sys.modules))")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -296,16 +299,16 @@ def test_ctrl_c_cancels_every_report_not_yet_started(project, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(co, "_executor", lambda jobs: Pool())
-    monkeypatch.setattr(co, "wait_for", interrupted)
-    plan = co.make_plan(project)
+    monkeypatch.setattr(collaborative, "_executor", lambda jobs: Pool())
+    monkeypatch.setattr(collaborative, "wait_for", interrupted)
+    plan = collaborative.make_plan(project)
     with pytest.raises(KeyboardInterrupt):
-        co.run(plan, jobs=2)
+        collaborative.run(plan, jobs=2)
     assert len(seen["submitted"]) == 1 and seen["shutdown"][0] == (False, True)
 
 
 def test_the_command_says_it_stopped_and_exits_130(monkeypatch, capsys, tmp_path):
-    from rm_research import cli
+    from rm_research.run import cli
 
     def interrupted(args):
         raise KeyboardInterrupt
@@ -319,7 +322,7 @@ def test_the_command_says_it_stopped_and_exits_130(monkeypatch, capsys, tmp_path
 def test_discovery_notes_folders_named_like_cohorts_with_the_name_meant(raw, tmp_path):
     for name in ("Cohort-3", "cohort 4", "cohort_5", "cohort-06", "cohort-2", "drafts", "cohort-notes"):
         (raw / "london" / name).mkdir(parents=True)
-    found = co.discover(tmp_path)
+    found = paths.discover(tmp_path)
     assert found.cohorts == (CohortId("london", 2),)
     hints = {Path(n.split(": ")[0]).name: n.rsplit("; ", 1)[-1].split("passed over: ")[-1] for n in found.notes}
     assert hints == {"Cohort-3": "did you mean cohort-3?", "cohort 4": "did you mean cohort-4?",
@@ -329,18 +332,18 @@ def test_discovery_notes_folders_named_like_cohorts_with_the_name_meant(raw, tmp
 
 
 def test_folders_passed_over_are_listed_at_the_end_and_the_command_exits_2(raw, tmp_path, monkeypatch, capsys):
-    from rm_research import cli
+    from rm_research.run import cli
 
     (raw / "london" / "cohort-1").mkdir(parents=True)
     (raw / "london" / "Cohort 2").mkdir(parents=True)
-    monkeypatch.setattr(co, "run", lambda plan, jobs=None, progress=None: [])
+    monkeypatch.setattr(collaborative, "run", lambda plan, jobs=None, progress=None: [])
     assert cli.main(["reports", "--root", str(tmp_path)]) == cli.EXIT_BAD_DATA
     err = capsys.readouterr().err
     assert "Passed over, so not in any report:" in err and "did you mean cohort-2?" in err.rsplit("Passed over", 1)[1]
 
 
 def test_national_is_not_a_region_to_limit_to(tmp_path, capsys):
-    from rm_research import cli
+    from rm_research.run import cli
 
     assert cli.main(["reports", "--root", str(tmp_path), "--region", "national"]) == cli.EXIT_BAD_DATA
     assert "run reports without --region" in capsys.readouterr().err
@@ -351,14 +354,14 @@ def test_workers_leave_ctrl_c_to_the_command():
     # reports being made finish whole while the command cancels the rest
     import signal
 
-    pool = co._executor(2)
+    pool = collaborative._executor(2)
     try:
-        assert pool._initializer is co._leave_interrupts_to_the_command
+        assert pool._initializer is collaborative._leave_interrupts_to_the_command
     finally:
         pool.shutdown()
     previous = signal.getsignal(signal.SIGINT)
     try:
-        co._leave_interrupts_to_the_command()
+        collaborative._leave_interrupts_to_the_command()
         assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
     finally:
         signal.signal(signal.SIGINT, previous)
@@ -368,8 +371,9 @@ def test_workers_leave_ctrl_c_to_the_command():
 def test_a_single_publish_beside_level_reports_says_to_run_publish_all(tmp_path, monkeypatch, capsys, level):
     # one cohort published alone is audited on its own: the region and national reports already
     # published could give its hidden figures away, so the command says so
-    from rm_research import cli, pipeline
-    from rm_research.paths import CohortPaths
+    from rm_research.core.paths import CohortPaths
+    from rm_research.run import cli
+    from rm_research.run import cohort as pipeline
 
     monkeypatch.setattr(pipeline, "run_publish", lambda root, region, cohort, **kw: CohortPaths(root, region, cohort))
     argv = ["publish", "--region", "london", "--cohort", "1", "--root", str(tmp_path)]

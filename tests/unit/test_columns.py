@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from rm_research.columns import (
+from rm_research.contract.columns import (
     BLANK,
     BOOKKEEPING_COLUMN,
     MAPPING,

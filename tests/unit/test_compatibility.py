@@ -10,9 +10,9 @@ import pandas as pd
 import pingouin
 import pytest
 
-from rm_research.clean import tidy_cohort
-from rm_research.findings import compute_findings
-from rm_research.validate import validate_cohort
+from rm_research.findings.cohort import compute_findings
+from rm_research.ingest.clean import tidy_cohort
+from rm_research.ingest.validate import validate_cohort
 from tests.conftest import EXAMPLE
 
 

@@ -1,7 +1,7 @@
 """The differencing audit: can a suppressed cell be worked out from the published ones?
 
 Expected values are derived by hand (in the comments) or by brute-force enumeration written here,
-independently of the integer programme in ``rm_research.differencing``.
+independently of the integer programme in ``rm_research.disclosure.differencing``.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rm_research.config import DISCLOSURE, DisclosureRule
-from rm_research.differencing import INF, Audit, audit, rounded_range
-from rm_research.disclosure import public_findings
+from rm_research.core.config import DISCLOSURE, DisclosureRule
+from rm_research.disclosure.control import public_findings
+from rm_research.disclosure.differencing import INF, Audit, audit, rounded_range
 
 COLUMNS = ["region", "cohort", "measure", "role", "statistic", "value", "n"]
 
@@ -152,7 +152,7 @@ def test_brute_force_finds_the_pin_that_main_published():
 
 # --- across a hierarchy of reports: cohorts, their region, the nation -------------------------------
 
-from rm_research.differencing import Level, audit_levels, protect_levels  # noqa: E402
+from rm_research.disclosure.differencing import Level, audit_levels, protect_levels  # noqa: E402
 
 
 def levels(cohort_flows, rule=DISCLOSURE):
@@ -217,7 +217,7 @@ def test_protecting_the_hierarchy_leaves_nothing_pinned_anywhere():
 
 
 def test_the_true_values_satisfy_every_constraint_of_every_example_cohort_and_level():
-    from rm_research.publication import hierarchy, load_all
+    from rm_research.disclosure.hierarchy import hierarchy, load_all
     from tests.conftest import REPO
 
     keys = sorted((f.parent.name, int(f.name.split("-")[1])) for f in (REPO / "data" / "raw").glob("*/cohort-*"))
@@ -226,7 +226,7 @@ def test_the_true_values_satisfy_every_constraint_of_every_example_cohort_and_le
 
 
 def test_an_impossible_programme_fails_closed():
-    from rm_research.differencing import Model
+    from rm_research.disclosure.differencing import Model
 
     model = Model()
     x = model.var(("C", "", "flow", "matched", "mentor"), 1.0, 7.0)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from rm_research.config import DisclosureRule
-from rm_research.disclosure import method_statement as disclosure_statement
-from rm_research.disclosure import public_findings, round_count, safe_count, suppressed_cells
-from rm_research.effects import wilson_interval
+from rm_research.core.config import DisclosureRule
+from rm_research.disclosure.control import method_statement as disclosure_statement
+from rm_research.disclosure.control import public_findings, round_count, safe_count, suppressed_cells
+from rm_research.stats.effects import wilson_interval
 
 ROWS = [  # measure, role, statistic, value, n
     ("flow", "mentor", "enrolled", 25, 25),
@@ -168,7 +168,7 @@ def test_an_unregistered_statistic_is_suppressed():
 
 
 def test_public_p_values_are_the_holm_adjusted_ones_the_internal_report_shows():
-    from rm_research import disclosure
+    from rm_research.disclosure import control as disclosure
 
     safe = frame([("conf_senior", "all", "wilcoxon_p", 0.031, 12), ("conf_senior", "all", "wilcoxon_p_holm", 0.094, 12)])
     table = disclosure.public_table(public_findings(safe), {"conf_senior": "Confidence"},
@@ -195,8 +195,8 @@ HEARD = [  # mentors 20 answered: 12, 6, 2; mentees 12: 8, 4, 0; everyone 32: 20
 
 
 def test_a_free_text_category_few_people_gave_is_published_without_its_name():
-    from rm_research.differencing import audit
-    from rm_research.disclosure import SUPPRESSED_CATEGORY
+    from rm_research.disclosure.categories import SUPPRESSED_CATEGORY
+    from rm_research.disclosure.differencing import audit
 
     findings = frame(HEARD)
     published = public_findings(findings)
@@ -213,7 +213,7 @@ def test_a_free_text_category_few_people_gave_is_published_without_its_name():
 
 
 def test_the_threshold_for_a_name_is_the_smallest_count_shown():
-    from rm_research.disclosure import SUPPRESSED_CATEGORY
+    from rm_research.disclosure.categories import SUPPRESSED_CATEGORY
 
     # no row for everyone: the roles' counts are added. A: 5 + 3 = 8 people; B: 4 + 3 = 7
     rows = [("resources_needed", role, category, count, 20) for role, category, count in
@@ -234,7 +234,7 @@ def test_names_from_the_contract_lists_are_never_withheld():
 
 
 def test_the_public_category_table_gathers_the_withheld_names_in_one_row():
-    from rm_research.disclosure import public_category_table
+    from rm_research.disclosure.control import public_category_table
 
     table = public_category_table(public_findings(frame(HEARD)), "heard_via", "Channel")
     assert list(table.columns) == ["Channel", "Mentors", "Mentees", "Everyone"]
@@ -246,7 +246,7 @@ def test_the_public_category_table_gathers_the_withheld_names_in_one_row():
 def test_rare_single_answers_are_merged_before_the_audit_so_it_can_protect_them():
     # 11 mentors all gave one channel; 7 mentees each gave a different one: seven hidden cells adding up
     # to a hidden total could each only be 1. Merged into one row, they are one hidden count (7).
-    from rm_research.disclosure import SUPPRESSED_CATEGORY, merge_rare_categories
+    from rm_research.disclosure.categories import SUPPRESSED_CATEGORY, merge_rare_categories
 
     rows = [("heard_via", "mentor", "Colleague", 100.0, 11), ("heard_via", "mentee", "Colleague", 0.0, 7),
             ("heard_via", "all", "Colleague", 1100 / 18, 18)]

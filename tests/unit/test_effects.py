@@ -11,7 +11,7 @@ import pytest
 from scipy.stats import t as t_distribution
 from scipy.stats import wilcoxon
 
-from rm_research import effects
+from rm_research.stats import effects
 
 
 def test_hodges_lehmann_by_hand_at_n_3():

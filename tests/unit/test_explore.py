@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import rm_research
-from rm_research.explore import (
+from rm_research.examples.explore import (
     AllCohorts,
     compare_cohorts,
     load_all,
@@ -20,8 +20,8 @@ from rm_research.explore import (
     with_cohort_columns,
     without_identifiers,
 )
-from rm_research.findings import FINDINGS_COLUMNS
-from rm_research.pipeline import load_cohort
+from rm_research.findings.table import FINDINGS_COLUMNS
+from rm_research.ingest.load import load_cohort
 from tests.helpers import FIXTURE, write_cohort
 
 #: A second cohort: the fixture without mentor A3.

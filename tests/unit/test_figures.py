@@ -10,9 +10,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
 
-from rm_research import accessibility as a11y
-from rm_research import figures
-from rm_research.meta import meta_analysis
+from rm_research.report import accessibility as a11y
+from rm_research.report import figures
+from rm_research.stats.meta import meta_analysis
 
 
 @pytest.fixture(autouse=True)
@@ -267,7 +267,7 @@ def test_captioned_table_escapes_its_caption():
 
 def test_dollar_signs_in_answers_are_text_not_mathematics():
     # "$$" made matplotlib's mathtext parser raise; "$\alpha$" drew a Greek letter instead of what was typed
-    from rm_research import figures
+    from rm_research.report import figures
 
     counts = pd.DataFrame({"category": ["Staff bulletin $$", "$\\alpha$ and $5_$6"], "role": ["all", "all"],
                            "count": [3, 2], "n": [5, 5]})

@@ -11,7 +11,8 @@ import math
 import pandas as pd
 import pytest
 
-from rm_research.findings import FINDINGS_COLUMNS, compute_findings, lookup
+from rm_research.findings.cohort import compute_findings
+from rm_research.findings.table import FINDINGS_COLUMNS, lookup
 from tests.helpers import FIXTURE
 
 
@@ -22,8 +23,8 @@ def findings(fixture_cohort):
 
 def findings_with(folder, **files):
     """Findings of the hand-made fixture with some of its files replaced (None leaves one out)."""
-    from rm_research.clean import tidy_cohort
-    from rm_research.validate import validate_cohort
+    from rm_research.ingest.clean import tidy_cohort
+    from rm_research.ingest.validate import validate_cohort
     from tests.helpers import write_cohort
 
     return compute_findings(tidy_cohort(validate_cohort(write_cohort(folder, **files))), "r", 1)
@@ -203,7 +204,7 @@ def test_effect_rows_blank_below_their_minimum_n(findings):
 
 
 def test_holm_families_split_roles_from_everyone(tmp_path):
-    from rm_research.findings import with_holm
+    from rm_research.findings.cohort import with_holm
 
     rows = [("r", 1, "conf_senior", role, "wilcoxon_p", p, 9) for role, p in
             [("mentor", 0.01), ("mentee", 0.04), ("all", 0.03)]]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from rm_research.ingest import decode_text, normalise_header, read_table
-from rm_research.problems import DataError
+from rm_research.core.problems import DataError
+from rm_research.ingest.read import decode_text, normalise_header, read_table
 
 
 def test_utf8_with_bom_and_header_spelling(tmp_path):
@@ -160,7 +160,7 @@ def test_header_only_file_is_one_problem(tmp_path):
 
 
 def test_scan_folder_finds_exact_names_only(tmp_path):
-    from rm_research.ingest import scan_folder
+    from rm_research.ingest.read import scan_folder
 
     for name in ("PARTICIPANTS.csv", "enrolment.XLSX", "end_survey.csv.bak", "themes (1).csv", "training.xls"):
         (tmp_path / name).write_text("x")
@@ -176,8 +176,8 @@ def test_scan_folder_finds_exact_names_only(tmp_path):
 # --- survey exports as they come (contract section 7) ----------------------------------------------------------------
 
 def test_a_forms_export_is_read_under_the_contracts_names_without_its_bookkeeping(tmp_path):
-    from rm_research.columns import WORDING, ColumnMapping, MappedColumn
-    from rm_research.ingest import read_matched
+    from rm_research.contract.columns import WORDING, ColumnMapping, MappedColumn
+    from rm_research.ingest.read import read_matched
 
     path = tmp_path / "end_survey.xlsx"
     rows = [["ID", "Start time", "Completion time", "Email", "Name", "Last modified time", "Participant code",
@@ -193,7 +193,7 @@ def test_a_forms_export_is_read_under_the_contracts_names_without_its_bookkeepin
 def test_a_title_above_an_export_is_named_when_its_key_column_is_mapped(tmp_path):
     # the header row is found by what the key column is read as, here a columns.toml mapping and a
     # header in another case: not by the contract name alone
-    from rm_research.columns import ColumnMapping, MappedColumn
+    from rm_research.contract.columns import ColumnMapping, MappedColumn
 
     path = tmp_path / "end_survey.csv"
     path.write_text("End-of-programme survey (export)\nPARTICIPANT CODE,Did you miss any sessions?\nMR01,No\n")
@@ -223,7 +223,7 @@ def test_two_headers_for_one_column_stop_the_file_with_both_named(tmp_path):
 
 
 def test_both_csv_and_xlsx_of_one_table_is_a_problem_naming_both(tmp_path):
-    from rm_research.ingest import scan_folder
+    from rm_research.ingest.read import scan_folder
 
     (tmp_path / "end_survey.csv").write_text("old")
     (tmp_path / "end_survey.xlsx").write_text("new")
@@ -235,18 +235,18 @@ def test_both_csv_and_xlsx_of_one_table_is_a_problem_naming_both(tmp_path):
 
 
 def test_a_mistyped_file_name_is_named_in_the_missing_message(tmp_path):
-    from rm_research.ingest import scan_folder
+    from rm_research.ingest.read import scan_folder
 
     for name in ("participants.csv", "enrolment.csv", "end_suvrey.xlsx", "columns.toml"):
         (tmp_path / name).write_text("x")
     found = scan_folder(tmp_path)
-    assert found.ignored == ("end_suvrey.xlsx",)  # columns.toml is read by rm_research.columns, not ignored
+    assert found.ignored == ("end_suvrey.xlsx",)  # columns.toml is read by rm_research.contract.columns, not ignored
     [problem] = found.problems
     assert "found but not read: end_suvrey.xlsx (a file is read only by its exact name" in problem.message
 
 
 def test_a_missing_cohort_folder_says_what_is_near(tmp_path):
-    from rm_research.ingest import scan_folder
+    from rm_research.ingest.read import scan_folder
 
     (tmp_path / "data" / "raw" / "midlands" / "Cohort 2").mkdir(parents=True)
     with pytest.raises(DataError, match=r"no such folder; .*; found 'Cohort 2' in midlands, which is not read"):

@@ -8,7 +8,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from rm_research import kernels
+from rm_research.render import kernels
 
 
 def test_forking_can_be_switched_off():
@@ -26,7 +26,7 @@ def test_only_this_pythons_ipykernel_is_forked():
 @pytest.mark.slow
 @pytest.mark.skipif(not kernels.enabled(), reason="kernels are forked on POSIX only")
 def test_each_notebook_gets_a_fresh_forked_kernel(tmp_path):
-    from rm_research.report import run_notebook
+    from rm_research.render.notebook import run_notebook
 
     notebook = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),

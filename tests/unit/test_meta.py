@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 from statsmodels.stats.meta_analysis import combine_effects
 
-from rm_research import meta
+from rm_research.stats import meta
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "r" / "meta_metafor.csv"
 TOLERANCE = {"rel": 1e-6, "abs": 1e-6}

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from rm_research import narrative, stats
-from rm_research.config import SETTINGS
+from rm_research.core.config import SETTINGS
+from rm_research.report import narrative
+from rm_research.stats import nonparametric as stats
 
 METHODS_DOC = (Path(__file__).parents[2] / "docs" / "methods.md").read_text(encoding="utf-8")
 

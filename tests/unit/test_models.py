@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from scipy.stats import t as t_distribution
 
-from rm_research.models import ancova_dose
+from rm_research.stats.models import ancova_dose
 
 
 def test_ancova_slope_and_hc3_interval_by_the_formula():

@@ -1,6 +1,6 @@
 import pytest
 
-from rm_research.paths import CohortPaths, check_region, missing_folder_hint, project_root
+from rm_research.core.paths import CohortPaths, check_region, missing_folder_hint, project_root
 
 
 @pytest.mark.parametrize("region", ["south-east", "midlands", "north-east-and-yorkshire", "r2"])

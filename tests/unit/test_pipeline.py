@@ -13,9 +13,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from rm_research import outputs, pipeline
-from rm_research.paths import CohortPaths
-from rm_research.problems import OutputError
+from rm_research.core.paths import CohortPaths
+from rm_research.core.problems import OutputError
+from rm_research.run import cohort as pipeline
+from rm_research.run import outputs
 from tests.helpers import FIXTURE, write_cohort
 
 REGION = "test-region"
@@ -36,7 +37,8 @@ def paths(tmp_path) -> CohortPaths:
 def fake_notebooks(monkeypatch):
     """Notebook execution and rendering replaced by pages naming their title (seconds saved per run);
     disclosure control is tested elsewhere."""
-    from rm_research import disclosure, report
+    from rm_research.disclosure import control as disclosure
+    from rm_research.render import notebook as report
 
     monkeypatch.setattr(report, "execute_notebook", lambda *args, **kwargs: None)
     monkeypatch.setattr(report, "run_notebook", lambda *args, **kwargs: None)
@@ -100,7 +102,7 @@ def test_a_processed_table_whose_raw_file_is_gone_is_removed(paths):
 
 
 def test_a_report_that_fails_to_render_leaves_earlier_outputs(paths, monkeypatch):
-    from rm_research import report as rendering
+    from rm_research.render import notebook as rendering
 
     report(paths)
     before = everything(paths)
@@ -158,7 +160,7 @@ def test_a_second_run_says_one_is_in_progress_and_gives_up_after_the_time_limit(
 def test_a_second_run_waits_for_the_first_and_then_writes(paths):
     holder = hold_the_lock(paths)
     waiter = subprocess.Popen(
-        [sys.executable, "-m", "rm_research.cli", "report", "--no-html", "--region", REGION, "--cohort", "1",
+        [sys.executable, "-m", "rm_research.run.cli", "report", "--no-html", "--region", REGION, "--cohort", "1",
          "--root", str(paths.root)], stderr=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
     try:
         said = ""

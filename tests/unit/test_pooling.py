@@ -10,10 +10,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rm_research import config, meta, pooling, registry
-from rm_research.findings import FINDINGS_COLUMNS
-from rm_research.levels import discover_cohorts, level_cohorts, load_level
-from rm_research.problems import DataError
+from rm_research.core import config
+from rm_research.core.problems import DataError
+from rm_research.findings import level as pooling
+from rm_research.findings import registry
+from rm_research.findings.cohort import cohort_findings
+from rm_research.findings.table import FINDINGS_COLUMNS
+from rm_research.ingest.load import discover_cohorts, level_cohorts, load_level
+from rm_research.stats import meta
 from tests.helpers import write_cohort
 
 YES = {"yes": 1.0, "no": 0.0}
@@ -72,7 +76,7 @@ def collaborative(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def national(collaborative):
     people = pooling.person_table(load_level(collaborative, "national"))
-    return people, pooling.level_findings(people, "national")
+    return people, pooling.people_findings(people, "national")
 
 
 def raw(root: Path, region: str, number: int, name: str) -> pd.DataFrame:
@@ -228,7 +232,7 @@ def test_a_cohort_with_too_few_pairs_is_left_out_and_listed(tmp_path):
 
 def test_a_single_cohort_gives_blank_pooled_rows(tmp_path):
     root = make_collaborative(tmp_path, {("west", 1): (21, 6, 1.0, 3)})
-    findings = pooling.level_findings(pooling.person_table(load_level(root, "west")), "west")
+    findings = pooling.people_findings(pooling.person_table(load_level(root, "west")), "west")
     k, n = value(findings, "conf_senior", "all", "k")
     assert k == 1 and n > 0
     assert math.isnan(value(findings, "conf_senior", "all", "pooled_change")[0])
@@ -326,13 +330,13 @@ def test_psych_attendance_by_region_counts_each_number_of_sessions(collaborative
 def test_attenders_are_unknown_when_a_cohort_offering_sessions_kept_no_log(tmp_path):
     root = make_collaborative(tmp_path, {("east", 1): (31, 4, 1.0, 3), ("east", 2): (32, 4, 1.0, 0)})
     people = pooling.person_table(load_level(root, "east"))
-    assert value(pooling.level_findings(people, "east"), "flow", "all", "attended_psych")[0] == float(
+    assert value(pooling.people_findings(people, "east"), "flow", "all", "attended_psych")[0] == float(
         people["psych_attended"].gt(0).sum())  # the programme offering none adds 0
     (root / "data" / "raw" / "east" / "cohort-1" / "psych_sessions.csv").unlink()
     people = pooling.person_table(load_level(root, "east"))
     flow = pooling.cohort_flow(people).set_index("cohort")
     assert math.isnan(flow.at[1, "attended_psych"]) and flow.at[2, "attended_psych"] == 0
-    assert math.isnan(value(pooling.level_findings(people, "east"), "flow", "all", "attended_psych")[0])
+    assert math.isnan(value(pooling.people_findings(people, "east"), "flow", "all", "attended_psych")[0])
 
 
 def test_region_flow_sums_its_cohorts(national):
@@ -348,7 +352,7 @@ def test_region_flow_sums_its_cohorts(national):
 def test_forest_plot_rows_are_the_cohorts_the_pool_and_the_prediction_interval():
     import matplotlib.pyplot as plt
 
-    from rm_research import figures
+    from rm_research.report import figures
 
     three = meta.meta_analysis({"a": [1, 2, 3], "b": [0, 1, 1, 2], "c": [2, 4, 3], "d": [5]})
     fig = figures.forest_plot(three, "title").figure
@@ -364,7 +368,7 @@ def test_forest_plot_rows_are_the_cohorts_the_pool_and_the_prediction_interval()
 
 
 def test_pooled_table_reads_the_level_findings(national):
-    from rm_research import tables
+    from rm_research.report import tables
 
     _, findings = national
     table = tables.pooled_table(findings)
@@ -416,11 +420,11 @@ def test_hidden_cohorts_pooled_by_one_or_two_hide_the_pooled_figures(collaborati
     # south pools 2 cohorts of fewer than 8 people: the pooled change, its interval, tau² and I² are
     # four equations in their 2 hidden means and 2 variances, so they are hidden; k stays. North pools
     # 3 such cohorts: 6 unknowns, and its pooled figures (on 8 or more people) stay.
-    from rm_research.levels import public_level_findings
+    from rm_research.disclosure.control import public_level_findings
 
     def published(level):
         loaded = load_level(collaborative, level)
-        safe = public_level_findings(loaded, pooling.level_findings(pooling.person_table(loaded), level))
+        safe = public_level_findings(loaded, pooling.people_findings(pooling.person_table(loaded), level))
         rows = safe[(safe["measure"] == "conf_senior") & (safe["role"] == "mentor")]
         return dict(zip(rows["statistic"], rows["value"], strict=True))
 
@@ -430,7 +434,7 @@ def test_hidden_cohorts_pooled_by_one_or_two_hide_the_pooled_figures(collaborati
 
 
 def test_hide_invertible_pooling_by_its_definition():
-    from rm_research.disclosure import INVERTIBLE_POOLED, hide_invertible_pooling
+    from rm_research.disclosure.control import INVERTIBLE_POOLED, hide_invertible_pooling
 
     rows = [("r", "all", "conf_senior", role, statistic, "1.0", "20") for role in ("mentor", "mentee")
             for statistic in ("k", *INVERTIBLE_POOLED)]
@@ -447,9 +451,9 @@ def test_cohort_findings_add_up_to_the_level_where_no_psych_sessions_were_offere
     # north cohort 3 offered none: its own findings say 0 attended and count no psych_supportive
     # answers, as the region does, so the region's figures are the sums of its cohorts'
     loaded = load_level(collaborative, "north")
-    level = pooling.level_findings(pooling.person_table(loaded), "north")
-    cohorts = pd.concat([c.findings() for c in loaded])
-    offered_none = next(c for c in loaded if not c.programme.offers_psych_sessions).findings()
+    level = pooling.people_findings(pooling.person_table(loaded), "north")
+    cohorts = pd.concat([cohort_findings(c) for c in loaded])
+    offered_none = cohort_findings(next(c for c in loaded if not c.programme.offers_psych_sessions))
     assert value(offered_none, "flow", role, "attended_psych")[0] == 0
     assert offered_none[offered_none["measure"] == "psych_supportive"].empty
     for measure, statistic in (("flow", "attended_psych"), ("psych_supportive", "yes_count")):

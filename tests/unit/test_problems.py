@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from rm_research.problems import (
+from rm_research.core.problems import (
     DataError,
     Problem,
     closest,
@@ -84,7 +84,7 @@ def test_closest(value, choices, expected):
 
 
 def test_beyond_the_fuzzy_limit_only_the_same_spelling_is_suggested(monkeypatch):
-    import rm_research.problems as problems
+    import rm_research.core.problems as problems
 
     monkeypatch.setattr(problems, "MAX_FUZZY_CHOICES", 3)
     choices = ["MR01", "MR02", "MR03", "MR04"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rm_research.problems import DataError
-from rm_research.programme import DEFAULT, FILE_NAME, FOCUS_WORDING, read_programme
+from rm_research.contract.programme import DEFAULT, FILE_NAME, FOCUS_WORDING, read_programme
+from rm_research.core.problems import DataError
 
 
 def test_a_missing_file_means_the_south_east_template(tmp_path):
@@ -59,9 +59,10 @@ def test_all_problems_of_the_file_at_once(tmp_path):
 
 # --- the settings in validation and reports -------------------------------------------------------
 
-from rm_research.pipeline import load_cohort, report_title  # noqa: E402
-from rm_research.tables import item_labels  # noqa: E402
-from rm_research.validate import validate_cohort  # noqa: E402
+from rm_research.ingest.load import load_cohort  # noqa: E402
+from rm_research.ingest.validate import validate_cohort  # noqa: E402
+from rm_research.report.tables import item_labels  # noqa: E402
+from rm_research.run.cohort import report_title  # noqa: E402
 from tests.helpers import FIXTURE, write_cohort  # noqa: E402
 
 FOURTH_SESSION = FIXTURE["psych_sessions"] + "A1,4,yes\n"

@@ -12,10 +12,10 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 import pandas as pd
 import pytest
 
-from rm_research import quotes
-from rm_research.clean import Cohort, tidy_cohort
-from rm_research.quotes import NAME_COLUMN, consented_quotes, names_in_raw, redact
-from rm_research.validate import validate_cohort
+from rm_research.disclosure import quotes
+from rm_research.disclosure.quotes import NAME_COLUMN, consented_quotes, names_in_raw, redact
+from rm_research.ingest.clean import Cohort, tidy_cohort
+from rm_research.ingest.validate import validate_cohort
 from tests.helpers import FIXTURE, write_cohort
 
 R = "[redacted]"
@@ -200,7 +200,7 @@ def test_a_huge_answer_is_shortened_and_its_head_still_redacted(fixture_cohort):
 
 
 def test_public_quotes_remove_names_from_raw_columns_and_codes(tmp_path):
-    from rm_research.validate import validate_cohort
+    from rm_research.ingest.validate import validate_cohort
     from tests.helpers import FIXTURE, write_cohort
 
     people = FIXTURE["participants"].replace("consent_quotes\n", "consent_quotes,Full Name\n").replace(

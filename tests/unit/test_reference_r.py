@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 from scipy.stats import rankdata
 
-from rm_research import effects, stats
+from rm_research.stats import effects
+from rm_research.stats import nonparametric as stats
 from tests.helpers import numbers, r_reference
 
 MANN_WHITNEY = r_reference("mann_whitney")

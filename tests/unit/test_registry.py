@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from rm_research import registry
-from rm_research.findings import compute_findings
+from rm_research.findings import registry
+from rm_research.findings.cohort import cohort_findings, compute_findings
 
 
 def test_every_statistic_of_the_example_is_registered(example_findings):
@@ -56,13 +56,13 @@ def test_the_glossary_has_a_row_per_entry_and_says_what_each_is():
 
 
 def test_every_statistic_of_every_example_cohort_is_registered():
-    from rm_research.pipeline import load_cohort
+    from rm_research.ingest.load import load_cohort
     from tests.conftest import REPO
 
     folders = sorted((REPO / "data" / "raw").glob("*/cohort-*"))
     assert len(folders) >= 13
     for folder in folders:
-        findings = load_cohort(REPO, folder.parent.name, int(folder.name.split("-")[1])).findings()
+        findings = cohort_findings(load_cohort(REPO, folder.parent.name, int(folder.name.split("-")[1])))
         assert registry.unregistered(findings).empty, folder
 
 

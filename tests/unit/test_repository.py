@@ -24,7 +24,7 @@ EXAMPLE_FILES = {"README.md", "SYNTHETIC", "participants.csv", "enrolment.csv", 
 
 
 def test_only_the_synthetic_example_is_tracked_under_data_raw():
-    from rm_research.synthetic_collaborative import committed_files
+    from rm_research.examples.collaborative import committed_files
 
     allowed = ({"data/raw/README.md"} | {f"data/raw/south-east/cohort-1/{name}" for name in EXAMPLE_FILES}
                | set(committed_files()))

@@ -2,7 +2,7 @@ import math
 
 import pytest
 
-from rm_research.rounding import round_as_printed
+from rm_research.core.rounding import round_as_printed
 
 
 @pytest.mark.parametrize(("value", "digits", "rule", "printed"), [

@@ -11,8 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rm_research import narrative, safety, tables
-from rm_research.safety import escape_html, neutralise_cell, neutralise_formulas
+from rm_research.core import safety
+from rm_research.core.safety import escape_html, neutralise_cell, neutralise_formulas
+from rm_research.report import narrative, tables
 
 PAYLOADS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", '"><svg onload=alert(1)>',
             "javascript:alert(1)", "[x](javascript:alert(1))", "it's <b>bold</b> & more"]
@@ -136,7 +137,7 @@ def test_a_page_of_text_tables_and_embedded_images_is_clean():
 # --- the offline template -------------------------------------------------------------------------
 
 def test_rendered_pages_forbid_scripts_and_remote_loads_before_anything_else():
-    from rm_research.report import render_html
+    from rm_research.render.notebook import render_html
 
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_markdown_cell("# A report")]
@@ -153,14 +154,14 @@ def test_rendered_pages_forbid_scripts_and_remote_loads_before_anything_else():
 
 
 def test_markdown_text_cannot_become_a_link_an_image_or_markup():
-    from rm_research.safety import escape_markdown
+    from rm_research.core.safety import escape_markdown
 
     text = escape_markdown("Prog ![pixel](http://x/p.png) [click](javascript:x) **bold** <i>")
     assert "![" not in text and "](" not in text.replace("\\](", "") and "<i>" not in text and "**" not in text
 
 
 def test_remote_images_are_active_content():
-    from rm_research.safety import active_content
+    from rm_research.core.safety import active_content
 
     assert active_content('<img src="http://evil.example/p.png">') != []
     assert active_content('<img src="//evil.example/p.png">') != []
@@ -168,6 +169,6 @@ def test_remote_images_are_active_content():
 
 
 def test_control_and_direction_characters_never_reach_a_page():
-    from rm_research.safety import escape_html
+    from rm_research.core.safety import escape_html
 
     assert escape_html("evil\u202eRLO\u0007bell\x1b") == "evilRLObell"

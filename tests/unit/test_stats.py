@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from rm_research import stats
+from rm_research.stats import nonparametric as stats
 from tests.helpers import brute_mann_whitney, exact_signed_rank_p
 
 

@@ -13,8 +13,8 @@ import re
 import pandas as pd
 import pytest
 
-from rm_research import summary, tables
-from rm_research.disclosure import public_findings
+from rm_research.disclosure.control import public_findings
+from rm_research.report import summary, tables
 
 LABELS = tables.item_labels()
 SENIOR = "confidence talking about BAME experiences with senior leaders"

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from rm_research import synthetic
-from rm_research.clean import tidy_cohort
-from rm_research.findings import compute_findings
-from rm_research.validate import validate_cohort
+from rm_research.examples import synthetic
+from rm_research.findings.cohort import compute_findings
+from rm_research.ingest.clean import tidy_cohort
+from rm_research.ingest.validate import validate_cohort
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "raw" / "south-east" / "cohort-1"
 

@@ -8,10 +8,11 @@ from importlib import resources
 import pandas as pd
 import pytest
 
-from rm_research import narrative, tables, verify
-from rm_research.clean import tidy_cohort
-from rm_research.findings import compute_findings
-from rm_research.validate import validate_cohort
+from rm_research.findings import verify
+from rm_research.findings.cohort import compute_findings
+from rm_research.ingest.clean import tidy_cohort
+from rm_research.ingest.validate import validate_cohort
+from rm_research.report import narrative, tables
 from tests.helpers import write_cohort
 from tests.unit.test_summary import change_rows, frame, pooled_rows, public_frame
 
@@ -164,7 +165,7 @@ def test_pooled_before_after_table():
 # published figures: the source in words -----------------------------------------------------------------------
 def test_every_source_of_the_published_figures_is_named_in_words():
     names = verify.source_names()
-    folder = resources.files("rm_research").joinpath("published")
+    folder = resources.files("rm_research.findings").joinpath("published")
     codes = set()
     for entry in folder.iterdir():
         if entry.name.endswith(".csv") and entry.name != verify.SOURCES_FILE:

@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from rm_research import template
-from rm_research.clean import tidy_cohort
-from rm_research.cli import EXIT_OK, EXIT_OUTPUT, main
-from rm_research.ingest import CONTRACT_FILES
-from rm_research.problems import DataError
-from rm_research.programme import DEFAULT, KEYS, read_programme
-from rm_research.validate import validate_cohort
+from rm_research.contract import template
+from rm_research.contract.programme import DEFAULT, KEYS, read_programme
+from rm_research.core.problems import DataError
+from rm_research.ingest.clean import tidy_cohort
+from rm_research.ingest.read import CONTRACT_FILES
+from rm_research.ingest.validate import validate_cohort
+from rm_research.run.cli import EXIT_OK, EXIT_OUTPUT, main
 
 REPO = Path(__file__).resolve().parents[2]
 CONTRACT_DOC = REPO / "docs" / "data-contract.md"

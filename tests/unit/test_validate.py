@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from rm_research.problems import DataError, Problem
-from rm_research.validate import validate_cohort
+from rm_research.core.problems import DataError, Problem
+from rm_research.ingest.validate import validate_cohort
 from tests.helpers import FIXTURE, write_cohort
 
 
@@ -114,7 +114,7 @@ AWKWARD_DATES = ["2021-03-31", "2020-10-05T10:00:00Z", "2020-10-06 09:30", "2021
 
 
 def test_the_vectorised_date_check_agrees_with_parsing_each_cell():
-    from rm_research.schemas import are_iso_dates, parse_date
+    from rm_research.contract.schemas import are_iso_dates, parse_date
 
     expected = [parse_date(cell) is not None for cell in AWKWARD_DATES]
     assert are_iso_dates(pd.Series(AWKWARD_DATES, dtype=object)).tolist() == expected
@@ -129,7 +129,7 @@ def test_pairs_of_the_same_make_up_are_one_problem(tmp_path):
 
 
 def test_every_count_column_has_a_maximum():
-    from rm_research.schemas import MAX_DURATION_MIN, MAX_SESSIONS, schema_for
+    from rm_research.contract.schemas import MAX_DURATION_MIN, MAX_SESSIONS, schema_for
 
     bounded = {"end_survey": ("sessions_reported", MAX_SESSIONS), "mentoring_sessions": ("session_no", MAX_SESSIONS)}
     for name, (column, limit) in bounded.items():
@@ -149,7 +149,7 @@ def test_whole_numbers_are_compared_exactly_even_when_huge(tmp_path):
 
 def test_observations_are_read_and_checked(tmp_path):
     # contract section 2, observations.csv: pair_id must exist; level and kind from their lists
-    from rm_research.clean import tidy_cohort
+    from rm_research.ingest.clean import tidy_cohort
 
     good = "pair_id,level,kind,finding,method\nP1,Individual,Good practice,Listens well,interview\n"
     cohort = tidy_cohort(validate_cohort(write_cohort(tmp_path / "good", observations=good)))
@@ -252,7 +252,7 @@ def test_a_mapped_header_that_is_not_in_the_file_is_a_warning_with_the_header_cl
 
 
 def test_the_summary_lists_headers_by_how_they_were_read(tmp_path):
-    from rm_research.validate import summary_lines
+    from rm_research.ingest.validate import summary_lines
 
     survey = ("ID,Name,Email,participant_id,conf_seniors," + SESSIONS + ",Notes\n"
               "1,Ada Lovelace,ada@example.org,A1,5,4,\n")
@@ -272,13 +272,13 @@ def test_the_summary_lists_headers_by_how_they_were_read(tmp_path):
 
 
 def test_a_contract_format_cohort_prints_no_header_lines(fixture_folder):
-    from rm_research.validate import summary_lines
+    from rm_research.ingest.validate import summary_lines
 
     assert all(not line.endswith(".csv:") for line in summary_lines(validate_cohort(fixture_folder)))
 
 
 def test_multi_select_answers_as_the_survey_tools_write_them(tmp_path):
-    from rm_research.clean import tidy_cohort
+    from rm_research.ingest.clean import tidy_cohort
 
     people = FIXTURE["participants"].replace("People management;Communications", "People management;Communications;")
     people = people.replace("A2,mentor,P2,Asian,People management,", "A2,mentor,P2,Asian,\"Budget management, "

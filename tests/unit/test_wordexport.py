@@ -15,9 +15,9 @@ from xml.etree import ElementTree
 
 import pytest
 
-from rm_research import wordexport
-from rm_research.problems import OutputError
-from rm_research.safety import escape_html
+from rm_research.core.problems import OutputError
+from rm_research.core.safety import escape_html
+from rm_research.render import word as wordexport
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"

@@ -1,0 +1,342 @@
+"""Statistical disclosure control for reports that leave the evaluation team.
+
+NHS Digital's method (see ``config.DisclosureRule``): small counts suppressed, other counts
+rounded, percentages from rounded counts, statistics on small groups suppressed, and secondary
+suppression across roles so no hidden figure can be recovered from the total. Written here:
+no maintained Python library implements this rule (sdcMicro is R, and does microdata).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pandas as pd
+
+from rm_research.core import config
+from rm_research.core.config import DISCLOSURE, DisclosureRule
+from rm_research.core.rounding import round_as_printed
+from rm_research.disclosure.categories import SUPPRESSED_CATEGORY, hide_rare_categories, merge_rare_categories
+from rm_research.disclosure.differencing import protect
+from rm_research.findings import level as pooling
+from rm_research.findings import registry
+from rm_research.findings.registry import Statistic
+from rm_research.ingest.load import LoadedCohort
+from rm_research.stats.effects import wilson_interval
+
+
+def round_count(count: int, rule: DisclosureRule = DISCLOSURE) -> int:
+    """A count of ``smallest_shown`` or more rounded to the nearest ``rounding_base`` (halves up)."""
+    return int(rule.rounding_base * math.floor(count / rule.rounding_base + 0.5))
+
+
+def is_small(count: float, rule: DisclosureRule = DISCLOSURE) -> bool:
+    """True for a count the rule suppresses: 1 to ``smallest_shown - 1`` (0 is shown)."""
+    return 1 <= count < rule.smallest_shown
+
+
+def safe_count(count: float, rule: DisclosureRule = DISCLOSURE) -> str:
+    """0 stays 0; 1 .. smallest_shown - 1 is the mark; more is rounded."""
+    if pd.isna(count):
+        return ""
+    count = round(count)
+    if count == 0:
+        return "0"
+    return rule.mark if is_small(count, rule) else str(round_count(count, rule))
+
+
+def safe_part(part: float, whole: float, rule: DisclosureRule = DISCLOSURE) -> str:
+    """A count that is part of a whole (yes answers of those who answered): shown only when the part
+    and the rest of the whole both clear the threshold, because publishing one discloses the other
+    ("10 of 10" for 9 of 10 would state that everyone did)."""
+    if pd.isna(part):
+        return ""
+    part, whole = round(part), round(whole)
+    if is_small(part, rule) or is_small(whole - part, rule):
+        return rule.mark
+    return safe_count(part, rule)
+
+
+def public_findings(findings: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -> pd.DataFrame:
+    """The findings table made safe to publish: same columns, values and n as text.
+
+    Rare answers to a single-answer free-text question merged into one category
+    (``merge_rare_categories``), primary suppression row by row (``safe_value``), secondary suppression
+    across roles, then the differencing audit: while any suppressed cell can be worked out exactly from
+    the published ones (the totals, the other role, the pair structure), more cells are suppressed;
+    last, the names of rare answers to multi-answer questions are withheld (``hide_rare_categories``).
+    """
+
+    findings = merge_rare_categories(findings, rule)
+    facts = _Facts(findings)
+    safe = findings.copy()
+    safe["value"] = [safe_value(row, facts, rule) for row in findings.itertuples(index=False)]
+    safe["n"] = [safe_count(n, rule) for n in findings["n"]]
+    for column in ("value", "n"):
+        safe[column] = secondary_suppression(safe, findings, column, rule)
+    return hide_rare_categories(findings, protect(findings, safe, rule), rule)
+
+
+#: A level's pooled statistics that, with few hidden cohorts, give those cohorts' changes away.
+INVERTIBLE_POOLED = ("pooled_change", "pooled_ci_low", "pooled_ci_high", "pooled_p", "tau2", "i2", "q_p",
+                     "pooled_pi_low", "pooled_pi_high")
+
+
+def hide_invertible_pooling(safe: pd.DataFrame, hidden: dict[tuple[str, str], int],
+                            rule: DisclosureRule = DISCLOSURE) -> pd.DataFrame:
+    """A level's public findings with the pooled statistics of an item and role hidden where 1 or 2
+    of its pooled cohorts have their own change hidden (``hidden``: ``pooling.hidden_pooled_cohorts``).
+
+    The pooled change, its interval (so its standard error), tau² and I² (so Cochran's Q) are four
+    equations in each hidden cohort's mean change and variance; the other cohorts' are published
+    (their mean, n and Hedges' g give the variance). With one or two hidden cohorts that is four
+    unknowns or fewer, and they can be solved for; with three or more they cannot. The number of
+    cohorts pooled (k) stays, as a count of cohorts, not people."""
+    rows = safe["statistic"].isin(INVERTIBLE_POOLED) & pd.Series(
+        [1 <= hidden.get((measure, role), 0) <= 2 for measure, role in zip(safe["measure"], safe["role"], strict=True)],
+        index=safe.index)
+    protected = safe.copy()
+    protected.loc[rows, "value"] = rule.mark
+    return protected
+
+
+class _Facts:
+    """Findings looked up by (measure, role, statistic)."""
+
+    def __init__(self, findings: pd.DataFrame) -> None:
+        keys = zip(findings["measure"], findings["role"], findings["statistic"], strict=True)
+        self.rows = dict(zip(keys, zip(findings["value"], findings["n"], strict=True), strict=True))
+
+    def value(self, measure: str, role: str, statistic: str) -> float:
+        return float(self.rows.get((measure, role, statistic), (math.nan, math.nan))[0])
+
+    def n(self, measure: str, role: str, statistic: str) -> float:
+        return float(self.rows.get((measure, role, statistic), (math.nan, math.nan))[1])
+
+
+def base_size(row: object, found: Statistic, facts: _Facts) -> float:
+    """How many people a value really rests on: its n, the smaller group of a comparison (a missing
+    or empty group counts as small: with no one in the other group, a group's figure is the whole's,
+    so it would give a hidden figure of the whole away), or the people who share an extreme."""
+    measure, role = row.measure, row.role  # type: ignore[attr-defined]
+    if found.groups is not None:
+        sizes = [facts.n(measure, role, statistic) for statistic in found.groups]
+        return 1.0 if any(math.isnan(s) or s == 0 for s in sizes) else min(sizes)
+    if found.at_extreme is not None:
+        return facts.value(measure, role, found.at_extreme)
+    return float(row.n)  # type: ignore[attr-defined]
+
+
+def safe_value(row: object, facts: _Facts, rule: DisclosureRule = DISCLOSURE) -> str:
+    """One findings value made safe, by what the registry says it is; unregistered values are hidden."""
+    measure, role, statistic = row.measure, row.role, row.statistic  # type: ignore[attr-defined]
+    value, n = float(row.value), float(row.n)  # type: ignore[attr-defined]
+    found = registry.spec(measure, statistic)
+    if found is None:
+        return rule.mark
+    if found.kind == "structural":
+        return _number(value, found.rounding)
+    size = base_size(row, found, facts)
+    if found.reveals_size or is_small(size, rule) or math.isnan(size):
+        return rule.mark
+    if found.kind == "count":
+        return safe_part(value, n, rule) if found.whole else safe_count(value, rule)
+    if math.isnan(value):
+        return ""
+    if found.kind == "percentage" and found.whole:
+        return _share(round(value * n / 100), n, rule, scale=100.0, places=found.rounding)
+    if found.kind == "proportion":
+        return _share(facts.value(measure, role, "yes_count"), n, rule, scale=1.0, places=found.rounding)
+    if found.kind == "interval_limit" and registry.family(measure) == "yes_no":
+        return _rounded_wilson(facts.value(measure, role, "yes_count"), n, statistic, rule)
+    return _number(value, found.rounding)
+
+
+def _share(count: float, n: float, rule: DisclosureRule, scale: float, places: int) -> str:
+    """A share computed from the rounded count and the rounded total, or suppressed when either the
+    count or the rest of the total is small (so a shown share is never a false 0% or 100%)."""
+    if math.isnan(count) or n == 0:
+        return ""
+    shown = safe_part(count, n, rule)
+    if shown in ("", rule.mark, "0"):
+        return shown
+    return _number(scale * int(shown) / round_count(round(n), rule), places)
+
+
+def _rounded_wilson(yes: float, n: float, statistic: str, rule: DisclosureRule) -> str:
+    shown = safe_part(yes, n, rule)
+    if shown in ("", rule.mark):
+        return shown
+    low, high = wilson_interval(int(shown), round_count(round(n), rule))
+    return _number(low if statistic == "wilson_ci_low" else high, 2)
+
+
+def _number(value: float, places: int) -> str:
+    return "" if pd.isna(value) else repr(round_as_printed(float(value), places))
+
+
+def secondary_suppression(safe: pd.DataFrame, findings: pd.DataFrame, column: str,
+                          rule: DisclosureRule = DISCLOSURE) -> pd.Series:
+    """Suppress the figure for everyone wherever exactly one role's contribution is hidden.
+
+    ``all`` = mentors + mentees for counts (and, with the n, can give a role's mean away), so a
+    total shown beside one hidden role and one shown role would reveal the hidden one. A role
+    with no row of its own still contributes to ``all`` when the total's n exceeds the shown
+    roles' n (say, mentees who could not be split into attenders and non-attenders): it counts
+    as hidden.
+    """
+    out = safe[column].copy()
+    for _, group in safe.groupby(["measure", "statistic"]):
+        roles = dict(zip(group["role"], group.index, strict=True))
+        if config.ALL_ROLES not in roles:
+            continue
+        present_n = sum(float(findings.at[roles[r], "n"]) for r in config.ROLES if r in roles)
+        absent_contributes = float(findings.at[roles[config.ALL_ROLES], "n"]) > present_n
+        hidden = [(r not in roles and absent_contributes) or (r in roles and safe.at[roles[r], column] == rule.mark)
+                  for r in config.ROLES]
+        if sum(hidden) == 1:
+            out.at[roles[config.ALL_ROLES]] = rule.mark
+    return out
+
+
+def read_public(path: str | Path) -> pd.DataFrame:
+    """Public findings written by ``write_public``: every cell as the text it was published as."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def write_public(safe: pd.DataFrame, path: str | Path) -> None:
+    """Public findings for a notebook to read back exactly (not for people: see ``pipeline.write_csv``)."""
+    safe.to_csv(path, index=False, lineterminator="\n")
+
+
+def method_statement(safe: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -> str:
+    """The public report's disclosure-control paragraph: the rule, and how much it hid here."""
+    hidden = suppressed_cells(safe, rule)
+    return (f"{rule.describe()} In this summary {hidden['value']} figures and {hidden['n']} group sizes are "
+            "suppressed.")
+
+
+def public_flow_table(safe: pd.DataFrame) -> pd.DataFrame:
+    """The participant flow of public findings: a row per role, a column per stage."""
+    return public_table(safe, {"flow": "Participants"}, PUBLIC_FLOW_STATISTICS, n_label=None)
+
+
+def suppressed_cells(safe: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -> dict[str, int]:
+    """How many values and n were suppressed: the figures for the method note and the notes."""
+    return {column: int((safe[column] == rule.mark).sum()) for column in ("value", "n")}
+
+
+PUBLIC_ROLE_LABELS = {"mentor": "Mentors", "mentee": "Mentees", config.ALL_ROLES: "Everyone"}
+
+
+#: The columns of the public report's tables; labels come from the registry. The p-value shown is
+#: the Holm-adjusted one, as in the internal report.
+PUBLIC_FLOW_STATISTICS = list(registry.FLOW)
+
+
+PUBLIC_PREPOST_STATISTICS = ["pre_mean", "post_mean", "change_mean", "change_ci_low", "change_ci_high",
+                             "wilcoxon_p_holm"]
+
+
+PUBLIC_SESSIONS_STATISTICS = ["mean", "min", "max"]
+
+
+PUBLIC_YES_NO_STATISTICS = ["yes_count", "yes_proportion", "wilson_ci_low", "wilson_ci_high"]
+
+
+PUBLIC_DOSE_STATISTICS = ["spearman_rho", "spearman_ci_low", "spearman_ci_high", "ancova_slope", "ancova_ci_low",
+                          "ancova_ci_high", "ancova_p"]
+
+
+PUBLIC_PLAN_STATISTICS = ["fewer_than_planned", "as_planned", "more_than_planned"]
+
+
+PUBLIC_POOLED_DOSE_STATISTICS = ["pooled_ancova_slope", "pooled_ancova_ci_low", "pooled_ancova_ci_high",
+                                 "pooled_ancova_p", "mixed_slope", "mixed_ci_low", "mixed_ci_high", "mixed_p"]
+
+
+def _merged_cell(values: pd.Series, found: Statistic | None, rule: DisclosureRule) -> str:
+    """The withheld answers' cell of one role: the published value of a merged single-answer category
+    (``merge_rare_categories``); for several rows (a multi-answer question), the mark unless all are 0."""
+    if len(values) == 1:
+        return display(values.iloc[0], found)
+    return "0" if (values == "0").all() else rule.mark
+
+
+def public_category_table(safe: pd.DataFrame, measure: str, heading: str,
+                          rule: DisclosureRule = DISCLOSURE) -> pd.DataFrame:
+    """A categorical measure of public findings as a table: a row per category shown by name, one row
+    for the categories whose names are withheld (``hide_rare_categories``), and the people who
+    answered; a column per role."""
+    rows = safe[safe["measure"] == measure]
+    roles = [role for role in PUBLIC_ROLE_LABELS if role in set(rows["role"])]
+    found = registry.spec(measure, SUPPRESSED_CATEGORY)
+    records = []
+    for category in dict.fromkeys(rows["statistic"]):
+        if category == SUPPRESSED_CATEGORY:
+            continue
+        cells = rows[rows["statistic"] == category].set_index("role")["value"]
+        records.append({heading: category, **{PUBLIC_ROLE_LABELS[r]: display(cells[r], found) if r in cells.index
+                                              else "–" for r in roles}})
+    hidden = rows[rows["statistic"] == SUPPRESSED_CATEGORY]
+    if not hidden.empty:
+        records.append({heading: f"Other answers, each given by fewer than {rule.smallest_shown} people",
+                        **{PUBLIC_ROLE_LABELS[r]: _merged_cell(hidden.loc[hidden["role"] == r, "value"], found, rule)
+                           for r in roles}})
+    answered = rows.groupby("role")["n"].first()
+    records.append({heading: "Answered", **{PUBLIC_ROLE_LABELS[r]: display(answered[r], registry.FLOW["enrolled"])
+                                            for r in roles}})
+    return pd.DataFrame.from_records(records, columns=[heading, *(PUBLIC_ROLE_LABELS[r] for r in roles)])
+
+
+def display(text: str, found: Statistic | None = None) -> str:
+    """A public value for reading: counts as published (``*``, 0, multiples of the base); any other
+    number with the registry's decimals (at least one), so that it cannot be read as a count."""
+    if text in ("", DISCLOSURE.mark):
+        return text or "–"
+    number = float(text)
+    if found is not None and found.kind in ("count", "extreme", "structural"):
+        return f"{number:.0f}"
+    if found is not None and found.kind == "p_value" and number < 0.001:
+        return "< 0.001"
+    places = 2 if found is None else max(1, found.rounding)
+    return f"{number:.{places}f}"
+
+
+def public_table(safe: pd.DataFrame, measures: dict[str, str], statistics: list[str] | dict[str, str],
+                 n_label: str | None = "People", n_of: str | None = None) -> pd.DataFrame:
+    """Rows of (measure, role), columns of statistics, from the public findings.
+
+    ``measures`` maps findings measures to the labels readers see (the measure column is left out
+    when there is one measure); ``statistics`` lists the columns, labelled by the registry unless a
+    dict gives labels; ``n_label`` heads a column with the n of statistic ``n_of`` (default: the first).
+    """
+    if not isinstance(statistics, dict):
+        first = next(iter(measures))
+        statistics = {stat: registry.label(first, stat) for stat in statistics}
+    rows = safe[safe["measure"].isin(measures) & safe["statistic"].isin(statistics)]
+    n_of = n_of or next(iter(statistics))
+    records = []
+    for (measure, role), group in rows.groupby(["measure", "role"], sort=False):
+        values = group.set_index("statistic")
+        record = {"Measure": measures[measure]} if len(measures) > 1 else {}
+        record["Role"] = PUBLIC_ROLE_LABELS[role]
+        record.update({label: display(values.at[stat, "value"], registry.spec(measure, stat))
+                       if stat in values.index else "–" for stat, label in statistics.items()})
+        if n_label:
+            record[n_label] = display(values.at[n_of, "n"], registry.FLOW["enrolled"]) if n_of in values.index else "–"
+        records.append(record)
+    return pd.DataFrame(records)
+
+
+
+
+
+
+def public_level_findings(loaded: list[LoadedCohort], findings: pd.DataFrame,
+                          rule: DisclosureRule = config.DISCLOSURE) -> pd.DataFrame:
+    """The level's findings made safe to publish (``disclosure.public_findings``), with the pooled
+    statistics hidden that would give a hidden cohort's change away (``disclosure.hide_invertible_pooling``)."""
+
+    hidden = pooling.hidden_pooled_cohorts(pooling.person_table(loaded), rule)
+    return hide_invertible_pooling(public_findings(findings, rule), hidden, rule)

@@ -1,0 +1,612 @@
+"""Can a suppressed figure be worked out from the published ones? An exact audit by integer programming.
+
+Published cells constrain the true numbers: a count shown as 30 lies in 28..32, a ``*`` in 1..7, a
+0 is 0; a mean shown as 6.4 on P people bounds the whole-number sum behind it to 6.35 P .. 6.45 P;
+a percentage shown from rounded counts gives the rounded count away. The structure of the data adds
+what every reader knows:
+
+- everyone = mentors + mentees, for every group of people and every count and sum;
+- each pair has one mentor and one mentee, so as many mentors as mentees are matched;
+- completers and non-completers make up everyone who answered an item at enrolment (people and
+  rating sums); attenders and non-attenders of the psychological sessions make up the people whose
+  change in confidence is analysed;
+- a part is no larger than its whole (yes answers of those who answered, the answered of those who
+  completed the end survey, the people paired of those who answered at each time);
+- the people paired on an item are among those who answered it at each time and among the
+  completers, so their rating sums are parts of those groups' sums, and their end sum less their
+  enrolment sum is the sum of their changes;
+- where a role's rows list every category of a single-answer question (``registry.PARTITIONS``: a
+  channel, an ethnic group, a band, sessions against the plan), its counts add up to those who answered.
+
+For every suppressed count, group size or mean, the smallest and largest value consistent with all
+of this is found by mixed-integer linear programming (``scipy.optimize.milp``, HiGHS); a cell whose
+smallest and largest coincide is *pinned*: its suppression failed (unless it is pinned at 0, which
+follows only from a published 0: zeros are published as they are under the rule). ``protect`` suppresses more cells
+until nothing is pinned. Written here because no published tool checks differencing (ACRO #117);
+the solver is scipy's.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from scipy.optimize import Bounds, LinearConstraint, milp
+
+from rm_research.core import config
+from rm_research.core.config import DISCLOSURE, DisclosureRule
+from rm_research.disclosure.categories import merge_rare_categories
+from rm_research.findings import registry
+
+INF = math.inf
+#: A bound no count, group or sum of ratings reaches, standing in for infinity in the solver.
+CAP = 1e9
+Key = tuple[str, ...]
+ROLES = config.ROLES
+EVERYONE = config.ALL_ROLES
+#: Families whose missing role rows mean "one of two groups was empty", not "nobody".
+ABSENT_UNKNOWN = frozenset({"psych_attendance"})
+
+
+@dataclass(frozen=True)
+class Pinned:
+    """A suppressed cell whose true value the published cells determine."""
+
+    index: object  # the findings row
+    column: str  # "value" or "n"
+    value: float
+
+
+@dataclass
+class Model:
+    """Integer variables with bounds and linear constraints lo <= a.x <= hi."""
+
+    index: dict[Key, int] = field(default_factory=dict)
+    lower: list[float] = field(default_factory=list)
+    upper: list[float] = field(default_factory=list)
+    rows: list[dict[int, float]] = field(default_factory=list)
+    lo: list[float] = field(default_factory=list)
+    hi: list[float] = field(default_factory=list)
+
+    def var(self, key: Key, lower: float = 0.0, upper: float = INF) -> int:
+        """The index of the variable named ``key``; a new one gets the bounds ``lower`` to ``upper``."""
+        if key not in self.index:
+            self.index[key] = len(self.lower)
+            self.lower.append(lower)
+            self.upper.append(upper)
+        return self.index[key]
+
+    def bound(self, variable: int, lower: float, upper: float) -> None:
+        """Narrow a variable's bounds to within ``lower`` to ``upper``."""
+        self.lower[variable] = max(self.lower[variable], lower)
+        self.upper[variable] = min(self.upper[variable], upper)
+
+    def add(self, coefficients: dict[int, float], lo: float, hi: float) -> None:
+        """Add the constraint ``lo <= sum of coefficient * variable <= hi``."""
+        self.rows.append(coefficients)
+        self.lo.append(lo)
+        self.hi.append(hi)
+
+    def equal(self, total: int, parts: Iterable[int]) -> None:
+        """Constrain ``total`` to equal the sum of ``parts``."""
+        coefficients = {total: 1.0}
+        for part in parts:
+            coefficients[part] = coefficients.get(part, 0.0) - 1.0
+        self.add(coefficients, 0.0, 0.0)
+
+    def at_most(self, part: int, whole: int) -> None:
+        """Constrain ``part`` to be at most ``whole`` (a subgroup is no larger than its group)."""
+        if part != whole:
+            self.add({part: 1.0, whole: -1.0}, -INF, 0.0)
+
+    def constraints(self) -> list[LinearConstraint]:
+        """The constraints as one sparse matrix, for the solver."""
+        entries = [(r, c, a) for r, coefficients in enumerate(self.rows) for c, a in coefficients.items()]
+        if not entries:
+            return []
+        rows, columns, values = zip(*entries, strict=True)
+        matrix = sparse.coo_array((values, (rows, columns)), shape=(len(self.rows), len(self.lower))).tocsr()
+        return [LinearConstraint(matrix, self.lo, self.hi)]
+
+    def solve(self, objective: np.ndarray, constraints: list[LinearConstraint] | None = None) -> np.ndarray | None:
+        """A feasible integer point minimising ``objective`` (None if there is none)."""
+        # capped, so that no objective is unbounded: no count of people comes near the cap
+        bounds = Bounds(np.clip(self.lower, -CAP, CAP), np.clip(self.upper, -CAP, CAP))
+        result = milp(objective, constraints=self.constraints() if constraints is None else constraints,
+                      bounds=bounds, integrality=np.ones(len(self.lower)))
+        return result.x if result.success else None
+
+    def fixed(self, variables: Iterable[int], seed: int = 0, probes: int = 8) -> dict[int, float]:
+        """The variables among ``variables`` that take one value in every feasible point, with it.
+
+        A variable whose bounds meet is fixed by them. Any two feasible points that differ on a
+        variable prove it is not fixed, so a few points from random objectives settle most
+        variables; the rest get a minimum and a maximum of their own.
+        """
+        size, rng = len(self.lower), np.random.default_rng(seed)
+        variables = list(dict.fromkeys(variables))
+        if not variables:
+            return {}
+        constraints = self.constraints()
+        points = [x for x in (self.solve(rng.normal(size=size), constraints) for _ in range(probes)) if x is not None]
+        if not points:  # the true table satisfies every constraint, so this is a modelling error: fail closed
+            raise RuntimeError("the disclosure audit's constraints admit no table at all; this is a bug in "
+                               "rm_research.disclosure.differencing, and nothing can be published until it is fixed")
+        fixed = {v: self.lower[v] for v in variables if self.lower[v] == self.upper[v]}
+        open_ = [v for v in variables if v not in fixed]
+        for _ in range(probes):  # push the undecided variables every which way at once
+            open_ = [v for v in open_ if len({round(x[v]) for x in points}) == 1]
+            if not open_ or not points:
+                break
+            objective = np.zeros(size)
+            objective[open_] = rng.choice([-1.0, 1.0], size=len(open_))
+            point = self.solve(objective, constraints)
+            if point is not None:
+                points.append(point)
+        for variable in variables:
+            if variable in fixed or len({round(x[variable]) for x in points}) > 1:
+                continue
+            extremes = []
+            for sign in (1.0, -1.0):
+                objective = np.zeros(size)
+                objective[variable] = sign
+                point = self.solve(objective, constraints)
+                if point is not None:
+                    points.append(point)
+                    extremes.append(round(point[variable]))
+            if len(extremes) == 2 and extremes[0] == extremes[1]:
+                fixed[variable] = float(extremes[0])
+        return fixed
+
+
+def rounded_range(text: str, rule: DisclosureRule) -> tuple[float, float] | None:
+    """The true counts a shown count cell allows: 0 is 0, a rounded count is within half the base
+    (None for a blank or suppressed cell, which ``Audit`` bounds by why it was suppressed)."""
+    if text in ("", rule.mark):
+        return None
+    shown = float(text)
+    if shown == 0:
+        return 0.0, 0.0
+    half = rule.rounding_base / 2
+    return float(math.ceil(shown - half)), float(math.ceil(shown + half) - 1)
+
+
+class Audit:
+    """The integer programme behind one table of public findings."""
+
+    def __init__(self, findings: pd.DataFrame, safe: pd.DataFrame, rule: DisclosureRule = DISCLOSURE,
+                 unit: str = "", model: Model | None = None) -> None:
+
+        self.model, self.rule, self.unit = model if model is not None else Model(), rule, unit
+        findings = merge_rare_categories(findings, rule)  # as public findings do: pair them with the merged truth
+        self.findings, self.safe = findings, safe
+        self.truth: dict[int, float] = {}
+        self.cells: list[tuple[object, str, tuple[int, ...]]] = []  # suppressed cells to check
+        self.present = {(m, r) for m, r in zip(findings["measure"], findings["role"], strict=True)}
+        for index, row in findings.iterrows():
+            found = registry.spec(row["measure"], row["statistic"])
+            if found is not None:
+                self._row(index, row, found)
+        self._roles_add_up()
+        self._structure()
+
+    # variables -------------------------------------------------------------------------------
+    def people(self, measure: str, population: str, role: str) -> int:
+        """The variable for the number of people in ``role`` a row rests on: the enrolled (shared by every
+        measure), or those who answered ``measure``."""
+        where = "*" if population == "enrolled" else measure
+        return self.model.var(("P", self.unit, where, population, role))
+
+    def count(self, measure: str, statistic: str, role: str) -> int:
+        """The variable for a count row's true count (for a flow's ``enrolled``: the people enrolled)."""
+        if registry.family(measure) == "flow" and statistic == "enrolled":
+            return self.people(measure, "enrolled", role)
+        return self.model.var(("C", self.unit, measure, statistic, role))
+
+    def total(self, measure: str, statistic: str, role: str) -> int:
+        """The variable for the sum of the answers behind a mean row (bounded through its people and the scale)."""
+        return self.model.var(("S", self.unit, measure, statistic, role), -INF, INF)
+
+    # one findings row ------------------------------------------------------------------------
+    def _row(self, index: object, row: pd.Series, found: registry.Statistic) -> None:
+        measure, role, statistic = row["measure"], row["role"], row["statistic"]
+        n, value = float(row["n"]), float(row["value"])
+        people = self.people(measure, found.population, role)
+        self._truth(people, n)
+        shown_n, shown_value = str(self.safe.at[index, "n"]), str(self.safe.at[index, "value"])
+        self._published_count(people, shown_n)
+        if shown_n == self.rule.mark:
+            self._suppressed_size(people, n)
+            self.cells.append((index, "n", (people,)))
+        if found.kind == "count":
+            self._count_row(index, measure, statistic, role, value, people, shown_value, found)
+        elif found.kind == "percentage" and found.whole:
+            self._percentage_row(index, measure, statistic, role, value, n, people, shown_value, shown_n)
+        elif found.kind == "mean" and found.scale is not None and found.whole_numbers:
+            self._mean_row(index, measure, statistic, role, value, n, people, shown_value, found)
+
+    def _truth(self, variable: int, value: float) -> None:
+        if not math.isnan(value):
+            self.truth[variable] = value
+
+    def _published_count(self, variable: int, text: str) -> None:
+        allowed = rounded_range(text, self.rule)
+        if allowed is not None:
+            self.model.bound(variable, *allowed)
+
+    # A reader who knows the rule may work out why a cell was suppressed; the audit assumes they know
+    # (the stronger attacker): each suppressed cell is bounded by the reason that applied to it.
+    def _suppressed_size(self, people: int, n: float) -> None:
+        small = self.rule.smallest_shown
+        if n >= 1:  # a hidden zero reads as any size
+            self.model.bound(people, *((1.0, small - 1.0) if n < small else (small, INF)))
+
+    def _suppressed_part(self, variable: int, people: int, value: float, n: float, whole: bool) -> None:
+        small = self.rule.smallest_shown
+        if 1 <= n < small:  # rests on few people: anything from none to all of them
+            return
+        if 1 <= value < small:
+            self.model.bound(variable, 1.0, small - 1.0)
+        elif whole and 1 <= n - value < small:  # the rest of the whole is small
+            self.model.add({people: 1.0, variable: -1.0}, 1.0, small - 1.0)
+        elif value == 0:  # a zero hidden to protect another cell reads as any count
+            return
+        else:  # hidden so that another cell cannot be worked out: not small itself (its rest may be 0)
+            self.model.bound(variable, float(small), INF)
+
+    def _count_row(self, index: object, measure: str, statistic: str, role: str, value: float, people: int,
+                   shown: str, found: registry.Statistic) -> None:
+        variable = self.count(measure, statistic, role)
+        self._truth(variable, value)
+        self._published_count(variable, shown)
+        if found.whole:
+            self.model.at_most(variable, people)
+        if shown == self.rule.mark:
+            self._suppressed_part(variable, people, value, float(self.findings.at[index, "n"]), found.whole)
+            self.cells.append((index, "value", (variable,)))
+
+    def _percentage_row(self, index: object, measure: str, statistic: str, role: str, value: float, n: float,
+                        people: int, shown: str, shown_n: str) -> None:
+        variable = self.count(measure, statistic, role)
+        count = round(value * n / 100) if not math.isnan(value) else math.nan
+        self._truth(variable, count)
+        self.model.at_most(variable, people)
+        if shown == self.rule.mark:
+            self._suppressed_part(variable, people, count, n, whole=True)
+        if shown not in ("", self.rule.mark) and shown_n not in ("", self.rule.mark):
+            # a share from rounded counts gives the rounded count away: shown% of the rounded n
+            self._published_count(variable, str(round(float(shown) * float(shown_n) / 100)))
+        if shown == self.rule.mark:
+            self.cells.append((index, "value", (variable,)))
+
+    def _mean_row(self, index: object, measure: str, statistic: str, role: str, value: float, n: float,
+                  people: int, shown: str, found: registry.Statistic) -> None:
+        variable = self.total(measure, statistic, role)
+        if not (math.isnan(value) or math.isnan(n)):
+            self.truth[variable] = round(value * n)
+        low, high = found.scale  # type: ignore[misc]
+        self.model.add({variable: 1.0, people: -low}, 0.0, INF)
+        self.model.add({variable: 1.0, people: -high}, -INF, 0.0)
+        if shown not in ("", self.rule.mark):
+            half = 0.5 * 10.0 ** -found.rounding
+            self.model.add({variable: 1.0, people: -(float(shown) - half)}, 0.0, INF)
+            self.model.add({variable: 1.0, people: -(float(shown) + half)}, -INF, 0.0)
+        if shown == self.rule.mark:
+            self.cells.append((index, "value", (variable, people)))
+
+    # what every reader knows -------------------------------------------------------------------
+    def _roles_add_up(self) -> None:
+        """everyone = mentors + mentees for every group of people, count and sum with an ``all`` row."""
+        for key in list(self.model.index):
+            kind, _, where, name, role = key
+            if role != EVERYONE or (kind == "C" and not self._additive(where, name)) \
+                    or (kind == "P" and name in registry.ROLES_DO_NOT_ADD_UP):
+                continue
+            parts = [self._role_part(key, role_name) for role_name in ROLES]
+            self.model.equal(self.model.index[key], parts)
+
+    def _additive(self, measure: str, statistic: str) -> bool:
+        found = registry.spec(measure, statistic)
+        return found is not None and found.additive
+
+    def _role_part(self, key: Key, role: str) -> int:
+        kind, unit, where, name, _ = key
+        part = (kind, unit, where, name, role)
+        if part in self.model.index:
+            return self.model.index[part]
+        absent_is_zero = where != "*" and registry.family(where) not in ABSENT_UNKNOWN \
+            and (where, role) not in self.present
+        lower, upper = (0.0, 0.0) if absent_is_zero else ((0.0, INF) if kind != "S" else (-INF, INF))
+        variable = self.model.var(part, lower, upper)
+        if absent_is_zero:
+            self.truth[variable] = 0.0
+        return variable
+
+    def _part_of(self, key: Key) -> int:
+        """This table's variable for another unit's ``key``: 0 when this table has no row of that
+        measure at all (nobody), otherwise a variable (created unbounded if it has no row)."""
+        kind, _, where, name, role = key
+        mine = (kind, self.unit, where, name, role)
+        if mine in self.model.index:
+            return self.model.index[mine]
+        nobody = where != "*" and where not in set(self.findings["measure"])
+        variable = self.model.var(mine, 0.0, 0.0 if nobody else INF)
+        if nobody:
+            self.truth[variable] = 0.0
+        return variable
+
+    def _known(self, key: Key) -> int | None:
+        return self.model.index.get(key)
+
+    def _structure(self) -> None:
+        for role in (*ROLES, EVERYONE):
+            self._flow(role)
+            for item in config.RATING_ITEMS:
+                self._rating(item, role)
+            self._answered_of_completers(role)
+            self._psych_attendance(role)
+            self._doses(role)
+            self._partitions(role)
+        matched = [self._known(("C", self.unit, "flow", "matched", r)) for r in ROLES]
+        if None not in matched:  # one mentor and one mentee in every pair
+            self.model.equal(matched[0], [matched[1]])  # type: ignore[list-item]
+
+    def _flow(self, role: str) -> None:
+        enrolled = self._known(("P", self.unit, "*", "enrolled", role))
+        if enrolled is None:
+            return
+        for (kind, unit, _where, population, who), variable in list(self.model.index.items()):
+            if kind == "P" and unit == self.unit and who == role and population in ("pre", "answered"):
+                self.model.at_most(variable, enrolled)
+
+    def _rating(self, item: str, role: str) -> None:
+        def p(population: str) -> int | None:
+            return self._known(("P", self.unit, item, population, role))
+
+        def s(statistic: str) -> int | None:
+            return self._known(("S", self.unit, item, statistic, role))
+
+        pre, completers, others = p("pre"), p("completers"), p("noncompleters")
+        if None not in (pre, completers, others):
+            self.model.equal(pre, [completers, others])  # type: ignore[arg-type, list-item]
+        sums = (s("pre_mean"), s("completers_pre_mean"), s("noncompleters_pre_mean"))
+        if None not in sums:
+            self.model.equal(sums[0], [sums[1], sums[2]])  # type: ignore[arg-type, list-item]
+        paired, post = p("paired"), p("post")
+        for whole in (completers, post):
+            if paired is not None and whole is not None:
+                self.model.at_most(paired, whole)
+        before, after, change = s("paired_pre_mean"), s("paired_post_mean"), s("change_mean")
+        if None not in (before, after, change):  # the same people's end sum less their enrolment sum
+            self.model.add({after: 1.0, before: -1.0, change: -1.0}, 0.0, 0.0)  # type: ignore[dict-item]
+        for whole_people, whole_sum, part_sum in ((pre, s("pre_mean"), before), (post, s("post_mean"), after),
+                                                  (completers, s("completers_pre_mean"), before)):
+            if None not in (whole_people, whole_sum, part_sum, paired):
+                self._part_sum(whole_sum, whole_people, part_sum, paired)  # type: ignore[arg-type]
+
+    def _part_sum(self, whole_sum: int, whole_people: int, part_sum: int, part_people: int) -> None:
+        """A group's rating sum is its part's sum plus the rest's, each of the rest rating within the scale."""
+        low, high = registry.RATING_SCALE
+        self.model.add({whole_sum: 1.0, part_sum: -1.0, whole_people: -low, part_people: low}, 0.0, INF)
+        self.model.add({whole_sum: 1.0, part_sum: -1.0, whole_people: -high, part_people: high}, -INF, 0.0)
+
+    def _partitions(self, role: str) -> None:
+        """The counts of a single-answer question's categories add up to the people who answered it."""
+        for measure in registry.PARTITIONS:
+            people = self._known(("P", self.unit, measure, "answered", role))
+            parts = [variable for (kind, unit, where, _, who), variable in self.model.index.items()
+                     if kind == "C" and unit == self.unit and where == measure and who == role]
+            if people is not None and parts:
+                self.model.equal(people, parts)
+
+    def _answered_of_completers(self, role: str) -> None:
+        completed = self._known(("C", self.unit, "flow", "completed_end_survey", role))
+        if completed is None:
+            return
+        for (kind, unit, where, population, who), variable in list(self.model.index.items()):
+            if kind == "P" and unit == self.unit and who == role and population in ("post", "answered") \
+                    and registry.family(where) in ("rating", "yes_no", "sessions_reported"):
+                self.model.at_most(variable, completed)
+
+    def _psych_attendance(self, role: str) -> None:
+        def p(measure: str, population: str) -> int | None:
+            return self._known(("P", self.unit, measure, population, role))
+
+        both, attenders, others = (p("psych_attendance", x) for x in ("both", "attenders", "nonattenders"))
+        if None not in (both, attenders, others):
+            self.model.equal(both, [attenders, others])  # type: ignore[arg-type, list-item]
+        paired = p("conf_senior", "paired")
+        if both is None or paired is None:
+            return
+        self._related(both, paired)
+        if self.truth.get(both) == self.truth.get(paired):
+            sums = [self._known(("S", self.unit, *key, role)) for key in (
+                ("conf_senior", "change_mean"), ("psych_attendance", "attenders_change_mean"),
+                ("psych_attendance", "nonattenders_change_mean"))]
+            if None not in sums:
+                self.model.equal(sums[0], [sums[1], sums[2]])  # type: ignore[arg-type, list-item]
+
+    def _doses(self, role: str) -> None:
+        paired = self._known(("P", self.unit, "conf_senior", "paired", role))
+        for measure in ("attendance_effect", "psych_effect"):
+            dose = self._known(("P", self.unit, measure, "dose", role))
+            ancova = self._known(("P", self.unit, measure, "ancova", role))
+            if dose is not None and paired is not None:
+                self._related(dose, paired)
+            if dose is not None and ancova is not None:
+                self._related(ancova, dose)
+
+    def _related(self, part: int, whole: int) -> None:
+        """part <= whole; equal where they are equal, since a reader may know why (conservative)."""
+        if self.truth.get(part) == self.truth.get(whole) and part in self.truth:
+            self.model.equal(part, [whole])
+        else:
+            self.model.at_most(part, whole)
+
+    # the audit ---------------------------------------------------------------------------------
+    def truth_violations(self) -> list[str]:
+        """Constraints the true values break (none, if the model describes the data correctly)."""
+        x = np.full(len(self.model.lower), math.nan)
+        for variable, value in self.truth.items():
+            x[variable] = value
+        broken = [f"bounds of {key}" for key, v in self.model.index.items()
+                  if not math.isnan(x[v]) and not (self.model.lower[v] - 1e-9 <= x[v] <= self.model.upper[v] + 1e-9)]
+        for coefficients, lo, hi in zip(self.model.rows, self.model.lo, self.model.hi, strict=True):
+            values = [x[c] * a for c, a in coefficients.items()]
+            if not any(math.isnan(v) for v in values) and not lo - 1e-6 <= sum(values) <= hi + 1e-6:
+                broken.append(str({self._name(c): a for c, a in coefficients.items()}))
+        return broken
+
+    def _name(self, variable: int) -> Key:
+        return next(key for key, v in self.model.index.items() if v == variable)
+
+    def pinned(self) -> list[Pinned]:
+        """Every suppressed cell whose value the published cells determine."""
+        fixed = self.model.fixed(v for _, _, variables in self.cells for v in variables)
+        return [Pinned(index, column, fixed[variables[0]]) for index, column, variables in self.cells
+                if _disclosed(fixed, variables)]
+
+
+def _disclosed(fixed: dict[int, float], variables: tuple[int, ...]) -> bool:
+    """A hidden cell is disclosed when its value is fixed, unless it is fixed at 0: that follows only
+    from a published 0 (nobody), which the rule publishes as it is, and reveals no one's count."""
+    return all(v in fixed for v in variables) and fixed[variables[0]] != 0
+
+
+@dataclass(frozen=True)
+class Level:
+    """One published table in a hierarchy: a cohort ("south-east/1"), a region ("south-east") or the
+    nation ("national"), and the unit its counts add up to (None at the top)."""
+
+    unit: str
+    parent: str | None
+    findings: pd.DataFrame
+    safe: pd.DataFrame
+
+
+#: Families whose region and national figures are sums over the cohorts (data contract, section 6).
+SUMMED_FAMILIES = frozenset({"flow", "yes_no"})
+
+
+def audit_levels(levels: list[Level], rule: DisclosureRule = DISCLOSURE) -> dict[str, list[Pinned]]:
+    """The suppressed cells of every table of a hierarchy that can be worked out from all the
+    published tables together: a national total less the published regions, a region less its
+    published cohorts.
+
+    Only the measures that add up across levels (``SUMMED_FAMILIES``: the flow and the yes/no
+    answers) are held jointly: everything else is audited within its own table (``protect``), and
+    the joint programme of every measure of twenty tables is too large to solve quickly.
+    """
+    model = Model()
+    audits = {level.unit: Audit(*_summed(level), rule, level.unit, model) for level in levels}
+    for parent in {level.parent for level in levels if level.parent in audits}:
+        children = [audits[level.unit] for level in levels if level.parent == parent]
+        _children_add_up(audits[parent], children)  # type: ignore[index]
+    fixed = model.fixed(v for one in audits.values() for _, _, variables in one.cells for v in variables)
+    return {unit: [Pinned(index, column, fixed[variables[0]]) for index, column, variables in one.cells
+                   if _disclosed(fixed, variables)] for unit, one in audits.items()}
+
+
+def _summed(level: Level) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The rows of a level's findings and public findings whose measures add up across levels."""
+    keep = level.findings["measure"].map(registry.family).isin(SUMMED_FAMILIES)
+    return level.findings[keep], level.safe[keep]
+
+
+def _children_add_up(parent: Audit, children: list[Audit]) -> None:
+    """A parent's summed counts and groups equal the sums of its children's; any other group of
+    people at the parent is no larger than the children's together."""
+    for key, variable in list(parent.model.index.items()):
+        kind, unit, where, name, _ = key
+        if unit != parent.unit or kind == "S":
+            continue
+        summed = where == "*" or registry.family(where) in SUMMED_FAMILIES
+        if kind == "C" and not (summed and parent._additive(where, name)):
+            continue
+        parts = [child._part_of(key) for child in children]
+        if summed:
+            parent.model.equal(variable, parts)
+        else:
+            parent.model.add({variable: 1.0, **{part: -1.0 for part in parts}}, -INF, 0.0)
+
+
+def protect_levels(levels: list[Level], rule: DisclosureRule = DISCLOSURE,
+                   rounds: int = 200) -> dict[str, pd.DataFrame]:
+    """Suppress more cells, table by table, until no suppressed cell of any table can be worked out
+    from all the published tables together. Each table's ``safe`` is its own ``public_findings``
+    (already protected within the table)."""
+    safe = {level.unit: level.safe.copy() for level in levels}
+    findings = {level.unit: level.findings for level in levels}
+    for _ in range(rounds):
+        current = [Level(level.unit, level.parent, level.findings, safe[level.unit]) for level in levels]
+        pinned = audit_levels(current, rule)
+        if not any(pinned.values()):
+            return safe
+        for unit, cells in pinned.items():
+            # each table is safe on its own, so the leak runs through a related table: hide the same
+            # figure in the parent, else in the children, else in the siblings, else widen at home
+            level = next(one for one in levels if one.unit == unit)
+            related = [[level.parent], [one.unit for one in levels if one.parent == unit],
+                       [one.unit for one in levels if one.parent == level.parent and one.unit != unit]]
+            for cell in cells:
+                row = findings[unit].loc[cell.index]
+                if not any(_hide_same(findings[other], safe[other], row, rule)
+                           for group in related for other in group if other in safe):
+                    _widen(findings[unit], safe[unit], cell, rule)
+    raise RuntimeError("disclosure control across levels did not converge; this is a bug")
+
+
+def _hide_same(findings: pd.DataFrame, safe: pd.DataFrame, row: pd.Series, rule: DisclosureRule) -> bool:
+    """Hide the shown cells of ``row``'s measure and statistic (every role) in another table."""
+    same = (findings["measure"] == row["measure"]) & (findings["statistic"] == row["statistic"])
+    hidden = False
+    for column in ("value", "n"):
+        shown = same & ~safe[column].isin(["", "0", rule.mark])
+        if shown.any():
+            safe.loc[shown, column] = rule.mark
+            hidden = True
+    return hidden
+
+
+def audit(findings: pd.DataFrame, safe: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -> list[Pinned]:
+    """The suppressed cells of ``safe`` (public findings of ``findings``) that can be worked out."""
+    return Audit(findings, safe, rule).pinned()
+
+
+def protect(findings: pd.DataFrame, safe: pd.DataFrame, rule: DisclosureRule = DISCLOSURE,
+            rounds: int = 100) -> pd.DataFrame:
+    """Suppress more cells until no suppressed cell can be worked out from the published ones.
+
+    For a pinned cell, first the figure for everyone beside it is hidden; if that is hidden already,
+    every shown cell of the same measure; then every shown count of the table.
+    """
+    safe = safe.copy()
+    for _ in range(rounds):
+        pinned = audit(findings, safe, rule)
+        if not pinned:
+            return safe
+        for cell in pinned:
+            _widen(findings, safe, cell, rule)
+    raise RuntimeError("disclosure control did not converge; this is a bug")
+
+
+def _widen(findings: pd.DataFrame, safe: pd.DataFrame, cell: Pinned, rule: DisclosureRule) -> None:
+    row = findings.loc[cell.index]
+    same_measure = findings["measure"] == row["measure"]
+    steps = [
+        same_measure & (findings["statistic"] == row["statistic"]) & (findings["role"] == EVERYONE),
+        same_measure & (findings["role"] == EVERYONE),
+        same_measure,
+        findings["measure"].isin(["flow", row["measure"]]),
+        pd.Series(True, index=findings.index),
+    ]
+    for step in steps:
+        for column in ("n", "value"):
+            shown = step & ~safe[column].isin(["", "0", rule.mark])  # a zero pins nobody
+            if shown.any():
+                safe.loc[shown, column] = rule.mark
+                return

@@ -1,0 +1,97 @@
+"""Loading cohorts: one cohort's raw files validated and tidied (``load_cohort``), or every cohort of
+a region or the nation (``load_level``). What is computed from them is the ``findings`` layer's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from rm_research.contract.programme import Programme
+from rm_research.core.paths import NATIONAL, CohortPaths, check_cohort, check_level, check_region, discover
+from rm_research.core.problems import DataError, Problem
+from rm_research.ingest.clean import Cohort, tidy_cohort
+from rm_research.ingest.validate import RawCohort, validate_cohort
+
+SYNTHETIC_MARKER = "SYNTHETIC"
+
+
+@dataclass(frozen=True)
+class LoadedCohort:
+    """A validated, tidied cohort with the files it came from."""
+
+    paths: CohortPaths
+    raw: RawCohort
+    cohort: Cohort
+
+    @property
+    def programme(self) -> Programme:
+        """The cohort's programme settings (``programme.toml``, with any override applied)."""
+        return self.raw.programme
+
+    @property
+    def is_synthetic(self) -> bool:
+        """True for example data, marked by a ``SYNTHETIC`` file in the raw folder."""
+        return (self.paths.raw / SYNTHETIC_MARKER).is_file()
+
+
+def load_cohort(root: Path | str, region: str, cohort: int, psych_offered: int | None = None) -> LoadedCohort:
+    """Validate (``DataError`` lists every problem) and tidy one cohort's raw files.
+
+    ``psych_offered`` overrides the number of psychological sessions the cohort's ``programme.toml``
+    says were offered (the South East's 3 when there is no such file).
+    """
+    paths = CohortPaths(Path(root), region, int(cohort))
+    raw = validate_cohort(paths.raw, psych_offered)
+    return LoadedCohort(paths, raw, tidy_cohort(raw))
+
+
+
+
+
+
+CohortKey = tuple[str, int]
+
+
+def discover_cohorts(root: Path, level: str) -> list[CohortKey]:
+    """Every ``data/raw/<region>/cohort-<N>/`` folder of the level (all regions for ``national``),
+    sorted by region, then by cohort number, as ``make reports`` finds them (``collaborative.discover``)."""
+
+    check_level(level)
+    found = discover(Path(root), None if level == NATIONAL else level).cohorts
+    return sorted((c.region, c.cohort) for c in found)
+
+
+def level_cohorts(root: Path, level: str, cohorts: Iterable[Sequence[object]] | None = None) -> list[CohortKey]:
+    """The cohorts to pool: ``cohorts`` (pairs of region and number) if given, else every cohort found.
+
+    A given cohort outside the level is an error (a region's report pools only its own cohorts).
+    """
+    if cohorts is None:
+        return discover_cohorts(root, level)
+    keys = [(check_region(str(region)), check_cohort(int(number))) for region, number in cohorts]  # type: ignore[call-overload]
+    outside = [key for key in keys if level != NATIONAL and key[0] != level]
+    if outside:
+        raise ValueError(f"cohorts {outside} are not in region {level!r}")
+    return sorted(dict.fromkeys(keys))
+
+
+def load_level(root: Path, level: str, cohorts: Iterable[Sequence[object]] | None = None) -> list[LoadedCohort]:
+    """Validate and tidy every cohort of the level. ``DataError`` lists the problems of every bad
+    cohort at once, each file named with its cohort (``south-east/cohort-2/end_survey.csv``); a level
+    with no cohort is a ``DataError`` too."""
+    keys = level_cohorts(root, level, cohorts)
+    if not keys:
+        raise DataError([Problem(f"data/raw/{'' if level == NATIONAL else level + '/'}", None, None,
+                                 "holds no cohort folder (cohort-1, cohort-2, ...): there is nothing to pool")])
+    loaded, problems = [], []
+    for region, number in keys:
+        try:
+            loaded.append(load_cohort(root, region, number))
+        except DataError as error:
+            problems += [Problem(f"{region}/cohort-{number}/{p.file}", p.row, p.column, p.message, p.runs)
+                         for p in error.problems]
+    if problems:
+        raise DataError(problems)
+    return loaded

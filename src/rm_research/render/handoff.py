@@ -1,0 +1,85 @@
+"""Handing what a command computed to the notebook that renders it, so it is computed once.
+
+``rm-research report`` validates the cohort and computes its findings before it runs the report
+notebook; without a hand-off the notebook's kernel would validate and compute them all over again
+(and a region's or the nation's notebook would load every cohort again). The command writes what it
+computed to a file in a private temporary folder (``save``) and passes the file's path to the
+notebook as its ``state`` parameter; the notebook reads it back (``load``). Run by hand (from
+JupyterLab, or papermill without ``state``), the notebook computes everything itself, as before.
+
+The file is a pickle: it is written by this same process for a kernel of the same environment, in
+a folder only this user can read (``tempfile.TemporaryDirectory`` is created with mode 0700), and it
+is deleted when the command ends. ``load`` refuses a file written by another version of the package,
+because a pickle of one version's classes is not a promise about another's.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from rm_research.core.paths import project_root
+from rm_research.core.version import __version__
+from rm_research.findings import level as pooling
+from rm_research.findings.cohort import cohort_findings
+from rm_research.ingest.load import LoadedCohort, load_cohort, load_level
+from rm_research.render import handoff
+
+FILE_NAME = "state.pickle"
+
+
+def save(folder: Path, **objects: Any) -> Path:
+    """Write ``objects`` to ``folder/state.pickle`` (the folder a private temporary one); its path."""
+    path = Path(folder) / FILE_NAME
+    with path.open("wb") as file:
+        pickle.dump({"version": __version__, "objects": objects}, file, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def load(path: str | Path) -> dict[str, Any]:
+    """The objects ``save`` wrote to ``path``. Raises ``ValueError`` for a file from another version."""
+    with Path(path).open("rb") as file:
+        held = pickle.load(file)  # written by the command that started this kernel (module docstring)
+    if not isinstance(held, dict) or held.get("version") != __version__:
+        raise ValueError(f"{path} was not written by rm-research {__version__}; run the notebook without 'state'")
+    return held["objects"]
+
+
+
+
+
+
+
+def notebook_cohort(root: Path | str | None, region: str, cohort: int, psych_offered: int | None = None,
+                    state: str | Path | None = None) -> tuple[LoadedCohort, pd.DataFrame]:
+    """What a cohort's report notebook works on: the loaded cohort and its findings, as the command
+    that runs the notebook computed them (``state``: ``handoff``), else validated and computed here."""
+    if state:
+        held = handoff.load(state)
+        return held["loaded"], held["findings"]
+
+    loaded = load_cohort(root or project_root(), region, int(cohort),
+                         None if psych_offered is None else int(psych_offered))
+    return loaded, cohort_findings(loaded)
+
+
+
+
+
+
+def notebook_level(root: Path | str | None, level: str, cohorts: Iterable[Sequence[object]] | None = None,
+                   state: str | Path | None = None) -> tuple[list[LoadedCohort], pd.DataFrame, pd.DataFrame]:
+    """What a level's report notebook works on: its loaded cohorts, their people (``pooling.person_table``)
+    and the level's findings, as the command that runs the notebook computed them (``state``:
+    ``handoff``), else loaded and computed here."""
+    if state:
+        held = handoff.load(state)
+        return held["loaded"], held["people"], held["findings"]
+
+    loaded = load_level(Path(root) if root else project_root(), level, cohorts)
+    people = pooling.person_table(loaded)
+    return loaded, people, pooling.people_findings(people, level)

@@ -1,0 +1,557 @@
+"""The report's figures, accessible by construction (issue 10).
+
+Each figure function returns a ``Chart``: the matplotlib figure, a headline ``title`` (the caller
+passes one that states the finding, as the GOV.UK Analysis Function's chart guidance asks; a plain
+description otherwise), alternative text generated from the plotted data, and a caption note.
+``show`` puts it in the report as an SVG image (crisp in print, text drawn as paths so it looks the
+same on every machine) inside ``<figure>``, with the alternative text and a numbered caption
+(``Numbering``), all escaped because they hold category names from the data.
+
+Every colour of a mark has at least 3:1 contrast on white (``accessibility``; the mentee orange is
+darker than NHS Orange, which has 2.5:1), and no mark relies on colour alone: roles differ in colour,
+hatching and marker, and bars are labelled directly (value, and the role on the first group) rather
+than through a colour legend. The titles are not drawn into the image: they are HTML text, so that
+they can be read, searched and enlarged. Grid lines, spines and backgrounds are marked decorative
+(``accessibility.DECORATIVE_GID``): they carry no data, so the contrast rule does not apply to them.
+
+Bars are drawn with matplotlib directly rather than seaborn's barplot because each role needs its
+own hatch and labels, which seaborn's hue does not set.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+import textwrap
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import seaborn as sns
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+
+from rm_research.core import config
+from rm_research.core.safety import escape_html
+from rm_research.report.accessibility import DECORATIVE_GID
+from rm_research.report.narrative import unavailable
+from rm_research.report.tables import styled
+from rm_research.stats.meta import MetaAnalysis
+
+#: Role colours: NHS Blue (6.4:1 on white), a dark orange (4.8:1; NHS Orange #ED8B00 has 2.5:1) that
+#: stays distinct from the blue in simulated protanopia, deuteranopia and tritanopia, NHS Dark Grey (7.8:1).
+PALETTE = {"mentor": "#005EB8", "mentee": "#B35900", "all": "#425563"}
+HATCHES = {"mentor": "", "mentee": "///", "all": "\\\\"}
+MARKERS = {"mentor": "o", "mentee": "s", "all": "D"}
+ROLE_NAMES = {"mentor": "mentors", "mentee": "mentees", "all": "everyone"}
+#: Text (the NHS text colour, 14:1), interval lines (NHS Dark Grey), the line of no change (NHS Mid
+#: Grey, 3.8:1) and muted text (NHS secondary text colour, 6.4:1).
+TEXT = "#212B32"
+NEUTRAL = "#425563"
+REFERENCE = "#768692"
+MUTED_TEXT = "#4C6272"
+#: The ReMEDI observation kinds (data contract, observations.csv).
+KIND_COLOURS = {"good practice": "#005EB8", "needs attention": "#B35900"}
+KIND_HATCHES = {"good practice": "", "needs attention": "///"}
+LEVELS = ("individual", "departmental", "organisational", "symbolic")
+#: The flow stages of a cohort, each in its own colour (all >= 3:1 on white) and hatch.
+FLOW_STAGE_LABELS = {"enrolled": "Enrolled", "matched": "Matched", "attended_psych": "Attended psych. session",
+                     "completed_end_survey": "Completed end survey", "withdrawn": "Withdrew"}
+STAGE_COLOURS = {"enrolled": "#003087", "matched": "#005EB8", "attended_psych": "#006747",
+                 "completed_end_survey": "#7C2855", "withdrawn": "#425563"}
+STAGE_HATCHES = {"enrolled": "", "matched": "///", "attended_psych": "\\\\", "completed_end_survey": "xx",
+                 "withdrawn": "--"}
+#: Category labels are wrapped at this many characters, so that long questions leave room for the bars.
+LABEL_WIDTH = 28
+#: (Dotted hatches are left out: each dot is an SVG element, which makes a bar chart ten times larger.)
+#: Alternative text longer than this is cut at a whole item: the table beside the figure has it all.
+MAX_ALT = 600
+
+# SVG with text as paths: an <img> cannot use the page's fonts, and paths look the same everywhere.
+# A fixed hash salt and no date keep the SVG, and so the report, byte-identical between runs.
+sns.set_theme(style="whitegrid", context="notebook",
+              rc={"svg.fonttype": "path", "svg.hashsalt": "rm-research", "savefig.dpi": 200,
+                  "text.parse_math": False,  # a "$" in an answer is a dollar sign, not mathematics
+                  "hatch.linewidth": 1.5, "text.color": TEXT, "axes.labelcolor": TEXT, "xtick.color": TEXT,
+                  "ytick.color": TEXT})
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A figure with what a reader who cannot see it needs: ``title`` (a headline), ``alt`` (what
+    the figure shows, from its data) and ``caption`` (a note shown under it, may be empty)."""
+
+    figure: Figure
+    title: str
+    alt: str
+    caption: str = ""
+
+
+class Numbering:
+    """Figure and table numbers in the order a report shows them: ``numbering.figure("Most mentors
+    were matched")`` is ``"Figure 1. Most mentors were matched"``, the next one ``"Figure 2. ..."``."""
+
+    def __init__(self) -> None:
+        self.figures = 0
+        self.tables = 0
+
+    def figure(self, title: str) -> str:
+        """``title`` with the next figure number."""
+        self.figures += 1
+        return f"Figure {self.figures}. {title}"
+
+    def table(self, title: str) -> str:
+        """``title`` with the next table number."""
+        self.tables += 1
+        return f"Table {self.tables}. {title}"
+
+
+# ---------------------------------------------------------------------------------------------- helpers
+def _figure(width: float = 7.0, height: float = 3.6) -> tuple[Figure, Axes]:
+    fig, ax = plt.subplots(figsize=(width, height), layout="constrained")
+    return fig, ax
+
+
+def _decorative(fig: Figure) -> Figure:
+    """Mark what carries no data (backgrounds, grid lines, spines, legend frames) for the contrast check."""
+    fig.patch.set_gid(f"{DECORATIVE_GID}-figure")
+    for ax in [*fig.axes, *(child for parent in fig.axes for child in parent.child_axes)]:
+        ax.patch.set_gid(f"{DECORATIVE_GID}-background")
+        for axis in (ax.xaxis, ax.yaxis):
+            axis.set_tick_params(which="both", grid_gid=f"{DECORATIVE_GID}-grid")
+        for spine in ax.spines.values():
+            spine.set_gid(f"{DECORATIVE_GID}-spine")
+        if (legend := ax.get_legend()) is not None:
+            legend.get_frame().set_gid(f"{DECORATIVE_GID}-legend")
+    return fig
+
+
+def _nothing_to_show(ax: Axes, what: str) -> str:
+    ax.set_axis_off()
+    ax.text(0.5, 0.5, "No answers to show", ha="center", va="center", transform=ax.transAxes, color=MUTED_TEXT)
+    return f"{what}: there are no answers to show."
+
+
+def _number(value: float, digits: int = 1) -> str:
+    """A value for reading: whole numbers without decimals, others to ``digits`` places."""
+    if pd.isna(value):
+        return "not known"
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.{digits}f}"
+
+
+def _plural(count: int, word: str, plural: str | None = None) -> str:
+    return f"{count} {word if count == 1 else plural or word + 's'}"
+
+
+def capped(opening: str, items: Sequence[str], limit: int = MAX_ALT) -> str:
+    """``opening`` then as many whole ``items`` (joined by "; ") as fit in ``limit`` characters, and
+    how many were left out (the table beside the figure has them all). The first item is always kept."""
+    for shown in range(len(items), 0, -1):
+        rest = len(items) - shown
+        text = f"{opening} {'; '.join(items[:shown])}" + (f"; and {rest} more, in the table." if rest else ".")
+        if len(text) <= limit or shown == 1:
+            return text
+    return opening
+
+
+def _roles(values: Sequence[str]) -> list[str]:
+    present = set(values)
+    return [role for role in (*config.ROLES, config.ALL_ROLES) if role in present]
+
+
+def _grouped_bars(ax: Axes, categories: Sequence[str], series: dict[str, Sequence[float]],
+                  labels: dict[str, Sequence[str]], styles: dict[str, tuple[str, str]], names: dict[str, str],
+                  counts: bool = True) -> None:
+    """Horizontal bars per category (top to bottom in category order), one per series, each series
+    in its (colour, hatch); every bar labelled at its end with its label, and the first category's
+    bars with the series name too (a direct label in place of a colour legend). ``counts``: the
+    axis shows whole numbers only."""
+    count = len(series)
+    width = 0.8 / max(count, 1)
+    places = np.arange(len(categories), dtype=float)
+    for index, (key, values) in enumerate(series.items()):
+        offset = (index - (count - 1) / 2) * width
+        heights = [0.0 if pd.isna(v) else float(v) for v in values]
+        colour, hatch = styles[key]
+        bars = ax.barh(places + offset, heights, width * 0.92, color=colour, hatch=hatch, edgecolor="white",
+                    linewidth=0.6, label=names[key])
+        texts = [f"{names[key]}: {text}" if position == 0 else text for position, text in enumerate(labels[key])]
+        ax.bar_label(bars, texts, padding=3, fontsize="small", color=TEXT)
+    ax.set_yticks(places, [textwrap.fill(str(category), LABEL_WIDTH) for category in categories])
+    if counts:
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
+    ax.margins(x=0.3)
+
+
+def _people_bars(ax: Axes, wide: pd.DataFrame, roles: Sequence[str], ylabel: str) -> None:
+    """Bars of people per row of ``wide`` (categories as rows, one column per role), labelled with the counts."""
+    series = {role: list(wide[role]) for role in roles}
+    labels = {role: [_number(v) for v in wide[role]] for role in roles}
+    _grouped_bars(ax, [str(s) for s in wide.index], series, labels, _role_styles(), ROLE_NAMES)
+    ax.set(xlabel="People", ylabel=ylabel)
+
+
+def _bars_height(bars: int) -> float:
+    """A figure height (inches) that gives each of ``bars`` horizontal bars room for its label."""
+    return min(1.2 + 0.24 * max(bars, 1), 24.0)  # tall rather than overlapping labels (a national flow: 65 bars)
+
+
+def _role_styles() -> dict[str, tuple[str, str]]:
+    return {role: (PALETTE[role], HATCHES[role]) for role in PALETTE}
+
+
+def _chart(fig: Figure, title: str, alt: str, caption: str = "") -> Chart:
+    return Chart(_decorative(fig), title, alt, caption)
+
+
+# ---------------------------------------------------------------------------------------------- charts
+def flow_alt(flow: pd.DataFrame) -> str:
+    """Alternative text of ``flow_chart``: each role's count at each stage."""
+    roles = [role for role in config.ROLES if role in flow.columns]
+    items = [f"{ROLE_NAMES[role]}: " + ", ".join(f"{str(stage).lower()} {_number(flow.loc[stage, role])}"
+                                                   for stage in flow.index) for role in roles]
+    return capped("Bar chart of the participant flow by role.", items)
+
+
+def flow_chart(flow: pd.DataFrame, title: str = "Participant flow by role") -> Chart:
+    """Grouped bars of the participant flow (``tables.flow_table``: stages as rows, roles as columns),
+    mentors and mentees (everyone is their sum, in the table)."""
+    roles = [role for role in config.ROLES if role in flow.columns]
+    fig, ax = _figure(height=_bars_height(len(flow) * len(roles)))
+    if not roles or flow.empty:
+        return _chart(fig, title, _nothing_to_show(ax, "Participant flow"))
+    _people_bars(ax, flow, roles, "")
+    return _chart(fig, title, flow_alt(flow), "Bars are labelled with the number of people.")
+
+
+def _paired_summary(data: pd.DataFrame) -> str:
+    wide = data.pivot(index="person", columns="phase", values="rating")
+    change = wide["After"] - wide["Before"]
+    return (f"mean {_number(wide['Before'].mean())} before and {_number(wide['After'].mean())} after; "
+            f"{int((change > 0).sum())} rose, {int((change == 0).sum())} did not change, "
+            f"{int((change < 0).sum())} fell")
+
+
+def paired_alt(long: pd.DataFrame, item: str) -> str:
+    """Alternative text of ``paired_plot``: per role, how many people, the mean before and after and
+    how many rose, did not change and fell (from the unoffset ratings)."""
+    items = [f"{ROLE_NAMES[role]} ({_plural(long.loc[long['role'] == role, 'person'].nunique(), 'person', 'people')}): "
+             + _paired_summary(long[long["role"] == role]) for role in _roles(long["role"])]
+    return capped(f"Paired line chart of each person's rating (1-10) before and after: {item}.", items)
+
+
+def paired_plot(long: pd.DataFrame, item: str, title: str | None = None) -> Chart:
+    """Each person's rating before and after (``tables.paired_ratings``), joined by a line, one panel
+    per role (its name and n as the panel title, its colour and marker)."""
+    roles = _roles(long["role"])
+    panels = max(len(roles), 1)
+    fig, axes = plt.subplots(1, panels, figsize=(3.6 * panels, 3.4), sharey=True, layout="constrained",
+                             squeeze=False)
+    title = title or f"{item}: before and after"
+    if not roles:
+        return _chart(fig, title, _nothing_to_show(axes[0][0], item))
+    for ax, role in zip(axes[0], roles, strict=False):
+        data = long[long["role"] == role]
+        # people with the same ratings would draw one line; a small fixed offset shows each of them
+        spread = (data["person"] - (data["person"].max() + 1) / 2) * min(0.08, 0.5 / data["person"].max())
+        data = data.assign(rating=data["rating"] + spread)
+        sns.lineplot(data, x="phase", y="rating", units="person", estimator=None, color=PALETTE[role],
+                     alpha=0.85, marker=MARKERS[role], markeredgecolor="white", ax=ax)
+        ax.set(title=f"{ROLE_NAMES[role].capitalize()} (n={data['person'].nunique()})", xlabel="",
+               ylabel="Rating (1-10, lines offset)", ylim=(0.5, 10.5), xlim=(-0.2, 1.2))
+    return _chart(fig, title, paired_alt(long, item),
+                  "Each line is one person; lines are offset slightly so that people with the same ratings "
+                  "can be told apart.")
+
+
+def sessions_alt(distribution: pd.DataFrame) -> str:
+    """Alternative text of ``sessions_chart``: per role, how many people reported each number of sessions."""
+    items = []
+    for role in _roles(distribution["role"]):
+        rows = distribution[distribution["role"] == role].sort_values("sessions")
+        counts = ", ".join(f"{_plural(int(s), 'session')}: {int(p)}" for s, p in zip(rows["sessions"], rows["people"],
+                                                                         strict=True))
+        items.append(f"{ROLE_NAMES[role]} ({int(rows['people'].sum())} answered): {counts}")
+    return capped("Bar chart of the number of mentoring sessions people reported, by role.", items)
+
+
+def sessions_chart(distribution: pd.DataFrame,
+                   title: str = "How many sessions did you have with your mentor/mentee?") -> Chart:
+    """People reporting each number of sessions (``tables.sessions_distribution``), bars by role."""
+    if distribution.empty:
+        fig, ax = _figure()
+        return _chart(fig, title, _nothing_to_show(ax, "Mentoring sessions reported"))
+    roles = _roles(distribution["role"])
+    wide = distribution.pivot(index="sessions", columns="role", values="people").reindex(columns=roles)
+    wide = wide.reindex(range(int(wide.index.min()), int(wide.index.max()) + 1)).fillna(0)
+    fig, ax = _figure(height=_bars_height(len(wide) * len(roles)))
+    _people_bars(ax, wide, roles, "Sessions reported")
+    return _chart(fig, title, sessions_alt(distribution), "Bars are labelled with the number of people.")
+
+
+def yes_no_alt(table: pd.DataFrame) -> str:
+    """Alternative text of ``yes_no_chart``: per question and role, yes answers of those who answered."""
+    items = [f"{question}: " + ", ".join(
+        f"{ROLE_NAMES.get(role, role)} {_number(yes)} of {_number(n)} ({_percent(yes, n)})"
+        for role, yes, n in zip(rows["Role"], rows["Yes"], rows["Answered"], strict=True))
+        for question, rows in table.groupby("Question", sort=False)]
+    return capped("Bar chart of the percentage answering yes, by question and role.", items)
+
+
+def _share(part: float, whole: float) -> float:
+    return math.nan if pd.isna(part) or pd.isna(whole) or not whole else 100 * float(part) / float(whole)
+
+
+def _percent(part: float, whole: float) -> str:
+    share = _share(part, whole)
+    return "no answers" if math.isnan(share) else f"{share:.0f}%"
+
+
+def yes_no_chart(table: pd.DataFrame, title: str = "Answers to the yes/no questions") -> Chart:
+    """Percentage answering yes to each yes/no question (``tables.yes_no_table``), by role."""
+    fig, ax = _figure(height=_bars_height(len(table)))
+    if table.empty:
+        return _chart(fig, title, _nothing_to_show(ax, "Yes/no questions"))
+    questions = list(dict.fromkeys(table["Question"]))
+    roles = _roles(table["Role"])
+    answers = {(q, r): (yes, n) for q, r, yes, n in zip(table["Question"], table["Role"], table["Yes"],
+                                                        table["Answered"], strict=True)}
+    series, labels = {}, {}
+    for role in roles:
+        pairs = [answers.get((question, role), (math.nan, math.nan)) for question in questions]
+        series[role] = [_share(yes, n) for yes, n in pairs]
+        labels[role] = [f"{_percent(yes, n)} ({_number(yes)}/{_number(n)})" if not pd.isna(n) else ""
+                        for yes, n in pairs]
+    _grouped_bars(ax, questions, series, labels, _role_styles(), ROLE_NAMES, counts=False)
+    ax.set(xlabel="% answering yes", ylabel="", xlim=(0, 130))
+    ax.set_xticks([0, 25, 50, 75, 100])
+    return _chart(fig, title, yes_no_alt(table), "Bars are labelled with the percentage and yes answers / answered.")
+
+
+def forest_alt(result: MetaAnalysis, label: str, unit: str = "points") -> str:
+    """Alternative text of ``forest_plot``: each cohort's mean change with its interval, then the pooled one."""
+    rows = result.cohort_table()
+    items = [f"{cohort} (n={n}) {y:.2f} ({lo:.2f} to {hi:.2f})"
+             for cohort, n, y, lo, hi in zip(rows["cohort"], rows["n"], rows["y"], rows["ci_low"], rows["ci_high"],
+                                             strict=True)]
+    if result.k >= 2:
+        pooled = (f"pooled over {result.k} cohorts (n={result.n}) {result.pooled_change:.2f} "
+                  f"({result.pooled_ci_low:.2f} to {result.pooled_ci_high:.2f})")
+        if result.k >= 3:
+            pooled += f", 95% prediction interval {result.pi_low:.2f} to {result.pi_high:.2f}"
+        items = [pooled, *items]
+    return capped(f"Forest plot of the mean change ({unit}, end minus enrolment, with 95% intervals) in {label}:",
+                  items)
+
+
+def forest_plot(result: MetaAnalysis, label: str, unit: str = "points", title: str | None = None) -> Chart:
+    """A forest plot of a ``meta.MetaAnalysis`` (``label``: what was pooled): one row per pooled cohort
+    (its mean change and 95% t interval, the square sized by its random-effects weight, n and the
+    numbers written beside it), the pooled change as a diamond with its HKSJ interval, and the 95%
+    prediction interval as a line under it where at least 3 cohorts are pooled. Cohorts left out are
+    not drawn (the report lists them)."""
+    rows = result.cohort_table()
+    pooled = result.k >= 2
+    height = 1.2 + 0.42 * (len(rows) + (2 if pooled else 0))
+    fig, ax = plt.subplots(figsize=(8.0, height), layout="constrained")
+    title = title or label
+    if rows.empty:
+        return _chart(fig, title, _nothing_to_show(ax, label))
+    positions = list(range(len(rows), 0, -1))
+    weights = rows["weight"].fillna(100.0 / len(rows))
+    ax.hlines(positions, rows["ci_low"], rows["ci_high"], color=NEUTRAL, linewidth=1.4)
+    ax.scatter(rows["y"], positions, marker="s", s=30 + 3 * weights, color=PALETTE["mentor"], zorder=3)
+    labels = [f"{name} (n={n})" for name, n in zip(rows["cohort"], rows["n"], strict=True)]
+    texts = [f"{y:.2f} ({lo:.2f} to {hi:.2f})" for y, lo, hi in zip(rows["y"], rows["ci_low"], rows["ci_high"],
+                                                                     strict=True)]
+    if pooled:
+        centre, low, high = result.pooled_change, result.pooled_ci_low, result.pooled_ci_high
+        ax.fill([low, centre, high, centre], [0.0, 0.25, 0.0, -0.25], color=PALETTE["mentee"], zorder=3)
+        labels.append(f"Pooled, {result.k} cohorts (n={result.n})")
+        texts.append(f"{centre:.2f} ({low:.2f} to {high:.2f})")
+        positions.append(0)
+        if result.k >= 3:
+            ax.hlines(-1, result.pi_low, result.pi_high, color=PALETTE["mentee"], linewidth=2.5)
+            labels.append("95% prediction interval")
+            texts.append(f"{result.pi_low:.2f} to {result.pi_high:.2f}")
+            positions.append(-1)
+    ax.axvline(0, color=REFERENCE, linestyle="--", linewidth=1)
+    ax.set_yticks(positions, labels)
+    ax.set_ylim(min(positions) - 0.7, max(positions) + 0.7)
+    ax.grid(axis="y", visible=False)
+    right = ax.secondary_yaxis("right")
+    right.set_yticks(positions, texts)
+    right.tick_params(length=0)
+    ax.set(xlabel=f"Mean change ({unit}; end - enrolment) with 95% interval")
+    return _chart(fig, title, forest_alt(result, label, unit),
+                  "Squares: each cohort's mean change, sized by its weight; diamond: the pooled change; "
+                  "the dashed line is no change.")
+
+
+def flow_by_cohort_alt(flow: pd.DataFrame) -> str:
+    """Alternative text of ``flow_by_cohort_chart``: each cohort's count at each stage."""
+    stages = [s for s in FLOW_STAGE_LABELS if s in flow.columns]
+    items = [f"{label}: " + ", ".join(f"{FLOW_STAGE_LABELS[s].lower()} {_number(row[s])}" for s in stages)
+             for label, (_, row) in zip(flow["cohort_label"], flow.iterrows(), strict=True)]
+    return capped("Bar chart of the participant flow of each cohort.", items)
+
+
+def flow_by_cohort_chart(flow: pd.DataFrame, title: str = "Participant flow by cohort") -> Chart:
+    """The participant flow of each cohort (``pooling.cohort_flow``): a group of bars per cohort, one
+    bar per stage in its own colour and hatch, labelled with the count (and the stage, on the first cohort)."""
+    stages = [s for s in FLOW_STAGE_LABELS if s in flow.columns]
+    fig, ax = _figure(width=8.0, height=_bars_height(len(stages) * len(flow)))
+    if flow.empty or not stages:
+        return _chart(fig, title, _nothing_to_show(ax, "Participant flow by cohort"))
+    series = {stage: list(flow[stage]) for stage in stages}
+    labels = {stage: [_number(v) for v in flow[stage]] for stage in stages}
+    styles = {stage: (STAGE_COLOURS[stage], STAGE_HATCHES[stage]) for stage in stages}
+    names = {stage: FLOW_STAGE_LABELS[stage].lower() for stage in stages}
+    _grouped_bars(ax, [str(c) for c in flow["cohort_label"]], series, labels, styles, names)
+    ax.set(xlabel="People", ylabel="")
+    return _chart(fig, title, flow_by_cohort_alt(flow), "Bars are labelled with the number of people.")
+
+
+def category_alt(data: pd.DataFrame, what: str, percent: bool = True, top: int = 5) -> str:
+    """Alternative text of ``category_chart``: per role, its ``top`` categories with counts (and
+    percentages of the role's answerers)."""
+    items = []
+    for role in _roles(data["role"]):
+        rows = data[data["role"] == role].sort_values(["count", "category"], ascending=[False, True])
+        n = int(rows["n"].iloc[0])
+        shown = [f"{category} {int(count)}" + (f" ({_percent(count, n)})" if percent else "")
+                 for category, count in zip(rows["category"].head(top), rows["count"].head(top), strict=True)]
+        more = f" and {len(rows) - top} more" if len(rows) > top else ""
+        items.append(f"{ROLE_NAMES[role]} ({n} answered): " + ", ".join(shown) + more)
+    return capped(f"Bar chart of {what} by role.", items)
+
+
+def category_chart(data: pd.DataFrame, what: str, title: str | None = None, percent: bool = True) -> Chart:
+    """Horizontal bars of a category-by-role table with columns exactly ``category, role, count, n``
+    (``n`` the role's answerers, the same on each of its rows): the percentage of ``n`` (or the count)
+    per category, the most frequent category first, roles by colour, hatch and direct labels."""
+    if list(data.columns) != ["category", "role", "count", "n"]:
+        raise ValueError(f"category_chart needs columns category, role, count, n, not {list(data.columns)}")
+    title = title or what[:1].upper() + what[1:]
+    fig, ax = _figure(height=_bars_height(data["category"].nunique() * data["role"].nunique()))
+    if data.empty:
+        return _chart(fig, title, _nothing_to_show(ax, what))
+    roles = _roles(data["role"])
+    order = data.groupby("category")["count"].sum().sort_values(ascending=False, kind="stable")
+    categories = sorted(order.index, key=lambda c: (-order[c], str(c)))
+    counts = data.pivot(index="category", columns="role", values="count").reindex(index=categories, columns=roles)
+    answered = data.groupby("role")["n"].first()
+    series, labels = {}, {}
+    for role in roles:
+        n = float(answered[role])
+        series[role] = [100 * c / n if percent and n else c for c in counts[role].fillna(0)]
+        labels[role] = [f"{_percent(c, n)} ({int(c)})" if percent else f"{int(c)}" for c in counts[role].fillna(0)]
+    names = {role: f"{ROLE_NAMES[role]} (n={int(answered[role])})" for role in roles}
+    _grouped_bars(ax, [str(c) for c in categories], series, labels, _role_styles(), names, counts=not percent)
+    ax.set(xlabel="% of those who answered" if percent else "People", ylabel="")
+    return _chart(fig, title, category_alt(data, what, percent),
+                  "Bars are labelled with the percentage of the role's answerers and the count." if percent
+                  else "Bars are labelled with the number of people.")
+
+
+def observations_alt(data: pd.DataFrame) -> str:
+    """Alternative text of ``observations_chart``: each level's count of each kind."""
+    kinds = [k for k in KIND_COLOURS if k in set(data["kind"])]
+    totals = data.groupby(["level", "kind"])["count"].sum()
+    items = [f"{level}: " + ", ".join(f"{int(totals.get((level, kind), 0))} {kind}" for kind in kinds)
+             for level in _levels(data)]
+    return capped("Bar charts of the mentors' observations by level, one panel per kind.", items)
+
+
+def _levels(data: pd.DataFrame) -> list[str]:
+    present = set(data["level"])
+    return [level for level in LEVELS if level in present] + sorted(present - set(LEVELS))
+
+
+def observations_chart(data: pd.DataFrame, title: str = "Mentors' observations by level and kind") -> Chart:
+    """Small multiples of a level-by-kind table with columns ``level, kind, count`` (ReMEDI
+    observations, data contract): one panel per kind (good practice, needs attention), a bar per
+    level in the contract's order, each labelled with its count."""
+    kinds = [k for k in KIND_COLOURS if k in set(data["kind"])] + sorted(set(data["kind"]) - set(KIND_COLOURS))
+    panels = max(len(kinds), 1)
+    levels = _levels(data)
+    fig, axes = plt.subplots(1, panels, figsize=(3.6 * panels, 1.2 + 0.45 * max(len(levels), 1)), sharex=True,
+                             sharey=True, layout="constrained", squeeze=False)
+    if data.empty:
+        return _chart(fig, title, _nothing_to_show(axes[0][0], "Observations"))
+    totals = data.groupby(["level", "kind"])["count"].sum()
+    for ax, kind in zip(axes[0], kinds, strict=True):
+        values = [float(totals.get((level, kind), 0)) for level in levels]
+        bars = ax.barh(levels, values, color=KIND_COLOURS.get(kind, NEUTRAL), hatch=KIND_HATCHES.get(kind, "xx"),
+                       edgecolor="white", linewidth=0.6)
+        ax.bar_label(bars, [_number(v) for v in values], padding=3, fontsize="small", color=TEXT)
+        ax.set(title=kind.capitalize(), xlabel="Observations", ylabel="")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(axis="y", visible=False)
+        ax.margins(x=0.2)
+    axes[0][0].invert_yaxis()
+    return _chart(fig, title, observations_alt(data), "Bars are labelled with the number of observations.")
+
+
+# ---------------------------------------------------------------------------------------------- output
+def svg_text(fig: Figure) -> str:
+    """The figure as SVG text (no creation date, so that the same data give the same bytes)."""
+    buffer = io.StringIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()
+
+
+def figure_html(chart: Chart, heading: str | None = None) -> str:
+    """``chart`` as an HTML ``<figure>``: ``heading`` (default: its title) as the caption, the SVG as
+    an embedded image with the alternative text, the caption note under it; all text escaped.
+
+    An SVG shown through ``<img>`` cannot run script or load anything, whatever it holds."""
+    image = base64.b64encode(svg_text(chart.figure).encode("utf-8")).decode("ascii")
+    # the size in CSS pixels (96 to the inch) lets the page lay out before the image is decoded
+    width, height = (round(inches * 96) for inches in chart.figure.get_size_inches())
+    note = f'\n<p class="rm-figure-note">{escape_html(chart.caption)}</p>' if chart.caption else ""
+    return (f'<figure class="rm-figure">\n<figcaption>{escape_html(heading or chart.title)}</figcaption>\n'
+            f'<img src="data:image/svg+xml;base64,{image}" alt="{escape_html(chart.alt)}" width="{width}" '
+            f'height="{height}">{note}\n</figure>')
+
+
+def show(chart: Chart, numbering: Numbering | None = None) -> None:
+    """Display ``chart`` in the notebook (``figure_html``), numbered by ``numbering`` if given, and
+    free its figure (pyplot would otherwise show it a second time)."""
+    from IPython.display import display
+
+    heading = numbering.figure(chart.title) if numbering is not None else chart.title
+    display({"text/html": figure_html(chart, heading), "text/plain": f"{heading}\n{chart.alt}"}, raw=True)
+    plt.close(chart.figure)
+
+
+def show_table(table: pd.DataFrame, title: str, numbering: Numbering | None = None, index: bool = False) -> None:
+    """Display ``table`` (``tables.styled``: every cell escaped) under its numbered caption ``title``;
+    a table with no rows is not shown as an empty grid, but said in one line (``show_missing``)."""
+    from IPython.display import display
+
+
+    if table.empty:
+        show_missing(f"{title}: there are no answers to show")
+        return
+    display(captioned(styled(table, index=index), numbering.table(title) if numbering is not None else title))
+
+
+def show_missing(reason: str) -> None:
+    """Display, in one line, why a section cannot be shown (``narrative.unavailable``)."""
+    from IPython.display import Markdown, display
+
+
+    display(Markdown(unavailable(reason)))
+
+
+def captioned(styler: object, caption: str) -> object:
+    """A pandas ``Styler`` (``tables.styled``) with ``caption`` as its table caption, escaped (the
+    Styler writes captions into the page as markup): ``captioned(tables.styled(t), numbering.table("..."))``."""
+    return styler.set_caption(escape_html(caption))  # type: ignore[attr-defined]

@@ -1,0 +1,610 @@
+"""The report's tables, shaped from the findings table for reading (rounded only here, for display).
+
+No table here carries a participant or pair identifier.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import pandas as pd
+
+from rm_research.contract.programme import DEFAULT as DEFAULT_PROGRAMME
+from rm_research.contract.programme import FILE_NAME as PROGRAMME_FILE
+from rm_research.contract.programme import Programme
+from rm_research.core import config, provenance
+from rm_research.core.rounding import round_as_printed
+from rm_research.core.safety import escape_html
+from rm_research.disclosure.control import PUBLIC_ROLE_LABELS as ROLE_LABELS
+from rm_research.findings import registry
+from rm_research.findings.table import FLOW_STAGES
+from rm_research.findings.verify import source_name, source_names
+from rm_research.ingest.clean import Cohort
+from rm_research.ingest.load import LoadedCohort
+from rm_research.report import summary
+from rm_research.report.summary import SMALL_GROUP, Figures, change_verdict, could_be_small
+from rm_research.stats.nonparametric import can_be_tested
+
+ROLE_ORDER = [*config.ROLES, config.ALL_ROLES]
+FLOW_LABELS = {stage: found.label for stage, found in registry.FLOW.items()}
+FOCUS_NEEDS = {"race": "race", "disability": "disability", "sexual-orientation": "sexual orientation",
+               "gender-identity": "gender identity", "religion-or-belief": "religion or belief", "sex": "sex",
+               "age": "age", "all-protected-characteristics": "protected characteristics"}
+
+
+def item_labels(programme: Programme = DEFAULT_PROGRAMME) -> dict[str, str]:
+    """What each item asked, in the words of the programme's focus (contract section 5): the South
+    East's "BAME experiences" for race, "experiences of disabled colleagues" for disability, ..."""
+    experiences = programme.focus_wording
+    return {
+        "conf_senior": f"Confidence talking about {experiences} with senior leaders",
+        "conf_junior": f"Confidence talking about {experiences} with junior staff",
+        "comfort_needs": f"Comfort discussing own needs ({FOCUS_NEEDS[programme.focus]}) with line manager, HR "
+                         "and others",
+        "length_appropriate": "Found the length of the sessions appropriate",
+        "missed_any": "Missed a mentoring session",
+        "psych_supportive": "Found the psychological sessions supportive",
+    }
+
+
+ITEM_LABELS = item_labels()
+
+
+def _select(findings: pd.DataFrame, measure: str | list[str]) -> pd.DataFrame:
+    measures = [measure] if isinstance(measure, str) else measure
+    return findings[findings["measure"].isin(measures)]
+
+
+def _order(values: tuple[str, ...]) -> dict[str, int]:
+    return {value: position for position, value in enumerate(values)}
+
+
+def _roles_present(frame: pd.DataFrame) -> list[str]:
+    return [r for r in ROLE_ORDER if r in set(frame["role"])]
+
+
+def flow_table(findings: pd.DataFrame, psych: bool = True) -> pd.DataFrame:
+    """Participant flow: stages as rows, roles as columns (counts); without the psychological sessions'
+    stage where ``psych`` is False (a programme that offered none)."""
+    stages = [s for s in FLOW_STAGES if psych or s != "attended_psych"]
+    flow = _select(findings, "flow").pivot(index="statistic", columns="role", values="value")
+    flow = flow.reindex(index=stages, columns=_roles_present(_select(findings, "flow")))
+    flow.index = [FLOW_LABELS[s] for s in flow.index]
+    return flow.astype("Int64").rename_axis(index="Stage", columns=None)
+
+
+def enrolment_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS) -> pd.DataFrame:
+    """Mean rating at enrolment for each item and role, with how many answered."""
+    pre = _select(findings, list(config.RATING_ITEMS))
+    pre = pre[(pre["statistic"] == "pre_mean") & (pre["n"] > 0) & (pre["role"] != config.ALL_ROLES)]
+    return pd.DataFrame({
+        "Question (1-10)": pre["measure"].map(labels),
+        "Role": pre["role"],
+        "Mean": pre["value"],
+        "Answered": pre["n"],
+    }).reset_index(drop=True)
+
+
+def _wide(findings: pd.DataFrame, measures: list[str], statistics: list[str], n_of: str) -> pd.DataFrame:
+    """One row per measure and role (``all`` left out), the statistics as columns, ``n`` the n of
+    statistic ``n_of``; rows in the order of the roles and measures given."""
+    rows = _select(findings, measures)
+    rows = rows[(rows["role"] != config.ALL_ROLES) & rows["statistic"].isin(statistics)]
+    wide = rows.pivot(index=["measure", "role"], columns="statistic", values="value").reindex(columns=statistics)
+    counts = rows[rows["statistic"] == n_of].set_index(["measure", "role"])["n"]
+    wide = wide.join(counts.rename("n")).reset_index()
+    order = {**_order(config.ROLES), **_order(tuple(measures))}
+    return wide.sort_values(["role", "measure"], key=lambda col: col.map(order)).reset_index(drop=True)
+
+
+def with_interval(value: float, low: float, high: float, digits: int = 2) -> str:
+    """``estimate (low to high)``; the estimate alone where there is no interval; a dash if neither."""
+    if pd.isna(value):
+        return "–"
+    if pd.isna(low) or pd.isna(high):
+        return f"{value:.{digits}f}"
+    return f"{value:.{digits}f} ({low:.{digits}f} to {high:.{digits}f})"
+
+
+def p_value(p: float, smallest: float = float("nan"), alpha: float = config.SETTINGS.alpha) -> str:
+    """A p-value for reading, or why there is none: a test that could not reach alpha whatever
+    happened is reported as such, not as a p-value."""
+    if pd.notna(smallest) and not can_be_tested(smallest, alpha):
+        return f"cannot be tested (smallest possible p = {smallest:.3g})"
+    if pd.isna(p):
+        return "–"
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+
+
+def _intervals(wide: pd.DataFrame, value: str, low: str, high: str) -> list[str]:
+    return [with_interval(v, lo, hi) for v, lo, hi in zip(wide[value], wide[low], wide[high], strict=True)]
+
+
+def plain_p(p: float, smallest: float = float("nan"), alpha: float = config.SETTINGS.alpha) -> str:
+    """A p-value for a board: two decimals ("0.03"), three below 0.01 ("0.004"), "<0.001"; a dash
+    where there is no test, or where the test could not reach ``alpha`` whatever happened (its
+    smallest possible p is above alpha)."""
+    if pd.isna(p) or (pd.notna(smallest) and not can_be_tested(smallest, alpha)):
+        return "–"
+    if p < 0.001:
+        return "<0.001"
+    digits = 3 if p < 0.01 else 2
+    return f"{round_as_printed(float(p), digits):.{digits}f}"
+
+
+def _shown(figures: Figures, measure: str, role: str, statistic: str, digits: int = 1) -> str:
+    """One figure as a cell: the disclosure mark where suppressed, a dash where blank, else the value
+    rounded once (``Figures.show``)."""
+    if figures.withheld(measure, role, statistic):
+        return figures.rule.mark
+    return figures.show(measure, role, statistic, digits)
+
+
+def _p_cell(figures: Figures, measure: str, role: str, statistic: str, smallest: float = float("nan")) -> str:
+    """``plain_p`` of a findings p-value; a public one is not rounded a second time."""
+    if figures.withheld(measure, role, statistic):
+        return figures.rule.mark
+    p = figures.value(measure, role, statistic)
+    shown = plain_p(p, smallest)
+    if shown in ("–", "<0.001") or not figures.public:
+        return shown
+    return figures.show(measure, role, statistic, 3 if p < 0.01 else 2)
+
+
+def _people_cell(figures: Figures, measure: str, role: str, statistic: str) -> str:
+    if figures.withheld(measure, role, n_of=statistic):
+        return figures.rule.mark
+    n = figures.n(measure, role, statistic)
+    return "–" if pd.isna(n) else f"{n:.0f}"
+
+
+def _change_cell(figures: Figures, measure: str, role: str, statistics: tuple[str, str, str]) -> str:
+    """"+1.7 (0.4 to 3.0)"; the change alone where there is no interval; a dash if neither; the mark
+    where suppressed."""
+    if figures.withheld(measure, role, *statistics):
+        return figures.rule.mark
+    change, low, high = (figures.show(measure, role, s, sign=(s == statistics[0])) for s in statistics)
+    if change == "–" or "–" in (low, high):
+        return change
+    return f"{change} ({low} to {high})"
+
+
+def _meaning(figures: Figures, measure: str, role: str, statistics: tuple[str, ...], n_of: str,
+             small_group: int) -> str:
+    """The "What this means" cell: withheld, nobody paired, or the verdict on the interval, with a
+    note where the group is small."""
+    if figures.withheld(measure, role, *statistics, n_of=n_of):
+        return "withheld to protect privacy"
+    n = figures.n(measure, role, n_of)
+    if pd.isna(n) or n == 0:
+        return "nobody answered both surveys"
+    verdict = change_verdict(*(figures.value(measure, role, s) for s in statistics))
+    return f"{verdict}; small group" if could_be_small(n, figures.public, small_group, figures.rule) else verdict
+
+
+def _rating_keys(figures: Figures, statistic: str) -> list[tuple[str, str]]:
+    """(item, role) in the order of the items, then the roles, where the findings hold ``statistic``."""
+    return [(item, role) for item in config.RATING_ITEMS for role in config.ROLES if figures.has(item, role, statistic)]
+
+
+BEFORE_AFTER_COLUMNS = ["Question", "Role", "People (answered both)", "Before (same people)", "After (same people)",
+                        "Change (95% CI)", "p (Holm-adjusted)", "What this means"]
+
+
+def _before_after(figures: Figures, labels: dict[str, str], small_group: int) -> pd.DataFrame:
+    rows = []
+    for item, role in _rating_keys(figures, "change_mean"):
+        smallest = figures.value(item, role, "wilcoxon_min_p")
+        before, after = (_shown(figures, item, role, s) for s in summary.PAIRED_MEANS)
+        rows.append([labels.get(item, item), ROLE_LABELS[role], _people_cell(figures, item, role, "change_mean"),
+                     before, after, _change_cell(figures, item, role, summary.CHANGE),
+                     _p_cell(figures, item, role, "wilcoxon_p_holm", smallest),
+                     _meaning(figures, item, role, summary.CHANGE, "change_mean", small_group)])
+    return pd.DataFrame(rows, columns=BEFORE_AFTER_COLUMNS)
+
+
+def before_after_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS,
+                       small_group: int = SMALL_GROUP) -> pd.DataFrame:
+    """Each confidence item for each role, as a board member reads it: how many answered both
+    surveys; their mean rating at enrolment and at the end (the same people, ``paired_pre_mean`` and
+    ``paired_post_mean``, so Before + Change = After, to rounding); the mean change with its 95% interval; the
+    Holm-adjusted Wilcoxon p; and what the interval allows to be said ("higher at the end", "no clear
+    change"; "small group" under ``small_group`` people). Numbers are text, rounded for reading."""
+    return _before_after(Figures(findings, public=False), labels, small_group)
+
+
+def public_before_after_table(safe: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS,
+                              small_group: int = SMALL_GROUP) -> pd.DataFrame:
+    """``before_after_table`` from the public findings (``disclosure.public_findings``): suppressed
+    figures shown as the rule's mark and said to be withheld, never worked out."""
+    return _before_after(Figures(safe, public=True), labels, small_group)
+
+
+TECHNICAL_COLUMNS = {
+    "People (answered both)": "How many people answered the question at enrolment and at the end; every "
+                              "statistic in the row rests on them.",
+    "Hedges' g_z": "The mean change divided by the standard deviation of the changes, corrected for small "
+                   "samples: the change in units of how much people's changes varied.",
+    "Hedges' g_av": "The mean change divided by the average of the standard deviations before and after, "
+                    "corrected for small samples: comparable with studies that report change that way.",
+    "Rank-biserial r": "From -1 (everyone who changed fell) to 1 (everyone who changed rose), weighting "
+                       "each change by its size rank; people whose rating did not change are left out.",
+    "Median shift (Hodges-Lehmann), with interval": "A typical change that a few extreme changes cannot "
+                                                    "pull, with its distribution-free interval.",
+    "Confidence level of that interval": f"Small groups cannot reach exactly {config.SETTINGS.confidence:.0%}: "
+                                         "the level the interval actually has.",
+    "Wilcoxon p": "The signed-rank test's p-value from the exact distribution, people whose rating did not "
+                  "change left out.",
+    "Wilcoxon p (Holm-adjusted)": "The same p adjusted for the number of questions tested (Holm); the "
+                                  "board table shows this one.",
+    "Wilcoxon p (Pratt's zero rule)": "A sensitivity check: the test with unchanged people kept in the ranking.",
+    "Smallest p possible": "The smallest p the test could give with this many people who changed; above "
+                           f"{config.SETTINGS.alpha} the test cannot show a change whatever happened.",
+}
+
+
+TECHNICAL_STATISTICS = ["hedges_g_z", "hedges_g_av", "rank_biserial", "hl_shift", "hl_ci_low", "hl_ci_high", "hl_level",
+                        "wilcoxon_p", "wilcoxon_p_holm", "wilcoxon_p_pratt", "wilcoxon_min_p"]
+
+
+def technical_glossary() -> pd.DataFrame:
+    """One line per column of ``technical_table``: what it means, in plain words."""
+    return pd.DataFrame({"Column": list(TECHNICAL_COLUMNS), "What it means": list(TECHNICAL_COLUMNS.values())})
+
+
+def technical_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS) -> pd.DataFrame:
+    """The appendix's statistics for each item and role, beside the board's before/after table: the
+    effect sizes (Hedges' g_z and g_av, rank-biserial r), the Hodges-Lehmann median shift with its
+    interval and the confidence level that interval reached, and the Wilcoxon p (exact, Holm-adjusted,
+    Pratt's zero rule) with the smallest p the test could give. ``technical_glossary`` explains each."""
+    figures = Figures(findings, public=False)
+    rows = []
+    for item, role in _rating_keys(figures, "change_mean"):
+        value = {s: figures.value(item, role, s) for s in TECHNICAL_STATISTICS}
+        smallest = value["wilcoxon_min_p"]
+        rows.append([labels.get(item, item), ROLE_LABELS[role], _people_cell(figures, item, role, "change_mean"),
+                     value["hedges_g_z"], value["hedges_g_av"], value["rank_biserial"],
+                     with_interval(value["hl_shift"], value["hl_ci_low"], value["hl_ci_high"]),
+                     "–" if pd.isna(value["hl_level"]) else f"{round_as_printed(100 * value['hl_level'], 1):.1f}%",
+                     p_value(value["wilcoxon_p"], smallest), p_value(value["wilcoxon_p_holm"], smallest),
+                     p_value(value["wilcoxon_p_pratt"]), smallest])
+    return pd.DataFrame(rows, columns=["Question", "Role", *TECHNICAL_COLUMNS])
+
+
+# a region's or the nation's pooled change, as a board reads it
+POOLED_BOARD_COLUMNS = ["Question", "Role", "Cohorts pooled", "People (answered both)", "Pooled change (95% CI)",
+                        "p", "Variation between cohorts", "What this means"]
+
+
+def _variation(figures: Figures, item: str, role: str) -> str:
+    if figures.withheld(item, role, "i2"):
+        return figures.rule.mark
+    i2, k = figures.value(item, role, "i2"), figures.value(item, role, "k")
+    if pd.isna(i2) or pd.isna(k):
+        return "–"
+    return summary.heterogeneity_words(i2, round(k)).removesuffix(".")
+
+
+def _pooled_board(figures: Figures, labels: dict[str, str], small_group: int) -> pd.DataFrame:
+    rows = []
+    for item, role in _rating_keys(figures, "k"):
+        rows.append([labels.get(item, item), ROLE_LABELS[role], _shown(figures, item, role, "k", 0),
+                     _people_cell(figures, item, role, "k"), _change_cell(figures, item, role, summary.POOLED),
+                     _p_cell(figures, item, role, "pooled_p"), _variation(figures, item, role),
+                     _meaning(figures, item, role, summary.POOLED, "k", small_group)])
+    return pd.DataFrame(rows, columns=POOLED_BOARD_COLUMNS)
+
+
+def pooled_before_after_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS,
+                              small_group: int = SMALL_GROUP) -> pd.DataFrame:
+    """A region's or the nation's pooled change per item and role (``pooling.level_findings``), as a
+    board reads it: cohorts pooled, people, the pooled change with its 95% Hartung-Knapp interval, p,
+    the variation between cohorts in words, and what the interval allows to be said. ``pooled_table``
+    keeps the technical figures (tau², I², Q, the prediction interval) for the appendix."""
+    return _pooled_board(Figures(findings, public=False), labels, small_group)
+
+
+def public_pooled_before_after_table(safe: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS,
+                                     small_group: int = SMALL_GROUP) -> pd.DataFrame:
+    """``pooled_before_after_table`` from a level's public findings."""
+    return _pooled_board(Figures(safe, public=True), labels, small_group)
+
+
+def _labels(family: dict[str, registry.Statistic]) -> dict[str, str]:
+    """Column labels from the registry, so a statistic reads the same in every table."""
+    return {name: found.label for name, found in family.items()}
+
+
+ATTRITION_STATISTICS = ["completers_pre_mean", "noncompleters_pre_mean", "attrition_mwu_p",
+                        "attrition_rank_biserial"]
+
+
+def attrition_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS) -> pd.DataFrame:
+    """Baseline ratings of those who completed the end survey and those who did not."""
+    wide = _wide(findings, list(config.RATING_ITEMS), ATTRITION_STATISTICS, "attrition_mwu_p")
+    counts = _select(findings, list(config.RATING_ITEMS))
+    completers = counts[counts["statistic"] == "completers_pre_mean"].set_index(["measure", "role"])["n"]
+    others = counts[counts["statistic"] == "noncompleters_pre_mean"].set_index(["measure", "role"])["n"]
+    keys = list(zip(wide["measure"], wide["role"], strict=True))
+    label = _labels(registry.RATING)
+    return pd.DataFrame({
+        "Question": wide["measure"].map(labels),
+        "Role": wide["role"],
+        label["completers_pre_mean"]: wide["completers_pre_mean"],
+        "Completers": [completers.get(k) for k in keys],
+        label["noncompleters_pre_mean"]: wide["noncompleters_pre_mean"],
+        "Non-completers": [others.get(k) for k in keys],
+        label["attrition_mwu_p"]: [p_value(p) for p in wide["attrition_mwu_p"]],
+        label["attrition_rank_biserial"]: wide["attrition_rank_biserial"],
+    })
+
+
+DOSE_LABELS = {"attendance_effect": "Mentoring sessions held", "psych_effect": "Psychological sessions attended"}
+DOSE_STATISTICS = ["spearman_rho", "spearman_ci_low", "spearman_ci_high", "spearman_p", "ancova_slope",
+                   "ancova_ci_low", "ancova_ci_high", "ancova_p"]
+
+
+def dose_table(findings: pd.DataFrame) -> pd.DataFrame:
+    """Dose against change in confidence with senior leaders: Spearman and ANCOVA, by role."""
+    wide = _wide(findings, list(DOSE_LABELS), DOSE_STATISTICS, "spearman_rho")
+    ancova_n = _select(findings, list(DOSE_LABELS))
+    ancova_n = ancova_n[ancova_n["statistic"] == "ancova_slope"].set_index(["measure", "role"])["n"]
+    label = _labels(registry.DOSE)
+    return pd.DataFrame({
+        "Dose": wide["measure"].map(DOSE_LABELS),
+        "Role": wide["role"],
+        "People": wide["n"].astype("Int64"),
+        f"{label['spearman_rho']} (95% CI)": _intervals(wide, "spearman_rho", "spearman_ci_low", "spearman_ci_high"),
+        label["spearman_p"]: [p_value(p) for p in wide["spearman_p"]],
+        f"{label['ancova_slope']} (95% CI)": _intervals(wide, "ancova_slope", "ancova_ci_low", "ancova_ci_high"),
+        label["ancova_p"]: [p_value(p) for p in wide["ancova_p"]],
+        "ANCOVA people": [ancova_n.get(k) for k in zip(wide["measure"], wide["role"], strict=True)],
+    })
+
+
+def attenders_table(findings: pd.DataFrame) -> pd.DataFrame:
+    """Change in confidence of psychological-session attenders and non-attenders, where both exist."""
+    statistics = ["attenders_change_mean", "nonattenders_change_mean", "mwu_p", "rank_biserial"]
+    wide = _wide(findings, ["psych_attendance"], statistics, "mwu_p")
+    label = _labels(registry.PSYCH_ATTENDANCE)
+    return pd.DataFrame({
+        "Role": wide["role"],
+        "People": wide["n"].astype("Int64"),
+        label["attenders_change_mean"]: wide["attenders_change_mean"],
+        label["nonattenders_change_mean"]: wide["nonattenders_change_mean"],
+        label["mwu_p"]: [p_value(p) for p in wide["mwu_p"]],
+        label["rank_biserial"]: wide["rank_biserial"],
+    })
+
+
+def yes_no_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS,
+                 items: tuple[str, ...] = config.YES_NO_ITEMS) -> pd.DataFrame:
+    """"Yes" answers to ``items`` out of those who answered, with the proportion's Wilson interval."""
+    wide = _wide(findings, list(items), ["yes_count", "yes_proportion", "wilson_ci_low", "wilson_ci_high"],
+                 "yes_count")
+    label = _labels(registry.YES_NO)
+    return pd.DataFrame({
+        "Question": wide["measure"].map(labels),
+        "Role": wide["role"],
+        label["yes_count"]: wide["yes_count"].astype("Int64"),
+        "Answered": wide["n"].astype("Int64"),
+        f"{label['yes_proportion']} (95% Wilson CI)": _intervals(wide, "yes_proportion", "wilson_ci_low",
+                                                                 "wilson_ci_high"),
+    })
+
+
+def sessions_table(findings: pd.DataFrame) -> pd.DataFrame:
+    """Self-reported mentoring sessions by role: mean, fewest, most and how many answered."""
+    rows = _select(findings, "sessions_reported")
+    rows = rows[rows["role"] != config.ALL_ROLES]
+    wide = rows.pivot(index="role", columns="statistic", values="value")
+    wide = wide.reindex(index=_roles_present(rows), columns=["mean", "min", "max"])
+    answered = rows.groupby("role")["n"].first()
+    label = _labels(registry.SESSIONS)
+    return pd.DataFrame({
+        label["mean"]: wide["mean"],
+        label["min"]: wide["min"].astype("Int64"),
+        label["max"]: wide["max"].astype("Int64"),
+        "Answered": answered.reindex(wide.index),
+    }).rename_axis("Role")
+
+
+def areas_table(findings: pd.DataFrame) -> pd.DataFrame:
+    """Percentage of each role ticking each area of work (the table in seeds/002)."""
+    rows = _select(findings, "areas_of_work")
+    rows = rows[rows["role"] != config.ALL_ROLES]
+    wide = rows.pivot(index="statistic", columns="role", values="value")
+    wide = wide.reindex(index=list(config.AREAS_OF_WORK), columns=_roles_present(rows))
+    answered = rows.groupby("role")["n"].first()
+    wide.columns = [f"{role}s (% of {answered[role]})" for role in wide.columns]
+    return wide.map(round_as_printed).astype("Int64").rename_axis("Area of work")
+
+
+def paired_ratings(cohort: Cohort, item: str) -> pd.DataFrame:
+    """Long table of before/after ratings for people who answered both, IDs replaced by numbers."""
+    roles = cohort.participants.set_index("participant_id")["role"]
+    pre = cohort.enrolment.set_index("participant_id")[item]
+    post = cohort.end_survey.set_index("participant_id")[item]
+    both = pd.concat({"Before": pre, "After": post}, axis=1).dropna()
+    both["role"] = roles.reindex(both.index).to_numpy()
+    both = both.sort_values(["role", "Before", "After"])
+    both["person"] = both.groupby("role").cumcount() + 1
+    long = both.melt(id_vars=["role", "person"], value_vars=["Before", "After"],
+                     var_name="phase", value_name="rating")
+    return long.astype({"rating": float}).reset_index(drop=True)
+
+
+def sessions_distribution(cohort: Cohort) -> pd.DataFrame:
+    """How many people reported each number of mentoring sessions, by role."""
+    roles = cohort.participants.set_index("participant_id")["role"]
+    answers = cohort.end_survey.set_index("participant_id")["sessions_reported"].dropna()
+    frame = pd.DataFrame({"role": roles.reindex(answers.index).to_numpy(), "sessions": answers.astype(int)})
+    return frame.groupby(["role", "sessions"]).size().rename("people").reset_index()
+
+
+def rating_items_with_pairs(cohort: Cohort) -> list[str]:
+    """The rating items that someone answered both before and after."""
+    pre = cohort.enrolment.set_index("participant_id")
+    post = cohort.end_survey.set_index("participant_id")
+    return [item for item in config.RATING_ITEMS
+            if not pd.concat([pre[item], post[item]], axis=1, join="inner").dropna().empty]
+
+
+def comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
+    """``verify.compare`` output labelled for readers, each figure's source named in words
+    (``published/sources.csv``)."""
+    names = source_names()
+    return pd.DataFrame({
+        "Figure": comparison["figure"],
+        "Role": comparison["role"],
+        "Source": [source_name(code, names) for code in comparison["source"]],
+        "Published": comparison["published"],
+        "Reproduced": comparison["reproduced"],
+        "Rounded as published": comparison["as_printed"],
+        "Match": comparison["match"].map({True: "yes", False: "NO"}),
+    })
+
+
+def styled(table: pd.DataFrame, index: bool = False) -> object:
+    """A table for the report: blanks shown as a dash, whole numbers without decimals, and every
+    cell, row and column label and axis name escaped as HTML text. Tables carry text from the data
+    (answers, file names) and pandas' Styler writes it into the page as markup unless told not to
+    (data contract, section 4)."""
+    table = table.copy(deep=False)
+    table.index = table.index.set_names([None if name is None else _cell(name) for name in table.index.names])
+    table.columns = table.columns.set_names([None if name is None else _cell(name) for name in table.columns.names])
+    styler = (table.style.format(_cell, na_rep="–")
+              .format_index(_cell, axis="index", na_rep="–").format_index(_cell, axis="columns", na_rep="–"))
+    return styler if index else styler.hide(axis="index")
+
+
+def _cell(value: object) -> str:
+    """A value as HTML text: floats rounded for reading, anything else escaped."""
+    if isinstance(value, float) and value.is_integer():
+        return f"{value:.0f}"
+    if isinstance(value, float):
+        return f"{value:.3g}" if abs(value) < 1 else f"{value:.2f}"
+    return escape_html(value)
+
+
+# a region's or the nation's report (``pooling``) -------------------------------------------------------
+def level_flow_table(flow: pd.DataFrame, by: str = "cohort_label") -> pd.DataFrame:
+    """The participant flow by cohort (``pooling.cohort_flow``) or by region (``by="region"``,
+    ``pooling.region_flow``) with a total row; a blank total where a cohort's count is unknown."""
+    group = "Region" if by == "region" else "Cohort"
+    table = flow[[by, *FLOW_STAGES]].rename(columns={by: group, **{s: FLOW_LABELS[s] for s in FLOW_STAGES}})
+    total = {group: "All", **{FLOW_LABELS[s]: flow[s].sum(skipna=False) for s in FLOW_STAGES}}
+    table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
+    return table.astype({FLOW_LABELS[s]: "Int64" for s in FLOW_STAGES})
+
+
+def pooled_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS) -> pd.DataFrame:
+    """The pooled change per item and role (a level's findings): cohorts pooled, people, the pooled
+    change with its HKSJ interval, the prediction interval, p, tau², I² and Cochran's Q p."""
+    statistics = ["k", "pooled_change", "pooled_ci_low", "pooled_ci_high", "pooled_p", "tau2", "i2", "q_p",
+                  "pooled_pi_low", "pooled_pi_high"]
+    rows = _select(findings, list(config.RATING_ITEMS))
+    rows = rows[rows["statistic"].isin(statistics)]
+    wide = rows.pivot(index=["measure", "role"], columns="statistic", values="value").reindex(columns=statistics)
+    wide = wide.join(rows[rows["statistic"] == "k"].set_index(["measure", "role"])["n"]).reset_index()
+    order = {**_order(tuple(ROLE_ORDER)), **_order(config.RATING_ITEMS)}
+    wide = wide.sort_values(["measure", "role"], key=lambda col: col.map(order)).reset_index(drop=True)
+    label = _labels(registry.RATING)
+    return pd.DataFrame({
+        "Question": wide["measure"].map(labels),
+        "Role": wide["role"],
+        label["k"]: wide["k"].astype("Int64"),
+        "People paired": wide["n"].astype("Int64"),
+        f"{label['pooled_change']} (95% HKSJ CI)": _intervals(wide, "pooled_change", "pooled_ci_low",
+                                                             "pooled_ci_high"),
+        "95% prediction interval": ["–" if pd.isna(lo) or pd.isna(hi) else f"{lo:.2f} to {hi:.2f}"
+                                    for lo, hi in zip(wide["pooled_pi_low"], wide["pooled_pi_high"], strict=True)],
+        label["pooled_p"]: [p_value(p) for p in wide["pooled_p"]],
+        label["tau2"]: wide["tau2"],
+        label["i2"]: wide["i2"],
+        label["q_p"]: [p_value(p) for p in wide["q_p"]],
+    })
+
+
+def excluded_table(excluded: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS) -> pd.DataFrame:
+    """The cohorts left out of the pooling (``pooling.excluded_cohorts``), for reading."""
+    return pd.DataFrame({"Question": excluded["item"].map(labels), "Role": excluded["role"],
+                         "Cohort": excluded["cohort"], "People paired": excluded["n"].astype("Int64"),
+                         "Why left out": excluded["reason"]})
+
+
+def yes_no_by_table(table: pd.DataFrame, by: str = "region", labels: dict[str, str] = ITEM_LABELS) -> pd.DataFrame:
+    """``pooling.yes_no_by`` for reading: question, group, yes of answered, proportion (95% Wilson CI)."""
+    return pd.DataFrame({
+        "Question": table["question"].map(labels),
+        "Region" if by == "region" else "Cohort": table[by],
+        "Yes": table["yes"].astype("Int64"),
+        "Answered": table["answered"].astype("Int64"),
+        "Proportion yes (95% Wilson CI)": _intervals(table, "proportion", "ci_low", "ci_high"),
+    })
+
+
+def psych_attendance_by_table(table: pd.DataFrame, by: str = "region") -> pd.DataFrame:
+    """``pooling.psych_attendance_by`` for reading."""
+    counts = {c: f"Attended {c.removeprefix('attended_')}" for c in table.columns if c.startswith("attended_")}
+    return table.rename(columns={by: "Region" if by == "region" else "Cohort", "offered": "Sessions offered (most)",
+                                 "people": "People logged", "mean": "Mean attended", **counts})
+
+
+def mentoring_sessions_by_table(table: pd.DataFrame, by: str = "region") -> pd.DataFrame:
+    """``pooling.mentoring_sessions_by`` for reading."""
+    return table.rename(columns={by: "Region" if by == "region" else "Cohort", "people": "People", "mean": "Mean",
+                                 "median": "Median", "min": "Fewest", "max": "Most"})
+
+
+DOSE_MODEL_LABELS = {"ancova": "ANCOVA, cohort fixed effects (HC3)", "mixed": "Mixed model, random cohort intercept"}
+
+
+def dose_models_table(models: pd.DataFrame) -> pd.DataFrame:
+    """``pooling.dose_models`` for reading."""
+    return pd.DataFrame({
+        "Dose": models["dose"].map(DOSE_LABELS),
+        "Role": models["role"],
+        "Model": models["model"].map(DOSE_MODEL_LABELS),
+        "Slope per session (95% CI)": _intervals(models, "slope", "ci_low", "ci_high"),
+        "p": [p_value(p) for p in models["p"]],
+        "People": models["n"].astype("Int64"),
+        "Cohorts": models["cohorts"].astype("Int64"),
+        "Note": models["note"],
+    })
+
+
+
+
+
+
+def level_item_labels(loaded: Sequence[LoadedCohort]) -> dict[str, str]:
+    """The items' wording: the programmes' focus when they share one, else the wording for all
+    protected characteristics."""
+    focuses = {item.programme.focus for item in loaded}
+    focus = focuses.pop() if len(focuses) == 1 else "all-protected-characteristics"
+    return item_labels(replace(DEFAULT_PROGRAMME, focus=focus))
+
+
+def cohorts_table(loaded: Sequence[LoadedCohort]) -> pd.DataFrame:
+    """The cohorts pooled: region, cohort, programme, focus, psychological sessions offered, and
+    whether the data are the synthetic example (no identifiers; the programme's name is data, which
+    ``tables.styled`` escapes)."""
+    return pd.DataFrame([{"Region": item.paths.region, "Cohort": item.paths.cohort,
+                          "Programme": item.programme.programme, "Focus": item.programme.focus,
+                          "Psychological sessions offered": item.programme.psych_sessions_offered,
+                          "Synthetic": "yes" if item.is_synthetic else "no"} for item in loaded])
+
+
+def cohort_checksums(loaded: Sequence[LoadedCohort]) -> pd.DataFrame:
+    """Each cohort's raw files (and ``programme.toml``) with size and SHA-256."""
+    frames = []
+    for item in loaded:
+        files = dict(item.raw.files)
+        settings = item.paths.raw / PROGRAMME_FILE
+        if settings.is_file():
+            files[PROGRAMME_FILE] = settings
+        frames.append(provenance.data_checksums(files).assign(region=item.paths.region, cohort=item.paths.cohort))
+    table = pd.concat(frames, ignore_index=True)
+    return table[["region", "cohort", "file", "bytes", "sha256"]]

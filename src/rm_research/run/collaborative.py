@@ -1,0 +1,406 @@
+"""Every cohort, region and national report of the collaborative in one command.
+
+``rm-research reports`` and ``rm-research publish-all``:
+
+1. **Discovery** (``discover``): every ``data/raw/<region>/cohort-<N>/`` whose region is a valid
+   slug and whose N is a positive whole number; ``national`` is reserved (data contract, section
+   6) and a folder of that name is reported, not read. A cohort folder copied in is found as it is.
+2. **Keys and records** (``run.records``): what each report was made from, and whether its outputs
+   are still the files recorded; a report whose inputs and outputs are unchanged is not rebuilt.
+3. **The plan and the runner** (``run``): unchanged reports are decided in this process, without
+   importing pandas, scipy, statsmodels or papermill (a rerun with nothing changed takes well under a
+   second); the rest run in a pool of worker processes (``concurrent.futures``), each notebook in a
+   fresh kernel. A region's report starts as soon as its cohorts are done; the national one when all
+   are. A cohort whose data break the contract is left out of its region and the national report.
+4. **The summary** (``summary_table``): report, status, time, where it is.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor
+from concurrent.futures import wait as wait_for
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from rm_research.core.paths import NATIONAL, CohortId, Discovery, discover
+from rm_research.core.problems import CANNOT_WRITE, DataError, OutputError
+from rm_research.run.records import Record, code_digests, cohort_key, is_unchanged, level_key
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+#: Deciding what is unchanged runs in this process without importing pandas, scipy, statsmodels or
+#: papermill (a rerun with nothing changed takes well under a second): the modules that make reports
+#: (``run.cohort``, ``run.level``, ``disclosure.hierarchy``) are imported by the functions that use them.
+
+#: Statuses of one report in the summary.
+RENDERED, UNCHANGED, BAD_DATA, FAILED, SKIPPED = "rendered", "unchanged", "bad data", "failed", "skipped"
+
+
+#: What each kind of run writes: the internal report, or the public version.
+REPORT, PUBLISH = "report", "publish"
+
+
+@dataclass(frozen=True)
+class Task:
+    """One report to make: a cohort's, or a level's (a region slug or ``national``) from ``members``."""
+
+    kind: str
+    key: str
+    html: bool = True
+    cohort: CohortId | None = None
+    level: str | None = None
+    members: tuple[CohortId, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """How the summary names it: the cohort's label, ``<region> (region)`` or ``national``."""
+        if self.cohort is not None:
+            return self.cohort.label
+        return "national" if self.level == NATIONAL else f"{self.level} (region)"
+
+    def folder(self, root: Path) -> Path:
+        """Where its outputs (and its record) go."""
+        if self.cohort is not None:
+            return self.cohort.paths(root).reports
+        return Path(root) / "reports" / str(self.level)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one report went: its status, seconds, where it is, and the problems or error if any."""
+
+    label: str
+    status: str
+    seconds: float = 0.0
+    where: Path | None = None
+    detail: str = ""
+    exit_status: int = 0
+    cohort: CohortId | None = None
+    level: str | None = None
+
+
+def execute(root: Path, task: Task) -> Outcome:
+    """Make one report (in a worker process): ``pipeline.run_report``/``run_publish`` for a cohort,
+    ``levels.run_level_report``/``run_level_publish`` for a region or the nation, each writing the
+    record of its inputs' key with its outputs.
+
+    Never raises: bad data, unwritable outputs and bugs become the outcome's status and exit status.
+    """
+    started = time.perf_counter()
+    if task.html:
+        from rm_research.render.kernels import start_preloading
+
+        start_preloading()  # the kernel server imports the notebooks' libraries while the data are validated
+    folder = task.folder(root)
+    try:
+        if task.cohort is not None:
+            from rm_research.run import cohort as pipeline  # imported on use: see the note above
+
+            run = pipeline.run_report if task.kind == REPORT else pipeline.run_publish
+            extra = {"html": task.html} if task.kind == REPORT else {}
+            run(root, task.cohort.region, task.cohort.cohort, record_key=task.key, **extra)
+        else:
+            from rm_research.run import level as levels  # imported on use: see the note above
+
+            run = levels.run_level_report if task.kind == REPORT else levels.run_level_publish
+            extra = {"html": task.html} if task.kind == REPORT else {}
+            run(root, str(task.level), [(c.region, c.cohort) for c in task.members], record_key=task.key, **extra)
+        status, exit_status, detail = RENDERED, 0, ""
+    except DataError as error:
+        status, exit_status, detail = BAD_DATA, 2, str(error)
+    except OutputError as error:
+        status, exit_status, detail = FAILED, 4, str(error)
+    except FileNotFoundError as error:  # as the single-cohort commands say it (cli.main)
+        status, exit_status, detail = FAILED, 2, f"rm-research: {error}"
+    except OSError as error:
+
+        if error.errno not in CANNOT_WRITE:
+            status, exit_status, detail = FAILED, 1, traceback.format_exc()
+        else:
+            status, exit_status, detail = FAILED, 4, f"could not write {error.filename or ''}: {error.strerror}"
+    except Exception:  # a bug: its traceback goes in the summary's details
+        status, exit_status, detail = FAILED, 1, traceback.format_exc()
+    return Outcome(task.label, status, time.perf_counter() - started, folder if status == RENDERED else None,
+                   detail, exit_status, task.cohort, task.level)
+
+
+@dataclass
+class Plan:
+    """The reports to make for a run, their keys, and what is already decided (unchanged reports)."""
+
+    root: Path
+    kind: str
+    html: bool
+    discovery: Discovery
+    code: dict[str, dict[str, str]]
+    cohort_keys: dict[CohortId, str] = field(default_factory=dict)
+    national: bool = True
+
+    @property
+    def settings(self) -> dict[str, object]:
+        """The run's settings, part of every key (these commands take no ``--psych-sessions`` override)."""
+        return {"kind": self.kind, "html": self.html, "psych_offered": None}
+
+    @property
+    def levels(self) -> list[str]:
+        """The levels to report: each region found, then the nation (unless limited to a region)."""
+        return [*self.discovery.regions, *([NATIONAL] if self.national and self.discovery.cohorts else [])]
+
+    def members(self, level: str) -> list[CohortId]:
+        """The cohorts found that ``level`` pools: the region's, or every one for ``national``."""
+        return [c for c in self.discovery.cohorts if level == NATIONAL or c.region == level]
+
+    def cohort_task(self, cohort: CohortId) -> Task | None:
+        """The cohort's task, or None when its outputs are unchanged."""
+        key = self.cohort_keys[cohort]
+        if is_unchanged(self.root, cohort.paths(self.root).reports, self.kind, key):
+            return None
+        return Task(self.kind, key, self.html, cohort=cohort)
+
+    def level_task(self, level: str, good: Iterable[CohortId]) -> Task | None:
+        """The level's task pooling the ``good`` cohorts, or None when its outputs are unchanged."""
+        members = {c: self.cohort_keys[c] for c in good}
+        key = level_key(level, members, self.code, self.settings)
+        task = Task(self.kind, key, self.html, level=level, members=tuple(sorted(members)))
+        return None if is_unchanged(self.root, task.folder(self.root), self.kind, key) else task
+
+
+def make_plan(root: Path, kind: str = REPORT, html: bool = True, region: str | None = None) -> Plan:
+    """Discover the cohorts and compute every key: all in this process, with no heavy imports."""
+    root = Path(root)
+    discovery = discover(root, region)
+    plan = Plan(root, kind, html, discovery, code_digests(root), national=region is None)
+    for cohort in discovery.cohorts:
+        plan.cohort_keys[cohort] = cohort_key(root, cohort, plan.code, plan.settings)
+    return plan
+
+
+def cross_level_pass(plan: Plan, outcomes: list[Outcome]) -> list[str]:
+    """After ``publish-all``: audit every published table together (``publication``), and publish
+    again, and record, each unit whose hidden figures could otherwise be worked out from another
+    level's table (a region less its cohorts, the nation less its regions). Returns those units."""
+
+    good = [o.cohort for o in outcomes if o.cohort is not None and o.status in (RENDERED, UNCHANGED)]
+    cohorts = [(c.region, c.cohort) for c in sorted(good, key=lambda c: (c.region, c.cohort))]
+    if not cohorts:  # every cohort failed: nothing was published, so nothing to audit across levels
+        return []
+    regions = sorted({region for region, _ in cohorts})
+    from rm_research.disclosure import hierarchy  # imported on use: see the note above
+
+    levels = hierarchy.published_levels(plan.root, cohorts, regions, plan.national)
+    changes = hierarchy.cross_level_changes(levels)
+    for unit, safe in changes.items():
+        if "/" in unit:
+            region, number = unit.split("/")
+            folder = CohortId(region, int(number)).paths(plan.root).reports
+        else:
+            folder = Path(plan.root) / "reports" / unit
+        record = Record.read(folder, PUBLISH)  # the outputs change on purpose: the record vouches for the new ones
+        republish(plan.root, unit, safe, cohorts, None if record is None else record.key)
+    return sorted(changes)
+
+
+def progress_enabled(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
+    """Show a progress bar only on a terminal, and never in CI (``CI`` set to anything but empty/false)."""
+    environ = os.environ if environ is None else environ
+    if environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def default_jobs() -> int:
+    """The number of cores this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class _InlineExecutor:
+    """Runs each task at once in this process (``-j 1``): the same interface as the pool, no processes."""
+
+    def __enter__(self) -> _InlineExecutor:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        return None
+
+    def submit(self, function: Callable[..., Outcome], *args: object) -> Future[Outcome]:
+        future: Future[Outcome] = Future()
+        future.set_result(function(*args))
+        return future
+
+
+def _executor(jobs: int) -> ProcessPoolExecutor | _InlineExecutor:
+    """A pool of ``jobs`` fresh worker processes ("spawn": nothing inherited from this one, so no
+    logging handlers, threads or locks), or this process alone for one job."""
+    if jobs <= 1:
+        return _InlineExecutor()
+    import multiprocessing
+
+    return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_leave_interrupts_to_the_command)
+
+
+def _leave_interrupts_to_the_command() -> None:
+    """In each worker: ignore Ctrl-C, which the terminal sends to every process of the command. The
+    command cancels the reports not yet started (``run``) and lets the ones being made finish, whole,
+    rather than each worker dying mid-notebook with its kernel's tracebacks on the screen."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _result(future: Future[Outcome], name: object) -> Outcome:
+    """The outcome of a finished task; a worker that died (killed, out of memory) is a failure, not a crash."""
+    try:
+        return future.result()
+    except Exception as error:  # BrokenProcessPool and the like: the task's own errors are caught in execute
+        cohort = name if isinstance(name, CohortId) else None
+        level = None if cohort else str(name)
+        label = cohort.label if cohort else ("national" if level == NATIONAL else f"{level} (region)")
+        return Outcome(label, FAILED, detail=f"the worker process running it stopped: {error!r}", exit_status=1,
+                       cohort=cohort, level=level)
+
+
+def _run_all(plan: Plan, pool: ProcessPoolExecutor | _InlineExecutor, running: dict[Future[Outcome], object],
+             settle: Callable[[object, Outcome], None],
+             start_ready_levels: Callable[[ProcessPoolExecutor | _InlineExecutor], None]) -> None:
+    """``run``'s loop: submit every cohort's task, then settle each as it finishes and start the
+    levels whose cohorts are all settled, until nothing runs."""
+    for cohort in plan.discovery.cohorts:
+        task = plan.cohort_task(cohort)
+        if task is None:
+            settle(cohort, Outcome(cohort.label, UNCHANGED, where=cohort.paths(plan.root).reports, cohort=cohort))
+        else:
+            running[pool.submit(execute, plan.root, task)] = cohort
+    while True:
+        finished = [f for f in running if f.done()]
+        for future in finished:
+            name = running.pop(future)
+            settle(name, _result(future, name))
+        start_ready_levels(pool)
+        if not running:
+            break
+        if not finished:
+            wait_for(list(running), return_when=FIRST_COMPLETED)
+
+
+def run(plan: Plan, jobs: int | None = None, progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """Make every report the plan needs, ``jobs`` at a time; one outcome per cohort and level, in order.
+
+    Cohorts run first; a region's report is started as soon as all its cohorts are done, the national
+    one when all cohorts are, each pooling only the cohorts whose data are valid (rendered or
+    unchanged). ``progress`` is called with each outcome as it is known.
+    """
+    report = progress or (lambda _: None)
+    outcomes: dict[object, Outcome] = {}
+    good: set[CohortId] = set()
+    waiting = {level: set(plan.members(level)) for level in plan.levels}
+    running: dict[Future[Outcome], object] = {}
+
+    def settle(name: object, outcome: Outcome) -> None:
+        outcomes[name] = outcome
+        report(outcome)
+        if outcome.cohort is not None:
+            if outcome.status in (RENDERED, UNCHANGED):
+                good.add(outcome.cohort)
+            for left in waiting.values():
+                left.discard(outcome.cohort)
+
+    def start_ready_levels(pool: ProcessPoolExecutor | _InlineExecutor) -> None:
+        for level in [lv for lv, left in waiting.items() if not left]:
+            del waiting[level]
+            members = [c for c in plan.members(level) if c in good]
+            label = "national" if level == NATIONAL else f"{level} (region)"
+            if not members:
+                settle(level, Outcome(label, SKIPPED, detail="no cohort with valid data", level=level))
+                continue
+            task = plan.level_task(level, members)
+            if task is None:
+                settle(level, Outcome(label, UNCHANGED, where=Path(plan.root) / "reports" / level, level=level))
+            else:
+                running[pool.submit(execute, plan.root, task)] = level
+
+    with _executor(jobs or default_jobs()) as pool:
+        try:
+            _run_all(plan, pool, running, settle, start_ready_levels)
+        except KeyboardInterrupt:
+            # Ctrl-C: the reports not yet started never start (leaving the pool would otherwise run
+            # them all); those being made finish, whole (the workers ignore Ctrl-C)
+            if isinstance(pool, ProcessPoolExecutor):
+                pool.shutdown(wait=False, cancel_futures=True)
+            raise
+    order = [*plan.discovery.cohorts, *plan.levels]
+    return [outcomes[name] for name in order if name in outcomes]
+
+
+def exit_status(outcomes: Sequence[Outcome]) -> int:
+    """The command's status: 1 if anything hit a bug, else 4 if outputs could not be written, else 2 if
+    a cohort's data break the contract, else 0."""
+    statuses = {o.exit_status for o in outcomes}
+    for status in (1, 4, 2):
+        if status in statuses:
+            return status
+    return 0
+
+
+def summary_table(outcomes: Sequence[Outcome], root: Path) -> str:
+    """One line per report: what, status, seconds, where the report is (relative to ``root``)."""
+    def where(outcome: Outcome) -> str:
+        if outcome.where is None:
+            return outcome.detail.splitlines()[0] if outcome.status == SKIPPED and outcome.detail else ""
+        try:
+            return Path(outcome.where).relative_to(root).as_posix() + "/"
+        except ValueError:
+            return str(outcome.where)
+
+    rows = [(o.label, o.status, f"{o.seconds:.1f} s" if o.status in (RENDERED, BAD_DATA, FAILED) else "", where(o))
+            for o in outcomes]
+    header = ("report", "status", "time", "where")
+    widths = [max(len(header[i]), *(len(r[i]) for r in rows)) if rows else len(header[i]) for i in range(4)]
+    lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+             for row in (header, *rows)]
+    return "\n".join(lines)
+
+
+def problem_sections(outcomes: Sequence[Outcome]) -> Iterator[str]:
+    """For each report that did not succeed, its name and its problems (as ``validate`` prints them)."""
+    for outcome in outcomes:
+        if outcome.status in (BAD_DATA, FAILED) and outcome.detail:
+            yield f"{outcome.label}: {outcome.status}\n{outcome.detail.rstrip()}"
+
+
+def counts(outcomes: Sequence[Outcome]) -> str:
+    """``3 rendered, 10 unchanged, 1 bad data``: the statuses and how many of each."""
+    seen: dict[str, int] = {}
+    for outcome in outcomes:
+        seen[outcome.status] = seen.get(outcome.status, 0) + 1
+    return ", ".join(f"{n} {status}" for status, n in seen.items())
+
+
+
+
+
+
+
+def republish(root: Path | str, unit: str, safe: pd.DataFrame, members: Sequence[tuple[str, int]],
+              record_key: str | None = None) -> None:
+    """Publish one unit again with the findings the cross-level audit protected (``record_key``: the
+    inputs' key ``make publish-all`` records with the outputs, as for ``pipeline.run_report``)."""
+    from rm_research.run import cohort as pipeline  # imported on use: see the note above
+    from rm_research.run import level as levels
+
+    if "/" in unit:
+        region, cohort = unit.split("/")
+        pipeline.run_publish(Path(root), region, int(cohort), safe=safe, record_key=record_key)
+    else:
+        chosen = [m for m in members if unit == NATIONAL or m[0] == unit]
+        levels.run_level_publish(Path(root), unit, chosen, safe=safe, record_key=record_key)

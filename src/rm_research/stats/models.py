@@ -1,0 +1,90 @@
+"""ANCOVA for dose effects: post-programme rating on baseline and dose, robust standard errors.
+
+ANCOVA rather than change scores: conditioning on the baseline rating removes the part of the
+change that is regression to the mean (people who start high have less room to rise on a 1-10
+scale), and has more power than analysing change scores (Vickers & Altman 2001, BMJ 323:1123).
+With observational dose it estimates an association adjusted for baseline, not a causal effect.
+statsmodels' OLS with HC3 standard errors and t reference distribution: HC3 is the
+heteroskedasticity-consistent estimator that behaves best in small samples (Long & Ervin 2000).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+from statsmodels.regression.linear_model import OLS
+from statsmodels.tools.tools import add_constant
+
+from rm_research.core.config import SETTINGS, AnalysisSettings
+
+ANCOVA_RATIONALE = (
+    "ANCOVA (post-programme rating on baseline rating and dose) rather than change scores: "
+    "adjusting for the baseline rating removes the part of the change that is regression to the "
+    "mean (people who start high on a 1-10 scale have less room to rise), and gives more power than "
+    "analysing change scores (Vickers & Altman 2001, BMJ 323:1123). Dose was not assigned at random, "
+    "so the slope is an association adjusted for baseline, not a causal effect."
+)
+
+
+def ancova_dose(pre: pd.Series, post: pd.Series, dose: pd.Series,
+                settings: AnalysisSettings = SETTINGS) -> dict[str, float | str]:
+    """Slope of ``dose`` in post ~ pre + dose, with its robust CI and p, over people with all three.
+
+    Blank, with ``note`` saying why: below ``settings.min_n_ancova`` people; when dose or baseline
+    does not vary (the model cannot separate them then); when every post-programme rating is the
+    same (the outcome does not vary, so the fitted slope is rounding noise such as 3e-15). The
+    slope stands but its interval and p are blank when one person alone determines a coefficient
+    (leverage 1, e.g. the only person with a dose of 3): HC3 divides by 1 - leverage and is
+    undefined there. O(n) time and memory (statsmodels computes leverages without the n x n hat
+    matrix).
+    """
+    data = pd.concat({"pre": pre, "post": post, "dose": dose}, axis=1).dropna().astype(float)
+    n = len(data)
+    out = {"slope": math.nan, "ci_low": math.nan, "ci_high": math.nan, "p": math.nan, "n": n, "note": ""}
+    design = add_constant(data[["pre", "dose"]], has_constant="add")
+    if n < settings.min_n_ancova:
+        out["note"] = f"fewer than {settings.min_n_ancova} people with a baseline, a final rating and a dose"
+        return out
+    if data["post"].nunique() < 2:
+        out["note"] = "every final rating is the same: the outcome does not vary, so there is no slope to estimate"
+        return out
+    if np.linalg.matrix_rank(design.to_numpy()) < design.shape[1]:
+        out["note"] = "the dose or the baseline rating does not vary (or one is determined by the other)"
+        return out
+    out.update(robust_slope(data["post"], design, "dose", settings))
+    return out
+
+
+def robust_slope(outcome: pd.Series, design: pd.DataFrame, term: str,
+                 settings: AnalysisSettings = SETTINGS) -> dict[str, float | str]:
+    """OLS of ``outcome`` on ``design``: the coefficient of ``term`` with its robust (``settings``'
+    HC3) t interval and p. The interval and p are blank, with a ``note``, when one person alone
+    determines a coefficient (leverage 1): HC3 divides by 1 - leverage and is undefined there; and
+    when the model fits everyone exactly (every change the same, say): there is no error to estimate,
+    and what the arithmetic returns is rounding noise (p 4e-29). The slope is then exact, and is given
+    without its rounding noise (0, not 2e-16)."""
+    fit = OLS(outcome.astype(float), design).fit()
+    out: dict[str, float | str] = {"slope": float(fit.params[term]), "ci_low": math.nan, "ci_high": math.nan,
+                                   "p": math.nan}
+    scale = max(1.0, float(np.abs(outcome.astype(float)).max()))
+    if float(np.abs(fit.resid).max()) <= EXACT_FIT_TOLERANCE * scale:
+        out["slope"] = round(float(out["slope"]), EXACT_FIT_DECIMALS) + 0.0  # + 0.0: no "-0.0"
+        out["note"] = ("the model fits every person exactly (for example, everyone's rating changed by the same "
+                       "amount): there is no variation left to estimate a slope's uncertainty from")
+        return out
+    if fit.get_influence().hat_matrix_diag.max() > 1 - LEVERAGE_TOLERANCE:
+        out["note"] = "one person alone determines a coefficient (leverage 1): the robust interval is undefined"
+        return out
+    robust = fit.get_robustcov_results(cov_type=settings.robust_cov, use_t=True)
+    index = list(design.columns).index(term)
+    low, high = robust.conf_int(alpha=1 - settings.confidence)[index]
+    out.update(ci_low=float(low), ci_high=float(high), p=float(robust.pvalues[index]))
+    return out
+
+
+LEVERAGE_TOLERANCE = 1e-8
+#: Residuals this small, relative to the ratings, mean an exact fit (floating-point rounding aside).
+EXACT_FIT_TOLERANCE = 1e-9
+EXACT_FIT_DECIMALS = 9
