@@ -139,7 +139,7 @@ test: $(TEST_STAMP) ## Run the test suite (unit, functional and back tests); ins
 lint: $(TEST_STAMP) ## ruff on the package, tests and notebooks; the package's layers (import-linter); notebook pairs in sync
 	$(BIN)/ruff check src tests notebooks scripts
 	$(BIN)/lint-imports
-	for pair in notebooks/*.py notebooks/exploratory/*.py; do $(BIN)/jupytext --to ipynb --test "$$pair" >/dev/null; done
+	for pair in src/rm_research/render/notebooks/*.py notebooks/exploratory/*.py; do $(BIN)/jupytext --to ipynb --test "$$pair" >/dev/null; done
 
 lab: $(LAB_STAMP) ## JupyterLab with the rm-research kernel (installs requirements-lab.lock first; LAB_ARGS= more options)
 	$(BIN)/jupyter lab $(LAB_ARGS)

@@ -25,14 +25,13 @@ def fixture_cohort(fixture_folder: Path) -> Cohort:
 
 
 def make_project(root: Path, files: dict[str, str] | None = None) -> Path:
-    """A throw-away project folder holding the notebooks and the synthetic example data, or
-    ``files`` (contract CSV texts) as test-region cohort 1."""
-    shutil.copytree(REPO / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+    """A throw-away project folder holding only data, as the package's users have: the synthetic
+    example, or ``files`` (contract CSV texts) as test-region cohort 1. The report notebooks come with
+    the package, and nothing of the repository (no pyproject.toml, no notebooks/) is needed."""
     if files is None:
         shutil.copytree(EXAMPLE, root / "data" / "raw" / "south-east" / "cohort-1")
     else:
         write_cohort(root / "data" / "raw" / "test-region" / "cohort-1", files)
-    (root / "pyproject.toml").write_text("[project]\nname = 'scratch'\n")
     return root
 
 

@@ -15,7 +15,7 @@ from tests.conftest import REPO, make_project
 
 pytestmark = pytest.mark.slow
 
-NOTEBOOK = Path("notebooks") / "exploratory" / "explore_cohort.ipynb"
+NOTEBOOK = REPO / "notebooks" / "exploratory" / "explore_cohort.ipynb"
 
 
 @pytest.fixture(scope="module")

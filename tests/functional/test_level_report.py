@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +11,6 @@ import pytest
 from rm_research.core.problems import DataError
 from rm_research.findings.table import FINDINGS_COLUMNS
 from rm_research.run.level import run_level_report
-from tests.conftest import REPO
 from tests.helpers import visible_text
 from tests.unit.test_pooling import make_collaborative
 
@@ -32,8 +30,6 @@ HOSTILE = '<script>alert("x")</script>'
 
 
 def scratch_project(root: Path) -> Path:
-    shutil.copytree(REPO / "notebooks", root / "notebooks", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
-    (root / "pyproject.toml").write_text("[project]\nname = 'scratch'\n")
     make_collaborative(root, COHORTS)
     settings = root / "data" / "raw" / "south" / "cohort-1" / "programme.toml"
     settings.write_text(f"programme = '{HOSTILE}'\npsych_sessions_offered = 4\n", encoding="utf-8")

@@ -94,10 +94,9 @@ def test_discovery_of_a_project_without_raw_data(tmp_path):
 
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
-    """A project with one cohort, notebooks, a lock file, and a copy of the package's code."""
+    """A project with one cohort, a lock file, and a copy of the package's code (its report notebooks among it)."""
     touch(tmp_path / "data" / "raw" / "london" / "cohort-1" / "participants.csv", "participant_id,role\nA1,mentor\n")
     touch(tmp_path / "data" / "raw" / "london" / "cohort-1" / "enrolment.csv", "participant_id\nA1\n")
-    touch(tmp_path / "notebooks" / "report.ipynb", "{}")
     touch(tmp_path / "requirements.lock", "pandas==2.3.3\n")
     shutil.copytree(SRC, tmp_path / "package", ignore=shutil.ignore_patterns("__pycache__"))
     return tmp_path
@@ -142,7 +141,8 @@ def test_the_key_changes_when_an_input_changes(project, change):
         path = project / "package" / "render" / "templates" / "offline" / "index.html.j2"
         path.write_text(path.read_text() + "\n")
     elif change == "notebook":
-        touch(project / "notebooks" / "report.ipynb", '{"cells": []}')
+        path = project / "package" / "render" / "notebooks" / "report.ipynb"
+        path.write_text(path.read_text().replace('"cells": [', '"cells": [\n', 1))
     elif change == "requirements.lock":
         touch(project / "requirements.lock", "pandas==2.3.4\n")
     assert key(project) != before
@@ -156,7 +156,8 @@ def test_the_key_changes_with_the_settings(project, setting):
 def test_the_key_ignores_what_is_not_an_input(project):
     before = key(project)
     touch(project / "package" / "findings" / "__pycache__" / "cohort.cpython-311.pyc", "bytecode")
-    touch(project / "notebooks" / ".ipynb_checkpoints" / "report-checkpoint.ipynb", "{}")
+    touch(project / "package" / "render" / "notebooks" / ".ipynb_checkpoints" / "report-checkpoint.ipynb", "{}")
+    touch(project / "notebooks" / "exploratory" / "scratch.ipynb", "{}")
     touch(project / "data" / "raw" / "midlands" / "cohort-1" / "participants.csv", "other cohort")
     touch(project / "reports" / "london" / "cohort-1" / "findings.csv", "an output")
     assert key(project) == before

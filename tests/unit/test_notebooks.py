@@ -9,11 +9,12 @@ import nbformat
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-NOTEBOOKS = sorted((REPO / "notebooks").rglob("*.ipynb"))
+REPORTS = REPO / "src" / "rm_research" / "render" / "notebooks"
+NOTEBOOKS = sorted([*REPORTS.glob("*.ipynb"), *(REPO / "notebooks").rglob("*.ipynb")])
 
 
 def test_there_is_a_report_notebook():
-    assert REPO / "notebooks" / "report.ipynb" in NOTEBOOKS
+    assert REPORTS / "report.ipynb" in NOTEBOOKS
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -35,7 +36,7 @@ def test_paired_text_file_is_in_sync(path):
 
 
 def test_report_parameters_cell():
-    notebook = nbformat.read(REPO / "notebooks" / "report.ipynb", as_version=4)
+    notebook = nbformat.read(REPORTS / "report.ipynb", as_version=4)
     tagged = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
     assert {line.split("=")[0].strip() for line in tagged[0].source.splitlines()} == {"region", "cohort", "psych_offered", "root", "state"}

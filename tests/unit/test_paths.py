@@ -28,10 +28,19 @@ def test_layout(tmp_path):
 
 
 def test_project_root_found_from_a_subfolder(tmp_path):
-    (tmp_path / "pyproject.toml").write_text("")
-    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "raw").mkdir(parents=True)
     (tmp_path / "notebooks").mkdir()
     assert project_root(tmp_path / "notebooks") == tmp_path.resolve()
+
+
+def test_a_project_is_any_folder_holding_data_raw(tmp_path):
+    """A folder of data alone is a project: no pyproject.toml, no notebooks (the package brings those)."""
+    (tmp_path / "data" / "raw").mkdir(parents=True)
+    (tmp_path / "reports").mkdir()
+    assert project_root(tmp_path / "reports") == tmp_path.resolve()
+    assert project_root(tmp_path / "data") == tmp_path.resolve()
+    (tmp_path / "elsewhere").mkdir()
+    assert project_root(tmp_path / "elsewhere") == tmp_path.resolve()
 
 
 @pytest.mark.parametrize(("region", "meant"), [("South East", "south-east"), ("south_east", "south-east"),

@@ -68,13 +68,16 @@ def check_cohort(cohort: int) -> int:
 
 
 def project_root(start: Path | None = None) -> Path:
-    """The nearest folder at or above ``start`` holding ``pyproject.toml`` and ``data/``.
+    """The project folder: the nearest folder at or above ``start`` (default: the working folder)
+    holding ``data/raw/``, else ``start`` itself.
 
-    Lets a notebook opened from ``notebooks/`` find the data without a hard-coded path.
+    Any folder laid out as the data contract says is a project (section 1): the package installed
+    from a wheel renders reports for it, and a notebook opened from inside the repository finds the
+    data without a hard-coded path.
     """
     here = (start or Path.cwd()).resolve()
     for folder in (here, *here.parents):
-        if (folder / "pyproject.toml").is_file() and (folder / "data").is_dir():
+        if (folder / "data" / "raw").is_dir():
             return folder
     return here
 

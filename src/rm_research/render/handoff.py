@@ -22,14 +22,21 @@ from typing import Any
 
 import pandas as pd
 
-from rm_research.core.paths import project_root
+from rm_research.core.paths import LevelPaths, project_root
 from rm_research.core.version import __version__
+from rm_research.disclosure.control import read_public
 from rm_research.findings import level as pooling
 from rm_research.findings.cohort import cohort_findings
 from rm_research.ingest.load import LoadedCohort, load_cohort, load_level
-from rm_research.render import handoff
 
 FILE_NAME = "state.pickle"
+#: The report notebooks: package data in ``rm_research/render/notebooks/``, so that an installed package
+#: renders reports for any project folder (``notebook.notebook_path``), by file name.
+NOTEBOOKS = "notebooks"
+NOTEBOOK = "report.ipynb"
+PUBLIC_NOTEBOOK = "report_public.ipynb"
+LEVEL_NOTEBOOK = "level_report.ipynb"
+LEVEL_PUBLIC_NOTEBOOK = "level_report_public.ipynb"
 
 
 def save(folder: Path, **objects: Any) -> Path:
@@ -59,7 +66,7 @@ def notebook_cohort(root: Path | str | None, region: str, cohort: int, psych_off
     """What a cohort's report notebook works on: the loaded cohort and its findings, as the command
     that runs the notebook computed them (``state``: ``handoff``), else validated and computed here."""
     if state:
-        held = handoff.load(state)
+        held = load(state)
         return held["loaded"], held["findings"]
 
     loaded = load_cohort(root or project_root(), region, int(cohort),
@@ -77,9 +84,31 @@ def notebook_level(root: Path | str | None, level: str, cohorts: Iterable[Sequen
     and the level's findings, as the command that runs the notebook computed them (``state``:
     ``handoff``), else loaded and computed here."""
     if state:
-        held = handoff.load(state)
+        held = load(state)
         return held["loaded"], held["people"], held["findings"]
 
     loaded = load_level(Path(root) if root else project_root(), level, cohorts)
     people = pooling.person_table(loaded)
     return loaded, people, pooling.people_findings(people, level)
+
+
+#: The public findings a publish command writes beside a report.
+PUBLIC_FINDINGS = "findings-public.csv"
+
+
+def published_findings(folder: Path, given: str | Path | None = None) -> pd.DataFrame:
+    """The public findings a public notebook shows: ``given`` (the findings the publishing command has
+    just protected), else the ``findings-public.csv`` the last publish wrote in the report folder
+    ``folder``. Never computed here: a public notebook run by hand shows exactly the public files'
+    figures, and none that a publish command did not protect. ``FileNotFoundError`` says what to run
+    when nothing has been published."""
+    path = Path(given) if given else Path(folder) / PUBLIC_FINDINGS
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} does not exist: run 'make publish' (or 'make publish-all') first; a public "
+                                "report shows only the figures a publish command has protected")
+    return read_public(path)
+
+
+def level_folder(root: Path | str | None, level: str) -> Path:
+    """The report folder of a region or the nation (``reports/<level>``) under the project folder."""
+    return LevelPaths(Path(root) if root else project_root(), level).reports

@@ -13,10 +13,12 @@ it did not, so that a kernel which fails to start still says why.
 
 from __future__ import annotations
 
+import atexit
 import base64
 import logging
 import os
 import re
+import shutil
 import sys
 import tempfile
 import threading
@@ -39,9 +41,8 @@ from rm_research.core import config  # noqa: E402
 from rm_research.core.problems import OutputError  # noqa: E402
 from rm_research.core.safety import active_content  # noqa: E402
 from rm_research.render import kernels  # noqa: E402
+from rm_research.render.handoff import NOTEBOOK, NOTEBOOKS  # noqa: E402
 
-NOTEBOOK = Path("notebooks") / "report.ipynb"
-PUBLIC_NOTEBOOK = Path("notebooks") / "report_public.ipynb"
 #: Executed notebooks must draw inline even where MPLBACKEND=Agg (common in CI) is set.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
 log = logging.getLogger(__name__)
@@ -105,19 +106,33 @@ def _pass_on(kernel_output: IO[bytes], level: int) -> None:
             log.log(level, "kernel: %s", line)
 
 
-def check_kernel(name: str = config.KERNEL_NAME) -> None:
-    """Fail early, and say how to fix it, if the project's Jupyter kernel is not registered."""
+def notebook_path(name: str) -> Path:
+    """The report notebook ``name`` (``NOTEBOOK``, ``LEVEL_NOTEBOOK``, ...) as installed with the package."""
+    return Path(str(resources.files("rm_research.render").joinpath(NOTEBOOKS, name)))
+
+
+def ensure_kernel(name: str = config.KERNEL_NAME) -> None:
+    """Make sure a Jupyter kernel called ``name`` exists. ``make setup`` registers the project's kernel
+    in its environment; where it is not registered (the package installed from a wheel into another
+    environment), one that runs this very interpreter is registered in a private folder for this
+    process only (``JUPYTER_PATH``), so a report renders without any set-up step."""
     try:
         KernelSpecManager().get_kernel_spec(name)
-    except NoSuchKernel as error:
-        raise RuntimeError(
-            f"the Jupyter kernel {name!r} is not registered; run 'make setup' (or "
-            f"'python -m ipykernel install --sys-prefix --name {name}') in the project's environment"
-        ) from error
+        return
+    except NoSuchKernel:
+        pass
+    from ipykernel.kernelspec import install  # only where the kernel is missing: ipykernel is a dependency
+
+    prefix = tempfile.mkdtemp(prefix="rm-research-kernel-spec-")
+    atexit.register(shutil.rmtree, prefix, ignore_errors=True)
+    install(kernel_name=name, display_name=name, prefix=prefix)
+    shared = os.path.join(prefix, "share", "jupyter")
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (shared, os.environ.get("JUPYTER_PATH")) if p)
+    log.debug("registered the Jupyter kernel %s for this run in %s", name, shared)
 
 
 def execute_notebook(root: Path, region: str, cohort: int, psych_offered: int | None = None,
-                     kernel_name: str = config.KERNEL_NAME, notebook: Path = NOTEBOOK,
+                     kernel_name: str = config.KERNEL_NAME, notebook: str = NOTEBOOK,
                      state: Path | None = None) -> nbformat.NotebookNode:
     """Run a report notebook for one cohort and return the executed notebook (not saved). ``state``:
     the cohort and findings the caller computed already (``handoff.save``), so the kernel does not."""
@@ -126,11 +141,13 @@ def execute_notebook(root: Path, region: str, cohort: int, psych_offered: int | 
     return run_notebook(root, notebook, parameters, kernel_name)
 
 
-def run_notebook(root: Path, notebook: Path, parameters: dict[str, Any],
+def run_notebook(root: Path, notebook: str | Path, parameters: dict[str, Any],
                  kernel_name: str = config.KERNEL_NAME) -> nbformat.NotebookNode:
-    """Run ``root/notebook`` with ``parameters`` in a fresh kernel (forked with the libraries already
-    imported where possible: ``kernels``), its output logged; the executed notebook (not saved)."""
-    check_kernel(kernel_name)
+    """Run a notebook with ``parameters`` in a fresh kernel (forked with the libraries already imported
+    where possible: ``kernels``) working in the project folder ``root``, its output logged; the executed
+    notebook (not saved). ``notebook``: the name of one of the package's report notebooks
+    (``notebook_path``), or the path of another (an exploratory one), relative to ``root``."""
+    ensure_kernel(kernel_name)
     root = Path(root)
     # this process mostly waits while the kernel runs: compile the HTML templates meanwhile (render_html)
     threading.Thread(target=warm_up_rendering, name="rm-research-warm-up", daemon=True).start()
@@ -142,8 +159,9 @@ def run_notebook(root: Path, notebook: Path, parameters: dict[str, Any],
         manager = type("KernelManagerForThisRun", (KernelOutputToFile,), {"output": kernel_output})
         try:
             executed = papermill.execute_notebook(
-                str(root / notebook), None, parameters=parameters,
-                kernel_name=kernel_name, language="python", progress_bar=False, cwd=str(root / "notebooks"),
+                str(notebook_path(notebook) if isinstance(notebook, str) else root / notebook), None,
+                parameters=parameters,
+                kernel_name=kernel_name, language="python", progress_bar=False, cwd=str(root),
                 kernel_manager_class=manager,
             )
             level = logging.DEBUG

@@ -23,6 +23,7 @@ from rm_research.findings.cohort import cohort_findings
 from rm_research.ingest.clean import Cohort
 from rm_research.ingest.load import LoadedCohort, load_cohort
 from rm_research.render import handoff
+from rm_research.render.handoff import PUBLIC_NOTEBOOK
 from rm_research.run import outputs
 from rm_research.run.records import stage_record
 
@@ -86,7 +87,7 @@ def run_report(root: Path, region: str, cohort: int, html: bool = True,
     ``make reports``; none from a single-cohort command, which removes an earlier record). With
     ``docx``, the report is also written as ``report.docx`` for board papers (``wordexport``).
     """
-    root = Path(root).resolve()  # the notebook's kernel runs in notebooks/: a relative root would break there
+    root = Path(root).resolve()  # the notebook's kernel may start elsewhere: a relative root would break there
     with cohort_outputs(CohortPaths(root, region, cohort)) as held, tempfile.TemporaryDirectory() as private:
         loaded = load_cohort(root, region, cohort, psych_offered)
         paths = loaded.paths
@@ -122,7 +123,7 @@ def run_publish(root: Path, region: str, cohort: int, psych_offered: int | None 
     the internal report (whose files are kept), under the cohort's lock. ``safe``: public findings
     already protected across levels (``make publish-all``), shown instead of the cohort's own;
     ``record_key``: as for ``run_report``; ``docx``: also ``report-public.docx``, for board papers."""
-    from rm_research.render.notebook import PUBLIC_NOTEBOOK, render_html, run_notebook
+    from rm_research.render.notebook import render_html, run_notebook
 
     root = Path(root).resolve()
     with cohort_outputs(CohortPaths(root, region, cohort)) as held, tempfile.TemporaryDirectory() as private:

@@ -28,7 +28,7 @@ from rm_research.core.paths import LevelPaths
 from rm_research.disclosure.control import public_level_findings, write_public
 from rm_research.ingest.load import CohortKey, LoadedCohort
 from rm_research.render import handoff
-from rm_research.render.handoff import notebook_level
+from rm_research.render.handoff import LEVEL_NOTEBOOK, LEVEL_PUBLIC_NOTEBOOK, notebook_level
 from rm_research.report.narrative import level_title
 from rm_research.run import outputs
 from rm_research.run.cohort import write_csv
@@ -38,19 +38,13 @@ if TYPE_CHECKING:
     from nbformat import NotebookNode
 
 
-LEVEL_NOTEBOOK = Path("notebooks") / "level_report.ipynb"
-
-
-LEVEL_PUBLIC_NOTEBOOK = Path("notebooks") / "level_report_public.ipynb"
-
-
 log = logging.getLogger(__name__)
 
 
 def execute_level_notebook(root: Path, level: str, cohorts: list[CohortKey], kernel_name: str = config.KERNEL_NAME,
-                           notebook: Path = LEVEL_NOTEBOOK, **extra: object) -> NotebookNode:
+                           notebook: str = LEVEL_NOTEBOOK, **extra: object) -> NotebookNode:
     """Run a level's report notebook for ``level`` and ``cohorts``; the executed notebook (not saved)."""
-    from rm_research.render.notebook import run_notebook
+    from rm_research.render.notebook import run_notebook  # imported on use: papermill costs seconds
 
     parameters = {"level": level, "root": str(root), "cohorts": [[r, n] for r, n in cohorts], **extra}
     return run_notebook(root, notebook, parameters, kernel_name)
@@ -72,7 +66,7 @@ def run_level_report(root: Path, level: str, cohorts: Iterable[Sequence[object]]
     """Write ``reports/<level>/findings.csv`` and (unless ``html`` is False) ``report.html``, together,
     under the level's lock; return the level's report folder. Other files there are left alone.
     ``record_key``: as for ``pipeline.run_report``."""
-    root = Path(root).resolve()  # the notebook's kernel runs in notebooks/: a relative root would break there
+    root = Path(root).resolve()  # the notebook's kernel may start elsewhere: a relative root would break there
     paths = LevelPaths(root, level)
     with outputs.locked(paths.lock) as held, tempfile.TemporaryDirectory() as private:
         loaded, findings, state = _computed(root, level, cohorts, Path(private))
@@ -99,7 +93,7 @@ def run_level_publish(root: Path, level: str, cohorts: Iterable[Sequence[object]
     ``pipeline.run_report``."""
     from rm_research.render.notebook import render_html
 
-    root = Path(root).resolve()  # the notebook's kernel runs in notebooks/: a relative root would break there
+    root = Path(root).resolve()  # the notebook's kernel may start elsewhere: a relative root would break there
     paths = LevelPaths(root, level)
     with outputs.locked(paths.lock) as held, tempfile.TemporaryDirectory() as private:
         loaded, findings, state = _computed(root, level, cohorts, Path(private))

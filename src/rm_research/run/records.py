@@ -26,7 +26,7 @@ from typing import Any, Final
 from rm_research.core.paths import CohortId
 
 #: Files of the package that make up its code (``__pycache__`` and compiled files are not code).
-CODE_SUFFIXES: Final = frozenset({".py", ".j2", ".json", ".csv", ".css", ".toml", ".tpl"})
+CODE_SUFFIXES: Final = frozenset({".py", ".ipynb", ".j2", ".json", ".csv", ".css", ".toml", ".tpl"})
 
 
 def file_digest(path: Path) -> str:
@@ -56,17 +56,17 @@ def folder_digests(folder: Path, suffixes: Iterable[str] | None = None, recursiv
 
 
 def package_folder() -> Path:
-    """The folder of the installed ``rm_research`` package (its code, templates and published figures)."""
-    return Path(__file__).resolve().parent
+    """The folder of the installed ``rm_research`` package (its code, notebooks, templates and published
+    figures)."""
+    return Path(__file__).resolve().parents[1]
 
 
 def code_digests(root: Path, package: Path | None = None) -> dict[str, dict[str, str]]:
-    """What every report shares: the package's code and templates (``package``, default the installed
-    one), the project's notebooks and its locked versions."""
+    """What every report shares: the package's code, templates and report notebooks (``package``,
+    default the installed one) and the project's locked versions."""
     lock = Path(root) / "requirements.lock"
     return {
         "package": folder_digests(package or package_folder(), CODE_SUFFIXES, recursive=True),
-        "notebooks": folder_digests(Path(root) / "notebooks", {".ipynb"}),
         "requirements.lock": {"requirements.lock": file_digest(lock)} if lock.is_file() else {},
     }
 

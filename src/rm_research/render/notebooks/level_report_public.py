@@ -27,7 +27,7 @@ root = None
 # the cohorts to pool, as pairs of region and number (None for every cohort found)
 cohorts = None
 state = None  # what the rendering command computed already (rm_research.render.handoff); None: computed here
-public_findings_csv = None  # the protected public findings, when made across levels (make publish-all)
+public_findings_csv = None  # the findings the publishing command protected; None: the folder's findings-public.csv
 
 # %%
 from functools import partial
@@ -41,9 +41,9 @@ from rm_research.findings import level as pooling
 from rm_research.render import handoff
 from rm_research.report import figures, narrative, summary, tables
 
-loaded, people, findings = handoff.notebook_level(root, level, cohorts, state)
+loaded, people, _ = handoff.notebook_level(root, level, cohorts, state)  # its figures are not shown
 labels = tables.level_item_labels(loaded)
-safe = disclosure.read_public(public_findings_csv) if public_findings_csv else disclosure.public_findings(findings)
+safe = handoff.published_findings(handoff.level_folder(root, level), public_findings_csv)  # only protected figures
 numbering = figures.Numbering()
 table = partial(figures.show_table, numbering=numbering)
 

@@ -25,7 +25,7 @@ region = "south-east"
 cohort = 1
 psych_offered = None  # overrides programme.toml's psych_sessions_offered when set
 root = None
-public_findings_csv = None  # the protected public findings, when made across levels (make publish-all)
+public_findings_csv = None  # the findings the publishing command protected; None: the folder's findings-public.csv
 state = None  # what the rendering command computed already (rm_research.render.handoff); None: computed here
 
 # %%
@@ -37,13 +37,14 @@ from rm_research.core import config, provenance
 from rm_research.disclosure import control as disclosure
 from rm_research.disclosure import quotes
 from rm_research.findings import descriptive as counting
+from rm_research.render import handoff
 from rm_research.render.handoff import notebook_cohort
 from rm_research.report import descriptive, figures, narrative, summary, tables, themes
 
-loaded, findings = notebook_cohort(root, region, int(cohort), psych_offered, state)
+loaded, _ = notebook_cohort(root, region, int(cohort), psych_offered, state)  # its figures are not shown
 programme, people = loaded.programme, loaded.cohort
 labels = tables.item_labels(programme)
-safe = disclosure.read_public(public_findings_csv) if public_findings_csv else disclosure.public_findings(findings)
+safe = handoff.published_findings(loaded.paths.reports, public_findings_csv)  # only what a publish protected
 status = descriptive.section_status(people, loaded.raw, programme)
 names = quotes.names_to_redact(loaded.raw)
 numbering = figures.Numbering()

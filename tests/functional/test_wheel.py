@@ -1,0 +1,61 @@
+"""The package is self-contained: a wheel carries the report notebooks, the page templates and the
+published figures, so that an installed package renders reports for any project folder (a folder of
+data alone: see ``tests.conftest.make_project``, from which every rendered report in the tests is made)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from rm_research.render.handoff import LEVEL_NOTEBOOK, LEVEL_PUBLIC_NOTEBOOK, NOTEBOOK, PUBLIC_NOTEBOOK
+from rm_research.render.notebook import notebook_path
+from tests.conftest import REPO
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
+    """Built from a copy of the sources, so that the build's own folders never land in the repository."""
+    source, out = tmp_path_factory.mktemp("source"), tmp_path_factory.mktemp("wheel")
+    shutil.copytree(REPO / "src", source / "src", ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy2(REPO / name, source / name)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
+                    str(source), "-w", str(out)], check=True, capture_output=True, cwd=source)
+    (built,) = out.glob("rm_research-*.whl")
+    return zipfile.ZipFile(built)
+
+
+@pytest.mark.parametrize("name", [NOTEBOOK, PUBLIC_NOTEBOOK, LEVEL_NOTEBOOK, LEVEL_PUBLIC_NOTEBOOK])
+def test_the_wheel_carries_every_report_notebook(wheel, name):
+    assert f"rm_research/render/notebooks/{name}" in wheel.namelist()
+    assert notebook_path(name).is_file()  # and the installed package finds it
+
+
+def test_the_wheel_carries_the_templates_and_the_published_figures(wheel):
+    names = set(wheel.namelist())
+    for data in ("render/templates/offline/index.html.j2", "render/templates/offline/report.css",
+                 "findings/published/sources.csv", "findings/published/south-east-cohort-1.csv"):
+        assert f"rm_research/{data}" in names
+
+
+def test_the_wheel_holds_no_data_and_no_tests(wheel):
+    names = wheel.namelist()
+    assert not [n for n in names if n.startswith(("data/", "tests/", "reports/")) or "/raw/" in n]
+
+
+def test_the_command_entry_point_is_the_run_layer(wheel):
+    (entry_points,) = [n for n in wheel.namelist() if n.endswith("entry_points.txt")]
+    assert "rm-research = rm_research.run.cli:main" in wheel.read(entry_points).decode()
+
+
+def test_a_report_notebook_is_found_wherever_the_command_runs(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert notebook_path(NOTEBOOK).parent == Path(str(notebook_path(LEVEL_NOTEBOOK))).parent
+    assert REPO / "src" in notebook_path(NOTEBOOK).parents or "site-packages" in str(notebook_path(NOTEBOOK))
