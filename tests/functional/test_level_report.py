@@ -68,7 +68,10 @@ def test_the_report_has_every_section_and_a_forest_plot_per_item_and_role(render
     assert "variation between cohorts beyond chance" in text
     assert "sensitivity analysis only" in text  # five cohorts: the mixed model and its caveat
     images = re.findall(r'<img [^>]*src="data:image/svg\+xml;base64,', page(rendered, "national"))
-    assert len(images) >= 1 + 7  # the flow, and conf_senior x 3 roles, conf_junior x 2, comfort_needs x 2
+    # the flow, and conf_senior x 3 roles, conf_junior (asked of mentees) and comfort_needs (of mentors) once
+    # each: everyone's forest plot of a question one role was asked would repeat that role's exactly
+    assert len(images) == 1 + 3 + 1 + 1
+    assert "the same as for the mentees, the only role who answered this question" in text
     north = visible_text(page(rendered, "north"))
     assert "fitted only where at least 5 cohorts" in north
 
@@ -134,3 +137,20 @@ def test_the_region_and_national_reports_pass_the_accessibility_check(rendered, 
 
     found = check_html(page(rendered, level))
     assert found == [], "\n".join(map(str, found))
+
+
+def test_a_region_says_why_a_cohort_whose_changes_were_all_equal_was_not_pooled(tmp_path):
+    """The issue's region: one cohort of two mentees whose junior-staff confidence both fell by 2 (5.5 to
+    3.5 on average). The cohort report says so; the region report must say why there is no pooled
+    figure, and never that nobody answered."""
+    from tests.helpers import write_cohort
+
+    write_cohort(tmp_path / "data" / "raw" / "west" / "cohort-1", {
+        "participants": "participant_id,role,pair_id\nM1,mentor,P1\nM2,mentor,P2\nE1,mentee,P1\nE2,mentee,P2\n",
+        "enrolment": "participant_id,conf_senior,conf_junior\nM1,5,\nM2,6,\nE1,5,5\nE2,6,6\n",
+        "end_survey": "participant_id,conf_senior,conf_junior\nM1,7,\nM2,7,\nE1,6,3\nE2,8,4\n",
+    })
+    run_level_report(tmp_path, "west")
+    text = visible_text(page(tmp_path, "west"))
+    assert "nobody answered" not in text.lower()
+    assert "left out: west, cohort 1 (every change was the same)" in text

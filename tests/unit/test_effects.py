@@ -149,3 +149,19 @@ def test_hodges_lehmann_with_one_non_zero_difference_has_no_interval():
     result = effects.hodges_lehmann([0.0, 2.0, 0.0])
     assert result["shift"] == 2.0 and result["n"] == 1
     assert all(math.isnan(result[key]) for key in ("ci_low", "ci_high", "level")) and result["note"]
+
+
+def test_the_mean_change_interval_is_the_one_sample_t_interval():
+    """The one interval of a mean change (a cohort's report, and its row in the forest plots): checked
+    against scipy's one-sample t-test, an independent implementation."""
+    from scipy import stats as scipy_stats
+
+    from rm_research.stats import meta
+
+    sample = np.array([2.0, -1.0, 3.0, 0.0, 1.0, 4.0, 2.0])
+    expected = scipy_stats.ttest_1samp(sample, 0.0).confidence_interval(0.95)
+    assert effects.mean_t_interval(sample) == pytest.approx((expected.low, expected.high), rel=1e-12)
+    assert meta.cohort_estimate(sample)[2:] == effects.mean_t_interval(sample)  # the forest plot's row
+    assert effects.mean_t_interval(np.append(sample, np.nan)) == effects.mean_t_interval(sample)
+    for degenerate in ([1.0], [-2.0, -2.0], []):  # no spread to estimate the interval from
+        assert all(math.isnan(v) for v in effects.mean_t_interval(np.array(degenerate)))

@@ -27,6 +27,10 @@ def numbers(joined: str) -> np.ndarray:
     return np.array(joined.split(";"), dtype=float)
 
 
+#: The R script labels each cohort with the contract's rule in its own words; the package words it so.
+R_STATUS = {"pooled": "pooled", "fewer than 2 people paired": meta.FEWER_THAN_TWO, "every change equal": meta.ALL_EQUAL}
+
+
 def _metafor() -> dict[str, dict]:
     table = pd.read_csv(FIXTURE, dtype=str, keep_default_na=False)
     out: dict[str, dict] = {}
@@ -37,7 +41,8 @@ def _metafor() -> dict[str, dict]:
         for r in rows.itertuples():
             if r.cohort:
                 cohorts.setdefault(r.cohort, {})[r.quantity] = (
-                    r.value if r.quantity in ("changes", "status") else float(r.value))
+                    r.value if r.quantity == "changes" else R_STATUS[r.value] if r.quantity == "status"
+                    else float(r.value))
         out[str(name)] = {"pooled": pooled, "cohorts": cohorts}
     return out
 
@@ -195,7 +200,8 @@ def test_one_cohort_is_blank_but_keeps_its_own_row():
     assert result.reason.startswith("only 1 cohort could be pooled")
     (row,) = result.cohorts
     assert (row.cohort, row.n, row.y) == ("A", 4, 1.5) and math.isnan(row.weight)
-    assert [(e.cohort, e.n, e.reason) for e in result.excluded] == [("B", 1, "fewer than 2 people paired")]
+    assert [(e.cohort, e.n, e.reason) for e in result.excluded] == [("B", 1, "fewer than 2 people answered both surveys")]
+    assert result.reason.endswith("left out: B (fewer than 2 people answered both surveys)")
     assert math.isnan(result.statistics()["pooled_change"]) and result.statistics()["k"] == 1
 
 
@@ -203,10 +209,10 @@ def test_every_cohort_excluded_is_blank_with_each_reason():
     result = meta.meta_analysis({"A": [], "B": [2.0], "C": [1, 1, 1], "D": [0, 0]})
     assert result.k == 0 and result.n == 0 and _blank(result)
     assert result.excluded_table().to_dict("records") == [
-        {"cohort": "A", "n": 0, "reason": "fewer than 2 people paired"},
-        {"cohort": "B", "n": 1, "reason": "fewer than 2 people paired"},
-        {"cohort": "C", "n": 3, "reason": "every change equal"},
-        {"cohort": "D", "n": 2, "reason": "every change equal"},
+        {"cohort": "A", "n": 0, "reason": "fewer than 2 people answered both surveys"},
+        {"cohort": "B", "n": 1, "reason": "fewer than 2 people answered both surveys"},
+        {"cohort": "C", "n": 3, "reason": "every change was the same"},
+        {"cohort": "D", "n": 2, "reason": "every change was the same"},
     ]
     assert meta.heterogeneity_sentence(result).startswith("Variation between cohorts cannot be assessed: no cohort")
 
@@ -285,3 +291,14 @@ def test_heterogeneity_sentence_gives_i2_tau_and_q_p():
     varied = meta.heterogeneity_sentence(meta.meta_analysis(_changes("varied_k8")), unit="scale points")
     assert varied.startswith("Considerable variation between cohorts beyond chance (I² 98%; tau 1.86 scale points")
     assert varied.endswith("Cochran's Q p < 0.001).")
+
+
+def test_the_reason_names_each_cohort_left_out_and_why_counting_beyond_four():
+    changes = {"A": [2, 2], "B": [1], "C": [], "D": [3, 3, 3], "E": [0], "F": [1, 2]}
+    result = meta.meta_analysis(changes)
+    assert result.k == 1
+    assert result.reason == (
+        "only 1 cohort could be pooled (at least 2 are needed, each with at least 2 people who answered both "
+        "surveys and changes that were not all the same); left out: A (every change was the same); "
+        "B (fewer than 2 people answered both surveys); C (fewer than 2 people answered both surveys); "
+        "D (every change was the same); and 1 more")

@@ -296,7 +296,7 @@ def test_mixed_model_needs_five_cohorts(national, tmp_path):
     four = people[people["cohort_label"] != "south, cohort 2"]
     assert math.isnan(pooling.mixed_model(four, "mentoring_sessions", "all")["slope"])
     assert "at least 5 cohorts" in pooling.mixed_model(four, "mentoring_sessions", "all")["note"]
-    assert set(pooling.dose_models(four)["model"]) == {"ancova"}
+    assert set(pooling.dose_models(pooling.dose_fits(four))["model"]) == {"ancova"}
 
 
 def test_yes_no_by_region_has_wilson_intervals(national):
@@ -349,21 +349,42 @@ def test_region_flow_sums_its_cohorts(national):
         assert by_region.at[region, "attended_psych"] == mine["attended_psych"].sum()
 
 
-def test_forest_plot_rows_are_the_cohorts_the_pool_and_the_prediction_interval():
+def test_forest_plot_rows_are_the_cohorts_and_the_pool_and_no_prediction_interval_below_five_cohorts():
     import matplotlib.pyplot as plt
 
     from rm_research.report import figures
 
     three = meta.meta_analysis({"a": [1, 2, 3], "b": [0, 1, 1, 2], "c": [2, 4, 3], "d": [5]})
+    assert not math.isnan(three.pi_low)  # computed for k >= 3 (findings.csv holds it) but not drawn
     fig = figures.forest_plot(three, "title").figure
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
-    assert labels == ["a (n=3)", "b (n=4)", "c (n=3)", "Pooled, 3 cohorts (n=10)", "95% prediction interval"]
+    assert labels == ["a (n=3)", "b (n=4)", "c (n=3)", "Pooled, 3 cohorts (n=10)"]
     right = [t.get_text() for t in fig.axes[0].child_axes[0].get_yticklabels()]
     assert right[0] == "2.00 (-0.48 to 4.48)"  # mean 2, sd 1, t(0.975, 2) = 4.303 / sqrt(3)
     plt.close(fig)
-    two = meta.meta_analysis({"a": [1, 2, 3], "b": [0, 1, 1, 2]})
-    fig = figures.forest_plot(two, "title").figure
-    assert "95% prediction interval" not in [t.get_text() for t in fig.axes[0].get_yticklabels()]
+
+
+def test_forest_plot_draws_the_prediction_interval_from_five_cohorts():
+    import matplotlib.pyplot as plt
+
+    from rm_research.report import figures
+
+    five = meta.meta_analysis({"a": [1, 2, 3], "b": [0, 1, 1, 2], "c": [2, 4, 3], "d": [1, 1, 2], "e": [3, 2, 4]})
+    fig = figures.forest_plot(five, "title").figure
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()][-1] == "95% prediction interval"
+    plt.close(fig)
+
+
+def test_forest_plot_axis_never_runs_past_the_largest_possible_change():
+    import matplotlib.pyplot as plt
+
+    from rm_research.report import figures
+
+    # two people changing by -9 and +9 give a cohort t interval of 0 +- 12.7 x 9 (= +-114)
+    wide = meta.meta_analysis({"a": [-9, 9], "b": [0, 1, 1, 2], "c": [2, 4, 3]})
+    fig = figures.forest_plot(wide, "title").figure
+    low, high = fig.axes[0].get_xlim()
+    assert low >= -9 and high <= 9  # a 1-10 rating changes by 9 at most, either way
     plt.close(fig)
 
 
@@ -424,7 +445,7 @@ def test_hidden_cohorts_pooled_by_one_or_two_hide_the_pooled_figures(collaborati
 
     def published(level):
         loaded = load_level(collaborative, level)
-        safe = public_level_findings(loaded, pooling.people_findings(pooling.person_table(loaded), level))
+        safe = public_level_findings(pooling.level_results(pooling.person_table(loaded), level))
         rows = safe[(safe["measure"] == "conf_senior") & (safe["role"] == "mentor")]
         return dict(zip(rows["statistic"], rows["value"], strict=True))
 

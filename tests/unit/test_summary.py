@@ -15,6 +15,7 @@ import pytest
 
 from rm_research.disclosure.control import public_findings
 from rm_research.report import summary, tables
+from rm_research.stats import meta
 
 LABELS = tables.item_labels()
 SENIOR = "confidence talking about BAME experiences with senior leaders"
@@ -191,22 +192,37 @@ def test_sessions_and_yes_no_answers():
         "Mentors reported 4.0 mentoring sessions on average (7 people), mentees 3.3 (3 people)")
 
 
-def dose_rows(rho: float, low: float, high: float, n: int, measure: str = "attendance_effect") -> list[tuple]:
-    return [(measure, "all", "spearman_rho", rho, n), (measure, "all", "spearman_ci_low", low, n),
-            (measure, "all", "spearman_ci_high", high, n)]
+def dose_rows(slope: float, low: float, high: float, n: int, measure: str = "attendance_effect",
+              statistic: str = "ancova") -> list[tuple]:
+    first = "slope" if statistic == "ancova" else "rho"
+    return [(measure, "all", f"{statistic}_{first}", slope, n), (measure, "all", f"{statistic}_ci_low", low, n),
+            (measure, "all", f"{statistic}_ci_high", high, n)]
 
 
-def test_the_dose_finding_is_an_association_only():
+def test_the_dose_finding_is_the_primary_analysis_and_an_association_only():
     clear = summary.key_findings(frame(dose_rows(0.62, 0.104, 0.876, 12)), LABELS)[0]
-    assert clear == (f"People who had more mentoring sessions tended to show larger rises in {SENIOR} (Spearman's rho "
-                     "0.62, 95% CI 0.10 to 0.88; 12 people with both figures). This is an association only: with no "
-                     "comparison group it does not show that more sessions lead to more confidence.")
+    assert clear == (f"People who had more mentoring sessions ended with more {SENIOR}, at the same enrolment rating "
+                     "(+0.62 points per session, 95% CI 0.10 to 0.88; 12 people with both ratings and a count of "
+                     "sessions). This is an association only: with no comparison group it does not show that more "
+                     "sessions lead to more confidence.")
     unclear = summary.key_findings(frame(dose_rows(0.101, -0.566, 0.688, 10, "psych_effect")), LABELS)[0]
-    assert unclear == ("There was no clear link between how many psychological sessions people attended and the "
-                       f"change in their {SENIOR} (Spearman's rho 0.10, 95% CI -0.57 to 0.69; 10 people with both "
-                       "figures).")
+    assert unclear == ("There was no clear link between how many psychological sessions people attended and their "
+                       f"{SENIOR} at the end, at the same enrolment rating (+0.10 points per session, 95% CI -0.57 to "
+                       "0.69; 10 people with both ratings and a count of sessions).")
     none = summary.key_findings(frame(dose_rows(-0.5, math.nan, math.nan, 3)), LABELS)[0]
-    assert "No clear link" in none and "rho -0.50" in none and "3 people with both figures, a small group" in none
+    assert "No clear link" in none and "-0.50 points per session" in none and "a small group" in none
+
+
+def test_a_secondary_analysis_that_disagrees_is_said_never_silently_dropped():
+    # the issue's cohort: no clear link by Spearman, a clear ANCOVA slope, for the same people
+    rows = [*dose_rows(0.73, 0.53, 0.93, 18), *dose_rows(0.21, -0.27, 0.60, 18, statistic="spearman")]
+    text = summary.key_findings(frame(rows), LABELS)[0]
+    assert text.startswith("People who had more mentoring sessions ended with more")
+    assert text.endswith("The secondary analysis disagrees: Spearman's rho of the sessions with the change, which "
+                         "does not adjust for the enrolment rating, shows no clear link (rho 0.21, 95% CI -0.27 to "
+                         "0.60).")
+    agreeing = [*dose_rows(0.73, 0.53, 0.93, 18), *dose_rows(0.51, 0.08, 0.78, 18, statistic="spearman")]
+    assert "secondary" not in summary.key_findings(frame(agreeing), LABELS)[0]
 
 
 def test_no_psychological_sessions_offered_leaves_their_findings_out():
@@ -257,10 +273,11 @@ def test_headline_change_states_each_role():
 
 
 # a region's or the nation's findings ---------------------------------------------------------------------------
-def pooled_rows(role: str, k: int, n: int, change: float, low: float, high: float, i2: float) -> list[tuple]:
-    return [("conf_senior", role, "k", float(k), n), ("conf_senior", role, "pooled_change", change, n),
-            ("conf_senior", role, "pooled_ci_low", low, n), ("conf_senior", role, "pooled_ci_high", high, n),
-            ("conf_senior", role, "i2", i2, n)]
+def pooled_rows(role: str, k: int, n: int, change: float, low: float, high: float, i2: float,
+                item: str = "conf_senior") -> list[tuple]:
+    return [(item, role, "k", float(k), n), (item, role, "pooled_change", change, n),
+            (item, role, "pooled_ci_low", low, n), (item, role, "pooled_ci_high", high, n),
+            (item, role, "i2", i2, n)]
 
 
 def test_the_pooled_change_with_cohorts_people_and_variation_in_words():
@@ -279,8 +296,23 @@ def test_the_pooled_change_with_cohorts_people_and_variation_in_words():
 def test_cohorts_that_could_not_be_pooled():
     rows = pooled_rows("mentee", 1, 5, math.nan, math.nan, math.nan, math.nan)
     text = summary.key_findings_level(frame(rows), LABELS)[0]
-    assert text == (f"Mentees' {SENIOR}: the cohorts could not be pooled (1 cohort had at least 2 people who answered "
-                    "both surveys and changes that were not all equal; 2 are needed).")
+    assert text == (f"Mentees' {SENIOR}: no pooled figure: only 1 cohort could be pooled (at least 2 are needed, each "
+                    "with at least 2 people who answered both surveys and changes that were not all the same).")
+
+
+def test_a_cohort_left_out_because_every_change_was_the_same_is_never_called_unanswered():
+    # the issue's region: one cohort of two mentees whose junior-staff confidence both fell by 2 (5.5 to 3.5)
+    result = meta.meta_analysis({"south, cohort 1": [-2.0, -2.0]})
+    rows = pooled_rows("mentee", 0, 0, math.nan, math.nan, math.nan, math.nan, item="conf_junior")
+    reasons = {("conf_junior", "mentee"): result.reason}
+    text = summary.key_findings_level(frame(rows), LABELS, reasons=reasons)[0]
+    assert "nobody answered" not in text
+    assert text.endswith("left out: south, cohort 1 (every change was the same).")
+    board = tables.pooled_before_after_table(frame(rows), LABELS, reasons=reasons)
+    assert board["What this means"].iloc[0].endswith("left out: south, cohort 1 (every change was the same)")
+    public = summary.key_findings_level_public(public_frame([(m, r, st, str(v), str(n)) for m, r, st, v, n in rows]),
+                                                LABELS)[0]
+    assert "nobody answered" not in public and "no cohort could be pooled" in public
 
 
 def test_the_public_level_findings_withhold_what_is_suppressed():

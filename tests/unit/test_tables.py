@@ -155,8 +155,9 @@ def test_pooled_before_after_table():
     assert table.iloc[1].tolist()[1:] == ["Mentees", "4", "40", "+1.2 (0.3 to 2.1)", "0.01",
                                           "Little variation between cohorts beyond chance (I² 12%; with only 4 cohorts "
                                           "this is imprecise)", "higher at the end"]
-    assert table.iloc[0].tolist()[1:] == ["Mentors", "1", "6", "–", "–", "–", "no clear change (no interval could be "
-                                          "computed); small group"]
+    assert table.iloc[0].tolist()[1:] == ["Mentors", "1", "6", "–", "–", "–", "no pooled figure: only 1 cohort could "
+                                          "be pooled (at least 2 are needed, each with at least 2 people who answered "
+                                          "both surveys and changes that were not all the same)"]
     public = tables.public_pooled_before_after_table(public_frame([(m, r, s, "*" if s != "k" else v, "*")
                                                                    for m, r, s, v, _ in rows]))
     assert public.iloc[1].tolist()[1:] == ["Mentees", "4", "*", "*", "*", "*", "withheld to protect privacy"]

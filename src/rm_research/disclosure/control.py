@@ -20,8 +20,8 @@ from rm_research.disclosure.categories import SUPPRESSED_CATEGORY, hide_rare_cat
 from rm_research.disclosure.differencing import protect
 from rm_research.findings import level as pooling
 from rm_research.findings import registry
+from rm_research.findings.level import LevelResults
 from rm_research.findings.registry import Statistic
-from rm_research.ingest.load import LoadedCohort
 from rm_research.stats.effects import wilson_interval
 
 
@@ -244,8 +244,9 @@ PUBLIC_SESSIONS_STATISTICS = ["mean", "min", "max"]
 PUBLIC_YES_NO_STATISTICS = ["yes_count", "yes_proportion", "wilson_ci_low", "wilson_ci_high"]
 
 
-PUBLIC_DOSE_STATISTICS = ["spearman_rho", "spearman_ci_low", "spearman_ci_high", "ancova_slope", "ancova_ci_low",
-                          "ancova_ci_high", "ancova_p"]
+#: The dose table: the primary analysis (the ANCOVA slope) first, then the secondary (Spearman's rho).
+PUBLIC_DOSE_STATISTICS = ["ancova_slope", "ancova_ci_low", "ancova_ci_high", "ancova_p", "spearman_rho",
+                          "spearman_ci_low", "spearman_ci_high"]
 
 
 PUBLIC_PLAN_STATISTICS = ["fewer_than_planned", "as_planned", "more_than_planned"]
@@ -329,14 +330,9 @@ def public_table(safe: pd.DataFrame, measures: dict[str, str], statistics: list[
     return pd.DataFrame(records)
 
 
-
-
-
-
-def public_level_findings(loaded: list[LoadedCohort], findings: pd.DataFrame,
-                          rule: DisclosureRule = config.DISCLOSURE) -> pd.DataFrame:
-    """The level's findings made safe to publish (``disclosure.public_findings``), with the pooled
-    statistics hidden that would give a hidden cohort's change away (``disclosure.hide_invertible_pooling``)."""
-
-    hidden = pooling.hidden_pooled_cohorts(pooling.person_table(loaded), rule)
-    return hide_invertible_pooling(public_findings(findings, rule), hidden, rule)
+def public_level_findings(results: LevelResults, rule: DisclosureRule = config.DISCLOSURE) -> pd.DataFrame:
+    """A level's findings (``findings.level.level_results``) made safe to publish (``public_findings``),
+    with the pooled statistics hidden that would give a hidden cohort's change away
+    (``hide_invertible_pooling``)."""
+    hidden = pooling.hidden_pooled_cohorts(results.analyses, rule)
+    return hide_invertible_pooling(public_findings(results.findings, rule), hidden, rule)

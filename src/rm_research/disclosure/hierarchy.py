@@ -19,7 +19,7 @@ from rm_research.disclosure.categories import merge_rare_categories
 from rm_research.disclosure.control import public_findings, public_level_findings, read_public
 from rm_research.disclosure.differencing import Level, protect_levels
 from rm_research.findings.cohort import cohort_findings
-from rm_research.findings.level import level_findings
+from rm_research.findings.level import level_findings, level_results, person_table
 from rm_research.ingest.load import LoadedCohort, load_cohort
 
 
@@ -38,10 +38,10 @@ def hierarchy(cohorts: Sequence[LoadedCohort], rule: DisclosureRule = DISCLOSURE
     regions = sorted({c.paths.region for c in cohorts})
     for region in regions:
         members = [c for c in cohorts if c.paths.region == region]
-        findings = level_findings(members, region)
-        levels.append(Level(region, NATIONAL, findings, public_level_findings(members, findings, rule)))
-    findings = level_findings(list(cohorts), NATIONAL)
-    levels.append(Level(NATIONAL, None, findings, public_level_findings(list(cohorts), findings, rule)))
+        results = level_results(person_table(members), region)
+        levels.append(Level(region, NATIONAL, results.findings, public_level_findings(results, rule)))
+    results = level_results(person_table(list(cohorts)), NATIONAL)
+    levels.append(Level(NATIONAL, None, results.findings, public_level_findings(results, rule)))
     return levels
 
 

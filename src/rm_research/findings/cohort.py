@@ -57,10 +57,13 @@ def rating_rows(view: RoleView, item: str, settings: AnalysisSettings = SETTINGS
     yield item, "change_mean", _mean(change), n
     yield item, "paired_pre_mean", _mean(pre.reindex(change.index)), n
     yield item, "paired_post_mean", _mean(post.reindex(change.index)), n
-    low, high = effects.bootstrap_mean_ci(change, settings.confidence, settings.bootstrap_resamples,
-                                          settings.bootstrap_seed)
+    low, high = effects.mean_t_interval(change, settings.confidence)  # the forest plots' interval too
     yield item, "change_ci_low", low, n
     yield item, "change_ci_high", high, n
+    low, high = effects.bootstrap_mean_ci(change, settings.confidence, settings.bootstrap_resamples,
+                                          settings.bootstrap_seed)
+    yield item, "change_boot_ci_low", low, n
+    yield item, "change_boot_ci_high", high, n
     yield item, "wilcoxon_p", stats.wilcoxon_p(change, settings.zero_method, settings.exact_max_n), n
     yield item, "wilcoxon_p_pratt", stats.wilcoxon_p(change, settings.sensitivity_zero_method,
                                                      settings.exact_max_n), n

@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -253,13 +254,10 @@ POOLED_STATISTICS = ("k", "pooled_change", "pooled_ci_low", "pooled_ci_high", "p
                      "pooled_pi_low", "pooled_pi_high")
 
 
-def rating_rows(people: pd.DataFrame, item: str, role: str, settings: AnalysisSettings = SETTINGS) -> Iterator[Row]:
-    """Section 6's rows for one item and role: k, the pooled change with its HKSJ interval and p,
-    tau2, I2, Cochran's Q p, and the 95% prediction interval (k >= 3); n = people paired in the
-    pooled cohorts. Nothing when nobody of the role answered the item."""
-    if not answered_item(people, item, role):
-        return
-    result = pooled_change(people, item, role, settings)
+def rating_rows(result: meta.MetaAnalysis, item: str, role: str) -> Iterator[Row]:
+    """Section 6's rows for one item and role from its meta-analysis (``meta_analyses``): k, the pooled
+    change with its HKSJ interval and p, tau2, I2, Cochran's Q p, and the 95% prediction interval
+    (k >= 3); n = people paired in the pooled cohorts."""
     values = {**result.statistics(), "pooled_pi_low": result.pi_low, "pooled_pi_high": result.pi_high}
     for statistic in POOLED_STATISTICS:
         yield item, role, statistic, float(values[statistic]), result.n
@@ -272,12 +270,23 @@ def meta_analyses(people: pd.DataFrame, settings: AnalysisSettings = SETTINGS) -
             for item in config.RATING_ITEMS for role in roles_present(people) if answered_item(people, item, role)}
 
 
-def hidden_pooled_cohorts(people: pd.DataFrame, rule: DisclosureRule = DISCLOSURE,
-                          settings: AnalysisSettings = SETTINGS) -> dict[tuple[str, str], int]:
+def hidden_pooled_cohorts(analyses: dict[tuple[str, str], meta.MetaAnalysis],
+                          rule: DisclosureRule = DISCLOSURE) -> dict[tuple[str, str], int]:
     """For each (item, role), how many of the pooled cohorts rest on fewer than ``rule.smallest_shown``
     people: their own change is hidden in their public findings (``disclosure.hide_invertible_pooling``)."""
     return {key: sum(1 for cohort in result.cohorts if cohort.n < rule.smallest_shown)
-            for key, result in meta_analyses(people, settings).items()}
+            for key, result in analyses.items()}
+
+
+def only_role(analyses: dict[tuple[str, str], meta.MetaAnalysis], item: str) -> str | None:
+    """The one role whose people answered ``item`` (say, mentees for a question only mentees were asked),
+    where everyone's meta-analysis is that role's over again; None where both roles answered it."""
+    roles = [role for role in config.ROLES if (item, role) in analyses]
+    everyone = analyses.get((item, config.ALL_ROLES))
+    if len(roles) != 1 or everyone is None:
+        return None
+    same = everyone.cohort_table().equals(analyses[(item, roles[0])].cohort_table())
+    return roles[0] if same else None
 
 
 def excluded_cohorts(analyses: dict[tuple[str, str], meta.MetaAnalysis]) -> pd.DataFrame:
@@ -379,59 +388,86 @@ def mixed_model(people: pd.DataFrame, dose: str, role: str, item: str = DOSE_ITE
 
 
 DOSE_FIELDS = ("slope", "ci_low", "ci_high", "p")
+#: The two models of each dose and role: (the fixed-effects ANCOVA, the mixed model).
+Fits = dict[tuple[str, str], tuple[dict[str, float | int | str], dict[str, float | int | str]]]
 
 
-def dose_rows(people: pd.DataFrame, role: str, settings: AnalysisSettings = SETTINGS) -> Iterator[Row]:
-    """The pooled ANCOVA (``pooled_ancova_*``) and mixed model (``mixed_*``) of each dose, where anyone
-    of the role has a baseline, a final rating and the dose."""
-    for measure, dose in DOSES.items():
-        if _dose_data(people, dose, role, DOSE_ITEM).empty:
+def dose_fits(people: pd.DataFrame, settings: AnalysisSettings = SETTINGS) -> Fits:
+    """Both dose models (``pooled_ancova``, ``mixed_model``) for every dose and role present, keyed
+    (dose measure, role), where anyone of the role has a baseline, a final rating and the dose."""
+    return {(measure, role): (pooled_ancova(people, dose, role, DOSE_ITEM, settings),
+                              mixed_model(people, dose, role, DOSE_ITEM, settings))
+            for measure, dose in DOSES.items() for role in roles_present(people)
+            if not _dose_data(people, dose, role, DOSE_ITEM).empty}
+
+
+def dose_rows(fits: Fits, role: str) -> Iterator[Row]:
+    """The pooled ANCOVA (``pooled_ancova_*``) and mixed model (``mixed_*``) rows of each dose for ``role``."""
+    for (measure, fitted_role), (fixed, mixed) in fits.items():
+        if fitted_role != role:
             continue
-        fixed = pooled_ancova(people, dose, role, DOSE_ITEM, settings)
         for key in DOSE_FIELDS:
             yield measure, role, f"pooled_ancova_{key}", float(fixed[key]), int(fixed["n"])
-        mixed = mixed_model(people, dose, role, DOSE_ITEM, settings)
         for key in DOSE_FIELDS:
             yield measure, role, f"mixed_{key}", float(mixed[key]), int(mixed["n"])
 
 
-def dose_models(people: pd.DataFrame, settings: AnalysisSettings = SETTINGS) -> pd.DataFrame:
-    """Both dose models for every dose and role present: dose, role, model, slope, ci_low, ci_high, p,
-    n, cohorts, note (the mixed model only where at least ``MIN_MIXED_COHORTS`` cohorts are pooled)."""
+def dose_models(fits: Fits) -> pd.DataFrame:
+    """The dose models as a table: dose, role, model, slope, ci_low, ci_high, p, n, cohorts, note (the
+    mixed model only where at least ``MIN_MIXED_COHORTS`` cohorts are pooled)."""
     rows = []
-    for measure, dose in DOSES.items():
-        for role in roles_present(people):
-            if _dose_data(people, dose, role, DOSE_ITEM).empty:
-                continue
-            rows.append({"dose": measure, "role": role, "model": "ancova",
-                         **pooled_ancova(people, dose, role, DOSE_ITEM, settings)})
-            mixed = mixed_model(people, dose, role, DOSE_ITEM, settings)
-            if mixed["cohorts"] >= MIN_MIXED_COHORTS:
-                rows.append({"dose": measure, "role": role, "model": "mixed",
-                             **{k: v for k, v in mixed.items() if k != "cohort_variance"}})
+    for (measure, role), (fixed, mixed) in fits.items():
+        rows.append({"dose": measure, "role": role, "model": "ancova", **fixed})
+        if mixed["cohorts"] >= MIN_MIXED_COHORTS:
+            rows.append({"dose": measure, "role": role, "model": "mixed",
+                         **{k: v for k, v in mixed.items() if k != "cohort_variance"}})
     return pd.DataFrame(rows, columns=["dose", "role", "model", "slope", "ci_low", "ci_high", "p", "n", "cohorts",
                                        "note"])
 
 
-# the findings table ---------------------------------------------------------------------------------
-def level_rows(people: pd.DataFrame, settings: AnalysisSettings = SETTINGS) -> Iterator[Row]:
+# the findings table, and everything a level's report shows, computed once -------------------------------
+@dataclass(frozen=True)
+class LevelResults:
+    """A region's or the nation's results, computed once (``level_results``) and read by every page:
+    the person table, each item and role's meta-analysis (the forest plots and the cohorts left out,
+    with why), the dose models, and the findings table made from them."""
+
+    level: str
+    people: pd.DataFrame
+    analyses: dict[tuple[str, str], meta.MetaAnalysis]
+    fits: Fits
+    findings: pd.DataFrame
+
+    def reasons(self) -> dict[tuple[str, str], str]:
+        """Why an item and role has no pooled figure, where it has none (``meta.MetaAnalysis.reason``)."""
+        return {key: result.reason for key, result in self.analyses.items() if result.reason}
+
+
+def level_rows(people: pd.DataFrame, analyses: dict[tuple[str, str], meta.MetaAnalysis], fits: Fits,
+               settings: AnalysisSettings = SETTINGS) -> Iterator[Row]:
     """Every findings row of a level, role by role: flow, the pooled rating items, yes/no, dose effects."""
     for role in roles_present(people):
         yield from flow_rows(people, role)
         for item in config.RATING_ITEMS:
-            yield from rating_rows(people, item, role, settings)
+            if (item, role) in analyses:
+                yield from rating_rows(analyses[(item, role)], item, role)
         yield from yes_no_rows(people, role, settings)
-        yield from dose_rows(people, role, settings)
+        yield from dose_rows(fits, role)
 
 
-def people_findings(people: pd.DataFrame, level: str,
-                    settings: AnalysisSettings = SETTINGS) -> pd.DataFrame:
-    """The findings table of a region or the nation (section 6) from its person table: section 4's
-    columns, ``region`` the region's slug or ``national``, ``cohort`` ``all``; values unrounded, blank
+def level_results(people: pd.DataFrame, level: str, settings: AnalysisSettings = SETTINGS) -> LevelResults:
+    """Everything a region's or the nation's report shows (section 6), computed once from its person
+    table: ``region`` the region's slug or ``national``, ``cohort`` ``all``; values unrounded, blank
     where they cannot be computed."""
+    analyses, fits = meta_analyses(people, settings), dose_fits(people, settings)
     records = [(level, "all", measure, role, statistic, value, n)
-               for measure, role, statistic, value, n in level_rows(people, settings)]
-    return pd.DataFrame.from_records(records, columns=FINDINGS_COLUMNS)
+               for measure, role, statistic, value, n in level_rows(people, analyses, fits, settings)]
+    return LevelResults(level, people, analyses, fits, pd.DataFrame.from_records(records, columns=FINDINGS_COLUMNS))
+
+
+def people_findings(people: pd.DataFrame, level: str, settings: AnalysisSettings = SETTINGS) -> pd.DataFrame:
+    """The findings table of a region or the nation (section 6) from its person table (``level_results``)."""
+    return level_results(people, level, settings).findings
 
 
 def level_findings(loaded: list[LoadedCohort], level: str) -> pd.DataFrame:

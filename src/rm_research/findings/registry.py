@@ -111,10 +111,16 @@ RATING = {
                              "both times", "paired", RATING_SCALE),
     "paired_post_mean": _mean("Mean after (same people)", "mean rating at the end of the people who answered "
                               "both times", "paired", RATING_SCALE),
-    "change_ci_low": _limit("Mean change: 95% CI from", "BCa bootstrap interval of the mean change", "paired", 2,
+    "change_ci_low": _limit("Mean change: 95% CI from", "t interval of the mean change, mean +- t(n - 1) SD / "
+                            "sqrt(n); the interval the cohort's row in its region's forest plot shows", "paired", 2,
                             public_decimals=1),
-    "change_ci_high": _limit("Mean change: 95% CI to", "BCa bootstrap interval of the mean change", "paired", 2,
+    "change_ci_high": _limit("Mean change: 95% CI to", "t interval of the mean change, mean +- t(n - 1) SD / "
+                             "sqrt(n); the interval the cohort's row in its region's forest plot shows", "paired", 2,
                              public_decimals=1),
+    "change_boot_ci_low": _limit("Mean change: bootstrap CI from", "BCa bootstrap interval of the mean change "
+                                 "(technical appendix: a check on the t interval)", "paired", 2, public_decimals=1),
+    "change_boot_ci_high": _limit("Mean change: bootstrap CI to", "BCa bootstrap interval of the mean change "
+                                  "(technical appendix: a check on the t interval)", "paired", 2, public_decimals=1),
     "wilcoxon_p": _p("Wilcoxon p", "two-sided exact Wilcoxon signed-rank p, zero changes dropped", "paired"),
     "wilcoxon_p_holm": _p("Wilcoxon p (Holm-adjusted)", "the Wilcoxon p adjusted by Holm's method within its family",
                           "paired"),

@@ -25,8 +25,8 @@ import pandas as pd
 from rm_research.core.paths import LevelPaths, project_root
 from rm_research.core.version import __version__
 from rm_research.disclosure.control import read_public
-from rm_research.findings import level as pooling
 from rm_research.findings.cohort import cohort_findings
+from rm_research.findings.level import LevelResults, level_results, person_table
 from rm_research.ingest.load import LoadedCohort, load_cohort, load_level
 
 FILE_NAME = "state.pickle"
@@ -56,11 +56,6 @@ def load(path: str | Path) -> dict[str, Any]:
     return held["objects"]
 
 
-
-
-
-
-
 def notebook_cohort(root: Path | str | None, region: str, cohort: int, psych_offered: int | None = None,
                     state: str | Path | None = None) -> tuple[LoadedCohort, pd.DataFrame]:
     """What a cohort's report notebook works on: the loaded cohort and its findings, as the command
@@ -74,22 +69,17 @@ def notebook_cohort(root: Path | str | None, region: str, cohort: int, psych_off
     return loaded, cohort_findings(loaded)
 
 
-
-
-
-
 def notebook_level(root: Path | str | None, level: str, cohorts: Iterable[Sequence[object]] | None = None,
-                   state: str | Path | None = None) -> tuple[list[LoadedCohort], pd.DataFrame, pd.DataFrame]:
-    """What a level's report notebook works on: its loaded cohorts, their people (``pooling.person_table``)
-    and the level's findings, as the command that runs the notebook computed them (``state``:
-    ``handoff``), else loaded and computed here."""
+                   state: str | Path | None = None) -> tuple[list[LoadedCohort], LevelResults]:
+    """What a level's report notebook works on: its loaded cohorts and its results (the person table,
+    the meta-analyses, the dose models and the findings: ``findings.level.level_results``), as the
+    command that runs the notebook computed them (``state``: ``handoff``), else loaded and computed
+    here, once."""
     if state:
         held = load(state)
-        return held["loaded"], held["people"], held["findings"]
-
+        return held["loaded"], held["results"]
     loaded = load_level(Path(root) if root else project_root(), level, cohorts)
-    people = pooling.person_table(loaded)
-    return loaded, people, pooling.people_findings(people, level)
+    return loaded, level_results(person_table(loaded), level)
 
 
 #: The public findings a publish command writes beside a report.

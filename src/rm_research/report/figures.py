@@ -39,6 +39,7 @@ from rm_research.core import config
 from rm_research.core.safety import escape_html
 from rm_research.report.accessibility import DECORATIVE_GID
 from rm_research.report.narrative import unavailable
+from rm_research.report.summary import LARGEST_CHANGE, MIN_COHORTS_FOR_PREDICTION
 from rm_research.report.tables import styled
 from rm_research.stats.meta import MetaAnalysis
 
@@ -343,7 +344,7 @@ def forest_alt(result: MetaAnalysis, label: str, unit: str = "points") -> str:
     if result.k >= 2:
         pooled = (f"pooled over {result.k} cohorts (n={result.n}) {result.pooled_change:.2f} "
                   f"({result.pooled_ci_low:.2f} to {result.pooled_ci_high:.2f})")
-        if result.k >= 3:
+        if result.k >= MIN_COHORTS_FOR_PREDICTION:
             pooled += f", 95% prediction interval {result.pi_low:.2f} to {result.pi_high:.2f}"
         items = [pooled, *items]
     return capped(f"Forest plot of the mean change ({unit}, end minus enrolment, with 95% intervals) in {label}:",
@@ -354,8 +355,10 @@ def forest_plot(result: MetaAnalysis, label: str, unit: str = "points", title: s
     """A forest plot of a ``meta.MetaAnalysis`` (``label``: what was pooled): one row per pooled cohort
     (its mean change and 95% t interval, the square sized by its random-effects weight, n and the
     numbers written beside it), the pooled change as a diamond with its HKSJ interval, and the 95%
-    prediction interval as a line under it where at least 3 cohorts are pooled. Cohorts left out are
-    not drawn (the report lists them)."""
+    prediction interval as a line under it where at least ``summary.MIN_COHORTS_FOR_PREDICTION`` cohorts
+    are pooled (with fewer it spans most of the scale whatever the data). The axis never runs past the
+    largest possible change (``summary.LARGEST_CHANGE`` either way): an interval beyond it is drawn to
+    the edge, and its numbers are written beside it. Cohorts left out are not drawn (the report lists them)."""
     rows = result.cohort_table()
     pooled = result.k >= 2
     height = 1.2 + 0.42 * (len(rows) + (2 if pooled else 0))
@@ -376,12 +379,20 @@ def forest_plot(result: MetaAnalysis, label: str, unit: str = "points", title: s
         labels.append(f"Pooled, {result.k} cohorts (n={result.n})")
         texts.append(f"{centre:.2f} ({low:.2f} to {high:.2f})")
         positions.append(0)
-        if result.k >= 3:
+        if result.k >= MIN_COHORTS_FOR_PREDICTION and not math.isnan(result.pi_low):
             ax.hlines(-1, result.pi_low, result.pi_high, color=PALETTE["mentee"], linewidth=2.5)
             labels.append("95% prediction interval")
             texts.append(f"{result.pi_low:.2f} to {result.pi_high:.2f}")
             positions.append(-1)
     ax.axvline(0, color=REFERENCE, linestyle="--", linewidth=1)
+    drawn = [*rows["ci_low"], *rows["ci_high"], *rows["y"]]
+    if pooled:
+        drawn += [result.pooled_ci_low, result.pooled_ci_high]
+        if result.k >= MIN_COHORTS_FOR_PREDICTION:
+            drawn += [result.pi_low, result.pi_high]
+    low, high = float(np.nanmin(drawn)), float(np.nanmax(drawn))
+    margin = 0.05 * max(high - low, 1.0)
+    ax.set_xlim(max(low - margin, -LARGEST_CHANGE), min(high + margin, LARGEST_CHANGE))
     ax.set_yticks(positions, labels)
     ax.set_ylim(min(positions) - 0.7, max(positions) + 0.7)
     ax.grid(axis="y", visible=False)

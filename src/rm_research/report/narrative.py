@@ -112,9 +112,13 @@ with its distribution-free {level} interval, or the highest level the sample siz
 unchanged people are left out of it as they are of the test (as in R's `wilcox.test`), so the
 interval and the test rest on the same people. The interval's end points
 use the exact signed-rank distribution up to {settings.exact_max_n} people who changed, the normal
-approximation beyond; with only one person who changed there is no interval. Mean change with a
-{level} bias-corrected and accelerated (BCa) bootstrap interval, {settings.bootstrap_resamples:,}
-resamples, seed {settings.bootstrap_seed}, following R's `boot` package (`bca.ci`): the bias
+approximation beyond; with only one person who changed there is no interval. Mean change with its
+{level} t interval, mean +- t(n - 1) SD / sqrt(n), blank with fewer than 2 people or when every change
+was the same: the one interval of a mean change in every report, the one this cohort's row shows in
+its region's and the nation's forest plots. As a check that assumes nothing about the shape of the
+changes, the technical appendix adds a {level} bias-corrected and accelerated (BCa) bootstrap
+interval, {settings.bootstrap_resamples:,} resamples, seed {settings.bootstrap_seed}, following R's
+`boot` package (`bca.ci`): the bias
 correction counts the resampled means strictly below the observed mean (equal ones are not counted
 as half, as scipy does), the acceleration is the jackknife's, and each limit is interpolated between
 neighbouring resampled means on the normal scale; blank with fewer than 3 people or no variation.
@@ -133,7 +137,14 @@ corrections beyond; two-sided p is twice the smaller tail (at most 1).
 
 **Attendance and psychological input.** Dose (mentoring sessions held, from the session log, or
 the person's own count where their pair has no log; {psych}) against
-change in confidence talking with senior leaders. Spearman's rho: p by permutation of every pairing
+confidence talking with senior leaders. **The primary analysis is the ANCOVA slope**: the difference
+in the final rating per extra session at the same enrolment rating. It is chosen over Spearman's rho
+because it adjusts for where people started (a 1-10 scale leaves little room to rise for those who
+start high), gives an answer in rating points per session, and is the model pooled across cohorts
+(with cohort fixed effects) in the region and national reports, so every level answers the question
+the same way. The key findings state the slope; Spearman's rho of the dose with the change, the
+secondary analysis, is shown beside it, and where the two disagree the key finding says so.
+Spearman's rho: p by permutation of every pairing
 up to {SPEARMAN_EXACT_MAX_N} people; where the two orders agree exactly (rho = 1 or -1), exactly
 for any number of people (twice the share of pairings that keep the order); otherwise the t
 approximation. The {level} interval is Fisher's z with the Bonett-Wright standard error, from 4

@@ -20,7 +20,7 @@ figure, to be escaped by whoever puts them into HTML.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 import pandas as pd
 
@@ -29,7 +29,7 @@ from rm_research.core.config import DISCLOSURE, SETTINGS, DisclosureRule
 from rm_research.core.rounding import round_as_printed
 from rm_research.core.safety import escape_markdown
 from rm_research.findings import registry
-from rm_research.stats.meta import i2_words
+from rm_research.stats.meta import i2_words, not_pooled_reason
 
 #: Below this many people a finding is said to rest on "a small group, so treat with caution". The
 #: settings hold no precision threshold (the disclosure rule's 8 is about privacy, min_n_* about
@@ -55,6 +55,13 @@ DOSE_WORDS = {"attendance_effect": ("had more mentoring sessions", "how many men
 PSYCH_MEASURES = frozenset({"psych_supportive", "psych_effect"})
 DOSE_ITEM = "conf_senior"  # the contract's dose findings are against the change in this item
 SCALE = f"{config.RATING_RANGE[0]}-{config.RATING_RANGE[1]}"
+#: The largest change a person's rating can show (9 on a 1-10 scale): no figure's axis runs past it.
+LARGEST_CHANGE = config.RATING_RANGE[1] - config.RATING_RANGE[0]
+#: A prediction interval is shown only where at least this many cohorts are pooled. It rests on t with
+#: k - 2 degrees of freedom: with 3 or 4 cohorts the quantile is 12.7 or 4.3, and the interval spans
+#: most of the possible changes whatever the data (-13.35 to 14.68 on a 1-10 scale was seen); from 5
+#: cohorts (3.18) it starts to say where a new cohort's change would fall (docs/methods.md).
+MIN_COHORTS_FOR_PREDICTION = 5
 NAN = math.nan
 
 
@@ -174,7 +181,12 @@ def _subject(role: str, label: str, markdown: bool = True) -> str:
     """"Mentees' confidence talking about ...": the role's plural, possessive, and the item label
     (escaped as Markdown text unless ``markdown`` is False: a chart title is plain text)."""
     label = _lower_first(label)
-    return f"{ROLE_WORDS[role][1].capitalize()}' {escape_markdown(label) if markdown else label}"
+    return f"{possessive(ROLE_WORDS[role][1].capitalize())} {escape_markdown(label) if markdown else label}"
+
+
+def possessive(noun: str) -> str:
+    """"Mentors'" for a plural in s, "People's" for one that is not."""
+    return f"{noun}'" if noun.endswith("s") else f"{noun}'s"
 
 
 def _roles(figures: Figures, measure: str, statistic: str) -> list[str]:
@@ -231,22 +243,22 @@ def change_sentence(figures: Figures, item: str, role: str, label: str, small_gr
             f"({means}{estimate}{people}).")
 
 
-def pooled_sentence(figures: Figures, item: str, role: str, label: str, small_group: int = SMALL_GROUP) -> str | None:
+def pooled_sentence(figures: Figures, item: str, role: str, label: str, small_group: int = SMALL_GROUP,
+                    reason: str = "") -> str | None:
     """One confidence item for one role of a region or the nation: the pooled mean change with its
-    Hartung-Knapp interval, the cohorts and people pooled, and the variation between cohorts."""
+    Hartung-Knapp interval, the cohorts and people pooled, and the variation between cohorts. Where
+    fewer than 2 cohorts could be pooled, ``reason`` (``findings.level.LevelResults.reasons``, carried
+    from the meta-analysis) says why; without it (a public page) the sentence says so in general."""
     if not figures.has(item, role, "k"):
         return None
     subject = _subject(role, label)
     if figures.withheld(item, role, "k", *POOLED, n_of="k"):
         return f"{subject}: the figures are {WITHHELD} (a small group)."
     k, n = figures.value(item, role, "k"), figures.n(item, role, "k")
-    if n == 0:
-        return f"{subject}: nobody answered this question in both surveys, so no change can be described."
     change, low, high = (figures.value(item, role, s) for s in POOLED)
     cohorts = 0 if math.isnan(k) else round(k)
     if cohorts < 2 or math.isnan(change):
-        return (f"{subject}: the cohorts could not be pooled ({cohorts} cohort{'' if cohorts == 1 else 's'} had at "
-                "least 2 people who answered both surveys and changes that were not all equal; 2 are needed).")
+        return f"{subject}: no pooled figure: {escape_markdown(reason or not_pooled(cohorts))}."
     people = _people(n, figures, small_group)
     verdict = change_verdict(change, low, high)
     spread = heterogeneity_words(figures.value(item, role, "i2"), cohorts, figures.withheld(item, role, "i2"))
@@ -257,6 +269,12 @@ def pooled_sentence(figures: Figures, item: str, role: str, label: str, small_gr
     said = f"was {verdict}" if verdict in (HIGHER, LOWER) else "showed no clear change"
     return (f"{subject} {said} across {cohorts} cohorts ({shown} on the {SCALE} scale, "
             f"{_interval(figures, item, role, POOLED[1:])}; {people}). {spread}")
+
+
+def not_pooled(cohorts: int) -> str:
+    """Why there is no pooled figure, said from the number of cohorts pooled alone (a public page, which
+    does not name the cohorts left out): the words of ``meta.not_pooled_reason`` without the names."""
+    return not_pooled_reason(cohorts, ())
 
 
 def heterogeneity_words(i2: float, cohorts: int, withheld: bool = False) -> str:
@@ -347,38 +365,61 @@ def yes_no_sentences(figures: Figures, items: tuple[str, ...] = config.YES_NO_IT
                        f"answered {YES_NO_WORDS[item]}.")
 
 
+#: The primary analysis of each dose question (docs/methods.md, "One primary analysis per question"):
+#: the ANCOVA slope, adjusted for the enrolment rating; Spearman's rho is the secondary analysis.
+PRIMARY_DOSE = ("ancova_slope", "ancova_ci_low", "ancova_ci_high")
+SECONDARY_DOSE = ("spearman_rho", "spearman_ci_low", "spearman_ci_high")
+
+
 def dose_sentences(figures: Figures, labels: dict[str, str], small_group: int = SMALL_GROUP,
                    measures: tuple[str, ...] = tuple(DOSE_WORDS), role: str = config.ALL_ROLES) -> Iterator[str]:
-    """Whether those who had more sessions changed more (Spearman's rho with its interval), stated as
-    an association and no more."""
+    """Whether those who had more sessions ended with more confidence at the same enrolment rating:
+    the primary analysis, the ANCOVA slope per session with its interval, stated as an association and
+    no more; where the secondary analysis (Spearman's rho of the dose with the change) points another
+    way, the sentence says so rather than leaving one of them out."""
     label = escape_markdown(_lower_first(labels.get(DOSE_ITEM, DOSE_ITEM)))
     for measure in measures:
-        if not figures.has(measure, role, "spearman_rho"):
+        if not figures.has(measure, role, PRIMARY_DOSE[0]):
             continue
         more, how_many = DOSE_WORDS[measure]
-        link = f"the link between {how_many} and the change in their {label}"
-        if figures.withheld(measure, role, "spearman_rho", "spearman_ci_low", "spearman_ci_high", n_of="spearman_rho"):
-            yield f"{link.capitalize()}: the figures are {WITHHELD}."
+        link = f"link between {how_many} and their {label} at the end, at the same enrolment rating"
+        if figures.withheld(measure, role, *PRIMARY_DOSE, n_of=PRIMARY_DOSE[0]):
+            yield f"The {link}: the figures are {WITHHELD}."
             continue
-        rho, n = figures.value(measure, role, "spearman_rho"), figures.n(measure, role, "spearman_rho")
-        low, high = figures.value(measure, role, "spearman_ci_low"), figures.value(measure, role, "spearman_ci_high")
-        people = _people(n, figures, small_group, "with both figures")
-        shown = f"Spearman's rho {figures.show(measure, role, 'spearman_rho', 2)}"
-        interval = _interval(figures, measure, role, ("spearman_ci_low", "spearman_ci_high"), 2)
-        if math.isnan(rho):
-            yield f"{link.capitalize()} could not be assessed ({people})."
-            continue
-        verdict = change_verdict(rho, low, high)
-        if verdict in (HIGHER, LOWER):
-            yield (f"People who {more} tended to show {'larger' if verdict == HIGHER else 'smaller'} rises in {label} "
-                   f"({shown}, {interval}; {people}). This is an "
-                   "association only: with no comparison group it does not show that more sessions lead to more "
-                   "confidence.")
+        slope, low, high = (figures.value(measure, role, s) for s in PRIMARY_DOSE)
+        people = _people(figures.n(measure, role, PRIMARY_DOSE[0]), figures, small_group,
+                         "with both ratings and a count of sessions")
+        shown = f"{figures.show(measure, role, PRIMARY_DOSE[0], 2, sign=True)} points per session"
+        verdict = change_verdict(slope, low, high)
+        if math.isnan(slope):
+            sentence = f"The {link} could not be estimated ({people})."
+        elif verdict in (HIGHER, LOWER):
+            sentence = (f"People who {more} ended with {'more' if verdict == HIGHER else 'less'} {label}, at the same "
+                        f"enrolment rating ({shown}, {_interval(figures, measure, role, PRIMARY_DOSE[1:], 2)}; "
+                        f"{people}). This is an association only: with no comparison group it does not show that "
+                        "more sessions lead to more confidence.")
         elif verdict == UNCLEAR:
-            yield f"There was no clear {link.removeprefix('the ')} ({shown}, {interval}; {people})."
+            interval = _interval(figures, measure, role, PRIMARY_DOSE[1:], 2)
+            sentence = f"There was no clear {link} ({shown}, {interval}; {people})."
         else:
-            yield (f"No clear {link.removeprefix('the ')} can be shown, as no interval could be computed "
-                   f"({shown}; {people}).")
+            sentence = f"No clear {link} can be shown, as no interval could be computed ({shown}; {people})."
+        yield sentence + secondary_dose(figures, measure, role, verdict)
+
+
+def secondary_dose(figures: Figures, measure: str, role: str, primary: str) -> str:
+    """" The secondary analysis disagrees: ..." where Spearman's rho gives a different verdict from the
+    primary ANCOVA slope (a clear link one way where the slope shows none, or the reverse), else ""."""
+    if not figures.has(measure, role, SECONDARY_DOSE[0]) or figures.withheld(measure, role, *SECONDARY_DOSE):
+        return ""
+    rho, low, high = (figures.value(measure, role, s) for s in SECONDARY_DOSE)
+    verdict = change_verdict(rho, low, high)
+    if NO_INTERVAL in (verdict, primary) or verdict == primary:
+        return ""
+    said = "a clear link" if verdict in (HIGHER, LOWER) else "no clear link"
+    return (f" The secondary analysis disagrees: Spearman's rho of the sessions with the change, which does not "
+            f"adjust for the enrolment rating, shows {said} "
+            f"(rho {figures.show(measure, role, SECONDARY_DOSE[0], 2)}, "
+            f"{_interval(figures, measure, role, SECONDARY_DOSE[1:], 2)}).")
 
 
 def disclosure_note(rule: DisclosureRule = DISCLOSURE) -> str:
@@ -423,23 +464,26 @@ def key_findings_public(safe_findings: pd.DataFrame, labels: dict[str, str], *, 
     return [*_key_findings(figures, labels, small_group, psych_offered, planned_sessions), disclosure_note(rule)]
 
 
-def _key_findings_level(figures: Figures, labels: dict[str, str], small_group: int) -> list[str]:
+def _key_findings_level(figures: Figures, labels: dict[str, str], small_group: int,
+                        reasons: Mapping[tuple[str, str], str] | None = None) -> list[str]:
     sentences = list(flow_sentences(figures))
     for item in config.RATING_ITEMS:
         for role in config.ROLES:
-            if sentence := pooled_sentence(figures, item, role, labels.get(item, item), small_group):
+            reason = (reasons or {}).get((item, role), "")
+            if sentence := pooled_sentence(figures, item, role, labels.get(item, item), small_group, reason):
                 sentences.append(sentence)
     sentences += yes_no_sentences(figures)
     return sentences
 
 
-def key_findings_level(level_findings: pd.DataFrame, labels: dict[str, str], *,
-                       small_group: int = SMALL_GROUP) -> list[str]:
+def key_findings_level(level_findings: pd.DataFrame, labels: dict[str, str], *, small_group: int = SMALL_GROUP,
+                       reasons: Mapping[tuple[str, str], str] | None = None) -> list[str]:
     """The key findings of a region's or the nation's report (``pooling.level_findings``): the flow
     summed over the cohorts; each item's pooled mean change by role with its Hartung-Knapp interval,
     the cohorts (k) and people it rests on, and the variation between cohorts in words; the yes/no
-    questions summed."""
-    return _key_findings_level(Figures(level_findings, public=False), labels, small_group)
+    questions summed. ``reasons``: why an item and role has no pooled figure
+    (``findings.level.LevelResults.reasons``)."""
+    return _key_findings_level(Figures(level_findings, public=False), labels, small_group, reasons)
 
 
 def key_findings_level_public(safe_level_findings: pd.DataFrame, labels: dict[str, str], *,

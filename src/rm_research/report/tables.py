@@ -5,7 +5,7 @@ No table here carries a participant or pair identifier.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 import pandas as pd
@@ -86,15 +86,16 @@ def enrolment_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS
     }).reset_index(drop=True)
 
 
-def _wide(findings: pd.DataFrame, measures: list[str], statistics: list[str], n_of: str) -> pd.DataFrame:
-    """One row per measure and role (``all`` left out), the statistics as columns, ``n`` the n of
-    statistic ``n_of``; rows in the order of the roles and measures given."""
+def _wide(findings: pd.DataFrame, measures: list[str], statistics: list[str], n_of: str,
+          everyone: bool = False) -> pd.DataFrame:
+    """One row per measure and role (``all`` left out unless ``everyone``), the statistics as columns,
+    ``n`` the n of statistic ``n_of``; rows in the order of the roles and measures given."""
     rows = _select(findings, measures)
-    rows = rows[(rows["role"] != config.ALL_ROLES) & rows["statistic"].isin(statistics)]
+    rows = rows[(everyone | (rows["role"] != config.ALL_ROLES)) & rows["statistic"].isin(statistics)]
     wide = rows.pivot(index=["measure", "role"], columns="statistic", values="value").reindex(columns=statistics)
     counts = rows[rows["statistic"] == n_of].set_index(["measure", "role"])["n"]
     wide = wide.join(counts.rename("n")).reset_index()
-    order = {**_order(config.ROLES), **_order(tuple(measures))}
+    order = {**_order(tuple(ROLE_ORDER)), **_order(tuple(measures))}
     return wide.sort_values(["role", "measure"], key=lambda col: col.map(order)).reset_index(drop=True)
 
 
@@ -224,6 +225,10 @@ def public_before_after_table(safe: pd.DataFrame, labels: dict[str, str] = ITEM_
 TECHNICAL_COLUMNS = {
     "People (answered both)": "How many people answered the question at enrolment and at the end; every "
                               "statistic in the row rests on them.",
+    "Mean change, bootstrap interval (BCa)": "A check on the t interval of the board table (the interval each "
+                                             "cohort's row shows in its region's forest plot): the same mean "
+                                             "change with a bias-corrected bootstrap interval, which assumes "
+                                             "nothing about the shape of the changes.",
     "Hedges' g_z": "The mean change divided by the standard deviation of the changes, corrected for small "
                    "samples: the change in units of how much people's changes varied.",
     "Hedges' g_av": "The mean change divided by the average of the standard deviations before and after, "
@@ -244,7 +249,8 @@ TECHNICAL_COLUMNS = {
 }
 
 
-TECHNICAL_STATISTICS = ["hedges_g_z", "hedges_g_av", "rank_biserial", "hl_shift", "hl_ci_low", "hl_ci_high", "hl_level",
+TECHNICAL_STATISTICS = ["change_mean", "change_boot_ci_low", "change_boot_ci_high", "hedges_g_z", "hedges_g_av",
+                        "rank_biserial", "hl_shift", "hl_ci_low", "hl_ci_high", "hl_level",
                         "wilcoxon_p", "wilcoxon_p_holm", "wilcoxon_p_pratt", "wilcoxon_min_p"]
 
 
@@ -264,6 +270,7 @@ def technical_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS
         value = {s: figures.value(item, role, s) for s in TECHNICAL_STATISTICS}
         smallest = value["wilcoxon_min_p"]
         rows.append([labels.get(item, item), ROLE_LABELS[role], _people_cell(figures, item, role, "change_mean"),
+                     with_interval(value["change_mean"], value["change_boot_ci_low"], value["change_boot_ci_high"]),
                      value["hedges_g_z"], value["hedges_g_av"], value["rank_biserial"],
                      with_interval(value["hl_shift"], value["hl_ci_low"], value["hl_ci_high"]),
                      "–" if pd.isna(value["hl_level"]) else f"{round_as_printed(100 * value['hl_level'], 1):.1f}%",
@@ -286,23 +293,35 @@ def _variation(figures: Figures, item: str, role: str) -> str:
     return summary.heterogeneity_words(i2, round(k)).removesuffix(".")
 
 
-def _pooled_board(figures: Figures, labels: dict[str, str], small_group: int) -> pd.DataFrame:
+def _pooled_meaning(figures: Figures, item: str, role: str, small_group: int, reason: str) -> str:
+    """The "What this means" cell of a pooled row: where fewer than 2 cohorts could be pooled, why
+    (``reason``, from the meta-analysis; in general words on a public page), never "nobody answered"."""
+    k = figures.value(item, role, "k")
+    if not figures.withheld(item, role, "k", *summary.POOLED) and (pd.isna(k) or k < 2):
+        return f"no pooled figure: {reason or summary.not_pooled(0 if pd.isna(k) else round(k))}"
+    return _meaning(figures, item, role, summary.POOLED, "k", small_group)
+
+
+def _pooled_board(figures: Figures, labels: dict[str, str], small_group: int,
+                  reasons: Mapping[tuple[str, str], str] | None = None) -> pd.DataFrame:
     rows = []
     for item, role in _rating_keys(figures, "k"):
         rows.append([labels.get(item, item), ROLE_LABELS[role], _shown(figures, item, role, "k", 0),
                      _people_cell(figures, item, role, "k"), _change_cell(figures, item, role, summary.POOLED),
                      _p_cell(figures, item, role, "pooled_p"), _variation(figures, item, role),
-                     _meaning(figures, item, role, summary.POOLED, "k", small_group)])
+                     _pooled_meaning(figures, item, role, small_group, (reasons or {}).get((item, role), ""))])
     return pd.DataFrame(rows, columns=POOLED_BOARD_COLUMNS)
 
 
 def pooled_before_after_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS,
-                              small_group: int = SMALL_GROUP) -> pd.DataFrame:
+                              small_group: int = SMALL_GROUP,
+                              reasons: Mapping[tuple[str, str], str] | None = None) -> pd.DataFrame:
     """A region's or the nation's pooled change per item and role (``pooling.level_findings``), as a
     board reads it: cohorts pooled, people, the pooled change with its 95% Hartung-Knapp interval, p,
     the variation between cohorts in words, and what the interval allows to be said. ``pooled_table``
-    keeps the technical figures (tau², I², Q, the prediction interval) for the appendix."""
-    return _pooled_board(Figures(findings, public=False), labels, small_group)
+    keeps the technical figures (tau², I², Q, the prediction interval) for the appendix. ``reasons``:
+    why an item and role has no pooled figure (``findings.level.LevelResults.reasons``)."""
+    return _pooled_board(Figures(findings, public=False), labels, small_group, reasons)
 
 
 def public_pooled_before_after_table(safe: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS,
@@ -341,25 +360,29 @@ def attrition_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS
 
 
 DOSE_LABELS = {"attendance_effect": "Mentoring sessions held", "psych_effect": "Psychological sessions attended"}
-DOSE_STATISTICS = ["spearman_rho", "spearman_ci_low", "spearman_ci_high", "spearman_p", "ancova_slope",
-                   "ancova_ci_low", "ancova_ci_high", "ancova_p"]
+DOSE_STATISTICS = ["ancova_slope", "ancova_ci_low", "ancova_ci_high", "ancova_p", "spearman_rho", "spearman_ci_low",
+                   "spearman_ci_high", "spearman_p"]
 
 
 def dose_table(findings: pd.DataFrame) -> pd.DataFrame:
-    """Dose against change in confidence with senior leaders: Spearman and ANCOVA, by role."""
-    wide = _wide(findings, list(DOSE_LABELS), DOSE_STATISTICS, "spearman_rho")
-    ancova_n = _select(findings, list(DOSE_LABELS))
-    ancova_n = ancova_n[ancova_n["statistic"] == "ancova_slope"].set_index(["measure", "role"])["n"]
+    """Dose against confidence with senior leaders, by role and for everyone (the rows the public table
+    has too): the ANCOVA slope per session, the primary analysis, then Spearman's rho of the dose with
+    the change, the secondary one (``summary.PRIMARY_DOSE``; docs/methods.md says why)."""
+    wide = _wide(findings, list(DOSE_LABELS), DOSE_STATISTICS, "ancova_slope", everyone=True)
+    spearman_n = _select(findings, list(DOSE_LABELS))
+    spearman_n = spearman_n[spearman_n["statistic"] == "spearman_rho"].set_index(["measure", "role"])["n"]
     label = _labels(registry.DOSE)
     return pd.DataFrame({
         "Dose": wide["measure"].map(DOSE_LABELS),
-        "Role": wide["role"],
+        "Role": wide["role"].map(ROLE_LABELS),
         "People": wide["n"].astype("Int64"),
-        f"{label['spearman_rho']} (95% CI)": _intervals(wide, "spearman_rho", "spearman_ci_low", "spearman_ci_high"),
-        label["spearman_p"]: [p_value(p) for p in wide["spearman_p"]],
-        f"{label['ancova_slope']} (95% CI)": _intervals(wide, "ancova_slope", "ancova_ci_low", "ancova_ci_high"),
+        f"{label['ancova_slope']} (95% CI), primary": _intervals(wide, "ancova_slope", "ancova_ci_low",
+                                                                "ancova_ci_high"),
         label["ancova_p"]: [p_value(p) for p in wide["ancova_p"]],
-        "ANCOVA people": [ancova_n.get(k) for k in zip(wide["measure"], wide["role"], strict=True)],
+        f"{label['spearman_rho']} (95% CI), secondary": _intervals(wide, "spearman_rho", "spearman_ci_low",
+                                                                  "spearman_ci_high"),
+        label["spearman_p"]: [p_value(p) for p in wide["spearman_p"]],
+        "Spearman people": [spearman_n.get(k) for k in zip(wide["measure"], wide["role"], strict=True)],
     })
 
 
@@ -518,13 +541,21 @@ def pooled_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS) -
         "People paired": wide["n"].astype("Int64"),
         f"{label['pooled_change']} (95% HKSJ CI)": _intervals(wide, "pooled_change", "pooled_ci_low",
                                                              "pooled_ci_high"),
-        "95% prediction interval": ["–" if pd.isna(lo) or pd.isna(hi) else f"{lo:.2f} to {hi:.2f}"
-                                    for lo, hi in zip(wide["pooled_pi_low"], wide["pooled_pi_high"], strict=True)],
+        "95% prediction interval": [prediction_cell(k, lo, hi) for k, lo, hi in
+                                    zip(wide["k"], wide["pooled_pi_low"], wide["pooled_pi_high"], strict=True)],
         label["pooled_p"]: [p_value(p) for p in wide["pooled_p"]],
         label["tau2"]: wide["tau2"],
         label["i2"]: wide["i2"],
         label["q_p"]: [p_value(p) for p in wide["q_p"]],
     })
+
+
+def prediction_cell(k: float, low: float, high: float) -> str:
+    """A prediction interval for reading, shown only where at least ``summary.MIN_COHORTS_FOR_PREDICTION``
+    cohorts are pooled (with fewer it spans most of the scale whatever the data)."""
+    if pd.isna(k) or k < summary.MIN_COHORTS_FOR_PREDICTION:
+        return f"not shown: fewer than {summary.MIN_COHORTS_FOR_PREDICTION} cohorts"
+    return "–" if pd.isna(low) or pd.isna(high) else f"{low:.2f} to {high:.2f}"
 
 
 def excluded_table(excluded: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS) -> pd.DataFrame:

@@ -26,6 +26,7 @@ import pandas as pd
 from rm_research.core import config
 from rm_research.core.paths import LevelPaths
 from rm_research.disclosure.control import public_level_findings, write_public
+from rm_research.findings.level import LevelResults
 from rm_research.ingest.load import CohortKey, LoadedCohort
 from rm_research.render import handoff
 from rm_research.render.handoff import LEVEL_NOTEBOOK, LEVEL_PUBLIC_NOTEBOOK, notebook_level
@@ -51,10 +52,10 @@ def execute_level_notebook(root: Path, level: str, cohorts: list[CohortKey], ker
 
 
 def _computed(root: Path, level: str, cohorts: Iterable[Sequence[object]] | None,
-              private: Path) -> tuple[list[LoadedCohort], pd.DataFrame, Path]:
-    """Load the level once: its cohorts, its findings, and the hand-off file for its notebook."""
-    loaded, people, findings = notebook_level(root, level, cohorts)
-    return loaded, findings, handoff.save(private, loaded=loaded, people=people, findings=findings)
+              private: Path) -> tuple[list[LoadedCohort], LevelResults, Path]:
+    """Load and compute the level once: its cohorts, its results, and the hand-off file for its notebook."""
+    loaded, results = notebook_level(root, level, cohorts)
+    return loaded, results, handoff.save(private, loaded=loaded, results=results)
 
 
 def _keys(loaded: list[LoadedCohort]) -> list[CohortKey]:
@@ -69,7 +70,8 @@ def run_level_report(root: Path, level: str, cohorts: Iterable[Sequence[object]]
     root = Path(root).resolve()  # the notebook's kernel may start elsewhere: a relative root would break there
     paths = LevelPaths(root, level)
     with outputs.locked(paths.lock) as held, tempfile.TemporaryDirectory() as private:
-        loaded, findings, state = _computed(root, level, cohorts, Path(private))
+        loaded, results, state = _computed(root, level, cohorts, Path(private))
+        findings = results.findings
         page = None
         if html:
             from rm_research.render.notebook import render_html
@@ -96,8 +98,8 @@ def run_level_publish(root: Path, level: str, cohorts: Iterable[Sequence[object]
     root = Path(root).resolve()  # the notebook's kernel may start elsewhere: a relative root would break there
     paths = LevelPaths(root, level)
     with outputs.locked(paths.lock) as held, tempfile.TemporaryDirectory() as private:
-        loaded, findings, state = _computed(root, level, cohorts, Path(private))
-        safe = public_level_findings(loaded, findings) if safe is None else safe
+        loaded, results, state = _computed(root, level, cohorts, Path(private))
+        safe = public_level_findings(results) if safe is None else safe
         write_public(safe, Path(private) / "public.csv")
         notebook = execute_level_notebook(root, level, _keys(loaded), notebook=LEVEL_PUBLIC_NOTEBOOK,
                                           public_findings_csv=str(Path(private) / "public.csv"), state=str(state))

@@ -124,6 +124,22 @@ def hedges_g_paired(pre: pd.Series, post: pd.Series) -> dict[str, float]:
     return out
 
 
+def mean_t_interval(values: pd.Series | np.ndarray,
+                    confidence: float = SETTINGS.confidence) -> tuple[float, float]:
+    """The t interval of a mean: mean +- t(0.5 + confidence / 2, n - 1) sqrt(var(ddof=1) / n).
+
+    The one interval of a mean change at every level: a cohort's report gives it, and its row in its
+    region's forest plot shows it (``meta.cohort_estimate`` calls this). Missing values are dropped.
+    Blank with fewer than 2 values, or when every value is the same: there is no spread to estimate
+    it from (a zero-width interval would claim a certainty the data cannot give)."""
+    data = present(values)
+    if data.size < 2 or np.all(data == data[0]):
+        return math.nan, math.nan
+    centre = float(np.mean(data))
+    half = float(stats.t.ppf(0.5 + confidence / 2, data.size - 1)) * math.sqrt(float(np.var(data, ddof=1)) / data.size)
+    return centre - half, centre + half
+
+
 def bootstrap_mean_ci(values: pd.Series | np.ndarray, confidence: float = SETTINGS.confidence,
                       resamples: int = SETTINGS.bootstrap_resamples,
                       seed: int = SETTINGS.bootstrap_seed) -> tuple[float, float]:

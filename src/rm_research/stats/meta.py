@@ -52,9 +52,12 @@ import pandas as pd
 from scipy import optimize, stats
 
 from rm_research.core.config import SETTINGS
+from rm_research.stats.effects import mean_t_interval
 
-FEWER_THAN_TWO = "fewer than 2 people paired"
-ALL_EQUAL = "every change equal"
+FEWER_THAN_TWO = "fewer than 2 people answered both surveys"
+ALL_EQUAL = "every change was the same"
+#: At most this many cohorts left out are named in a ``MetaAnalysis.reason``; the rest are counted.
+MOST_NAMED = 4
 
 #: Cochrane Handbook (section 10.10.2) bands for I2, which overlap on purpose, in plain words.
 I2_BANDS: tuple[tuple[float, float, str], ...] = (
@@ -165,13 +168,24 @@ def exclusion_reason(changes: np.ndarray) -> str:
     return ""
 
 
+def not_pooled_reason(k: int, excluded: list[Excluded] | tuple[Excluded, ...]) -> str:
+    """Why there is no pooled figure, in words every page repeats: how many cohorts could be pooled, and
+    the cohorts left out with the reason each was (at most ``MOST_NAMED`` named, the rest counted)."""
+    pooled = "no cohort could be pooled" if k == 0 else "only 1 cohort could be pooled"
+    named = [f"{left.cohort} ({left.reason})" for left in excluded[:MOST_NAMED]]
+    rest = len(excluded) - len(named)
+    left_out = "; ".join(named) + (f"; and {rest} more" if rest else "")
+    return (f"{pooled} (at least 2 are needed, each with at least 2 people who answered both surveys and changes "
+            "that were not all the same)" + (f"; left out: {left_out}" if left_out else ""))
+
+
 def cohort_estimate(changes: np.ndarray, confidence: float = SETTINGS.confidence) -> tuple[float, float, float, float]:
-    """y = mean change, v = var(ddof=1) / n, and the cohort's own t interval of its mean change."""
-    n = changes.size
+    """y = mean change, v = var(ddof=1) / n, and the cohort's own t interval of its mean change
+    (``effects.mean_t_interval``: the interval the cohort's own report gives)."""
     y = float(np.mean(changes))
-    v = float(np.var(changes, ddof=1)) / n
-    half = float(stats.t.ppf(0.5 + confidence / 2, n - 1)) * math.sqrt(v)
-    return y, v, y - half, y + half
+    v = float(np.var(changes, ddof=1)) / changes.size
+    low, high = mean_t_interval(changes, confidence)
+    return y, v, low, high
 
 
 def cochran_q(y: np.ndarray, v: np.ndarray) -> float:
@@ -277,8 +291,7 @@ def meta_analysis(data: Mapping[object, Iterable[float]] | pd.DataFrame, cohort:
     if k < 2:
         cohorts = tuple(CohortEstimate(cohort=label, n=int(values.size), y=y, v=v, weight=math.nan, ci_low=lo,
                                        ci_high=hi) for label, values, (y, v, lo, hi) in rows)
-        reason = ("no cohort could be pooled" if k == 0 else "only 1 cohort could be pooled") + (
-            "; at least 2 cohorts are needed, each with at least 2 people paired whose changes are not all equal")
+        reason = not_pooled_reason(k, excluded)
         nan = math.nan
         return MetaAnalysis(k=k, n=n, pooled_change=nan, pooled_se=nan, pooled_ci_low=nan, pooled_ci_high=nan,
                             pooled_p=nan, tau2=nan, i2=nan, q=nan, q_p=nan, pi_low=nan, pi_high=nan,

@@ -42,8 +42,8 @@ from rm_research.render import handoff
 from rm_research.report import figures, narrative, summary, tables
 from rm_research.stats import meta
 
-loaded, people, findings = handoff.notebook_level(root, level, cohorts, state)
-analyses = pooling.meta_analyses(people)
+loaded, results = handoff.notebook_level(root, level, cohorts, state)  # computed once, by the command
+people, findings, analyses = results.people, results.findings, results.analyses
 labels = tables.level_item_labels(loaded)
 by = "region" if level == NATIONAL else "cohort_label"
 numbering = figures.Numbering()
@@ -60,7 +60,7 @@ if any(item.is_synthetic for item in loaded):
 
 # %%
 display(Markdown(narrative.key_findings_intro()))
-display(Markdown(summary.bullet_list(summary.key_findings_level(findings, labels))))
+display(Markdown(summary.bullet_list(summary.key_findings_level(findings, labels, reasons=results.reasons()))))
 
 # %% [markdown]
 # ## Contents
@@ -96,22 +96,28 @@ table(tables.flow_table(findings), "Participants at each stage by role, summed o
 # For each item and role, each cohort's mean change (end minus enrolment, over the people who
 # answered both) is pooled by a random-effects meta-analysis: Paule-Mandel between-cohort variance
 # (tau²), Hartung-Knapp-Sidik-Jonkman interval and p on k - 1 degrees of freedom (data contract,
-# section 6). The prediction interval (k ≥ 3) is where the mean change of a new, similar cohort
+# section 6). The prediction interval (shown where k ≥ 5) is where the mean change of a new, similar cohort
 # would be expected to fall.
 
 # %%
-table(tables.pooled_before_after_table(findings, labels), "Change in confidence, pooled over the cohorts")
+table(tables.pooled_before_after_table(findings, labels, reasons=results.reasons()),
+      "Change in confidence, pooled over the cohorts")
 display(Markdown(narrative.pooled_before_after_explained()))
 
 # %% [markdown]
 # ### Forest plots
 #
 # One row per cohort pooled: its mean change with its 95% t interval (square sized by its weight);
-# the pooled change as a diamond; the 95% prediction interval beneath it.
+# the pooled change as a diamond; the 95% prediction interval beneath it where at least 5 cohorts
+# are pooled. The axis stops at the largest change the scale allows.
 
 # %%
 for (item, role), result in analyses.items():
     label = f"{labels[item]}: {'everyone' if role == config.ALL_ROLES else role + 's'}"
+    if role == config.ALL_ROLES and (asked := pooling.only_role(analyses, item)):
+        display(Markdown(f"{narrative.escape_markdown(label)}: the same as for the {asked}s, the only role who "
+                         "answered this question; the figure above is everyone's."))
+        continue
     if result.cohorts:
         figures.show(figures.forest_plot(result, label, title=summary.headline_pooled(findings, item, role, labels)),
                      numbering)
@@ -170,7 +176,7 @@ else:
 # as a sensitivity analysis.
 
 # %%
-models = pooling.dose_models(people)
+models = pooling.dose_models(results.fits)
 display(Markdown(pooling.FIXED_EFFECTS_NOTE))
 if models.empty:
     display(Markdown("_Nobody pooled here has an enrolment rating, a final rating and a dose._"))

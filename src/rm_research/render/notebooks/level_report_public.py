@@ -41,7 +41,7 @@ from rm_research.findings import level as pooling
 from rm_research.render import handoff
 from rm_research.report import figures, narrative, summary, tables
 
-loaded, people, _ = handoff.notebook_level(root, level, cohorts, state)  # its figures are not shown
+loaded, _ = handoff.notebook_level(root, level, cohorts, state)  # its figures are not shown
 labels = tables.level_item_labels(loaded)
 safe = handoff.published_findings(handoff.level_folder(root, level), public_findings_csv)  # only protected figures
 numbering = figures.Numbering()
