@@ -116,11 +116,11 @@ require-cohort:
 report: $(STAMP) require-cohort ## Render reports/REGION/cohort-COHORT/report.html and findings.csv (FORMAT=docx: report.docx too)
 	$(call rm_research,report $(if $(FORMAT),--format $(FORMAT)))
 
-reports: $(STAMP) ## Every cohort, region and national report that changed (REGION= one region; -j N at once)
-	$(call rm_research_all,reports)
+reports: $(STAMP) ## Every cohort, region and national report that changed (REGION= one region; -j N at once; FORMAT=docx: Word copies too)
+	$(call rm_research_all,reports $(if $(FORMAT),--format $(FORMAT)))
 
-publish-all: $(STAMP) ## The public version of every cohort, region and national report (REGION=, -j N)
-	$(call rm_research_all,publish-all)
+publish-all: $(STAMP) ## The public version of every cohort, region and national report (REGION=, -j N, FORMAT=docx)
+	$(call rm_research_all,publish-all $(if $(FORMAT),--format $(FORMAT)))
 
 validate: $(STAMP) require-cohort ## Check a cohort's raw files against the data contract
 	$(call rm_research,validate)

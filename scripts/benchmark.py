@@ -384,18 +384,19 @@ def naive_commands(project: Path, out: Path) -> list[list[str]]:
     """What a user without ``reports`` would run: for each cohort in turn, then each region and the nation,
     the papermill command line, then ``jupyter nbconvert --no-input`` on the executed notebook."""
     from rm_research.core.paths import NATIONAL, discover
+    from rm_research.render.handoff import LEVEL_NOTEBOOK, NOTEBOOK
+    from rm_research.render.notebook import notebook_path
 
     found = discover(project)
     bin_ = Path(PY).parent
-    runs = [("report.ipynb", f"{c.region}-{c.cohort}", ["-p", "region", c.region, "-p", "cohort", str(c.cohort)])
+    runs = [(NOTEBOOK, f"{c.region}-{c.cohort}", ["-p", "region", c.region, "-p", "cohort", str(c.cohort)])
             for c in found.cohorts]
-    if (project / "notebooks" / "level_report.ipynb").is_file():
-        runs += [("level_report.ipynb", level, ["-p", "level", level]) for level in [*found.regions, NATIONAL]]
+    runs += [(LEVEL_NOTEBOOK, level, ["-p", "level", level]) for level in [*found.regions, NATIONAL]]
     commands = []
     for notebook, name, parameters in runs:
         executed = out / f"{name}.ipynb"
         commands.append([str(bin_ / "papermill"), "--no-progress-bar", "-k", "rm-research",
-                         str(project / "notebooks" / notebook), str(executed), *parameters, "-p", "root", str(project)])
+                         str(notebook_path(notebook)), str(executed), *parameters, "-p", "root", str(project)])
         commands.append([str(bin_ / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)])
     return commands
 

@@ -403,3 +403,17 @@ def test_a_channel_written_as_markup_or_a_formula_stays_text(tmp_path):
     findings = compute_findings(cohort, "r", 1)
     written = neutralise_formulas(findings)["statistic"]
     assert "'=HYPERLINK(\"http://x\")" in set(written) and "=HYPERLINK(\"http://x\")" not in set(written)
+
+
+@pytest.mark.parametrize("measure", ["heard_via", "ethnic_group", "band", "resources_needed"])
+def test_the_report_reads_its_count_tables_from_the_findings_not_counting_again(measure):
+    """The cohort report's count tables come from the findings the command computed
+    (``findings_counts``), and are exactly the counts the data give."""
+    from rm_research.findings.cohort import cohort_findings
+    from rm_research.ingest.load import load_cohort
+    from tests.conftest import REPO
+
+    loaded = load_cohort(REPO, "south-east", 1)
+    from_findings = report_descriptive.findings_counts(cohort_findings(loaded), measure)
+    counted = findings_descriptive.COUNTS[measure](loaded.cohort)
+    assert rows(from_findings) == rows(counted)

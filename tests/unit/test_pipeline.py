@@ -16,7 +16,7 @@ import pytest
 from rm_research.core.paths import CohortPaths
 from rm_research.core.problems import OutputError
 from rm_research.run import cohort as pipeline
-from rm_research.run import outputs
+from rm_research.run import outputs, step
 from tests.helpers import FIXTURE, write_cohort
 
 REGION = "test-region"
@@ -40,7 +40,6 @@ def fake_notebooks(monkeypatch):
     from rm_research.disclosure import control as disclosure
     from rm_research.render import notebook as report
 
-    monkeypatch.setattr(report, "execute_notebook", lambda *args, **kwargs: None)
     monkeypatch.setattr(report, "run_notebook", lambda *args, **kwargs: None)
     monkeypatch.setattr(report, "render_html", lambda notebook, title: f"<p>{title}</p>")
     monkeypatch.setattr(disclosure, "public_findings", lambda findings: findings.astype(str))
@@ -106,7 +105,7 @@ def test_a_report_that_fails_to_render_leaves_earlier_outputs(paths, monkeypatch
 
     report(paths)
     before = everything(paths)
-    monkeypatch.setattr(rendering, "execute_notebook", lambda *args, **kwargs: object())
+    monkeypatch.setattr(rendering, "run_notebook", lambda *args, **kwargs: object())
     monkeypatch.setattr(rendering, "render_html", lambda *args: (_ for _ in ()).throw(RuntimeError("nbconvert failed")))
     with pytest.raises(RuntimeError, match="nbconvert failed"):
         report(paths, html=True)
@@ -272,7 +271,7 @@ def test_write_csv_neutralises_formulas_but_keeps_numbers(tmp_path):
         "answer": ["=HYPERLINK(\"http://x\")", "+44 20 7946 0000", "-2+3", "@SUM(A1)", "plain", "-0.57", "+3", "1e-05"],
         "number": [-1.5, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0],
     })
-    pipeline.write_csv(table, tmp_path / "t.csv")
+    step.write_csv(table, tmp_path / "t.csv")
     written = pd.read_csv(tmp_path / "t.csv", dtype=str)
     # a leading apostrophe makes a spreadsheet show the cell as text (OWASP, "CSV injection")
     assert written["answer"].tolist() == ["'=HYPERLINK(\"http://x\")", "'+44 20 7946 0000", "'-2+3", "'@SUM(A1)",

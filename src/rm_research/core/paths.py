@@ -83,9 +83,12 @@ def project_root(start: Path | None = None) -> Path:
 
 
 class ReportFiles:
-    """The contract's output files in a report folder (``reports``), for a cohort or a level."""
+    """The contract's output files in a report folder (``reports``), for a cohort or a level, and the
+    public versions a publish command writes beside them."""
 
     reports: Path
+    #: The disclosure-controlled findings a publish command writes beside the internal ones.
+    PUBLIC_FINDINGS = "findings-public.csv"
 
     @property
     def findings(self) -> Path:
@@ -101,6 +104,21 @@ class ReportFiles:
     def report_docx(self) -> Path:
         """The report for board papers, ``report.docx`` (written with ``--format docx``)."""
         return self.reports / "report.docx"
+
+    @property
+    def public_findings(self) -> Path:
+        """The disclosure-controlled findings, ``findings-public.csv`` (written by a publish command)."""
+        return self.reports / self.PUBLIC_FINDINGS
+
+    @property
+    def public_html(self) -> Path:
+        """The public report, ``report-public.html``."""
+        return self.reports / "report-public.html"
+
+    @property
+    def public_docx(self) -> Path:
+        """The public report for board papers, ``report-public.docx`` (written with ``--format docx``)."""
+        return self.reports / "report-public.docx"
 
 
 @dataclass(frozen=True)

@@ -54,6 +54,14 @@ def neutralise_cell(value: object) -> object:
     return value
 
 
+def restore_cell(value: object) -> object:
+    """A cell as it was before ``neutralise_cell`` (the leading ``'`` of a neutralised formula removed)."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS) \
+            and not NUMBER_TEXT.fullmatch(value[1:]):
+        return value[1:]
+    return value
+
+
 def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``table`` whose text cells and column names cannot run as spreadsheet formulas.
 

@@ -16,6 +16,7 @@ import pandas as pd
 from rm_research.core import config
 from rm_research.core.config import DISCLOSURE, DisclosureRule
 from rm_research.core.rounding import round_as_printed
+from rm_research.core.safety import restore_cell
 from rm_research.disclosure.categories import SUPPRESSED_CATEGORY, hide_rare_categories, merge_rare_categories
 from rm_research.disclosure.differencing import protect
 from rm_research.findings import level as pooling
@@ -85,7 +86,7 @@ INVERTIBLE_POOLED = ("pooled_change", "pooled_ci_low", "pooled_ci_high", "pooled
 def hide_invertible_pooling(safe: pd.DataFrame, hidden: dict[tuple[str, str], int],
                             rule: DisclosureRule = DISCLOSURE) -> pd.DataFrame:
     """A level's public findings with the pooled statistics of an item and role hidden where 1 or 2
-    of its pooled cohorts have their own change hidden (``hidden``: ``pooling.hidden_pooled_cohorts``).
+    of its pooled cohorts have their own change hidden (``hidden``: ``findings.level.hidden_pooled_cohorts``).
 
     The pooled change, its interval (so its standard error), tau² and I² (so Cochran's Q) are four
     equations in each hidden cohort's mean change and variance; the other cohorts' are published
@@ -132,7 +133,7 @@ def safe_value(row: object, facts: _Facts, rule: DisclosureRule = DISCLOSURE) ->
     measure, role, statistic = row.measure, row.role, row.statistic  # type: ignore[attr-defined]
     value, n = float(row.value), float(row.n)  # type: ignore[attr-defined]
     found = registry.spec(measure, statistic)
-    if found is None:
+    if found is None or found.internal_only:
         return rule.mark
     if found.kind == "structural":
         return _number(value, found.rounding)
@@ -200,12 +201,15 @@ def secondary_suppression(safe: pd.DataFrame, findings: pd.DataFrame, column: st
 
 
 def read_public(path: str | Path) -> pd.DataFrame:
-    """Public findings written by ``write_public``: every cell as the text it was published as."""
-    return pd.read_csv(path, dtype=str, keep_default_na=False)
+    """Public findings written by ``write_public``, or the ``findings-public.csv`` a publish wrote for
+    people (whose text cells that would run as spreadsheet formulas carry a leading ``'``:
+    ``safety.neutralise_cell``): every cell as the text it was published as."""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return table.map(restore_cell)
 
 
 def write_public(safe: pd.DataFrame, path: str | Path) -> None:
-    """Public findings for a notebook to read back exactly (not for people: see ``pipeline.write_csv``)."""
+    """Public findings for a notebook to read back exactly (not for people: see ``run.step.write_csv``)."""
     safe.to_csv(path, index=False, lineterminator="\n")
 
 

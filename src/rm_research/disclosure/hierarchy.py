@@ -1,6 +1,6 @@
 """Public findings for a whole hierarchy of reports at once: cohorts, their regions, the nation.
 
-Each table is first made safe on its own (``disclosure.public_findings``); then the differencing
+Each table is first made safe on its own (``disclosure.control.public_findings``); then the differencing
 audit runs over all of them together (``differencing.protect_levels``), so that no hidden figure
 can be worked out from another level's table: a national total less the published regions, a
 region less its published cohorts. ``make publish-all`` writes what this returns.
@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from rm_research.core.config import DISCLOSURE, DisclosureRule
-from rm_research.core.paths import NATIONAL
+from rm_research.core.paths import NATIONAL, ReportFiles
 from rm_research.disclosure.categories import merge_rare_categories
 from rm_research.disclosure.control import public_findings, public_level_findings, read_public
 from rm_research.disclosure.differencing import Level, protect_levels
@@ -65,8 +65,8 @@ def published_levels(root: Path | str, cohorts: Sequence[tuple[str, int]], regio
                       level_findings([c for c in loaded if c.paths.region == region], region)))
     if national:
         units.append((NATIONAL, None, root / "reports" / NATIONAL, level_findings(loaded, NATIONAL)))
-    return [Level(unit, parent, findings, read_public(folder / "findings-public.csv"))
-            for unit, parent, folder, findings in units if (folder / "findings-public.csv").is_file()]
+    return [Level(unit, parent, findings, read_public(folder / ReportFiles.PUBLIC_FINDINGS))
+            for unit, parent, folder, findings in units if (folder / ReportFiles.PUBLIC_FINDINGS).is_file()]
 
 
 def cross_level_changes(levels: list[Level], rule: DisclosureRule = DISCLOSURE) -> dict[str, pd.DataFrame]:

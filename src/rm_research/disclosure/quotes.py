@@ -269,7 +269,7 @@ def names_in_raw(tables: dict[str, pd.DataFrame]) -> set[str]:
 def names_to_redact(raw: RawCohort) -> set[str]:
     """Every name a quote from this cohort must not show: those in the raw tables' name-like columns,
     and those in the survey tools' Name and Email columns, which are dropped before the tables are
-    made and read again here only for this (``ingest.withheld_names``)."""
+    made and read again here only for this (``ingest.read.withheld_names``)."""
 
     return names_in_raw(raw.tables) | name_words(withheld_names(raw.files.values()))
 

@@ -1,6 +1,6 @@
 """Every cohort at once, for researchers: tidy tables and findings ready for pandas (issue 11).
 
-``load_all()`` validates and tidies every ``data/raw/<region>/cohort-<N>/`` (``collaborative.discover``)
+``load_all()`` validates and tidies every ``data/raw/<region>/cohort-<N>/`` (``core.paths.discover``)
 and stacks each tidy table, and the findings, with ``region`` and ``cohort`` columns in front. A cohort
 whose files break the contract is left out and listed with its problems, never raised, so that one bad
 cohort does not stop the exploration of the others.

@@ -20,7 +20,7 @@ levels (seeds/004). Each section comes in three parts:
 Free text (a channel, a resource, a reason) is counted as written with its case and spaces tidied
 (``tidy_text``): spellings that differ only in case or spacing are one category, shown as most people
 wrote it. The tables hold that text as it is: ``tables.styled`` escapes it for HTML and
-``pipeline.write_csv`` neutralises it for spreadsheets. No table here carries a participant or pair
+``run.step.write_csv`` neutralises it for spreadsheets. No table here carries a participant or pair
 id. Counting is pandas' ``value_counts``; nothing here needs a statistics library.
 """
 
@@ -263,7 +263,7 @@ def observation_levels(cohort: Cohort) -> pd.DataFrame:
     return counts.rename("count").reset_index()
 
 
-#: The counts of each categorical findings measure, by role (``findings.descriptive_rows`` and the report).
+#: The counts of each categorical findings measure, by role (``findings.cohort.descriptive_rows`` and the report).
 COUNTS: dict[str, Callable[[Cohort], pd.DataFrame]] = {
     "heard_via": heard_via_counts, "ethnic_group": ethnic_group_counts, "band": band_counts,
     "resources_needed": resources_needed_counts}

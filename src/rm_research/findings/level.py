@@ -141,7 +141,7 @@ def roles_present(people: pd.DataFrame) -> list[str]:
 # flow -----------------------------------------------------------------------------------------------
 def cohort_flow(people: pd.DataFrame, role: str = config.ALL_ROLES) -> pd.DataFrame:
     """The participant flow of each cohort for ``role``: region, cohort, cohort_label and one column
-    per stage (``findings.FLOW_STAGES``); ``attended_psych`` is 0 where the programme offered no
+    per stage (``findings.table.FLOW_STAGES``); ``attended_psych`` is 0 where the programme offered no
     psychological sessions and NaN where it offered some but kept no log."""
     rows = []
     for (region, cohort, label), group in in_role(people, role).groupby(["region", "cohort", "cohort_label"],
@@ -273,7 +273,7 @@ def meta_analyses(people: pd.DataFrame, settings: AnalysisSettings = SETTINGS) -
 def hidden_pooled_cohorts(analyses: dict[tuple[str, str], meta.MetaAnalysis],
                           rule: DisclosureRule = DISCLOSURE) -> dict[tuple[str, str], int]:
     """For each (item, role), how many of the pooled cohorts rest on fewer than ``rule.smallest_shown``
-    people: their own change is hidden in their public findings (``disclosure.hide_invertible_pooling``)."""
+    people: their own change is hidden in their public findings (``disclosure.control.hide_invertible_pooling``)."""
     return {key: sum(1 for cohort in result.cohorts if cohort.n < rule.smallest_shown)
             for key, result in analyses.items()}
 
@@ -283,7 +283,7 @@ def only_role(analyses: dict[tuple[str, str], meta.MetaAnalysis], item: str) -> 
     where everyone's meta-analysis is that role's over again; None where both roles answered it."""
     roles = [role for role in config.ROLES if (item, role) in analyses]
     everyone = analyses.get((item, config.ALL_ROLES))
-    if len(roles) != 1 or everyone is None:
+    if len(roles) != 1 or everyone is None or not everyone.cohorts:
         return None
     same = everyone.cohort_table().equals(analyses[(item, roles[0])].cohort_table())
     return roles[0] if same else None

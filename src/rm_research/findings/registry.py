@@ -52,6 +52,7 @@ class Statistic:
     groups: tuple[str, str] | None = None  # a comparison: the statistics giving the two groups' sizes
     at_extreme: str | None = None  # an extreme: the statistic counting the people who share it
     reveals_size: bool = False  # its value gives its n away exactly (2/2^n; the level an n allows)
+    internal_only: bool = False  # a check for the technical appendix: never published (shown as the mark)
 
     @property
     def rounding(self) -> int:
@@ -118,9 +119,11 @@ RATING = {
                              "sqrt(n); the interval the cohort's row in its region's forest plot shows", "paired", 2,
                              public_decimals=1),
     "change_boot_ci_low": _limit("Mean change: bootstrap CI from", "BCa bootstrap interval of the mean change "
-                                 "(technical appendix: a check on the t interval)", "paired", 2, public_decimals=1),
+                                 "(technical appendix of the internal report: a check on the t interval)", "paired",
+                                 2, internal_only=True),
     "change_boot_ci_high": _limit("Mean change: bootstrap CI to", "BCa bootstrap interval of the mean change "
-                                  "(technical appendix: a check on the t interval)", "paired", 2, public_decimals=1),
+                                  "(technical appendix of the internal report: a check on the t interval)", "paired",
+                                  2, internal_only=True),
     "wilcoxon_p": _p("Wilcoxon p", "two-sided exact Wilcoxon signed-rank p, zero changes dropped", "paired"),
     "wilcoxon_p_holm": _p("Wilcoxon p (Holm-adjusted)", "the Wilcoxon p adjusted by Holm's method within its family",
                           "paired"),
@@ -241,7 +244,7 @@ CATEGORICAL: dict[str, Statistic] = {
 
 #: Categorical measures whose categories are written by people (a channel, a band, a resource, a
 #: theme), not taken from the contract's lists: a category few people gave can name its writer, so
-#: public findings hide its name (``disclosure.hide_rare_categories``).
+#: public findings hide its name (``disclosure.categories.hide_rare_categories``).
 FREE_TEXT_CATEGORIES = frozenset({"heard_via", "band", "resources_needed", "theme"})
 
 #: Measures whose rows for a role list every category, each person who answered in exactly one:

@@ -56,7 +56,7 @@ CohortKey = tuple[str, int]
 
 def discover_cohorts(root: Path, level: str) -> list[CohortKey]:
     """Every ``data/raw/<region>/cohort-<N>/`` folder of the level (all regions for ``national``),
-    sorted by region, then by cohort number, as ``make reports`` finds them (``collaborative.discover``)."""
+    sorted by region, then by cohort number, as ``make reports`` finds them (``core.paths.discover``)."""
 
     check_level(level)
     found = discover(Path(root), None if level == NATIONAL else level).cohorts

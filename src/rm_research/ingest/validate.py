@@ -142,7 +142,7 @@ def with_near_misses(problems: list[Problem], match: HeaderMatch) -> list[Proble
 
 
 def sheet_warnings(files: dict[str, Path]) -> list[Problem]:
-    """A warning for each workbook whose first sheet, the one read, is hidden (``ingest.hidden_first_sheet``)."""
+    """A warning for each workbook whose first sheet, the one read, is hidden (``ingest.read.hidden_first_sheet``)."""
     return [Problem(shown(path.name), None, None, f"its first sheet, '{shown(sheet)}', is hidden, and is the sheet "
                     "read (an .xlsx is read from its first sheet); if the data are on another sheet, move that "
                     "sheet to the front, or delete the hidden one")

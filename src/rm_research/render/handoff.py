@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from rm_research.core.paths import LevelPaths, project_root
+from rm_research.core.paths import ReportFiles, project_root
 from rm_research.core.version import __version__
 from rm_research.disclosure.control import read_public
 from rm_research.findings.cohort import cohort_findings
@@ -82,8 +82,23 @@ def notebook_level(root: Path | str | None, level: str, cohorts: Iterable[Sequen
     return loaded, level_results(person_table(loaded), level)
 
 
-#: The public findings a publish command writes beside a report.
-PUBLIC_FINDINGS = "findings-public.csv"
+def public_cohort(root: Path | str | None, region: str, cohort: int, psych_offered: int | None = None,
+                  state: str | Path | None = None) -> LoadedCohort:
+    """What a cohort's public notebook works on besides the public findings (``published_findings``):
+    the loaded cohort, for its settings and its consented quotes; no figure is computed here."""
+    if state:
+        return load(state)["loaded"]
+    offered = None if psych_offered is None else int(psych_offered)
+    return load_cohort(root or project_root(), region, int(cohort), offered)
+
+
+def public_level(root: Path | str | None, level: str, cohorts: Iterable[Sequence[object]] | None = None,
+                 state: str | Path | None = None) -> list[LoadedCohort]:
+    """What a level's public notebook works on besides the public findings: its loaded cohorts, for
+    their settings; no figure is computed here."""
+    if state:
+        return load(state)["loaded"]
+    return load_level(Path(root) if root else project_root(), level, cohorts)
 
 
 def published_findings(folder: Path, given: str | Path | None = None) -> pd.DataFrame:
@@ -92,13 +107,8 @@ def published_findings(folder: Path, given: str | Path | None = None) -> pd.Data
     ``folder``. Never computed here: a public notebook run by hand shows exactly the public files'
     figures, and none that a publish command did not protect. ``FileNotFoundError`` says what to run
     when nothing has been published."""
-    path = Path(given) if given else Path(folder) / PUBLIC_FINDINGS
+    path = Path(given) if given else Path(folder) / ReportFiles.PUBLIC_FINDINGS
     if not path.is_file():
         raise FileNotFoundError(f"{path} does not exist: run 'make publish' (or 'make publish-all') first; a public "
                                 "report shows only the figures a publish command has protected")
     return read_public(path)
-
-
-def level_folder(root: Path | str | None, level: str) -> Path:
-    """The report folder of a region or the nation (``reports/<level>``) under the project folder."""
-    return LevelPaths(Path(root) if root else project_root(), level).reports

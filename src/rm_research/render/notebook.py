@@ -41,7 +41,7 @@ from rm_research.core import config  # noqa: E402
 from rm_research.core.problems import OutputError  # noqa: E402
 from rm_research.core.safety import active_content  # noqa: E402
 from rm_research.render import kernels  # noqa: E402
-from rm_research.render.handoff import NOTEBOOK, NOTEBOOKS  # noqa: E402
+from rm_research.render.handoff import NOTEBOOKS  # noqa: E402
 
 #: Executed notebooks must draw inline even where MPLBACKEND=Agg (common in CI) is set.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
@@ -53,7 +53,7 @@ class KernelOutputToFile(AsyncKernelManager):
 
     nbclient starts kernels through ``start_kernel``, whose keywords jupyter_client hands to
     ``subprocess.Popen``; papermill has no option for this, so a subclass (made per run by
-    ``execute_notebook``) sets them.
+    ``run_notebook``) sets them.
     """
 
     output: IO[bytes] | None = None
@@ -112,15 +112,19 @@ def notebook_path(name: str) -> Path:
 
 
 def ensure_kernel(name: str = config.KERNEL_NAME) -> None:
-    """Make sure a Jupyter kernel called ``name`` exists. ``make setup`` registers the project's kernel
-    in its environment; where it is not registered (the package installed from a wheel into another
-    environment), one that runs this very interpreter is registered in a private folder for this
-    process only (``JUPYTER_PATH``), so a report renders without any set-up step."""
+    """Make sure the Jupyter kernel called ``name`` runs this very interpreter. ``make setup`` registers
+    the project's kernel in its environment; where it is not registered (the package installed from a
+    wheel into another environment), or is registered for another interpreter, one that runs this
+    interpreter is registered in a private folder for this process only (``JUPYTER_PATH``, searched
+    first), so a report renders without any set-up step and with this environment's package."""
     try:
-        KernelSpecManager().get_kernel_spec(name)
-        return
+        argv = KernelSpecManager().get_kernel_spec(name).argv
+        # the interpreter as this environment names it: a venv's python is a link to the base one
+        if argv and os.path.abspath(argv[0]) == os.path.abspath(sys.executable):
+            return
     except NoSuchKernel:
-        pass
+        pass  # not registered: registered below, for this run
+    # (a kernel of that name for another interpreter, another checkout's say, would run another package)
     from ipykernel.kernelspec import install  # only where the kernel is missing: ipykernel is a dependency
 
     prefix = tempfile.mkdtemp(prefix="rm-research-kernel-spec-")
@@ -129,16 +133,6 @@ def ensure_kernel(name: str = config.KERNEL_NAME) -> None:
     shared = os.path.join(prefix, "share", "jupyter")
     os.environ["JUPYTER_PATH"] = os.pathsep.join(p for p in (shared, os.environ.get("JUPYTER_PATH")) if p)
     log.debug("registered the Jupyter kernel %s for this run in %s", name, shared)
-
-
-def execute_notebook(root: Path, region: str, cohort: int, psych_offered: int | None = None,
-                     kernel_name: str = config.KERNEL_NAME, notebook: str = NOTEBOOK,
-                     state: Path | None = None) -> nbformat.NotebookNode:
-    """Run a report notebook for one cohort and return the executed notebook (not saved). ``state``:
-    the cohort and findings the caller computed already (``handoff.save``), so the kernel does not."""
-    parameters = {"region": region, "cohort": cohort, "psych_offered": psych_offered, "root": str(root),
-                  "state": None if state is None else str(state)}
-    return run_notebook(root, notebook, parameters, kernel_name)
 
 
 def run_notebook(root: Path, notebook: str | Path, parameters: dict[str, Any],

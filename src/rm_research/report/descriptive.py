@@ -20,7 +20,7 @@ levels (seeds/004). Each section comes in three parts:
 Free text (a channel, a resource, a reason) is counted as written with its case and spaces tidied
 (``tidy_text``): spellings that differ only in case or spacing are one category, shown as most people
 wrote it. The tables hold that text as it is: ``tables.styled`` escapes it for HTML and
-``pipeline.write_csv`` neutralises it for spreadsheets. No table here carries a participant or pair
+``run.step.write_csv`` neutralises it for spreadsheets. No table here carries a participant or pair
 id. Counting is pandas' ``value_counts``; nothing here needs a statistics library.
 """
 
@@ -37,6 +37,7 @@ from rm_research.core.config import DISCLOSURE, DisclosureRule
 from rm_research.core.rounding import round_as_printed
 from rm_research.disclosure.control import PUBLIC_ROLE_LABELS, safe_count
 from rm_research.disclosure.quotes import redact, words_to_redact
+from rm_research.findings import registry
 from rm_research.findings.descriptive import (
     COUNT_COLUMNS,
     ROLE_ORDER,
@@ -174,6 +175,20 @@ def _count_cell(count: int, n: int) -> str:
 
 def _number(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def findings_counts(findings: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """The tidy counts (``COUNT_COLUMNS``: category, role, count, n) of a categorical findings measure
+    (``heard_via``, ``ethnic_group``, ``band``, ``resources_needed``), read from the findings the command
+    computed rather than counted again: a percentage (``heard_via``) is turned back into its count of
+    the role's n. Categories in the findings' order."""
+    rows = findings[findings["measure"] == measure]
+    found = registry.CATEGORICAL.get(measure)
+    percent = found is not None and found.kind == "percentage"
+    counts = [round(value * n / 100) if percent else round(value) for value, n in zip(rows["value"], rows["n"],
+                                                                                      strict=True)]
+    return pd.DataFrame({"category": rows["statistic"].to_numpy(), "role": rows["role"].to_numpy(),
+                         "count": counts, "n": rows["n"].astype(int).to_numpy()}, columns=COUNT_COLUMNS)
 
 
 def counts_table(counts: pd.DataFrame, heading: str, order: Sequence[str] | None = None,

@@ -414,7 +414,7 @@ def flow_by_cohort_alt(flow: pd.DataFrame) -> str:
 
 
 def flow_by_cohort_chart(flow: pd.DataFrame, title: str = "Participant flow by cohort") -> Chart:
-    """The participant flow of each cohort (``pooling.cohort_flow``): a group of bars per cohort, one
+    """The participant flow of each cohort (``findings.level.cohort_flow``): a group of bars per cohort, one
     bar per stage in its own colour and hatch, labelled with the count (and the stage, on the first cohort)."""
     stages = [s for s in FLOW_STAGE_LABELS if s in flow.columns]
     fig, ax = _figure(width=8.0, height=_bars_height(len(stages) * len(flow)))

@@ -10,8 +10,8 @@ rests on, and its confidence matches the evidence:
   what changed ("rose", "was higher at the end"), never why.
 
 The same sentences are written from the internal findings (numbers), the public findings
-(``disclosure.public_findings``: text, ``*`` where suppressed, counts rounded) and a region's or the
-nation's findings (``pooling.level_findings``). A suppressed figure is said to be withheld to protect
+(``disclosure.control.public_findings``: text, ``*`` where suppressed, counts rounded) and a region's or the
+nation's findings (``findings.level.people_findings``). A suppressed figure is said to be withheld to protect
 privacy, never guessed. Sentences are Markdown with the data-derived text (the item labels, which
 come from the programme's settings) escaped; chart titles (``headline_*``) are plain text for a
 figure, to be escaped by whoever puts them into HTML.
@@ -369,57 +369,70 @@ def yes_no_sentences(figures: Figures, items: tuple[str, ...] = config.YES_NO_IT
 #: the ANCOVA slope, adjusted for the enrolment rating; Spearman's rho is the secondary analysis.
 PRIMARY_DOSE = ("ancova_slope", "ancova_ci_low", "ancova_ci_high")
 SECONDARY_DOSE = ("spearman_rho", "spearman_ci_low", "spearman_ci_high")
+SECONDARY_WORDS = ("Spearman's rho of the sessions with the change, which does not adjust for the enrolment "
+                   "rating,", "rho")
+#: A region's or the nation's: the ANCOVA with cohort fixed effects; the mixed model is its sensitivity analysis.
+POOLED_PRIMARY_DOSE = ("pooled_ancova_slope", "pooled_ancova_ci_low", "pooled_ancova_ci_high")
+POOLED_SECONDARY_DOSE = ("mixed_slope", "mixed_ci_low", "mixed_ci_high")
+POOLED_SECONDARY_WORDS = ("the mixed model with a random intercept per cohort, a sensitivity analysis,", "slope")
 
 
 def dose_sentences(figures: Figures, labels: dict[str, str], small_group: int = SMALL_GROUP,
-                   measures: tuple[str, ...] = tuple(DOSE_WORDS), role: str = config.ALL_ROLES) -> Iterator[str]:
+                   measures: tuple[str, ...] = tuple(DOSE_WORDS), role: str = config.ALL_ROLES,
+                   pooled: bool = False) -> Iterator[str]:
     """Whether those who had more sessions ended with more confidence at the same enrolment rating:
-    the primary analysis, the ANCOVA slope per session with its interval, stated as an association and
-    no more; where the secondary analysis (Spearman's rho of the dose with the change) points another
-    way, the sentence says so rather than leaving one of them out."""
+    the primary analysis, the ANCOVA slope per session with its interval (a cohort's; with ``pooled``,
+    a region's or the nation's, with cohort fixed effects), stated as an association and no more;
+    where the secondary analysis (Spearman's rho of the dose with the change; pooled, the mixed model)
+    points another way, the sentence says so rather than leaving one of them out."""
+    primary, secondary = (POOLED_PRIMARY_DOSE, POOLED_SECONDARY_DOSE) if pooled else (PRIMARY_DOSE, SECONDARY_DOSE)
+    words = POOLED_SECONDARY_WORDS if pooled else SECONDARY_WORDS
     label = escape_markdown(_lower_first(labels.get(DOSE_ITEM, DOSE_ITEM)))
     for measure in measures:
-        if not figures.has(measure, role, PRIMARY_DOSE[0]):
+        if not figures.has(measure, role, primary[0]):
             continue
         more, how_many = DOSE_WORDS[measure]
         link = f"link between {how_many} and their {label} at the end, at the same enrolment rating"
-        if figures.withheld(measure, role, *PRIMARY_DOSE, n_of=PRIMARY_DOSE[0]):
+        if figures.withheld(measure, role, *primary, n_of=primary[0]):
             yield f"The {link}: the figures are {WITHHELD}."
             continue
-        slope, low, high = (figures.value(measure, role, s) for s in PRIMARY_DOSE)
-        people = _people(figures.n(measure, role, PRIMARY_DOSE[0]), figures, small_group,
+        slope, low, high = (figures.value(measure, role, s) for s in primary)
+        people = _people(figures.n(measure, role, primary[0]), figures, small_group,
                          "with both ratings and a count of sessions")
-        shown = f"{figures.show(measure, role, PRIMARY_DOSE[0], 2, sign=True)} points per session"
+        shown = f"{figures.show(measure, role, primary[0], 2, sign=True)} points per session"
         verdict = change_verdict(slope, low, high)
         if math.isnan(slope):
             sentence = f"The {link} could not be estimated ({people})."
         elif verdict in (HIGHER, LOWER):
             sentence = (f"People who {more} ended with {'more' if verdict == HIGHER else 'less'} {label}, at the same "
-                        f"enrolment rating ({shown}, {_interval(figures, measure, role, PRIMARY_DOSE[1:], 2)}; "
+                        f"enrolment rating ({shown}, {_interval(figures, measure, role, primary[1:], 2)}; "
                         f"{people}). This is an association only: with no comparison group it does not show that "
                         "more sessions lead to more confidence.")
         elif verdict == UNCLEAR:
-            interval = _interval(figures, measure, role, PRIMARY_DOSE[1:], 2)
+            interval = _interval(figures, measure, role, primary[1:], 2)
             sentence = f"There was no clear {link} ({shown}, {interval}; {people})."
         else:
             sentence = f"No clear {link} can be shown, as no interval could be computed ({shown}; {people})."
-        yield sentence + secondary_dose(figures, measure, role, verdict)
+        yield sentence + secondary_dose(figures, measure, role, verdict, secondary, words)
 
 
-def secondary_dose(figures: Figures, measure: str, role: str, primary: str) -> str:
-    """" The secondary analysis disagrees: ..." where Spearman's rho gives a different verdict from the
-    primary ANCOVA slope (a clear link one way where the slope shows none, or the reverse), else ""."""
-    if not figures.has(measure, role, SECONDARY_DOSE[0]) or figures.withheld(measure, role, *SECONDARY_DOSE):
+def secondary_dose(figures: Figures, measure: str, role: str, primary: str,
+                   secondary: tuple[str, str, str] = SECONDARY_DOSE,
+                   words: tuple[str, str] = SECONDARY_WORDS) -> str:
+    """" The secondary analysis disagrees: ..." where the secondary analysis (``secondary``: Spearman's
+    rho; pooled, the mixed model) gives a different verdict from the primary ANCOVA slope (a clear link
+    one way where the slope shows none, or the reverse), else ""."""
+    if not figures.has(measure, role, secondary[0]) or figures.withheld(measure, role, *secondary):
         return ""
-    rho, low, high = (figures.value(measure, role, s) for s in SECONDARY_DOSE)
-    verdict = change_verdict(rho, low, high)
+    value, low, high = (figures.value(measure, role, s) for s in secondary)
+    verdict = change_verdict(value, low, high)
     if NO_INTERVAL in (verdict, primary) or verdict == primary:
         return ""
     said = "a clear link" if verdict in (HIGHER, LOWER) else "no clear link"
-    return (f" The secondary analysis disagrees: Spearman's rho of the sessions with the change, which does not "
-            f"adjust for the enrolment rating, shows {said} "
-            f"(rho {figures.show(measure, role, SECONDARY_DOSE[0], 2)}, "
-            f"{_interval(figures, measure, role, SECONDARY_DOSE[1:], 2)}).")
+    what, name = words
+    return (f" The secondary analysis disagrees: {what} shows {said} "
+            f"({name} {figures.show(measure, role, secondary[0], 2)}, "
+            f"{_interval(figures, measure, role, secondary[1:], 2)}).")
 
 
 def disclosure_note(rule: DisclosureRule = DISCLOSURE) -> str:
@@ -445,7 +458,7 @@ def _key_findings(figures: Figures, labels: dict[str, str], small_group: int, ps
 
 def key_findings(findings: pd.DataFrame, labels: dict[str, str], *, small_group: int = SMALL_GROUP,
                  psych_offered: bool = True, planned_sessions: int | None = None) -> list[str]:
-    """The key findings of one cohort (``findings.compute_findings``), one Markdown sentence each:
+    """The key findings of one cohort (``findings.cohort.compute_findings``), one Markdown sentence each:
     participant flow; each confidence item by role (``paired_pre_mean``/``paired_post_mean`` and the
     mean change with its interval, over the people who answered both); mentoring sessions; the yes/no
     questions; the link between sessions and change, as an association. ``labels``: the item labels
@@ -457,7 +470,7 @@ def key_findings(findings: pd.DataFrame, labels: dict[str, str], *, small_group:
 def key_findings_public(safe_findings: pd.DataFrame, labels: dict[str, str], *, small_group: int = SMALL_GROUP,
                         psych_offered: bool = True, planned_sessions: int | None = None,
                         rule: DisclosureRule = DISCLOSURE) -> list[str]:
-    """``key_findings`` from the public findings (``disclosure.public_findings`` or ``read_public``):
+    """``key_findings`` from the public findings (``disclosure.control.public_findings`` or ``read_public``):
     counts said to be "about" their rounded value, suppressed figures said to be withheld, never
     guessed; the last sentence says what "about" and "withheld" mean."""
     figures = Figures(safe_findings, public=True, rule=rule)
@@ -473,12 +486,13 @@ def _key_findings_level(figures: Figures, labels: dict[str, str], small_group: i
             if sentence := pooled_sentence(figures, item, role, labels.get(item, item), small_group, reason):
                 sentences.append(sentence)
     sentences += yes_no_sentences(figures)
+    sentences += dose_sentences(figures, labels, small_group, pooled=True)
     return sentences
 
 
 def key_findings_level(level_findings: pd.DataFrame, labels: dict[str, str], *, small_group: int = SMALL_GROUP,
                        reasons: Mapping[tuple[str, str], str] | None = None) -> list[str]:
-    """The key findings of a region's or the nation's report (``pooling.level_findings``): the flow
+    """The key findings of a region's or the nation's report (``findings.level.people_findings``): the flow
     summed over the cohorts; each item's pooled mean change by role with its Hartung-Knapp interval,
     the cohorts (k) and people it rests on, and the variation between cohorts in words; the yes/no
     questions summed. ``reasons``: why an item and role has no pooled figure

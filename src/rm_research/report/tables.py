@@ -217,7 +217,7 @@ def before_after_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LAB
 
 def public_before_after_table(safe: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS,
                               small_group: int = SMALL_GROUP) -> pd.DataFrame:
-    """``before_after_table`` from the public findings (``disclosure.public_findings``): suppressed
+    """``before_after_table`` from the public findings (``disclosure.control.public_findings``): suppressed
     figures shown as the rule's mark and said to be withheld, never worked out."""
     return _before_after(Figures(safe, public=True), labels, small_group)
 
@@ -316,7 +316,7 @@ def _pooled_board(figures: Figures, labels: dict[str, str], small_group: int,
 def pooled_before_after_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS,
                               small_group: int = SMALL_GROUP,
                               reasons: Mapping[tuple[str, str], str] | None = None) -> pd.DataFrame:
-    """A region's or the nation's pooled change per item and role (``pooling.level_findings``), as a
+    """A region's or the nation's pooled change per item and role (``findings.level.people_findings``), as a
     board reads it: cohorts pooled, people, the pooled change with its 95% Hartung-Knapp interval, p,
     the variation between cohorts in words, and what the interval allows to be said. ``pooled_table``
     keeps the technical figures (tau², I², Q, the prediction interval) for the appendix. ``reasons``:
@@ -513,8 +513,8 @@ def _cell(value: object) -> str:
 
 # a region's or the nation's report (``pooling``) -------------------------------------------------------
 def level_flow_table(flow: pd.DataFrame, by: str = "cohort_label") -> pd.DataFrame:
-    """The participant flow by cohort (``pooling.cohort_flow``) or by region (``by="region"``,
-    ``pooling.region_flow``) with a total row; a blank total where a cohort's count is unknown."""
+    """The participant flow by cohort (``findings.level.cohort_flow``) or by region (``by="region"``,
+    ``findings.level.region_flow``) with a total row; a blank total where a cohort's count is unknown."""
     group = "Region" if by == "region" else "Cohort"
     table = flow[[by, *FLOW_STAGES]].rename(columns={by: group, **{s: FLOW_LABELS[s] for s in FLOW_STAGES}})
     total = {group: "All", **{FLOW_LABELS[s]: flow[s].sum(skipna=False) for s in FLOW_STAGES}}
@@ -558,15 +558,30 @@ def prediction_cell(k: float, low: float, high: float) -> str:
     return "–" if pd.isna(low) or pd.isna(high) else f"{low:.2f} to {high:.2f}"
 
 
+def without_short_predictions(findings: pd.DataFrame) -> pd.DataFrame:
+    """``findings`` (a level's, internal or public) with the prediction interval blank where fewer than
+    ``summary.MIN_COHORTS_FOR_PREDICTION`` cohorts are pooled, for a table that lists statistics as
+    they are (the public technical table): the rule every page follows (``prediction_cell``)."""
+    k = findings[findings["statistic"] == "k"].set_index(["measure", "role"])["value"]
+    cohorts = pd.to_numeric(k, errors="coerce")
+    short = {key for key, value in cohorts.items() if pd.isna(value) or value < summary.MIN_COHORTS_FOR_PREDICTION}
+    keys = zip(findings["measure"], findings["role"], strict=True)
+    rows = findings["statistic"].isin(["pooled_pi_low", "pooled_pi_high"]) & pd.Series(
+        [key in short for key in keys], index=findings.index)
+    out = findings.copy()
+    out.loc[rows, "value"] = "" if out["value"].dtype == object else float("nan")
+    return out
+
+
 def excluded_table(excluded: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS) -> pd.DataFrame:
-    """The cohorts left out of the pooling (``pooling.excluded_cohorts``), for reading."""
+    """The cohorts left out of the pooling (``findings.level.excluded_cohorts``), for reading."""
     return pd.DataFrame({"Question": excluded["item"].map(labels), "Role": excluded["role"],
                          "Cohort": excluded["cohort"], "People paired": excluded["n"].astype("Int64"),
                          "Why left out": excluded["reason"]})
 
 
 def yes_no_by_table(table: pd.DataFrame, by: str = "region", labels: dict[str, str] = ITEM_LABELS) -> pd.DataFrame:
-    """``pooling.yes_no_by`` for reading: question, group, yes of answered, proportion (95% Wilson CI)."""
+    """``findings.level.yes_no_by`` for reading: question, group, yes of answered, proportion (95% Wilson CI)."""
     return pd.DataFrame({
         "Question": table["question"].map(labels),
         "Region" if by == "region" else "Cohort": table[by],
@@ -577,14 +592,14 @@ def yes_no_by_table(table: pd.DataFrame, by: str = "region", labels: dict[str, s
 
 
 def psych_attendance_by_table(table: pd.DataFrame, by: str = "region") -> pd.DataFrame:
-    """``pooling.psych_attendance_by`` for reading."""
+    """``findings.level.psych_attendance_by`` for reading."""
     counts = {c: f"Attended {c.removeprefix('attended_')}" for c in table.columns if c.startswith("attended_")}
     return table.rename(columns={by: "Region" if by == "region" else "Cohort", "offered": "Sessions offered (most)",
                                  "people": "People logged", "mean": "Mean attended", **counts})
 
 
 def mentoring_sessions_by_table(table: pd.DataFrame, by: str = "region") -> pd.DataFrame:
-    """``pooling.mentoring_sessions_by`` for reading."""
+    """``findings.level.mentoring_sessions_by`` for reading."""
     return table.rename(columns={by: "Region" if by == "region" else "Cohort", "people": "People", "mean": "Mean",
                                  "median": "Median", "min": "Fewest", "max": "Most"})
 
@@ -593,7 +608,7 @@ DOSE_MODEL_LABELS = {"ancova": "ANCOVA, cohort fixed effects (HC3)", "mixed": "M
 
 
 def dose_models_table(models: pd.DataFrame) -> pd.DataFrame:
-    """``pooling.dose_models`` for reading."""
+    """``findings.level.dose_models`` for reading."""
     return pd.DataFrame({
         "Dose": models["dose"].map(DOSE_LABELS),
         "Role": models["role"],

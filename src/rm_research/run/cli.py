@@ -1,5 +1,10 @@
 """The ``rm-research`` command: what ``make`` does, callable without make.
 
+Each sub-command imports what it needs when it runs: the command must start fast (``reports`` with
+nothing changed answers in well under a second, without pandas, scipy or papermill), so the heavy
+layers are imported inside the ``cmd_*`` functions, never to dodge an import cycle (there are none:
+``make lint`` checks the layers).
+
 Exit status: 0 success; 2 the data break the contract (every problem is listed); 3 ``verify``
 found a published figure that was not reproduced; 4 the outputs could not be written (a read-only
 folder, a full disk); 1 anything else (a bug: please report it).
@@ -18,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from rm_research.core import config
-from rm_research.core.paths import check_cohort, check_region, project_root
+from rm_research.core.paths import NATIONAL, LevelPaths, check_cohort, check_region, project_root
 from rm_research.core.problems import CANNOT_WRITE, DataError, OutputError
 from rm_research.core.version import __version__
 
@@ -103,8 +108,12 @@ def collaborative_commands(commands: argparse._SubParsersAction) -> None:  # typ
         sub.add_argument("-j", "--jobs", type=_positive, default=None, metavar="N",
                          help="reports made at once, each in its own process (default: the number of cores)")
         sub.add_argument("--root", type=Path, default=None, help="project folder (default: found from here)")
-    commands.choices["reports"].add_argument("--no-html", action="store_true",
-                                             help="write findings and processed tables only")
+    output = commands.choices["reports"].add_mutually_exclusive_group()
+    output.add_argument("--no-html", action="store_true", help="write findings and processed tables only")
+    output.add_argument("--format", choices=("html", "docx"), default="html",
+                        help="docx: also write report.docx beside each report.html, a Word copy for board papers")
+    commands.choices["publish-all"].add_argument("--format", choices=("html", "docx"), default="html",
+                                                 help="docx: also write report-public.docx beside each public report")
 
 
 def template_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -208,11 +217,10 @@ def cmd_publish(args: argparse.Namespace) -> int:
 
     docx = args.format == "docx"
     paths = run_publish(args.root, args.region, args.cohort, psych_offered=args.psych_sessions, docx=docx)
-    print(f"wrote {(paths.reports / 'report-public.html').relative_to(args.root)} and "
-          f"{(paths.reports / 'findings-public.csv').relative_to(args.root)}"
-          + (f" and {(paths.reports / 'report-public.docx').relative_to(args.root)}" if docx else ""))
-    levels = [paths.reports.parent, args.root / "reports" / "national"]
-    if any((level / "findings-public.csv").is_file() for level in levels):
+    print(f"wrote {paths.public_html.relative_to(args.root)} and {paths.public_findings.relative_to(args.root)}"
+          + (f" and {paths.public_docx.relative_to(args.root)}" if docx else ""))
+    levels = [LevelPaths(args.root, args.region), LevelPaths(args.root, NATIONAL)]
+    if any(level.public_findings.is_file() for level in levels):
         print("rm-research: note: this cohort's public figures were checked on their own, not against the public "
               "region and national reports already written; run publish-all before publishing any of them, so "
               "that no hidden figure can be worked out from another level", file=sys.stderr)
@@ -241,7 +249,8 @@ def cmd_collaborative(args: argparse.Namespace) -> int:
         print("rm-research: 'national' is not a region: the national report pools every region's cohorts; run "
               f"{args.command} without --region to make it, with every cohort and region report", file=sys.stderr)
         return EXIT_BAD_DATA
-    plan = co.make_plan(args.root, kind, html=not getattr(args, "no_html", False), region=args.region)
+    plan = co.make_plan(args.root, kind, html=not getattr(args, "no_html", False), region=args.region,
+                        docx=args.format == "docx")
     for note in plan.discovery.notes:
         print(f"rm-research: {note}", file=sys.stderr)
     if not plan.discovery.cohorts:

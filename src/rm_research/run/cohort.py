@@ -17,15 +17,13 @@ import pandas as pd
 
 from rm_research.contract.columns import CONTRACT_FILES
 from rm_research.core.paths import CohortPaths
-from rm_research.core.safety import neutralise_formulas
 from rm_research.disclosure.control import public_findings, write_public
 from rm_research.findings.cohort import cohort_findings
 from rm_research.ingest.clean import Cohort
 from rm_research.ingest.load import LoadedCohort, load_cohort
-from rm_research.render import handoff
-from rm_research.render.handoff import PUBLIC_NOTEBOOK
+from rm_research.render.handoff import NOTEBOOK, PUBLIC_NOTEBOOK
 from rm_research.run import outputs
-from rm_research.run.records import stage_record
+from rm_research.run.step import Written, commit, render_page
 
 log = logging.getLogger(__name__)
 
@@ -64,28 +62,15 @@ def cohort_outputs(paths: CohortPaths) -> Iterator[outputs.Outputs]:
         yield held
 
 
-def write_csv(table: pd.DataFrame, path: Path) -> None:
-    """Write ``table`` for people who open it in a spreadsheet: no text cell can run as a formula
-    (data contract, section 4), while numbers written as text stay numbers."""
-    neutralise_formulas(table).to_csv(path, index=False, lineterminator="\n")
-
-
-def word_version(page: str, title: str) -> bytes:
-    """The rendered ``page`` as a Word document (``wordexport``: pandoc), for board papers."""
-    from rm_research.render.word import docx_bytes
-
-    return docx_bytes(page, title)
-
-
 def run_report(root: Path, region: str, cohort: int, html: bool = True,
                psych_offered: int | None = None, record_key: str | None = None, docx: bool = False) -> CohortPaths:
     """Validate, tidy, then write processed tables, findings and (unless ``html`` is False) the report.
 
     Replaces only those files (and removes a processed table whose raw file is no longer supplied),
-    all together, under the cohort's lock; any other file in those folders is left alone. With them
-    goes the record of what they were made from (``collaborative.stage_record``: ``record_key`` from
-    ``make reports``; none from a single-cohort command, which removes an earlier record). With
-    ``docx``, the report is also written as ``report.docx`` for board papers (``wordexport``).
+    all together, under the cohort's lock (``step``); any other file in those folders is left alone.
+    With them goes the record of what they were made from (``records.stage_record``: ``record_key``
+    from ``make reports``; none from a single-cohort command, which removes an earlier record). With
+    ``docx``, the report is also written as ``report.docx`` for board papers.
     """
     root = Path(root).resolve()  # the notebook's kernel may start elsewhere: a relative root would break there
     with cohort_outputs(CohortPaths(root, region, cohort)) as held, tempfile.TemporaryDirectory() as private:
@@ -93,26 +78,15 @@ def run_report(root: Path, region: str, cohort: int, html: bool = True,
         paths = loaded.paths
         log.info("validated %s: %d files", paths.raw, len(loaded.raw.files))
         findings = cohort_findings(loaded)
-        page = None
-        if html:
-            from rm_research.render.notebook import execute_notebook, render_html
-
-            state = handoff.save(Path(private), loaded=loaded, findings=findings)
-            notebook = execute_notebook(root, region, cohort, psych_offered, state=state)
-            page = render_html(notebook, report_title(loaded))
-        document = word_version(page, report_title(loaded)) if page is not None and docx else None
-        with held.replacing() as staging:
-            tables = processed_tables(loaded.cohort)
-            for name, table in tables.items():
-                write_csv(table, staging.path(paths.processed / f"{name}.csv"))
-            for name in contract_tables() - tables.keys():  # made by an earlier report from a file since removed
-                staging.remove(paths.processed / f"{name}.csv")
-            write_csv(findings, staging.path(paths.findings))
-            if page is not None:
-                staging.path(paths.report_html).write_text(page, encoding="utf-8")
-            if document is not None:
-                staging.path(paths.report_docx).write_bytes(document)
-            stage_record(staging, Path(root), paths.reports, "report", record_key)
+        parameters = {"region": region, "cohort": cohort, "psych_offered": psych_offered, "root": str(root)}
+        page = render_page(root, NOTEBOOK, parameters, report_title(loaded), Path(private), docx, loaded=loaded,
+                           findings=findings) if html else None
+        processed = processed_tables(loaded.cohort)
+        removed = tuple(paths.processed / f"{name}.csv" for name in sorted(contract_tables() - processed.keys()))
+        tables = {**{paths.processed / f"{name}.csv": table for name, table in processed.items()},
+                  paths.findings: findings}
+        commit(held, root, Written(paths.reports, "report", tables, page, paths.report_html, paths.report_docx,
+                                   removed), record_key)
     log.info("wrote %s and %s", paths.findings, paths.processed)
     return paths
 
@@ -120,28 +94,21 @@ def run_report(root: Path, region: str, cohort: int, html: bool = True,
 def run_publish(root: Path, region: str, cohort: int, psych_offered: int | None = None,
                 safe: pd.DataFrame | None = None, record_key: str | None = None, docx: bool = False) -> CohortPaths:
     """Write the disclosure-controlled ``findings-public.csv`` and ``report-public.html`` beside
-    the internal report (whose files are kept), under the cohort's lock. ``safe``: public findings
-    already protected across levels (``make publish-all``), shown instead of the cohort's own;
+    the internal report (whose files are kept), under the cohort's lock (``step``). ``safe``: public
+    findings already protected across levels (``make publish-all``), shown instead of the cohort's own;
     ``record_key``: as for ``run_report``; ``docx``: also ``report-public.docx``, for board papers."""
-    from rm_research.render.notebook import render_html, run_notebook
-
     root = Path(root).resolve()
     with cohort_outputs(CohortPaths(root, region, cohort)) as held, tempfile.TemporaryDirectory() as private:
         loaded = load_cohort(root, region, cohort, psych_offered)
+        paths = loaded.paths
         findings = cohort_findings(loaded)
         safe = public_findings(findings) if safe is None else safe
         write_public(safe, Path(private) / "public.csv")
-        state = handoff.save(Path(private), loaded=loaded, findings=findings)
         parameters = {"region": region, "cohort": cohort, "psych_offered": psych_offered, "root": str(root),
-                      "public_findings_csv": str(Path(private) / "public.csv"), "state": str(state)}
-        notebook = run_notebook(root, PUBLIC_NOTEBOOK, parameters)
-        page = render_html(notebook, f"{report_title(loaded)} (public)")
-        document = word_version(page, f"{report_title(loaded)} (public)") if docx else None
-        with held.replacing() as staging:
-            write_csv(safe, staging.path(loaded.paths.reports / "findings-public.csv"))
-            staging.path(loaded.paths.reports / "report-public.html").write_text(page, encoding="utf-8")
-            if document is not None:
-                staging.path(loaded.paths.reports / "report-public.docx").write_bytes(document)
-            stage_record(staging, Path(root), loaded.paths.reports, "publish", record_key)
-    log.info("wrote %s", loaded.paths.reports / "report-public.html")
-    return loaded.paths
+                      "public_findings_csv": str(Path(private) / "public.csv")}
+        page = render_page(root, PUBLIC_NOTEBOOK, parameters, f"{report_title(loaded)} (public)", Path(private),
+                           docx, loaded=loaded, findings=findings)
+        commit(held, root, Written(paths.reports, "publish", {paths.public_findings: safe}, page, paths.public_html,
+                                   paths.public_docx), record_key)
+    log.info("wrote %s", paths.public_html)
+    return paths

@@ -56,6 +56,7 @@ class Task:
     cohort: CohortId | None = None
     level: str | None = None
     members: tuple[CohortId, ...] = ()
+    docx: bool = False  # a Word copy beside each page (--format docx)
 
     @property
     def label(self) -> str:
@@ -86,8 +87,8 @@ class Outcome:
 
 
 def execute(root: Path, task: Task) -> Outcome:
-    """Make one report (in a worker process): ``pipeline.run_report``/``run_publish`` for a cohort,
-    ``levels.run_level_report``/``run_level_publish`` for a region or the nation, each writing the
+    """Make one report (in a worker process): ``run.cohort.run_report``/``run_publish`` for a cohort,
+    ``run.level.run_level_report``/``run_level_publish`` for a region or the nation, each writing the
     record of its inputs' key with its outputs.
 
     Never raises: bad data, unwritable outputs and bugs become the outcome's status and exit status.
@@ -103,13 +104,13 @@ def execute(root: Path, task: Task) -> Outcome:
             from rm_research.run import cohort as pipeline  # imported on use: see the note above
 
             run = pipeline.run_report if task.kind == REPORT else pipeline.run_publish
-            extra = {"html": task.html} if task.kind == REPORT else {}
+            extra = {"html": task.html, "docx": task.docx} if task.kind == REPORT else {"docx": task.docx}
             run(root, task.cohort.region, task.cohort.cohort, record_key=task.key, **extra)
         else:
             from rm_research.run import level as levels  # imported on use: see the note above
 
             run = levels.run_level_report if task.kind == REPORT else levels.run_level_publish
-            extra = {"html": task.html} if task.kind == REPORT else {}
+            extra = {"html": task.html, "docx": task.docx} if task.kind == REPORT else {"docx": task.docx}
             run(root, str(task.level), [(c.region, c.cohort) for c in task.members], record_key=task.key, **extra)
         status, exit_status, detail = RENDERED, 0, ""
     except DataError as error:
@@ -141,11 +142,12 @@ class Plan:
     code: dict[str, dict[str, str]]
     cohort_keys: dict[CohortId, str] = field(default_factory=dict)
     national: bool = True
+    docx: bool = False
 
     @property
     def settings(self) -> dict[str, object]:
         """The run's settings, part of every key (these commands take no ``--psych-sessions`` override)."""
-        return {"kind": self.kind, "html": self.html, "psych_offered": None}
+        return {"kind": self.kind, "html": self.html, "psych_offered": None, "docx": self.docx}
 
     @property
     def levels(self) -> list[str]:
@@ -161,21 +163,23 @@ class Plan:
         key = self.cohort_keys[cohort]
         if is_unchanged(self.root, cohort.paths(self.root).reports, self.kind, key):
             return None
-        return Task(self.kind, key, self.html, cohort=cohort)
+        return Task(self.kind, key, self.html, cohort=cohort, docx=self.docx)
 
     def level_task(self, level: str, good: Iterable[CohortId]) -> Task | None:
         """The level's task pooling the ``good`` cohorts, or None when its outputs are unchanged."""
         members = {c: self.cohort_keys[c] for c in good}
         key = level_key(level, members, self.code, self.settings)
-        task = Task(self.kind, key, self.html, level=level, members=tuple(sorted(members)))
+        task = Task(self.kind, key, self.html, level=level, members=tuple(sorted(members)), docx=self.docx)
         return None if is_unchanged(self.root, task.folder(self.root), self.kind, key) else task
 
 
-def make_plan(root: Path, kind: str = REPORT, html: bool = True, region: str | None = None) -> Plan:
-    """Discover the cohorts and compute every key: all in this process, with no heavy imports."""
+def make_plan(root: Path, kind: str = REPORT, html: bool = True, region: str | None = None,
+              docx: bool = False) -> Plan:
+    """Discover the cohorts and compute every key: all in this process, with no heavy imports.
+    ``docx``: each report also as a Word copy (``--format docx``)."""
     root = Path(root)
     discovery = discover(root, region)
-    plan = Plan(root, kind, html, discovery, code_digests(root), national=region is None)
+    plan = Plan(root, kind, html, discovery, code_digests(root), national=region is None, docx=docx and html)
     for cohort in discovery.cohorts:
         plan.cohort_keys[cohort] = cohort_key(root, cohort, plan.code, plan.settings)
     return plan
@@ -202,7 +206,7 @@ def cross_level_pass(plan: Plan, outcomes: list[Outcome]) -> list[str]:
         else:
             folder = Path(plan.root) / "reports" / unit
         record = Record.read(folder, PUBLISH)  # the outputs change on purpose: the record vouches for the new ones
-        republish(plan.root, unit, safe, cohorts, None if record is None else record.key)
+        republish(plan.root, unit, safe, cohorts, None if record is None else record.key, plan.docx)
     return sorted(changes)
 
 
@@ -392,15 +396,15 @@ def counts(outcomes: Sequence[Outcome]) -> str:
 
 
 def republish(root: Path | str, unit: str, safe: pd.DataFrame, members: Sequence[tuple[str, int]],
-              record_key: str | None = None) -> None:
+              record_key: str | None = None, docx: bool = False) -> None:
     """Publish one unit again with the findings the cross-level audit protected (``record_key``: the
-    inputs' key ``make publish-all`` records with the outputs, as for ``pipeline.run_report``)."""
+    inputs' key ``make publish-all`` records with the outputs, as for ``run.cohort.run_report``)."""
     from rm_research.run import cohort as pipeline  # imported on use: see the note above
     from rm_research.run import level as levels
 
     if "/" in unit:
         region, cohort = unit.split("/")
-        pipeline.run_publish(Path(root), region, int(cohort), safe=safe, record_key=record_key)
+        pipeline.run_publish(Path(root), region, int(cohort), safe=safe, record_key=record_key, docx=docx)
     else:
         chosen = [m for m in members if unit == NATIONAL or m[0] == unit]
-        levels.run_level_publish(Path(root), unit, chosen, safe=safe, record_key=record_key)
+        levels.run_level_publish(Path(root), unit, chosen, safe=safe, record_key=record_key, docx=docx)

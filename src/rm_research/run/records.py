@@ -148,7 +148,7 @@ def stage_record(staging: Any, root: Path, folder: Path, kind: str, key: str | N
     the SHA-256 of every file staged so far, or, with no key (a single-cohort command), the removal of
     any earlier record, so that it can never vouch for outputs that command replaced.
 
-    ``pipeline.run_report``/``run_publish`` and ``levels.run_level_*`` call it as the last step
+    ``run.cohort.run_report``/``run_publish`` and ``levels.run_level_*`` call it as the last step
     inside ``held.replacing()``.
     """
     target = Record.path(folder, kind)

@@ -35,15 +35,15 @@ from functools import partial
 from IPython.display import Markdown, display
 
 from rm_research.core import config, provenance
-from rm_research.core.paths import NATIONAL
+from rm_research.core.paths import NATIONAL, LevelPaths
 from rm_research.disclosure import control as disclosure
 from rm_research.findings import level as pooling
 from rm_research.render import handoff
 from rm_research.report import figures, narrative, summary, tables
 
-loaded, _ = handoff.notebook_level(root, level, cohorts, state)  # its figures are not shown
+loaded = handoff.public_level(root, level, cohorts, state)  # no figure computed
 labels = tables.level_item_labels(loaded)
-safe = handoff.published_findings(handoff.level_folder(root, level), public_findings_csv)  # only protected figures
+safe = handoff.published_findings(LevelPaths(loaded[0].paths.root, level).reports, public_findings_csv)
 numbering = figures.Numbering()
 table = partial(figures.show_table, numbering=numbering)
 
@@ -114,8 +114,9 @@ table(disclosure.public_table(safe, {measure: tables.DOSE_LABELS[measure] for me
 # (I², and Cochran's Q p-value).
 
 # %%
-table(disclosure.public_table(safe, {item: labels[item] for item in config.RATING_ITEMS},
-                              list(pooling.POOLED_STATISTICS), n_label="People paired", n_of="k"),
+items = {item: labels[item] for item in config.RATING_ITEMS}
+table(disclosure.public_table(tables.without_short_predictions(safe), items, list(pooling.POOLED_STATISTICS),
+                              n_label="People paired", n_of="k"),
       "Random-effects meta-analyses of the change in confidence")
 
 # %% [markdown]

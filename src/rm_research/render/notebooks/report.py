@@ -97,7 +97,7 @@ for key, what in (("ethnic_group", "ethnic group"), ("band", "band")):
     if status[key]:
         missing(status[key])
         continue
-    counts = counting.COUNTS[key](people)
+    counts = descriptive.findings_counts(findings, key)
     table(descriptive.counts_table(counts, what.capitalize()), f"{descriptive.SECTIONS[key]}, by role")
     figures.show(figures.category_chart(counts, what, title=summary.headline_category(counts, what)), numbering)
 
@@ -108,7 +108,7 @@ for key, what in (("ethnic_group", "ethnic group"), ("band", "band")):
 if status["heard_via"]:
     missing(status["heard_via"])
 else:
-    counts = counting.heard_via_counts(people)
+    counts = descriptive.findings_counts(findings, "heard_via")
     table(descriptive.counts_table(counts, "Channel"), "How participants heard of the programme, by role")
     figures.show(figures.category_chart(counts, "channel", title=summary.headline_category(counts, "channel")),
                  numbering)
@@ -134,7 +134,7 @@ else:
 if status["resources_needed"]:
     missing(status["resources_needed"])
 else:
-    counts = counting.resources_needed_counts(people)
+    counts = descriptive.findings_counts(findings, "resources_needed")
     table(descriptive.counts_table(counts, "Resource or guidance"),
           "Additional resources or guidance needed after the training, by role")
     figures.show(figures.category_chart(counts, "resource", title=summary.headline_category(counts, "request"),
