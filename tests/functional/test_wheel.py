@@ -4,6 +4,7 @@ data alone: see ``tests.conftest.make_project``, from which every rendered repor
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -12,8 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from rm_research.findings.cohort import cohort_findings
+from rm_research.ingest.load import load_cohort
 from rm_research.render.handoff import LEVEL_NOTEBOOK, LEVEL_PUBLIC_NOTEBOOK, NOTEBOOK, PUBLIC_NOTEBOOK
 from rm_research.render.notebook import notebook_path
+from rm_research.run import step
 from tests.conftest import REPO
 
 pytestmark = pytest.mark.slow
@@ -59,3 +63,32 @@ def test_a_report_notebook_is_found_wherever_the_command_runs(tmp_path, monkeypa
     monkeypatch.chdir(tmp_path)
     assert notebook_path(NOTEBOOK).parent == Path(str(notebook_path(LEVEL_NOTEBOOK))).parent
     assert REPO / "src" in notebook_path(NOTEBOOK).parents or "site-packages" in str(notebook_path(NOTEBOOK))
+
+
+def test_the_wheel_in_a_new_environment_renders_a_report_for_a_folder_of_data(wheel, tmp_path):
+    """The issue's check: a wheel of the package, installed in a new virtual environment, renders the South
+    East Cohort 1 report from another folder, with no kernel registered and no copy of the repository. The
+    new environment is filled from the installer's cache (offline), so the test needs no network."""
+    uv = Path(sys.executable).parent / "uv"
+    if not uv.is_file():
+        pytest.skip("uv is not installed in this environment (make setup INSTALLER=pip): no offline installer")
+    built = tmp_path / Path(wheel.filename).name
+    shutil.copy2(wheel.filename, built)
+    venv = tmp_path / "venv"
+    subprocess.run([str(uv), "venv", "--quiet", "--python", sys.executable, str(venv)], check=True)
+    installed = subprocess.run([str(uv), "pip", "install", "--quiet", "--offline", "--python", str(venv / "bin" / "python"),
+                                "-r", str(REPO / "requirements.lock"), str(built)], capture_output=True, text=True)
+    if installed.returncode != 0:
+        pytest.skip(f"the installer's cache cannot fill a new environment offline: {installed.stderr[-300:]}")
+    project = tmp_path / "elsewhere"
+    shutil.copytree(REPO / "data" / "raw" / "south-east" / "cohort-1", project / "data" / "raw" / "south-east" / "cohort-1")
+    environment = {key: value for key, value in os.environ.items()
+                   if key not in ("VIRTUAL_ENV", "PYTHONPATH", "JUPYTER_PATH")}
+    run = subprocess.run([str(venv / "bin" / "rm-research"), "report", "--region", "south-east", "--cohort", "1"],
+                         cwd=project, env=environment, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stderr[-2000:]
+    folder = project / "reports" / "south-east" / "cohort-1"
+    assert (folder / "report.html").stat().st_size > 100_000
+    expected = tmp_path / "expected.csv"
+    step.write_csv(cohort_findings(load_cohort(REPO, "south-east", 1)), expected)
+    assert (folder / "findings.csv").read_bytes() == expected.read_bytes()
