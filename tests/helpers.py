@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 FIXTURE = {
     "participants": """participant_id,role,pair_id,ethnic_group,areas_of_work,status,consent_quotes
@@ -141,3 +142,12 @@ def numbers(joined: str) -> np.ndarray:
 def walsh_averages(differences: list[float]) -> list[float]:
     """Every Walsh average (d_i + d_j)/2, i <= j, sorted: the definition, listed one by one."""
     return sorted((a + b) / 2 for i, a in enumerate(differences) for b in differences[i:])
+
+
+def lookup(findings: pd.DataFrame, measure: str, role: str, statistic: str) -> pd.Series:
+    """The one findings row for ``measure``/``role``/``statistic`` (KeyError if absent or repeated)."""
+    match = findings[(findings["measure"] == measure) & (findings["role"] == role)
+                     & (findings["statistic"] == statistic)]
+    if len(match) != 1:
+        raise KeyError(f"no single findings row for {measure}/{role}/{statistic}")
+    return match.iloc[0]

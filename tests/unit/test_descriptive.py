@@ -18,11 +18,10 @@ from rm_research.core.config import DisclosureRule
 from rm_research.findings import descriptive as findings_descriptive
 from rm_research.findings import registry
 from rm_research.findings.cohort import compute_findings
-from rm_research.findings.table import lookup
 from rm_research.ingest.clean import tidy_cohort
 from rm_research.ingest.validate import validate_cohort
 from rm_research.report import descriptive as report_descriptive
-from tests.helpers import write_cohort
+from tests.helpers import lookup, write_cohort
 
 FILES = {
     "participants": """participant_id,role,pair_id,ethnic_group,band,heard_via

@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from rm_research.findings.cohort import compute_findings
-from rm_research.findings.table import FINDINGS_COLUMNS, lookup
-from tests.helpers import FIXTURE
+from rm_research.findings.table import FINDINGS_COLUMNS
+from tests.helpers import FIXTURE, lookup
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from rm_research.findings import level as pooling
 from rm_research.findings import registry
 from rm_research.findings.level import LevelResults
 from rm_research.findings.registry import Statistic
+from rm_research.findings.table import Lookup
 from rm_research.stats.effects import wilson_interval
 
 
@@ -69,7 +70,7 @@ def public_findings(findings: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -
     """
 
     findings = merge_rare_categories(findings, rule)
-    facts = _Facts(findings)
+    facts = Lookup(findings)
     safe = findings.copy()
     safe["value"] = [safe_value(row, facts, rule) for row in findings.itertuples(index=False)]
     safe["n"] = [safe_count(n, rule) for n in findings["n"]]
@@ -101,21 +102,7 @@ def hide_invertible_pooling(safe: pd.DataFrame, hidden: dict[tuple[str, str], in
     return protected
 
 
-class _Facts:
-    """Findings looked up by (measure, role, statistic)."""
-
-    def __init__(self, findings: pd.DataFrame) -> None:
-        keys = zip(findings["measure"], findings["role"], findings["statistic"], strict=True)
-        self.rows = dict(zip(keys, zip(findings["value"], findings["n"], strict=True), strict=True))
-
-    def value(self, measure: str, role: str, statistic: str) -> float:
-        return float(self.rows.get((measure, role, statistic), (math.nan, math.nan))[0])
-
-    def n(self, measure: str, role: str, statistic: str) -> float:
-        return float(self.rows.get((measure, role, statistic), (math.nan, math.nan))[1])
-
-
-def base_size(row: object, found: Statistic, facts: _Facts) -> float:
+def base_size(row: object, found: Statistic, facts: Lookup) -> float:
     """How many people a value really rests on: its n, the smaller group of a comparison (a missing
     or empty group counts as small: with no one in the other group, a group's figure is the whole's,
     so it would give a hidden figure of the whole away), or the people who share an extreme."""
@@ -128,7 +115,7 @@ def base_size(row: object, found: Statistic, facts: _Facts) -> float:
     return float(row.n)  # type: ignore[attr-defined]
 
 
-def safe_value(row: object, facts: _Facts, rule: DisclosureRule = DISCLOSURE) -> str:
+def safe_value(row: object, facts: Lookup, rule: DisclosureRule = DISCLOSURE) -> str:
     """One findings value made safe, by what the registry says it is; unregistered values are hidden."""
     measure, role, statistic = row.measure, row.role, row.statistic  # type: ignore[attr-defined]
     value, n = float(row.value), float(row.n)  # type: ignore[attr-defined]

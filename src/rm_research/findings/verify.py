@@ -13,7 +13,7 @@ from importlib import resources
 import pandas as pd
 
 from rm_research.core.rounding import round_as_printed
-from rm_research.findings.table import lookup
+from rm_research.findings.table import Lookup
 
 SOURCES_FILE = "sources.csv"
 
@@ -42,20 +42,18 @@ def published_figures(region: str, cohort: int) -> pd.DataFrame:
         return pd.read_csv(handle, dtype={"published": str, "source": str})
 
 
-def reproduced_value(findings: pd.DataFrame, measure: str, role: str, statistic: str) -> float:
-    """The reproduced value (or ``n``, for a ``:n`` statistic) for one published figure."""
+def reproduced_value(findings: Lookup, measure: str, role: str, statistic: str) -> float:
+    """The reproduced value (or ``n``, for a ``:n`` statistic) for one published figure; NaN where the
+    findings have no such row."""
     base, _, part = statistic.partition(":")
-    try:
-        row = lookup(findings, measure, role, base)
-    except KeyError:
-        return float("nan")
-    return float(row["n"] if part == "n" else row["value"])
+    return findings.n(measure, role, base) if part == "n" else findings.value(measure, role, base)
 
 
 def compare(findings: pd.DataFrame, published: pd.DataFrame) -> pd.DataFrame:
     """Published next to reproduced for every figure, with ``match`` True where they agree."""
     out = published[["figure", "role", "source", "published", "rounding"]].copy()
-    out["reproduced"] = [reproduced_value(findings, r.measure, r.role, r.statistic)
+    held = Lookup(findings)
+    out["reproduced"] = [reproduced_value(held, r.measure, r.role, r.statistic)
                          for r in published.itertuples(index=False)]
     out["as_printed"] = [round_as_printed(value, int(r.digits), r.rounding)
                          for value, r in zip(out["reproduced"], published.itertuples(index=False), strict=True)]

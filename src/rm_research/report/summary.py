@@ -29,6 +29,7 @@ from rm_research.core.config import DISCLOSURE, SETTINGS, DisclosureRule
 from rm_research.core.rounding import round_as_printed
 from rm_research.core.safety import escape_markdown
 from rm_research.findings import registry
+from rm_research.findings.table import Lookup
 from rm_research.stats.meta import i2_words, not_pooled_reason
 
 #: Below this many people a finding is said to rest on "a small group, so treat with caution". The
@@ -65,41 +66,13 @@ MIN_COHORTS_FOR_PREDICTION = 5
 NAN = math.nan
 
 
-class Figures:
-    """Findings looked up by (measure, role, statistic), from the internal table (numbers) or the
-    public one (text; the rule's mark where suppressed).
-
-    ``withheld`` says whether any of some figures was suppressed; ``value`` and ``n`` give a number,
-    NaN where the figure is blank (it could not be computed), absent or suppressed, so a sentence
-    checks ``withheld`` first and never prints a suppressed figure.
-    """
+class Figures(Lookup):
+    """The findings a report's sentences and tables read (``findings.table.Lookup``), internal (numbers)
+    or public (text, the rule's mark where withheld), with the way a figure is printed (``show``)."""
 
     def __init__(self, findings: pd.DataFrame, public: bool, rule: DisclosureRule = DISCLOSURE) -> None:
+        super().__init__(findings, rule.mark if public else None)
         self.public, self.rule = public, rule
-        keys = zip(findings["measure"], findings["role"], findings["statistic"], strict=True)
-        self.rows = dict(zip(keys, zip(findings["value"], findings["n"], strict=True), strict=True))
-
-    def has(self, measure: str, role: str, statistic: str) -> bool:
-        """Whether the findings hold this row at all."""
-        return (measure, role, statistic) in self.rows
-
-    def _cell(self, measure: str, role: str, statistic: str, column: int) -> object:
-        return self.rows.get((measure, role, statistic), (NAN, NAN))[column]
-
-    def withheld(self, measure: str, role: str, *statistics: str, n_of: str | None = None) -> bool:
-        """Whether any of these statistics' values, or the n of ``n_of``, was suppressed."""
-        cells = [self._cell(measure, role, s, 0) for s in statistics]
-        if n_of is not None:
-            cells.append(self._cell(measure, role, n_of, 1))
-        return any(isinstance(cell, str) and cell.strip() == self.rule.mark for cell in cells)
-
-    def value(self, measure: str, role: str, statistic: str) -> float:
-        """The value as a number (NaN where blank, absent or suppressed)."""
-        return _number(self._cell(measure, role, statistic, 0), self.rule)
-
-    def n(self, measure: str, role: str, statistic: str) -> float:
-        """The row's n as a number (NaN where absent or suppressed)."""
-        return _number(self._cell(measure, role, statistic, 1), self.rule)
 
     def show(self, measure: str, role: str, statistic: str, digits: int = 1, sign: bool = False) -> str:
         """The value as printed: rounded once, to ``digits`` places, halves away from zero; a dash where
@@ -111,13 +84,6 @@ class Figures:
             return "–"
         found = registry.spec(measure, statistic) if self.public else None
         return decimals(value, digits if found is None else max(digits, found.rounding), sign)
-
-
-def _number(cell: object, rule: DisclosureRule) -> float:
-    if isinstance(cell, str):
-        cell = cell.strip()
-        return NAN if cell in ("", rule.mark) else float(cell)
-    return NAN if pd.isna(cell) else float(cell)  # type: ignore[arg-type]
 
 
 # numbers in words ------------------------------------------------------------------------------------------
