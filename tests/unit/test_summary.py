@@ -90,9 +90,11 @@ def test_an_interval_that_includes_zero_is_no_clear_change(low, high):
 
 def test_a_missing_interval_is_no_clear_change_and_says_why():
     text = sentence_for(change_rows("mentee", 2, 1.0, math.nan, math.nan, pre=6.0, post=7.0))
-    assert text == (f"Mentees' {SENIOR}: no clear change can be shown, as no 95% interval could be computed "
-                    "(6.0 at enrolment and 7.0 at the end on the 1-10 scale; mean change +1.0; 2 people who "
-                    "answered both surveys, a small group, so treat with caution).")
+    assert text == (f"Mentees' {SENIOR}: no clear change can be shown, as no 95% interval could be computed: every "
+                    "change was the same (6.0 at enrolment and 7.0 at the end on the 1-10 scale; mean change +1.0; "
+                    "2 people who answered both surveys, a small group, so treat with caution).")
+    one = sentence_for(change_rows("mentee", 1, 1.0, math.nan, math.nan, pre=6.0, post=7.0))
+    assert "could be computed: fewer than 2 people answered both surveys (" in one
 
 
 def test_nobody_paired_is_said_plainly():

@@ -205,8 +205,10 @@ def change_sentence(figures: Figures, item: str, role: str, label: str, small_gr
         interval = _interval(figures, item, role, CHANGE[1:])
         return f"{subject} showed no clear change ({means}{shown}, {interval}; {people})."
     estimate = "" if math.isnan(change) else f"{shown}; "
-    return (f"{subject}: no clear change can be shown, as no {SETTINGS.confidence:.0%} interval could be computed "
-            f"({means}{estimate}{people}).")
+    # the t interval is blank in two cases only (stats.effects.mean_t_interval): say which
+    why = "fewer than 2 people answered both surveys" if n < 2 else "every change was the same"
+    return (f"{subject}: no clear change can be shown, as no {SETTINGS.confidence:.0%} interval could be computed: "
+            f"{why} ({means}{estimate}{people}).")
 
 
 def pooled_sentence(figures: Figures, item: str, role: str, label: str, small_group: int = SMALL_GROUP,
