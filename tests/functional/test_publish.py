@@ -130,3 +130,28 @@ def test_identifiers_names_emails_and_phones_never_reach_html(tmp_path):
     quoted = consented_quotes(tidy_cohort(raw), names_to_redact(raw) | identifiers(tidy_cohort(raw)))["quote"]
     assert "[redacted] found it useful; ring [redacted] on [redacted] or write to [redacted] ([redacted], [redacted])" in (
         quoted.tolist())
+
+
+def test_the_public_notebook_run_by_hand_shows_the_public_file_and_nothing_else(published_example, tmp_path):
+    """Run by hand (no state, no protected findings handed over), the public notebook reads the
+    findings-public.csv a publish wrote: the page's key findings are the command's, word for word; with
+    nothing published it says what to run rather than compute figures of its own."""
+    from papermill.exceptions import PapermillExecutionError
+
+    from rm_research.render.handoff import PUBLIC_NOTEBOOK
+    from rm_research.render.notebook import render_html, run_notebook
+
+    root = published_example.parents[2]
+    by_hand = render_html(run_notebook(root, PUBLIC_NOTEBOOK, {"region": "south-east", "cohort": 1,
+                                                               "root": str(root)}), "by hand")
+    by_command = (published_example / "report-public.html").read_text(encoding="utf-8")
+
+    def key_findings(page: str) -> str:
+        text = visible_text(page)
+        return text[text.index("Key findings"):text.index("Contents")]
+
+    assert key_findings(by_hand) == key_findings(by_command)
+    unpublished = tmp_path / "project"
+    shutil.copytree(root / "data", unpublished / "data")
+    with pytest.raises(PapermillExecutionError, match="run 'make publish'"):
+        run_notebook(unpublished, PUBLIC_NOTEBOOK, {"region": "south-east", "cohort": 1, "root": str(unpublished)})

@@ -4,24 +4,18 @@ How participants heard of the programme (seeds/002, Figure 2), who took part: et
 (seeds/000, the ethnicity pie chart), feedback on the induction training and the resources people
 asked for (seeds/002, Chart 5, Figures 4 and 6), the reasons given for missed sessions, the sessions
 held against the programme's plan, and the ReMEDI observations of the mentees' practice at four
-levels (seeds/004). Each section comes in three parts:
-
-- a tidy table of counts with the columns ``category, role, count, n`` (``COUNT_COLUMNS``): role is
-  ``mentor``, ``mentee`` or ``all``; ``n`` is the role's people who answered, the denominator. Every
-  role with an answer gets a row for every category (zeros included), so roles line up in tables and
-  charts. Categories of a fixed list keep its order (the contract's ethnic groups, Band 2 .. Band 9
-  then VSM); free text is ordered by how many people gave it (everyone), then by name;
-- a wide table for a report (``counts_table`` and the section tables): a row per category, a column
-  per role reading "5 (45%)", and a last row with how many answered;
-- whether it can be computed at all: ``section_status`` gives a one-line reason per section that
-  cannot (a file not supplied, a column absent, nobody answered), and ``section_warnings`` the lines
-  ``validate`` prints for them (data contract, section 3).
+levels (seeds/004), each as a tidy table of counts with the columns ``category, role, count, n``
+(``COUNT_COLUMNS``): role is ``mentor``, ``mentee`` or ``all``; ``n`` is the role's people who
+answered, the denominator. Every role with an answer gets a row for every category (zeros included),
+so roles line up in tables and charts. Categories of a fixed list keep its order (the contract's
+ethnic groups, Band 2 .. Band 9 then VSM); free text is ordered by how many people gave it
+(everyone), then by name. ``findings.cohort`` writes them as findings rows; ``report.descriptive``
+shows them.
 
 Free text (a channel, a resource, a reason) is counted as written with its case and spaces tidied
 (``tidy_text``): spellings that differ only in case or spacing are one category, shown as most people
-wrote it. The tables hold that text as it is: ``tables.styled`` escapes it for HTML and
-``run.step.write_csv`` neutralises it for spreadsheets. No table here carries a participant or pair
-id. Counting is pandas' ``value_counts``; nothing here needs a statistics library.
+wrote it. No table here carries a participant or pair id. Counting is pandas' ``value_counts``;
+nothing here needs a statistics library.
 """
 
 from __future__ import annotations

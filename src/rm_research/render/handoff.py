@@ -5,7 +5,10 @@ notebook; without a hand-off the notebook's kernel would validate and compute th
 (and a region's or the nation's notebook would load every cohort again). The command writes what it
 computed to a file in a private temporary folder (``save``) and passes the file's path to the
 notebook as its ``state`` parameter; the notebook reads it back (``load``). Run by hand (from
-JupyterLab, or papermill without ``state``), the notebook computes everything itself, as before.
+JupyterLab, or papermill without ``state``), an internal notebook computes everything itself, once
+(``notebook_cohort``, ``notebook_level``); a public notebook computes no figure and shows the
+``findings-public.csv`` a publish wrote (``published_findings``). The report notebooks themselves are
+package data (``NOTEBOOKS``), found by name.
 
 The file is a pickle: it is written by this same process for a kernel of the same environment, in
 a folder only this user can read (``tempfile.TemporaryDirectory`` is created with mode 0700), and it
@@ -56,49 +59,46 @@ def load(path: str | Path) -> dict[str, Any]:
     return held["objects"]
 
 
-def notebook_cohort(root: Path | str | None, region: str, cohort: int, psych_offered: int | None = None,
-                    state: str | Path | None = None) -> tuple[LoadedCohort, pd.DataFrame]:
-    """What a cohort's report notebook works on: the loaded cohort and its findings, as the command
-    that runs the notebook computed them (``state``: ``handoff``), else validated and computed here."""
-    if state:
-        held = load(state)
-        return held["loaded"], held["findings"]
-
-    loaded = load_cohort(root or project_root(), region, int(cohort),
-                         None if psych_offered is None else int(psych_offered))
-    return loaded, cohort_findings(loaded)
-
-
-def notebook_level(root: Path | str | None, level: str, cohorts: Iterable[Sequence[object]] | None = None,
-                   state: str | Path | None = None) -> tuple[list[LoadedCohort], LevelResults]:
-    """What a level's report notebook works on: its loaded cohorts and its results (the person table,
-    the meta-analyses, the dose models and the findings: ``findings.level.level_results``), as the
-    command that runs the notebook computed them (``state``: ``handoff``), else loaded and computed
-    here, once."""
-    if state:
-        held = load(state)
-        return held["loaded"], held["results"]
-    loaded = load_level(Path(root) if root else project_root(), level, cohorts)
-    return loaded, level_results(person_table(loaded), level)
-
-
-def public_cohort(root: Path | str | None, region: str, cohort: int, psych_offered: int | None = None,
+def loaded_cohort(root: Path | str | None, region: str, cohort: int, psych_offered: int | None = None,
                   state: str | Path | None = None) -> LoadedCohort:
-    """What a cohort's public notebook works on besides the public findings (``published_findings``):
-    the loaded cohort, for its settings and its consented quotes; no figure is computed here."""
+    """The loaded cohort a notebook works on, as the command that runs it handed it (``state``), else
+    validated here; no figure is computed (a public notebook's figures are ``published_findings``)."""
     if state:
         return load(state)["loaded"]
     offered = None if psych_offered is None else int(psych_offered)
     return load_cohort(root or project_root(), region, int(cohort), offered)
 
 
-def public_level(root: Path | str | None, level: str, cohorts: Iterable[Sequence[object]] | None = None,
+def notebook_cohort(root: Path | str | None, region: str, cohort: int, psych_offered: int | None = None,
+                    state: str | Path | None = None) -> tuple[LoadedCohort, pd.DataFrame]:
+    """What a cohort's report notebook works on: the loaded cohort and its findings, as the command
+    that runs the notebook computed them (``state``), else validated and computed here, once."""
+    if state:
+        held = load(state)
+        return held["loaded"], held["findings"]
+    loaded = loaded_cohort(root, region, cohort, psych_offered)
+    return loaded, cohort_findings(loaded)
+
+
+def loaded_level(root: Path | str | None, level: str, cohorts: Iterable[Sequence[object]] | None = None,
                  state: str | Path | None = None) -> list[LoadedCohort]:
-    """What a level's public notebook works on besides the public findings: its loaded cohorts, for
-    their settings; no figure is computed here."""
+    """The loaded cohorts a level's notebook works on, as the command handed them (``state``), else
+    validated here; no figure is computed."""
     if state:
         return load(state)["loaded"]
     return load_level(Path(root) if root else project_root(), level, cohorts)
+
+
+def notebook_level(root: Path | str | None, level: str, cohorts: Iterable[Sequence[object]] | None = None,
+                   state: str | Path | None = None) -> tuple[list[LoadedCohort], LevelResults]:
+    """What a level's report notebook works on: its loaded cohorts and its results (the person table,
+    the meta-analyses, the dose models and the findings: ``findings.level.level_results``), as the
+    command that runs the notebook computed them (``state``), else loaded and computed here, once."""
+    if state:
+        held = load(state)
+        return held["loaded"], held["results"]
+    loaded = loaded_level(root, level, cohorts)
+    return loaded, level_results(person_table(loaded), level)
 
 
 def published_findings(folder: Path, given: str | Path | None = None) -> pd.DataFrame:

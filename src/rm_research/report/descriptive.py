@@ -1,27 +1,15 @@
-"""The descriptive sections as a report shows them (the counts are ``findings.descriptive``).
+"""The descriptive sections as a report shows them; the counts are ``findings.descriptive``'s.
 
-How participants heard of the programme (seeds/002, Figure 2), who took part: ethnic group and band
-(seeds/000, the ethnicity pie chart), feedback on the induction training and the resources people
-asked for (seeds/002, Chart 5, Figures 4 and 6), the reasons given for missed sessions, the sessions
-held against the programme's plan, and the ReMEDI observations of the mentees' practice at four
-levels (seeds/004). Each section comes in three parts:
-
-- a tidy table of counts with the columns ``category, role, count, n`` (``COUNT_COLUMNS``): role is
-  ``mentor``, ``mentee`` or ``all``; ``n`` is the role's people who answered, the denominator. Every
-  role with an answer gets a row for every category (zeros included), so roles line up in tables and
-  charts. Categories of a fixed list keep its order (the contract's ethnic groups, Band 2 .. Band 9
-  then VSM); free text is ordered by how many people gave it (everyone), then by name;
 - a wide table for a report (``counts_table`` and the section tables): a row per category, a column
-  per role reading "5 (45%)", and a last row with how many answered;
-- whether it can be computed at all: ``section_status`` gives a one-line reason per section that
-  cannot (a file not supplied, a column absent, nobody answered), and ``section_warnings`` the lines
-  ``validate`` prints for them (data contract, section 3).
+  per role reading "5 (45%)", and a last row with how many answered; the count tables a report shows
+  are read from the findings the command computed (``findings_counts``), never counted again;
+- the reasons for missed sessions, redacted (internal) or only counted (public);
+- whether a section can be computed at all: ``section_status`` gives a one-line reason per section
+  that cannot (a file not supplied, a column absent, nobody answered), and ``section_warnings`` the
+  lines ``validate`` prints for them (data contract, section 3).
 
-Free text (a channel, a resource, a reason) is counted as written with its case and spaces tidied
-(``tidy_text``): spellings that differ only in case or spacing are one category, shown as most people
-wrote it. The tables hold that text as it is: ``tables.styled`` escapes it for HTML and
-``run.step.write_csv`` neutralises it for spreadsheets. No table here carries a participant or pair
-id. Counting is pandas' ``value_counts``; nothing here needs a statistics library.
+The tables hold text from the data as it is: ``tables.styled`` escapes it for HTML and
+``run.step.write_csv`` neutralises it for spreadsheets. No table here carries a participant or pair id.
 """
 
 from __future__ import annotations

@@ -41,7 +41,7 @@ from rm_research.findings import level as pooling
 from rm_research.render import handoff
 from rm_research.report import figures, narrative, summary, tables
 
-loaded = handoff.public_level(root, level, cohorts, state)  # no figure computed
+loaded = handoff.loaded_level(root, level, cohorts, state)  # no figure computed
 labels = tables.level_item_labels(loaded)
 safe = handoff.published_findings(LevelPaths(loaded[0].paths.root, level).reports, public_findings_csv)
 numbering = figures.Numbering()

@@ -40,7 +40,7 @@ from rm_research.findings import descriptive as counting
 from rm_research.render import handoff
 from rm_research.report import descriptive, figures, narrative, summary, tables, themes
 
-loaded = handoff.public_cohort(root, region, int(cohort), psych_offered, state)  # no figure computed
+loaded = handoff.loaded_cohort(root, region, int(cohort), psych_offered, state)  # no figure computed
 programme, people = loaded.programme, loaded.cohort
 labels = tables.item_labels(programme)
 safe = handoff.published_findings(loaded.paths.reports, public_findings_csv)  # only what a publish protected
