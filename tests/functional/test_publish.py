@@ -31,10 +31,11 @@ def test_public_files_are_written_beside_the_internal_ones(published_example):
 
 
 def test_every_figure_on_1_to_7_people_is_suppressed_and_counts_are_rounded(published_example):
-    from rm_research.disclosure.categories import merge_rare_categories
+    from rm_research.disclosure.control import publishable
 
-    # the public rows are the internal ones with each rare single answer merged into one "other" row
-    internal = merge_rare_categories(pd.read_csv(published_example / "findings.csv"))
+    # the public rows are the internal ones with each rare single answer merged into one "other" row, and
+    # without the checks kept for the internal report (the bootstrap interval)
+    internal = publishable(pd.read_csv(published_example / "findings.csv"))
     public = pd.read_csv(published_example / "findings-public.csv", dtype=str, keep_default_na=False)
     assert list(public.columns) == list(internal.columns)
     assert len(public) == len(internal)
@@ -155,3 +156,12 @@ def test_the_public_notebook_run_by_hand_shows_the_public_file_and_nothing_else(
     shutil.copytree(root / "data", unpublished / "data")
     with pytest.raises(PapermillExecutionError, match="run 'make publish'"):
         run_notebook(unpublished, PUBLIC_NOTEBOOK, {"region": "south-east", "cohort": 1, "root": str(unpublished)})
+
+
+def test_checks_kept_for_the_internal_report_are_not_published(published_example):
+    """The bootstrap interval is the internal report's check on the t interval: never in public findings."""
+    internal = pd.read_csv(published_example / "findings.csv")
+    public = pd.read_csv(published_example / "findings-public.csv", dtype=str, keep_default_na=False)
+    assert internal["statistic"].str.startswith("change_boot_ci").any()
+    assert not public["statistic"].str.startswith("change_boot_ci").any()
+    assert public["statistic"].str.fullmatch("change_ci_(low|high)").any()

@@ -79,3 +79,14 @@ def hide_rare_categories(findings: pd.DataFrame, safe: pd.DataFrame, rule: Discl
         if category_size(rows) < rule.smallest_shown:
             out.loc[rows.index, "statistic"] = SUPPRESSED_CATEGORY
     return out
+
+
+def publishable(findings: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -> pd.DataFrame:
+    """The rows a public findings table is made from, row for row: rare single answers merged
+    (``merge_rare_categories``), and the statistics the registry keeps for the internal report
+    (``Statistic.internal_only``) left out. The differencing audit pairs these rows with the public ones."""
+    merged = merge_rare_categories(findings, rule)
+    internal = [found is not None and found.internal_only for found in registry.specs(merged)]
+    if not any(internal):  # the rows as they are, index included (the audit pairs a part of a table so)
+        return merged
+    return merged[[not hidden for hidden in internal]].reset_index(drop=True)

@@ -17,7 +17,7 @@ from rm_research.core import config
 from rm_research.core.config import DISCLOSURE, DisclosureRule
 from rm_research.core.rounding import round_as_printed
 from rm_research.core.safety import restore_cell
-from rm_research.disclosure.categories import SUPPRESSED_CATEGORY, hide_rare_categories, merge_rare_categories
+from rm_research.disclosure.categories import SUPPRESSED_CATEGORY, hide_rare_categories, publishable
 from rm_research.disclosure.differencing import protect
 from rm_research.findings import level as pooling
 from rm_research.findings import registry
@@ -67,9 +67,9 @@ def public_findings(findings: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -
     across roles, then the differencing audit: while any suppressed cell can be worked out exactly from
     the published ones (the totals, the other role, the pair structure), more cells are suppressed;
     last, the names of rare answers to multi-answer questions are withheld (``hide_rare_categories``).
+    The rows are ``publishable``'s: a check kept for the internal report is not published at all.
     """
-
-    findings = merge_rare_categories(findings, rule)
+    findings = publishable(findings, rule)
     facts = Lookup(findings)
     safe = findings.copy()
     safe["value"] = [safe_value(row, facts, rule) for row in findings.itertuples(index=False)]

@@ -39,7 +39,7 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from rm_research.core import config
 from rm_research.core.config import DISCLOSURE, DisclosureRule
-from rm_research.disclosure.categories import merge_rare_categories
+from rm_research.disclosure.categories import publishable
 from rm_research.findings import registry
 
 INF = math.inf
@@ -182,7 +182,7 @@ class Audit:
                  unit: str = "", model: Model | None = None) -> None:
 
         self.model, self.rule, self.unit = model if model is not None else Model(), rule, unit
-        findings = merge_rare_categories(findings, rule)  # as public findings do: pair them with the merged truth
+        findings = publishable(findings, rule)  # as public findings do: pair them with the same rows
         self.findings, self.safe = findings, safe
         self.truth: dict[int, float] = {}
         self.cells: list[tuple[object, str, tuple[int, ...]]] = []  # suppressed cells to check

@@ -15,7 +15,7 @@ import pandas as pd
 
 from rm_research.core.config import DISCLOSURE, DisclosureRule
 from rm_research.core.paths import NATIONAL, ReportFiles
-from rm_research.disclosure.categories import merge_rare_categories
+from rm_research.disclosure.categories import publishable
 from rm_research.disclosure.control import public_findings, public_level_findings, read_public
 from rm_research.disclosure.differencing import Level, protect_levels
 from rm_research.findings.cohort import cohort_findings
@@ -34,7 +34,7 @@ def hierarchy(cohorts: Sequence[LoadedCohort], rule: DisclosureRule = DISCLOSURE
     # the audit pairs each table's true rows with its published ones: both with rare answers merged
     levels = [Level(cohort_unit(c.paths.region, c.paths.cohort), c.paths.region, findings,
                     public_findings(findings, rule))
-              for c in cohorts for findings in [merge_rare_categories(cohort_findings(c), rule)]]
+              for c in cohorts for findings in [publishable(cohort_findings(c), rule)]]
     regions = sorted({c.paths.region for c in cohorts})
     for region in regions:
         members = [c for c in cohorts if c.paths.region == region]
@@ -59,7 +59,7 @@ def published_levels(root: Path | str, cohorts: Sequence[tuple[str, int]], regio
     root = Path(root)
     loaded = load_all(root, cohorts)
     units = [(cohort_unit(c.paths.region, c.paths.cohort), c.paths.region, c.paths.reports,
-              merge_rare_categories(cohort_findings(c))) for c in loaded]
+              publishable(cohort_findings(c))) for c in loaded]
     for region in regions:
         units.append((region, NATIONAL if national else None, root / "reports" / region,
                       level_findings([c for c in loaded if c.paths.region == region], region)))
