@@ -64,6 +64,19 @@ def report(paths: CohortPaths, html: bool = False) -> None:
 
 # 1. each command replaces only the files it writes
 
+def test_a_page_made_again_without_its_word_copy_removes_the_old_copy(paths, fake_notebooks, monkeypatch):
+    """A Word copy left beside a page made since would no longer match it: the run removes it, and only it."""
+    from rm_research.run import step
+
+    monkeypatch.setattr(step, "word_version", lambda page, title: f"docx of {page}".encode())
+    pipeline.run_report(paths.root, REGION, 1, html=True, docx=True)
+    pipeline.run_publish(paths.root, REGION, 1, docx=True)
+    assert paths.report_docx.read_bytes() == f"docx of {INTERNAL_PAGE}".encode()
+    pipeline.run_report(paths.root, REGION, 1, html=True)
+    assert not paths.report_docx.exists() and paths.report_html.read_text() == INTERNAL_PAGE
+    assert paths.public_docx.read_bytes() == f"docx of {PUBLIC_PAGE}".encode()  # the publish's, left alone
+
+
 def test_publish_then_report_keeps_the_public_files(paths, fake_notebooks):
     report(paths)
     pipeline.run_publish(paths.root, REGION, 1)
