@@ -59,10 +59,16 @@ def test_the_command_entry_point_is_the_run_layer(wheel):
     assert "rm-research = rm_research.run.cli:main" in wheel.read(entry_points).decode()
 
 
-def test_a_report_notebook_is_found_wherever_the_command_runs(tmp_path, monkeypatch):
+def test_a_report_notebook_is_found_in_the_package_not_the_working_folder(tmp_path, monkeypatch):
+    """A folder called notebooks/ where the command runs (an old checkout's, say) is never read."""
+    import rm_research
+
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "notebooks" / NOTEBOOK).write_text("{}")
     monkeypatch.chdir(tmp_path)
-    assert notebook_path(NOTEBOOK).parent == Path(str(notebook_path(LEVEL_NOTEBOOK))).parent
-    assert REPO / "src" in notebook_path(NOTEBOOK).parents or "site-packages" in str(notebook_path(NOTEBOOK))
+    found = notebook_path(NOTEBOOK)
+    assert found.parent == Path(rm_research.__file__).parent / "render" / "notebooks"
+    assert found.read_text(encoding="utf-8") != "{}"
 
 
 def test_the_wheel_in_a_new_environment_renders_a_report_for_a_folder_of_data(wheel, tmp_path):

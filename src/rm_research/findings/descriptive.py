@@ -108,11 +108,12 @@ def by_frequency(answers: pd.DataFrame) -> list[str]:
     return sorted(people.index, key=lambda category: (-people[category], category.casefold(), category))
 
 
-def _roles(cohort: Cohort) -> pd.Series:
+def roles_of(cohort: Cohort) -> pd.Series:
+    """Each participant's role, indexed by participant_id."""
     return cohort.participants.set_index("participant_id")["role"]
 
 
-def _answers(people: pd.Series, values: pd.Series) -> pd.DataFrame:
+def answer_rows(people: pd.Series, values: pd.Series) -> pd.DataFrame:
     """A row per person and category from the parallel ``people`` and ``values`` (a list cell gives a
     row per item; blanks and repeats dropped)."""
     long = pd.DataFrame({"person": people.to_numpy(), "category": values.to_numpy()}).explode("category")
@@ -124,7 +125,7 @@ def _participant_column(cohort: Cohort, column: str,
     """A participants.csv column's answers and the roles of those who answered it."""
     people = cohort.participants.set_index("participant_id")
     values = tidy(people[column]).dropna()
-    return _answers(values.index.to_series(), values), people["role"].reindex(values.index)
+    return answer_rows(values.index.to_series(), values), people["role"].reindex(values.index)
 
 
 def heard_via_counts(cohort: Cohort) -> pd.DataFrame:
@@ -153,7 +154,7 @@ def _training(cohort: Cohort) -> pd.DataFrame:
     """training.csv with each row's role (empty when it was not supplied)."""
     if cohort.training is None:
         return pd.DataFrame(columns=["participant_id", "rating", "resources_needed", "role"])
-    return cohort.training.assign(role=cohort.training["participant_id"].map(_roles(cohort)))
+    return cohort.training.assign(role=cohort.training["participant_id"].map(roles_of(cohort)))
 
 
 def _training_answers(cohort: Cohort, column: str) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -166,7 +167,7 @@ def training_rating_counts(cohort: Cohort) -> pd.DataFrame:
     """People giving each training rating 1-5, by role (Chart 5 of seeds/002); n = the role's people
     who rated. A person with two rows counts once under each rating they gave."""
     rows, people = _training_answers(cohort, "rating")
-    answers = _answers(rows["participant_id"], rows["rating"].astype(int).astype(str))
+    answers = answer_rows(rows["participant_id"], rows["rating"].astype(int).astype(str))
     return tally(answers, people["role"], list(TRAINING_RATINGS))
 
 
@@ -188,13 +189,13 @@ def resources_needed_counts(cohort: Cohort) -> pd.DataFrame:
     """People naming each resource or kind of guidance after the training (Figures 4 and 6 of
     seeds/002), as written (tidied), by role; n = the role's people who answered ``resources_needed``."""
     rows, people = _training_answers(cohort, "resources_needed")
-    long = _answers(rows["participant_id"], rows["resources_needed"])
+    long = answer_rows(rows["participant_id"], rows["resources_needed"])
     answers = long.assign(category=tidy_text(long["category"])).dropna().drop_duplicates()
     return tally(answers, people["role"], by_frequency(answers))
 
 
 # reasons for missed sessions ----------------------------------------------------------------------------
-def _reasons(cohort: Cohort) -> tuple[pd.DataFrame, pd.Series]:
+def missed_reasons_given(cohort: Cohort) -> tuple[pd.DataFrame, pd.Series]:
     """Reasons given in the end survey (participant_id, reason) and in the session log (one per
     session), tidied together so that one reason reads alike in both."""
     survey = cohort.end_survey[["participant_id", "missed_reason"]]
@@ -220,13 +221,13 @@ def sessions_against_plan_counts(cohort: Cohort, planned: int) -> pd.DataFrame:
     labels = list(PLAN_CATEGORIES.values())
     category = np.select([held < planned, held == planned], labels[:2], labels[2])
     answers = pd.DataFrame({"person": held.index, "category": category})
-    return tally(answers, _roles(cohort).reindex(held.index), labels)
+    return tally(answers, roles_of(cohort).reindex(held.index), labels)
 
 
 def sessions_held_medians(cohort: Cohort) -> pd.DataFrame:
     """Median sessions held by role, columns ``role, median, n``."""
     held = sessions_held(cohort)
-    roles = _roles(cohort).reindex(held.index)
+    roles = roles_of(cohort).reindex(held.index)
     records = [(role, float(values.median()), len(values)) for role in ROLE_ORDER
                for values in [held if role == config.ALL_ROLES else held[roles == role]] if len(values)]
     return pd.DataFrame.from_records(records, columns=["role", "median", "n"])

@@ -29,10 +29,10 @@ from rm_research.findings import registry
 from rm_research.findings.descriptive import (
     COUNT_COLUMNS,
     ROLE_ORDER,
-    _answers,
-    _reasons,
-    _roles,
+    answer_rows,
     by_frequency,
+    missed_reasons_given,
+    roles_of,
     sessions_against_plan_counts,
     sessions_held,
     sessions_held_medians,
@@ -77,10 +77,10 @@ def missed_reason_counts(cohort: Cohort, names: Iterable[str] = ()) -> pd.DataFr
     (tidied, with codes and ``names`` redacted: ``_redacted``), by role; n = the role's people who gave
     a reason. Internal report only: free text can identify its writer (``public_missed_reasons`` is
     the public counterpart)."""
-    survey, _ = _reasons(cohort)
+    survey, _ = missed_reasons_given(cohort)
     survey = survey.assign(missed_reason=_redacted(survey["missed_reason"], cohort, names))
-    answers = _answers(survey["participant_id"], survey["missed_reason"])
-    roles = _roles(cohort).reindex(survey["participant_id"].unique())
+    answers = answer_rows(survey["participant_id"], survey["missed_reason"])
+    roles = roles_of(cohort).reindex(survey["participant_id"].unique())
     return tally(answers, roles, by_frequency(answers))
 
 
@@ -88,7 +88,7 @@ def missed_session_reason_counts(cohort: Cohort, names: Iterable[str] = ()) -> p
     """Sessions the log records a reason for, per reason as written (tidied and redacted, as
     ``missed_reason_counts``); role ``all`` (a session is a pair's) and n = the sessions with a reason.
     Internal report only."""
-    _, logged = _reasons(cohort)
+    _, logged = missed_reasons_given(cohort)
     given = _redacted(logged, cohort, names).value_counts()
     order = sorted(given.index, key=lambda reason: (-given[reason], reason.casefold(), reason))
     return pd.DataFrame.from_records([(reason, config.ALL_ROLES, int(given[reason]), len(logged)) for reason in order],
@@ -121,7 +121,7 @@ def public_missed_reasons(cohort: Cohort, rule: DisclosureRule = DISCLOSURE) -> 
     the people who answered the end survey are a published flow figure that the differencing audit
     may have hidden; a count with no exact relation to any published figure cannot be differenced.
     """
-    survey, _ = _reasons(cohort)
+    survey, _ = missed_reasons_given(cohort)
     rows = [("People who gave a reason in the end survey", safe_count(survey["participant_id"].nunique(), rule))]
     log = cohort.mentoring_sessions
     if log is not None:
@@ -236,7 +236,7 @@ def column_status(cohort: Cohort, raw: RawCohort | None, file: str, column: str)
 
 
 def _missed_status(cohort: Cohort, raw: RawCohort | None) -> str | None:
-    survey, logged = _reasons(cohort)
+    survey, logged = missed_reasons_given(cohort)
     if not survey.empty or not logged.empty:
         return None
     where = []
