@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from rm_research.core.config import LOCK_TIMEOUT_VARIABLE, Settings, SettingsError
 from rm_research.core.problems import OutputError
 from rm_research.run import outputs
 
@@ -177,10 +178,19 @@ def test_a_damaged_journal_is_a_message_saying_what_to_delete(project):
         recover(project)
 
 
-def test_a_bad_lock_timeout_setting_is_a_message(project, monkeypatch):
-    monkeypatch.setenv(outputs.LOCK_TIMEOUT_VARIABLE, "ten minutes")
-    with pytest.raises(OutputError, match="RM_RESEARCH_LOCK_TIMEOUT='ten minutes' is not a number of seconds"):
-        recover(project)
+@pytest.mark.parametrize("value", ["ten minutes", "-5", "nan"])
+def test_a_bad_lock_timeout_setting_is_a_message(value):
+    with pytest.raises(SettingsError, match=f"RM_RESEARCH_LOCK_TIMEOUT='{value}' is not a number of seconds"):
+        Settings.resolve({LOCK_TIMEOUT_VARIABLE: value})
+
+
+def test_the_command_says_so_before_it_touches_anything(tmp_path, monkeypatch, capsys):
+    from rm_research.run.cli import EXIT_BAD_DATA, main
+
+    monkeypatch.setenv(LOCK_TIMEOUT_VARIABLE, "ten minutes")
+    assert main(["report", "--cohort", "1", "--root", str(tmp_path)]) == EXIT_BAD_DATA
+    assert "RM_RESEARCH_LOCK_TIMEOUT='ten minutes' is not a number of seconds" in capsys.readouterr().err
+    assert not any(tmp_path.iterdir())
 
 
 def test_folders_left_by_the_old_folder_swap_are_removed(tmp_path):

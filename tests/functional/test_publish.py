@@ -139,12 +139,12 @@ def test_the_public_notebook_run_by_hand_shows_the_public_file_and_nothing_else(
     nothing published it says what to run rather than compute figures of its own."""
     from papermill.exceptions import PapermillExecutionError
 
-    from rm_research.render.handoff import PUBLIC_NOTEBOOK
+    from rm_research.render.handoff import NOTEBOOK
     from rm_research.render.notebook import render_html, run_notebook
 
     root = published_example.parents[2]
-    by_hand = render_html(run_notebook(root, PUBLIC_NOTEBOOK, {"region": "south-east", "cohort": 1,
-                                                               "root": str(root)}), "by hand")
+    by_hand = render_html(run_notebook(root, NOTEBOOK, {"region": "south-east", "cohort": 1, "root": str(root),
+                                                        "public": True}), "by hand")
     by_command = (published_example / "report-public.html").read_text(encoding="utf-8")
 
     def key_findings(page: str) -> str:
@@ -155,7 +155,8 @@ def test_the_public_notebook_run_by_hand_shows_the_public_file_and_nothing_else(
     unpublished = tmp_path / "project"
     shutil.copytree(root / "data", unpublished / "data")
     with pytest.raises(PapermillExecutionError, match="run 'make publish'"):
-        run_notebook(unpublished, PUBLIC_NOTEBOOK, {"region": "south-east", "cohort": 1, "root": str(unpublished)})
+        run_notebook(unpublished, NOTEBOOK, {"region": "south-east", "cohort": 1, "root": str(unpublished),
+                                             "public": True})
 
 
 def test_checks_kept_for_the_internal_report_are_not_published(published_example):

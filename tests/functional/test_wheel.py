@@ -15,7 +15,7 @@ import pytest
 
 from rm_research.findings.cohort import cohort_findings
 from rm_research.ingest.load import load_cohort
-from rm_research.render.handoff import LEVEL_NOTEBOOK, LEVEL_PUBLIC_NOTEBOOK, NOTEBOOK, PUBLIC_NOTEBOOK
+from rm_research.render.handoff import LEVEL_NOTEBOOK, NOTEBOOK
 from rm_research.render.notebook import notebook_path
 from rm_research.run import step
 from tests.conftest import REPO
@@ -36,7 +36,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> zipfile.ZipFile:
     return zipfile.ZipFile(built)
 
 
-@pytest.mark.parametrize("name", [NOTEBOOK, PUBLIC_NOTEBOOK, LEVEL_NOTEBOOK, LEVEL_PUBLIC_NOTEBOOK])
+@pytest.mark.parametrize("name", [NOTEBOOK, LEVEL_NOTEBOOK])
 def test_the_wheel_carries_every_report_notebook(wheel, name):
     assert f"rm_research/render/notebooks/{name}" in wheel.namelist()
     assert notebook_path(name).is_file()  # and the installed package finds it

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from rm_research.core import paths
+from rm_research.core.config import Settings
 from rm_research.core.paths import CohortId
 from rm_research.run import collaborative, records
 from rm_research.run.collaborative import Outcome
@@ -230,17 +231,17 @@ class Terminal(io.StringIO):
 
 
 def test_progress_bar_off_when_stderr_is_not_a_terminal():
-    assert not collaborative.progress_enabled(io.StringIO(), {})
+    assert not collaborative.progress_enabled(io.StringIO(), Settings.resolve({}).in_ci)
 
 
 @pytest.mark.parametrize("ci", ["true", "1", "yes"])
 def test_progress_bar_off_in_ci(ci):
-    assert not collaborative.progress_enabled(Terminal(), {"CI": ci})
+    assert not collaborative.progress_enabled(Terminal(), Settings.resolve({"CI": ci}).in_ci)
 
 
 @pytest.mark.parametrize("environ", [{}, {"CI": ""}, {"CI": "false"}, {"CI": "0"}])
 def test_progress_bar_on_a_terminal(environ):
-    assert collaborative.progress_enabled(Terminal(), environ)
+    assert collaborative.progress_enabled(Terminal(), Settings.resolve(environ).in_ci)
 
 
 @pytest.mark.parametrize(("statuses", "expected"), [

@@ -8,12 +8,14 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from rm_research.core.config import Settings
 from rm_research.render import kernels
 
 
 def test_forking_can_be_switched_off():
-    assert not kernels.enabled({"RM_RESEARCH_FORK_KERNELS": "0"})
-    assert not kernels.enabled({"RM_RESEARCH_FORK_KERNELS": "false"})
+    assert not kernels.enabled(Settings.resolve({"RM_RESEARCH_FORK_KERNELS": "0"}).fork_kernels)
+    assert not kernels.enabled(Settings.resolve({"RM_RESEARCH_FORK_KERNELS": "false"}).fork_kernels)
+    assert Settings.resolve({}).fork_kernels
 
 
 def test_only_this_pythons_ipykernel_is_forked():

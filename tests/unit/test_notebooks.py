@@ -35,9 +35,32 @@ def test_paired_text_file_is_in_sync(path):
         f"{path.name} and {text.name} differ: run 'jupytext --sync {text}'")
 
 
-def test_report_parameters_cell():
-    notebook = nbformat.read(REPORTS / "report.ipynb", as_version=4)
+def parameters(name: str) -> set[str]:
+    notebook = nbformat.read(REPORTS / name, as_version=4)
     tagged = [c for c in notebook.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(tagged) == 1
-    assert {line.split("=")[0].strip() for line in tagged[0].source.splitlines()} == {"region", "cohort", "psych_offered", "root", "state"}
     assert notebook.metadata.kernelspec.name == "rm-research"
+    return {line.split("=")[0].strip() for line in tagged[0].source.splitlines() if not line.startswith("#")}
+
+
+def test_report_parameters_cell():
+    assert parameters("report.ipynb") == {"region", "cohort", "psych_offered", "root", "public", "public_findings_csv",
+                                          "state"}
+    assert parameters("level_report.ipynb") == {"level", "root", "cohorts", "public", "public_findings_csv", "state"}
+
+
+def test_one_notebook_per_level_for_the_internal_report_and_its_public_version():
+    assert sorted(p.name for p in REPORTS.glob("*.ipynb")) == ["level_report.ipynb", "report.ipynb"]
+
+
+@pytest.mark.parametrize(("name", "page"), [("report.ipynb", "CohortPage"), ("level_report.ipynb", "LevelPage")])
+def test_the_notebook_shows_each_section_of_its_page_once_in_order(name, page):
+    """Each section is declared once (``report.page.Section``); the notebook shows each, one cell each."""
+    import re
+
+    from rm_research.report.cohort_page import CohortPage
+    from rm_research.report.level_page import LevelPage
+
+    declared = [s.key for s in {"CohortPage": CohortPage, "LevelPage": LevelPage}[page].SECTIONS]
+    shown = re.findall(r'^page\.show\("(\w+)"\)$', (REPORTS / name).with_suffix(".py").read_text(), flags=re.M)
+    assert shown == declared

@@ -13,10 +13,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from rm_research.core.config import LOCK_TIMEOUT_VARIABLE, Settings
 from rm_research.core.paths import CohortPaths
 from rm_research.core.problems import OutputError
 from rm_research.run import cohort as pipeline
-from rm_research.run import outputs, step
+from rm_research.run import step
 from tests.helpers import FIXTURE, write_cohort
 
 REGION = "test-region"
@@ -42,7 +43,7 @@ def fake_notebooks(monkeypatch):
 
     monkeypatch.setattr(report, "run_notebook", lambda *args, **kwargs: None)
     monkeypatch.setattr(report, "render_html", lambda notebook, title: f"<p>{title}</p>")
-    monkeypatch.setattr(disclosure, "public_findings", lambda findings: findings.astype(str))
+    monkeypatch.setattr(disclosure, "public_findings", lambda findings, *rule: findings.astype(str))
 
 
 def contents(folder: Path) -> dict[str, bytes]:
@@ -154,14 +155,14 @@ def test_a_second_run_says_one_is_in_progress_and_gives_up_after_the_time_limit(
         paths, fake_notebooks, monkeypatch, capsys, command):
     report(paths)
     before = everything(paths)
-    monkeypatch.setenv(outputs.LOCK_TIMEOUT_VARIABLE, "0.2")
+    impatient = Settings.resolve({LOCK_TIMEOUT_VARIABLE: "0.2"})  # as the command resolves it
     holder = hold_the_lock(paths)
     try:
         with pytest.raises(OutputError, match=r"Another run is still writing these outputs after 0\.2 s"):
             if command == "report":
-                report(paths)
+                pipeline.run_report(paths.root, paths.region, paths.cohort, html=False, settings=impatient)
             else:
-                pipeline.run_publish(paths.root, REGION, 1)
+                pipeline.run_publish(paths.root, REGION, 1, settings=impatient)
     finally:
         holder.stdin.close()
         holder.wait(timeout=60)
@@ -301,3 +302,25 @@ def test_free_text_from_the_data_reaches_processed_tables_neutralised(paths):
     report(paths)
     processed = pd.read_csv(paths.processed / "end_survey.csv", dtype=str)
     assert processed["self_awareness"].dropna().tolist() == ["'=HYPERLINK(\"http://evil.example\",\"click\")"]
+
+
+# 6. the run's settings reach what it computes
+
+def test_the_runs_analysis_settings_reach_every_statistic_it_writes(paths):
+    """A run at 90% confidence writes the findings computed at 90% (every interval narrower than at 95%),
+    not the defaults: the settings the command resolved are passed down, not read again deep inside."""
+    from rm_research.core.config import AnalysisSettings
+    from rm_research.findings.cohort import compute_findings
+    from rm_research.ingest.load import load_cohort
+
+    ninety = Settings(analysis=AnalysisSettings(confidence=0.90))
+    pipeline.run_report(paths.root, REGION, 1, html=False, settings=ninety)
+    written = pd.read_csv(paths.findings)
+    loaded = load_cohort(paths.root, REGION, 1)
+    expected = compute_findings(loaded.cohort, REGION, 1, ninety.analysis, loaded.programme)
+    pd.testing.assert_frame_equal(written, expected, check_dtype=False)
+    default = compute_findings(loaded.cohort, REGION, 1, programme=loaded.programme)
+    limits = expected["statistic"].isin(["change_ci_low", "change_ci_high"]) & expected["value"].notna()
+    assert limits.sum() > 0
+    width = (expected.loc[limits, "value"] - default.loc[limits, "value"]).abs()
+    assert (width > 0).all()  # every t interval moved

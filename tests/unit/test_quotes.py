@@ -5,7 +5,6 @@ backtrack."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from re import _constants as sre_constants  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
@@ -193,7 +192,7 @@ def test_a_huge_answer_is_shortened_and_its_head_still_redacted(fixture_cohort):
     answers = fixture_cohort.end_survey.copy()
     answers["self_awareness"] = answers["self_awareness"].astype("object")
     answers.loc[answers.index[0], "self_awareness"] = "Mail jo@nhs.net " + "word " * 10_000_000
-    cohort = replace(fixture_cohort, end_survey=answers)
+    cohort = fixture_cohort.replaced(end_survey=answers)
     quote = consented_quotes(cohort, set())["quote"].iloc[0]
     assert quote.startswith("Mail [redacted] word") and quote.endswith("… [shortened]")
     assert len(quote) <= 600 + len("… [shortened]")
@@ -218,7 +217,8 @@ def _answering(count: int, consenting: int) -> Cohort:
     participants = pd.DataFrame({"participant_id": ids, "role": "mentor", "pair_id": pd.NA,
                                  "consent_quotes": [i < consenting for i in range(count)]})
     end = pd.DataFrame({"participant_id": ids, "self_awareness": [f"answer number {i}" for i in range(count)]})
-    return Cohort(participants, pd.DataFrame({"participant_id": ids}), end)
+    return Cohort({"participants": participants, "enrolment": pd.DataFrame({"participant_id": ids}),
+                   "end_survey": end})
 
 
 class _Raw:

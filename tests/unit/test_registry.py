@@ -16,6 +16,21 @@ def test_every_statistic_of_the_hand_made_fixture_is_registered(fixture_cohort):
     assert registry.unregistered(compute_findings(fixture_cohort, "r", 1)).empty
 
 
+def test_a_producer_cannot_write_a_statistic_the_registry_does_not_declare(fixture_cohort, monkeypatch):
+    """A rating row produced under a name the registry does not declare stops the computation."""
+    from rm_research.findings import cohort as producing
+
+    real = producing.rating_rows
+
+    def renamed(*args, **kwargs):
+        for measure, statistic, value, n in real(*args, **kwargs):
+            yield measure, "change_average" if statistic == "change_mean" else statistic, value, n
+
+    monkeypatch.setattr(producing, "rating_rows", renamed)
+    with pytest.raises(registry.UnregisteredStatisticError, match="conf_senior/change_average"):
+        compute_findings(fixture_cohort, "r", 1)
+
+
 def test_an_unknown_statistic_is_not_registered():
     assert registry.spec("conf_senior", "made_up") is None
     assert registry.spec("made_up", "mean") is None

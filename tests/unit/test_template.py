@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 
 from rm_research.contract import template
 from rm_research.contract.programme import DEFAULT, KEYS, read_programme
+from rm_research.contract.spec import FILES, SPEC
 from rm_research.core.problems import DataError
 from rm_research.ingest.clean import tidy_cohort
 from rm_research.ingest.read import CONTRACT_FILES
@@ -77,16 +78,27 @@ def test_the_contract_copy_is_there():
 
 @pytest.mark.parametrize("file", list(CONTRACT_FILES))
 def test_each_file_has_the_contracts_columns_in_its_order(file):
-    assert [c.name for c in template.CONTRACT[file]] == contract_columns(contract_section_2()[file])
+    assert [c.name for c in SPEC[file].columns] == contract_columns(contract_section_2()[file])
+
+
+def test_the_spec_says_which_columns_are_required_as_the_contract_does():
+    """Section 2's tables mark each column required or not; the spec's ``required`` agrees."""
+    for file, body in contract_section_2().items():
+        for row in contract_rows(body):
+            for name in (name.strip() for name in row[0].split(",")):
+                assert SPEC[file].column(name).required == (row[2] == "yes"), (file, name)
 
 
 def test_question_wordings_are_the_contracts():
     wordings = contract_wordings()
     assert len(wordings) == 13  # enrolment: 3 ratings, 2 hopes; end survey: 4 closed and 4 free-text questions
     for (file, column), wording in wordings.items():
-        assert template.question(file, column) == wording
+        assert SPEC[file].column(column).wording == wording
     # the end survey asks the enrolment ratings again, in the same words
-    assert template.question("end_survey", "conf_senior") == wordings[("enrolment", "conf_senior")]
+    assert SPEC["end_survey"].column("conf_senior").wording == wordings[("enrolment", "conf_senior")]
+    asked_again = {("end_survey", column) for file, column in wordings if file == "enrolment"
+                   and column in contract_columns(contract_section_2()["end_survey"])}
+    assert {(file.name, c.name) for file in FILES for c in file.columns if c.wording} == {*wordings, *asked_again}
 
 
 def test_files_written(written):

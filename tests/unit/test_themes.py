@@ -114,7 +114,7 @@ def test_theme_rows_take_a_role_view_as_findings_does(cohort):
 
 
 def test_theme_and_agreement_rows_are_registered(cohort):
-    for measure, statistic, _, _ in [*findings_themes.theme_rows(cohort, "all"), *findings_themes.agreement_rows(cohort)]:
+    for measure, statistic, _, _ in [*findings_themes.theme_rows(cohort, "all"), *findings_themes.agreement_rows(findings_themes.question_agreement(cohort))]:
         assert registry.spec(measure, statistic) is not None, (measure, statistic)
 
 
@@ -124,7 +124,7 @@ def test_agreement_rows_by_hand(cohort):
     # A1-Step back (1, 1), A2-Informative (0, 0), A2-Step back (1, 1), B1-Informative (1, 1),
     # B1-Step back (0, 0). Agree on 5 of 6; ca says present 3/6, cb 4/6, so p_e = 1/2 * 4/6 + 1/2 * 2/6
     # = 1/2 and kappa = (5/6 - 1/2) / (1/2) = 2/3. boundaries has three coders; relationship_impact one.
-    rows = list(findings_themes.agreement_rows(cohort))
+    rows = list(findings_themes.agreement_rows(findings_themes.question_agreement(cohort)))
     assert [(m, s, n) for m, s, _, n in rows] == [("agreement:self_awareness", "kappa", 3),
                                                   ("agreement:self_awareness", "percent_agreement", 3)]
     assert rows[0][2] == pytest.approx(2 / 3, abs=1e-12)
@@ -259,7 +259,7 @@ def test_reasons_without_themes_csv(tmp_path):
     assert "themes.csv" in report_themes.themes_missing(cohort) and "not supplied" in report_themes.themes_missing(cohort)
     assert report_themes.agreement_missing(cohort).startswith("No coder agreement is shown: themes.csv")
     assert report_themes.quotes_missing(cohort).startswith("No example quotes are shown: themes.csv")
-    assert list(findings_themes.theme_rows(cohort, "all")) == [] and list(findings_themes.agreement_rows(cohort)) == []
+    assert list(findings_themes.theme_rows(cohort, "all")) == [] and list(findings_themes.agreement_rows(findings_themes.question_agreement(cohort))) == []
     assert report_themes.theme_quotes(cohort).empty and findings_themes.question_agreement(cohort) == {}
 
 
@@ -292,7 +292,7 @@ def test_agreement_result_for_a_question_where_kappa_is_undefined(tmp_path):
     # both coders give every answer the one theme: kappa blank, 100% agreement
     same = "participant_id,question,theme,coder\n" + "".join(
         f"{p},boundaries,Respect,{c}\n" for p in ("A1", "B1") for c in ("ca", "cb"))
-    rows = {s: (v, n) for _, s, v, n in findings_themes.agreement_rows(cohort_of(tmp_path, themes=same))}
+    rows = {s: (v, n) for _, s, v, n in findings_themes.agreement_rows(findings_themes.question_agreement(cohort_of(tmp_path, themes=same)))}
     assert math.isnan(rows["kappa"][0]) and rows["kappa"][1] == 2
     assert rows["percent_agreement"] == (100.0, 2)
 

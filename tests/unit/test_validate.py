@@ -129,7 +129,8 @@ def test_pairs_of_the_same_make_up_are_one_problem(tmp_path):
 
 
 def test_every_count_column_has_a_maximum():
-    from rm_research.contract.schemas import MAX_DURATION_MIN, MAX_SESSIONS, schema_for
+    from rm_research.contract.schemas import schema_for
+    from rm_research.contract.spec import MAX_DURATION_MIN, MAX_SESSIONS
 
     bounded = {"end_survey": ("sessions_reported", MAX_SESSIONS), "mentoring_sessions": ("session_no", MAX_SESSIONS)}
     for name, (column, limit) in bounded.items():

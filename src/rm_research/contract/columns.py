@@ -31,68 +31,24 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Final
 
+from rm_research.contract.spec import FILES
 from rm_research.core.problems import Problem, closest, did_you_mean, quoted
 
 FILE_NAME: Final = "columns.toml"
 
-#: The contract's files and whether each is required (data contract, section 2).
-CONTRACT_FILES: dict[str, bool] = {
-    "participants": True,
-    "enrolment": True,
-    "end_survey": True,
-    "mentoring_sessions": False,
-    "psych_sessions": False,
-    "training": False,
-    "themes": False,
-    "observations": False,
-}
+#: The contract's files and whether each is required (data contract, section 2; ``spec.FILES``).
+CONTRACT_FILES: Final[dict[str, bool]] = {file.name: file.required for file in FILES}
 #: Files whose rows belong to a pair rather than a person.
-PAIR_FILES = frozenset({"mentoring_sessions", "observations"})
+PAIR_FILES: Final = frozenset(file.name for file in FILES if file.by_pair)
 #: The column every row of a file is keyed by: the header row is the row that holds it.
-KEY_COLUMNS: dict[str, str] = {name: "pair_id" if name in PAIR_FILES else "participant_id" for name in CONTRACT_FILES}
-
-#: Every column of every contract file, in the contract's order (data contract, section 2).
-CONTRACT_COLUMNS: Final[dict[str, tuple[str, ...]]] = {
-    "participants": ("participant_id", "role", "pair_id", "ethnic_group", "ethnicity_detail", "band", "heard_via",
-                     "areas_of_work", "status", "consent_quotes"),
-    "enrolment": ("participant_id", "date", "conf_senior", "conf_junior", "comfort_needs", "hopes_contribute",
-                  "hopes_gain"),
-    "end_survey": ("participant_id", "date", "conf_senior", "conf_junior", "comfort_needs", "sessions_reported",
-                   "length_appropriate", "missed_any", "missed_reason", "psych_supportive", "self_awareness",
-                   "self_learning", "boundaries", "relationship_impact"),
-    "mentoring_sessions": ("pair_id", "session_no", "date", "duration_min", "held", "missed_reason"),
-    "psych_sessions": ("participant_id", "psych_session_no", "attended"),
-    "training": ("participant_id", "rating", "resources_needed", "comments"),
-    "themes": ("participant_id", "question", "theme", "coder"),
-    "observations": ("pair_id", "level", "kind", "finding", "method"),
-}
-
-_RATINGS: Final = {
-    "conf_senior": "How confident are you talking about BAME experiences in the NHS with senior leaders?",
-    "conf_junior": "How confident are you talking about BAME experiences in the NHS with junior staff across "
-                   "professional groups?",
-    "comfort_needs": "How comfortable are you discussing your own needs (when it comes to race) with your line "
-                     "manager, occupational health, HR and other workforce services?",
-}
+KEY_COLUMNS: Final[dict[str, str]] = {file.name: file.key for file in FILES}
+#: Every column of every contract file, in the contract's order.
+CONTRACT_COLUMNS: Final[dict[str, tuple[str, ...]]] = {file.name: tuple(c.name for c in file.columns)
+                                                        for file in FILES}
 #: The question wordings the contract quotes (section 2), by file and column.
 WORDINGS: Final[dict[str, dict[str, str]]] = {
-    "enrolment": {
-        **_RATINGS,
-        "hopes_contribute": "What do you hope to contribute to the reverse mentoring sessions?",
-        "hopes_gain": "What would you like to gain from the reverse mentoring relationship?",
-    },
-    "end_survey": {
-        **_RATINGS,
-        "sessions_reported": "How many sessions did you have with your mentor/mentee?",
-        "length_appropriate": "Did you find the length of the sessions appropriate?",
-        "missed_any": "Did you miss any sessions?",
-        "psych_supportive": "Did you find the psychological sessions supportive?",
-        "self_awareness": "How did the psychological sessions enhance your self-awareness?",
-        "self_learning": "What did you learn about yourself?",
-        "boundaries": "How has this process helped you maintain boundaries?",
-        "relationship_impact": "How did these sessions impact the reverse mentoring relationship?",
-    },
-}
+    file.name: {c.name: c.wording for c in file.columns if c.wording} for file in FILES
+    if any(c.wording for c in file.columns)}
 
 #: Survey tools' bookkeeping columns, always dropped (data contract, section 7), and the tool that writes each.
 BOOKKEEPING: Final = {

@@ -1,4 +1,4 @@
-"""Pandera schemas for the contract's files, checked on the raw text before any typing.
+"""Pandera schemas for the contract's files (``spec.SPEC``), checked on the raw text before any typing.
 
 Each check's ``name`` is what a valid value looks like, in words; ``validate`` quotes it back to
 the evaluator beside the offending cell. Every check is vectorised, or (for the ``;``-separated
@@ -14,22 +14,15 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from rm_research.contract.spec import SPEC, ColumnSpec, Kind
 from rm_research.core import config
 
 WHOLE_NUMBER = r"\d+(?:\.0+)?"  # Excel writes a whole number typed in a cell as "8" or "8.0"
 WHOLE_NUMBER_PATTERN = re.compile(WHOLE_NUMBER, re.ASCII)
 
-#: The most sessions one person can report, or one pair can log (``sessions_reported``,
-#: ``session_no``): weekly sessions for twenty years. A larger figure is a typing slip, and past
-#: 2**63 it could not even be stored as a count.
-MAX_SESSIONS = 1000
-#: The longest one mentoring session can last, in minutes (``duration_min``): a whole day.
-MAX_DURATION_MIN = 24 * 60
-
-
 def whole_number(low: int, high: int | None = None) -> pa.Check:
     """A whole number in ``[low, high]`` (no upper bound when ``high`` is None; every column of the
-    contract has one, see ``MAX_SESSIONS`` and ``MAX_DURATION_MIN``)."""
+    contract has one, see ``spec.MAX_SESSIONS`` and ``spec.MAX_DURATION_MIN``)."""
     wording = f"a whole number from {low} to {high}" if high is not None else (
         f"a whole number of at least {low}"
     )
@@ -142,113 +135,29 @@ def pseudonymous() -> pa.Check:
                     name="a pseudonymous code, not an e-mail address")
 
 
-def _col(*checks: pa.Check, required: bool = False, unique: bool = False, blank_ok: bool = False) -> pa.Column:
-    """A text column: ``required`` means the column must exist and, unless ``blank_ok``, be filled in."""
-    return pa.Column(
-        None, checks=list(checks), nullable=blank_ok or not required, required=required, unique=unique
-    )
-
-
-def _ratings() -> dict[str, pa.Column]:
-    return {item: _col(whole_number(*config.RATING_RANGE)) for item in config.RATING_ITEMS}
-
-
-def _schema(columns: dict[str, pa.Column]) -> pa.DataFrameSchema:
-    return pa.DataFrameSchema(columns, strict=False, coerce=False)
-
-
-def participants() -> pa.DataFrameSchema:
-    """The checks of ``participants.csv``: unique pseudonymous ids, a role each, the contract's spellings."""
-    return _schema({
-        "participant_id": _col(pseudonymous(), required=True, unique=True),
-        "role": _col(one_of(config.ROLES), required=True),
-        "pair_id": _col(),
-        "ethnic_group": _col(one_of(config.ETHNIC_GROUPS)),
-        "areas_of_work": _col(list_of(config.AREAS_OF_WORK)),
-        "status": _col(one_of(config.STATUSES)),
-        "consent_quotes": _col(yes_no()),
-    })
-
-
-def enrolment() -> pa.DataFrameSchema:
-    """The checks of ``enrolment.csv``: one row per participant, ISO dates, ratings in range."""
-    return _schema({
-        "participant_id": _col(required=True, unique=True),
-        "date": _col(iso_date()),
-        **_ratings(),
-    })
-
-
-def end_survey() -> pa.DataFrameSchema:
-    """The checks of ``end_survey.csv``: as ``enrolment``, plus sessions reported and the yes/no items."""
-    return _schema({
-        "participant_id": _col(required=True, unique=True),
-        "date": _col(iso_date()),
-        **_ratings(),
-        "sessions_reported": _col(whole_number(0, MAX_SESSIONS)),
-        **{item: _col(yes_no()) for item in config.YES_NO_ITEMS},
-    })
-
-
-def mentoring_sessions() -> pa.DataFrameSchema:
-    """The checks of ``mentoring_sessions.csv``: numbered sessions of pairs, ``held`` yes or no."""
-    return _schema({
-        "pair_id": _col(required=True),
-        "session_no": _col(whole_number(1, MAX_SESSIONS), required=True),
-        "date": _col(iso_date()),
-        "duration_min": _col(whole_number(1, MAX_DURATION_MIN)),
-        "held": _col(yes_no(), required=True, blank_ok=True),
-    })
-
-
-def psych_sessions(offered: int = config.PSYCH_SESSIONS_OFFERED) -> pa.DataFrameSchema:
-    """The checks of ``psych_sessions.csv``: session numbers 1 to ``offered``, ``attended`` yes or no."""
-    return _schema({
-        "participant_id": _col(required=True),
-        "psych_session_no": _col(whole_number(1, offered), required=True),
-        "attended": _col(yes_no(), required=True, blank_ok=True),
-    })
-
-
-def training() -> pa.DataFrameSchema:
-    """The checks of ``training.csv``: a rating in range."""
-    return _schema({
-        "participant_id": _col(required=True),
-        "rating": _col(whole_number(*config.TRAINING_RATING_RANGE)),
-    })
-
-
-def themes() -> pa.DataFrameSchema:
-    """The checks of ``themes.csv``: a theme for one of the free-text questions."""
-    return _schema({
-        "participant_id": _col(required=True),
-        "question": _col(one_of(config.FREE_TEXT_QUESTIONS), required=True),
-        "theme": _col(required=True),
-        "coder": _col(),
-    })
-
-
-def observations() -> pa.DataFrameSchema:
-    """The checks of ``observations.csv``: a ReMEDI level and kind for each finding of a pair."""
-    return _schema({
-        "pair_id": _col(required=True),
-        "level": _col(one_of(config.OBSERVATION_LEVELS), required=True),
-        "kind": _col(one_of(config.OBSERVATION_KINDS), required=True),
-        "finding": _col(),
-        "method": _col(),
-    })
+def _checks(column: ColumnSpec, psych_offered: int) -> list[pa.Check]:
+    """The checks a filled-in cell of ``column`` must pass, by its kind."""
+    checks = [pseudonymous()] if column.pseudonymous else []
+    if column.kind is Kind.WHOLE and column.whole is not None:
+        low, high = column.whole
+        checks.append(whole_number(low, psych_offered if column.up_to_offered else high))
+    elif column.kind is Kind.CHOICE:
+        checks.append(one_of(column.allowed))
+    elif column.kind is Kind.LIST and column.allowed:
+        checks.append(list_of(column.allowed))
+    elif column.kind is Kind.YES_NO:
+        checks.append(yes_no())
+    elif column.kind is Kind.DATE:
+        checks.append(iso_date())
+    return checks
 
 
 def schema_for(name: str, psych_offered: int = config.PSYCH_SESSIONS_OFFERED) -> pa.DataFrameSchema:
-    """The schema of contract file ``name``."""
-    if name == "psych_sessions":
-        return psych_sessions(psych_offered)
-    return {
-        "participants": participants,
-        "enrolment": enrolment,
-        "end_survey": end_survey,
-        "mentoring_sessions": mentoring_sessions,
-        "training": training,
-        "themes": themes,
-        "observations": observations,
-    }[name]()
+    """The schema of contract file ``name`` (``spec.SPEC``), checked on its raw text: each column's
+    kind, values or range, whether it must be present (``required``) and filled in (``nullable``),
+    and ``unique``. A column counting psychological sessions runs from 1 to ``psych_offered``."""
+    return pa.DataFrameSchema({
+        column.name: pa.Column(None, checks=_checks(column, psych_offered),
+                               nullable=column.blank_ok or not column.required, required=column.required,
+                               unique=column.unique)
+        for column in SPEC[name].columns}, strict=False, coerce=False)

@@ -1,6 +1,7 @@
 """A template to start from: the data contract as workbooks an evaluator fills in (issue 11).
 
-``write_template(out)`` writes, from the contract (sections 1, 2, 5 and 7):
+``write_template(out)`` writes, from the contract (sections 1, 2, 5 and 7; its files and columns are
+``spec.FILES``):
 
 - ``cohort/``: a cohort folder ready to fill, one workbook per required file (``participants.xlsx``,
   ``enrolment.xlsx``, ``end_survey.xlsx``) and ``programme.toml``; copied to
@@ -22,7 +23,6 @@ contract's rules are checked by ``rm-research validate``.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Final
@@ -34,16 +34,12 @@ from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from rm_research.contract.columns import CONTRACT_FILES, WORDINGS
+from rm_research.contract.columns import CONTRACT_FILES
 from rm_research.contract.programme import DEFAULT as DEFAULT_PROGRAMME
 from rm_research.contract.programme import FILE_NAME as PROGRAMME_FILE
-from rm_research.contract.programme import FOCUS_WORDING, MOST_PSYCH_SESSIONS
-from rm_research.contract.schemas import MAX_DURATION_MIN, MAX_SESSIONS, schema_for
-from rm_research.core import config
+from rm_research.contract.programme import FOCUS_WORDING
+from rm_research.contract.spec import FILES, SPEC, ColumnSpec, Kind
 
-#: What a column holds, as the template presents it.
-CODE, TEXT, CHOICE, LIST, YES_NO, WHOLE, DATE = (
-    "code", "text", "one of a list", "a ';'-separated list", "yes/no", "a whole number", "a date")
 WORKBOOK_NAME: Final = "rm-research-template.xlsx"
 WORDINGS_NAME: Final = "question-wordings.md"
 INSTRUCTIONS_SHEET: Final = "Instructions"
@@ -58,155 +54,28 @@ REQUIRED_FILL = PatternFill("solid", fgColor="003087")  # NHS dark blue: a colum
 LAST_ROW: Final = 1_048_576  # validations cover whole columns, so rows added later are checked too
 
 
-@dataclass(frozen=True)
-class TemplateColumn:
-    """One column of a contract file: what it holds and its allowed values or range (its question wording,
-    if the contract quotes one, is ``columns.WORDINGS``)."""
-
-    name: str
-    meaning: str
-    kind: str = TEXT
-    allowed: tuple[str, ...] = ()
-    whole: tuple[int, int] | None = None
-
-
-RATINGS: Final = (
-    TemplateColumn("conf_senior", "confidence talking with senior leaders", WHOLE, whole=config.RATING_RANGE),
-    TemplateColumn("conf_junior", "confidence talking with junior staff (asked of mentees)", WHOLE,
-                   whole=config.RATING_RANGE),
-    TemplateColumn("comfort_needs", "comfort discussing one's own needs (asked of mentors)", WHOLE,
-                   whole=config.RATING_RANGE),
-)
-PERSON: Final = TemplateColumn("participant_id", "the participant's code, as in participants", CODE)
-PAIR: Final = TemplateColumn("pair_id", "the pair's code, as in participants", CODE)
-DAY: Final = TemplateColumn("date", "the date, year-month-day", DATE)
-FREE: Final = "free text"
-
-#: The contract's files and columns (data contract, section 2), in the contract's order; the question
-#: wordings are ``columns.WORDINGS``, the ones the package matches form exports by.
-CONTRACT: Final[dict[str, tuple[TemplateColumn, ...]]] = {
-    "participants": (
-        TemplateColumn("participant_id", "pseudonymous code, unique within the cohort (never a name or e-mail)",
-                       CODE),
-        TemplateColumn("role", "mentor = junior BME colleague; mentee = White senior leader", CHOICE,
-                       config.ROLES),
-        TemplateColumn("pair_id", "the mentoring pair; blank = never matched. Each pair has one mentor and one "
-                       "mentee", CODE),
-        TemplateColumn("ethnic_group", "ONS 2021 high-level group", CHOICE, config.ETHNIC_GROUPS),
-        TemplateColumn("ethnicity_detail", "finer category, e.g. White British, Black African"),
-        TemplateColumn("band", "Agenda for Change band (Band 5 ... Band 9, VSM)"),
-        TemplateColumn("heard_via", "how they found out about the programme"),
-        TemplateColumn("areas_of_work", "areas of work, separated by ';'", LIST, config.AREAS_OF_WORK),
-        TemplateColumn("status", "enrolled or withdrawn; blank = enrolled", CHOICE, config.STATUSES),
-        TemplateColumn("consent_quotes", "may their free-text answers be quoted in a published report; "
-                       "blank = no", YES_NO),
-    ),
-    "enrolment": (
-        PERSON, DAY, *RATINGS,
-        TemplateColumn("hopes_contribute", "what they hope to contribute (free text)"),
-        TemplateColumn("hopes_gain", "what they would like to gain (free text)"),
-    ),
-    "end_survey": (
-        PERSON, DAY, *RATINGS,
-        TemplateColumn("sessions_reported", "mentoring sessions the person says they had", WHOLE,
-                       whole=(0, MAX_SESSIONS)),
-        TemplateColumn("length_appropriate", "was the length of the sessions appropriate", YES_NO),
-        TemplateColumn("missed_any", "did they miss any sessions", YES_NO),
-        TemplateColumn("missed_reason", "why sessions were missed (free text)"),
-        TemplateColumn("psych_supportive", "were the psychological sessions supportive", YES_NO),
-        TemplateColumn("self_awareness", FREE),
-        TemplateColumn("self_learning", FREE),
-        TemplateColumn("boundaries", FREE),
-        TemplateColumn("relationship_impact", FREE),
-    ),
-    "mentoring_sessions": (
-        PAIR,
-        TemplateColumn("session_no", "1, 2, ...; unique within a pair", WHOLE, whole=(1, MAX_SESSIONS)),
-        DAY,
-        TemplateColumn("duration_min", "length of the session in whole minutes", WHOLE, whole=(1, MAX_DURATION_MIN)),
-        TemplateColumn("held", "was the session held; blank = not known", YES_NO),
-        TemplateColumn("missed_reason", "why it was not held (free text)"),
-    ),
-    "psych_sessions": (
-        PERSON,
-        # Excel cannot know the programme's number; rm-research validate checks it against programme.toml
-        TemplateColumn("psych_session_no", "1 ... the number offered (psych_sessions_offered in programme.toml); "
-                       "one row per participant per session offered", WHOLE, whole=(1, MOST_PSYCH_SESSIONS)),
-        TemplateColumn("attended", "did they attend; blank = not known", YES_NO),
-    ),
-    "training": (
-        PERSON,
-        TemplateColumn("rating", "rating of the induction training, 1 to 5", WHOLE,
-                       whole=config.TRAINING_RATING_RANGE),
-        TemplateColumn("resources_needed", "resources they asked for, separated by ';'"),
-        TemplateColumn("comments", "free text"),
-    ),
-    "themes": (
-        PERSON,
-        TemplateColumn("question", "the end-survey question the theme was coded from", CHOICE,
-                       config.FREE_TEXT_QUESTIONS),
-        TemplateColumn("theme", "the theme, as the coder wrote it"),
-        TemplateColumn("coder", "who coded it (two coders on the same answers allow an agreement statistic)"),
-    ),
-    "observations": (
-        PAIR,
-        TemplateColumn("level", "the level of the finding (ReMEDI)", CHOICE, config.OBSERVATION_LEVELS),
-        TemplateColumn("kind", "good practice or needs attention", CHOICE, config.OBSERVATION_KINDS),
-        TemplateColumn("finding", "the finding (free text)"),
-        TemplateColumn("method", "e.g. interview, team-meeting observation, visual inspection"),
-    ),
-}
-
-#: What each file is (data contract, section 2).
-PURPOSE: Final = {
-    "participants": "one row per person who enrolled",
-    "enrolment": "the survey at enrolment (\"pre\"): at most one row per participant",
-    "end_survey": "the questionnaire at the end of the programme (\"post\"): at most one row per participant",
-    "mentoring_sessions": "the pairs' session log: one row per pair per session",
-    "psych_sessions": "attendance at the facilitated psychological sessions: one row per participant per "
-                      "session offered",
-    "training": "feedback after the induction training",
-    "themes": "the researcher's coding of the end survey's free-text answers",
-    "observations": "the mentors' appraisal of their mentee's practice (ReMEDI programmes)",
-}
-#: The forms an evaluator builds in a survey tool, and the contract file each one's export becomes.
-FORMS: Final = {
-    "participants": "Registration form",
-    "enrolment": "Enrolment survey",
-    "end_survey": "End-of-programme questionnaire",
-    "training": "Training feedback form",
-}
-
-
-def requirement(file: str, column: str) -> str:
-    """Whether ``column`` of ``file`` must be present and filled in, as the package's schema says."""
-    schema = schema_for(file).columns.get(column)
-    if schema is None or not schema.required:
+def requirement(column: ColumnSpec) -> str:
+    """Whether ``column`` must be present and filled in (``spec``)."""
+    if not column.required:
         return "optional"
-    return "required, may be blank" if schema.nullable else "required"
+    return "required, may be blank" if column.blank_ok else "required"
 
 
-def what_to_enter(column: TemplateColumn) -> str:
+def what_to_enter(column: ColumnSpec) -> str:
     """What a valid cell holds, in words (a blank cell means 'not answered')."""
-    if column.kind in (CHOICE, LIST):
-        joiner = " / " if column.kind == CHOICE else "; "
-        lead = "one of: " if column.kind == CHOICE else "any of, separated by ';': "
+    if column.kind in (Kind.CHOICE, Kind.LIST) and column.allowed:
+        joiner = " / " if column.kind is Kind.CHOICE else "; "
+        lead = "one of: " if column.kind is Kind.CHOICE else "any of, separated by ';': "
         return lead + joiner.join(column.allowed)
-    if column.kind == WHOLE and column.whole is not None:
+    if column.kind is Kind.WHOLE and column.whole is not None:
         return f"a whole number from {column.whole[0]} to {column.whole[1]}"
-    return {CODE: "a code (text)", YES_NO: "yes or no", DATE: "a date, year-month-day (e.g. 2021-03-31)",
-            TEXT: "text"}[column.kind]
+    return {Kind.CODE: "a code (text)", Kind.YES_NO: "yes or no", Kind.DATE: "a date, year-month-day (e.g. 2021-03-31)",
+            Kind.TEXT: "text", Kind.LIST: "text"}[column.kind]
 
 
 def column_rows(file: str) -> list[tuple[str, str, str, str, str]]:
     """One row per column of ``file``: column, required or not, what to enter, meaning, form question."""
-    return [(c.name, requirement(file, c.name), what_to_enter(c), c.meaning, question(file, c.name) or "")
-            for c in CONTRACT[file]]
-
-
-def question(file: str, column: str) -> str | None:
-    """The question wording the contract quotes for ``column`` of ``file`` (section 2), if any."""
-    return WORDINGS.get(file, {}).get(column)
+    return [(c.name, requirement(c), what_to_enter(c), c.meaning, c.wording or "") for c in SPEC[file].columns]
 
 
 def guide() -> list[tuple[str, list[str]]]:
@@ -254,8 +123,7 @@ def guide() -> list[tuple[str, list[str]]]:
             "time; Google Forms' Timestamp, Email address) are dropped, and names and e-mails are never copied.",
         ]),
         ("The files (data contract, section 2)", [
-            f"{file} ({'required' if needed else 'optional'}): {PURPOSE[file]}"
-            for file, needed in CONTRACT_FILES.items()
+            f"{file.name} ({'required' if file.required else 'optional'}): {file.purpose}" for file in FILES
         ]),
     ]
 
@@ -274,10 +142,10 @@ def question_wordings() -> str:
              "so change each ', ' to ';' after exporting.", "",
              "Rename each export to the file's name (e.g. `end_survey.csv` or `end_survey.xlsx`) and put it in "
              "`data/raw/<region>/cohort-<N>/`.", ""]
-    for file, form in FORMS.items():
-        lines += [f"## {form} (`{file}`)", "", "| question | answer | column |", "|---|---|---|"]
-        for column in CONTRACT[file]:
-            title = question(file, column.name) or column_title(column.name)
+    for file in (file for file in FILES if file.form):
+        lines += [f"## {file.form} (`{file.name}`)", "", "| question | answer | column |", "|---|---|---|"]
+        for column in file.columns:
+            title = column.wording or column_title(column.name)
             lines.append(f"| {title} | {what_to_enter(column)} | `{column.name}` |")
         lines.append("")
     return "\n".join(lines)
@@ -308,21 +176,21 @@ def _fit(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def column_validation(column: TemplateColumn, blank_ok: bool = True) -> DataValidation:
+def column_validation(column: ColumnSpec, blank_ok: bool = True) -> DataValidation:
     """Excel's check for one column: a drop-down, a whole-number range, a date, or an input message only."""
     prompt = _fit(f"{what_to_enter(column)}. {column.meaning}", MESSAGE_LIMIT)
     error = _fit(f"{column.name}: expected {what_to_enter(column)}", MESSAGE_LIMIT)
     common = {"allow_blank": blank_ok, "showInputMessage": True, "showErrorMessage": True,
               "promptTitle": _fit(column.name, TITLE_LIMIT), "prompt": prompt,
               "errorTitle": _fit(f"Not a valid {column.name}", TITLE_LIMIT), "error": error}
-    if column.kind == CHOICE:
+    if column.kind is Kind.CHOICE:
         return DataValidation(type="list", formula1='"' + ",".join(column.allowed) + '"', **common)
-    if column.kind == YES_NO:
+    if column.kind is Kind.YES_NO:
         return DataValidation(type="list", formula1='"yes,no"', **common)
-    if column.kind == WHOLE and column.whole is not None:
+    if column.kind is Kind.WHOLE and column.whole is not None:
         low, high = column.whole
         return DataValidation(type="whole", operator="between", formula1=str(low), formula2=str(high), **common)
-    if column.kind == DATE:
+    if column.kind is Kind.DATE:
         return DataValidation(type="date", operator="between", formula1=str(int(to_excel(EARLIEST_DATE))),
                               formula2=str(int(to_excel(LATEST_DATE))), **common)
     # free text and ';'-separated lists: Excel cannot check them, but the message says what belongs there
@@ -332,17 +200,17 @@ def column_validation(column: TemplateColumn, blank_ok: bool = True) -> DataVali
 def fill_sheet(sheet: Worksheet, file: str) -> None:
     """Give ``sheet`` the header row of contract file ``file``, its checks and column formats."""
     sheet.title = file
-    for index, column in enumerate(CONTRACT[file], start=1):
+    for index, column in enumerate(SPEC[file].columns, start=1):
         letter = get_column_letter(index)
-        needed = requirement(file, column.name)
+        needed = requirement(column)
         cell = sheet.cell(row=1, column=index, value=column.name)
         cell.font = Font(bold=True, color="FFFFFF")
         cell.fill = HEADER_FILL if needed == "optional" else REQUIRED_FILL
         dimension = sheet.column_dimensions[letter]
-        dimension.width = max(14, len(column.name) + 4, 40 if column.kind in (TEXT, LIST) else 0)
-        if column.kind in (CODE, TEXT, LIST):
+        dimension.width = max(14, len(column.name) + 4, 40 if column.kind in (Kind.TEXT, Kind.LIST) else 0)
+        if column.kind in (Kind.CODE, Kind.TEXT, Kind.LIST):
             dimension.number_format = "@"  # typed as text: a code such as 007 keeps its zeros
-        elif column.kind == DATE:
+        elif column.kind is Kind.DATE:
             dimension.number_format = "yyyy-mm-dd"
         validation = column_validation(column, blank_ok=needed != "required")
         sheet.add_data_validation(validation)
@@ -391,7 +259,7 @@ def file_workbook(file: str) -> Workbook:
     fill_sheet(book.active, file)
     needed = "required" if CONTRACT_FILES[file] else "optional"
     about = [(f"{file}.xlsx ({needed})", [
-        f"{PURPOSE[file].capitalize()}.",
+        f"{SPEC[file].purpose.capitalize()}.",
         "Only the first sheet is read. Keep the header row as it is; a blank cell means 'not answered'.",
         f"The whole template's instructions are in README.md and {WORKBOOK_NAME}.",
     ])]
@@ -408,10 +276,12 @@ def readme() -> str:
         lines += [f"## {heading}", ""]
         for paragraph in paragraphs:
             lines += [paragraph, ""]
-    for file, needed in CONTRACT_FILES.items():
-        lines += [f"### {file} ({'required' if needed else 'optional'})", "", PURPOSE[file].capitalize() + ".", "",
+    for file in FILES:
+        lines += [f"### {file.name} ({'required' if file.required else 'optional'})", "",
+                  file.purpose.capitalize() + ".", "",
                   "| column | required | what to enter | meaning |", "|---|---|---|---|"]
-        lines += [f"| `{name}` | {req} | {enter} | {meaning} |" for name, req, enter, meaning, _ in column_rows(file)]
+        lines += [f"| `{name}` | {req} | {enter} | {meaning} |"
+                  for name, req, enter, meaning, _ in column_rows(file.name)]
         lines.append("")
     return "\n".join(lines)
 

@@ -6,7 +6,8 @@ changes its template changes it here, not in the code that uses it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Final
 
 ROLES: Final = ("mentor", "mentee")
@@ -93,3 +94,61 @@ class DisclosureRule:
 
 
 DISCLOSURE: Final = DisclosureRule()
+
+
+#: The environment variables a run reads, once, when its settings are resolved (``Settings.resolve``).
+LOCK_TIMEOUT_VARIABLE: Final = "RM_RESEARCH_LOCK_TIMEOUT"
+FORK_KERNELS_VARIABLE: Final = "RM_RESEARCH_FORK_KERNELS"
+CI_VARIABLE: Final = "CI"
+#: How long a run waits for another run writing the same outputs, in seconds.
+DEFAULT_LOCK_TIMEOUT_S: Final = 600.0
+_NO: Final = frozenset({"", "0", "false", "no"})
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be used (an environment variable with a value that means nothing)."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every setting of a run, resolved once and passed down from the command to what uses it.
+
+    ``analysis`` (the statistics' choices), ``disclosure`` (the small-number rule of public output),
+    ``lock_timeout_s`` (how long to wait for another run writing the same outputs), ``fork_kernels``
+    (start each report's kernel by forking a preloaded one) and ``in_ci`` (no progress bar). The
+    command line resolves them from the defaults and the environment (``resolve``) and hands them to
+    the run layer, which passes each part to the stage that uses it, and to the report notebook with
+    what the command computed. A cohort's own settings (``programme.toml``, ``columns.toml`` and the
+    ``--psych-sessions`` flag) are resolved once per cohort when it is read
+    (``ingest.load.LoadedCohort.programme``, ``RawCohort.columns``).
+    """
+
+    analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
+    disclosure: DisclosureRule = field(default_factory=DisclosureRule)
+    lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S
+    fork_kernels: bool = True
+    in_ci: bool = False
+
+    @classmethod
+    def resolve(cls, environ: Mapping[str, str]) -> Settings:
+        """The defaults, with what the environment sets: ``RM_RESEARCH_LOCK_TIMEOUT`` (seconds),
+        ``RM_RESEARCH_FORK_KERNELS`` (0, false or no: start kernels as Jupyter does) and ``CI``
+        (set, and not 0/false/no: a CI run). ``SettingsError`` for a timeout that is not a number
+        of seconds."""
+        text = environ.get(LOCK_TIMEOUT_VARIABLE, "").strip()
+        timeout = DEFAULT_LOCK_TIMEOUT_S
+        if text:
+            try:
+                timeout = float(text)
+            except ValueError:
+                timeout = -1.0
+            if not timeout >= 0:  # also refuses nan
+                raise SettingsError(f"{LOCK_TIMEOUT_VARIABLE}={text!r} is not a number of seconds: set it to, say, "
+                                    "600, or unset it")
+        return cls(lock_timeout_s=timeout,
+                   fork_kernels=environ.get(FORK_KERNELS_VARIABLE, "1").strip().lower() not in _NO,
+                   in_ci=environ.get(CI_VARIABLE, "").strip().lower() not in _NO)
+
+
+#: The settings of a run that sets nothing: the defaults, whatever the environment says.
+DEFAULTS: Final = Settings()

@@ -281,10 +281,10 @@ def public_category_table(safe: pd.DataFrame, measure: str, heading: str,
     return pd.DataFrame.from_records(records, columns=[heading, *(PUBLIC_ROLE_LABELS[r] for r in roles)])
 
 
-def display(text: str, found: Statistic | None = None) -> str:
-    """A public value for reading: counts as published (``*``, 0, multiples of the base); any other
+def display(text: str, found: Statistic | None = None, mark: str = DISCLOSURE.mark) -> str:
+    """A public value for reading: counts as published (``mark``, 0, multiples of the base); any other
     number with the registry's decimals (at least one), so that it cannot be read as a count."""
-    if text in ("", DISCLOSURE.mark):
+    if text in ("", mark):
         return text or "–"
     number = float(text)
     if found is not None and found.kind in ("count", "extreme", "structural"):

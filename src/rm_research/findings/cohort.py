@@ -7,20 +7,22 @@ blank (NaN) where they cannot be computed, ``n`` the number of people the figure
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 
 import pandas as pd
 
 from rm_research.contract.programme import Programme
 from rm_research.core import config
 from rm_research.core.config import SETTINGS, AnalysisSettings
-from rm_research.findings import descriptive, themes
+from rm_research.findings import descriptive, registry, themes
 from rm_research.findings.table import FINDINGS_COLUMNS, FLOW_STAGES, PSYCH_ANSWERS, Row
 from rm_research.findings.views import RoleView, role_view
 from rm_research.ingest.clean import Cohort
 from rm_research.ingest.load import LoadedCohort
 from rm_research.stats import effects
 from rm_research.stats import nonparametric as stats
+from rm_research.stats.agreement import Agreement
 from rm_research.stats.models import ancova_dose
 
 
@@ -220,9 +222,13 @@ def descriptive_rows(cohort: Cohort, programme: Programme | None = None) -> Iter
 
 
 def compute_findings(cohort: Cohort, region: str, cohort_no: int, settings: AnalysisSettings = SETTINGS,
-                     programme: Programme | None = None) -> pd.DataFrame:
+                     programme: Programme | None = None,
+                     agreement: Mapping[str, Agreement] | None = None) -> pd.DataFrame:
     """The findings table for every role that has data, and for everyone (``all``); with
-    ``programme``, also the sessions held against its planned number."""
+    ``programme``, also the sessions held against its planned number. ``agreement``: the coders'
+    agreement (``themes.question_agreement``) where it has been computed already."""
+    if agreement is None:
+        agreement = themes.question_agreement(cohort, settings.confidence)
     records = []
     offered = programme is None or programme.offers_psych_sessions
     for role in (*config.ROLES, config.ALL_ROLES):
@@ -231,8 +237,8 @@ def compute_findings(cohort: Cohort, region: str, cohort_no: int, settings: Anal
             continue
         records += [(region, cohort_no, m, role, s, v, n) for m, s, v, n in role_rows(cohort, view, settings, offered)]
     records += [(region, cohort_no, m, r, s, v, n) for m, r, s, v, n in descriptive_rows(cohort, programme)]
-    records += [(region, cohort_no, m, config.ALL_ROLES, s, v, n) for m, s, v, n in themes.agreement_rows(cohort)]
-    return with_holm(pd.DataFrame.from_records(records, columns=FINDINGS_COLUMNS))
+    records += [(region, cohort_no, m, config.ALL_ROLES, s, v, n) for m, s, v, n in themes.agreement_rows(agreement)]
+    return registry.registered(with_holm(pd.DataFrame.from_records(records, columns=FINDINGS_COLUMNS)))
 
 
 def with_holm(findings: pd.DataFrame) -> pd.DataFrame:
@@ -256,3 +262,37 @@ def _mean(values: pd.Series) -> float:
 def cohort_findings(loaded: LoadedCohort, settings: AnalysisSettings = SETTINGS) -> pd.DataFrame:
     """The findings table of a loaded cohort (``compute_findings``) under its programme's settings."""
     return compute_findings(loaded.cohort, loaded.paths.region, loaded.paths.cohort, settings, loaded.programme)
+
+
+@dataclass(frozen=True)
+class CohortResults:
+    """A cohort's results, computed once (``cohort_results``) and read by every internal page: the
+    findings table, the coders' agreement in full (the findings keep kappa and the percentage), and
+    the tables of figures a page shows beyond the findings' rows: people by training rating, by
+    sessions reported and by sessions held against the plan (with the medians held), the mentors'
+    findings by level and kind, and each rating item's before and after ratings of the people who
+    answered both (numbered, never named)."""
+
+    findings: pd.DataFrame
+    agreement: dict[str, Agreement]
+    training_ratings: pd.DataFrame
+    sessions_reported: pd.DataFrame
+    against_plan: pd.DataFrame | None
+    held_medians: pd.DataFrame
+    observation_grid: pd.DataFrame
+    observation_levels: pd.DataFrame
+    paired: dict[str, pd.DataFrame]
+
+
+def cohort_results(loaded: LoadedCohort, settings: AnalysisSettings = SETTINGS) -> CohortResults:
+    """Everything a cohort's internal report shows, computed once from the loaded cohort."""
+    cohort, planned = loaded.cohort, loaded.programme.planned_mentoring_sessions
+    agreement = themes.question_agreement(cohort, settings.confidence)
+    findings = compute_findings(cohort, loaded.paths.region, loaded.paths.cohort, settings, loaded.programme,
+                                agreement)
+    paired = {item: descriptive.paired_ratings(cohort, item) for item in config.RATING_ITEMS}
+    return CohortResults(
+        findings, agreement, descriptive.training_rating_counts(cohort), descriptive.sessions_distribution(cohort),
+        None if planned is None else descriptive.sessions_against_plan_counts(cohort, planned),
+        descriptive.sessions_held_medians(cohort), descriptive.observation_grid(cohort),
+        descriptive.observation_levels(cohort), {item: table for item, table in paired.items() if not table.empty})

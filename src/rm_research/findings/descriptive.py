@@ -44,6 +44,8 @@ PLAN_CATEGORIES = {"fewer_than_planned": "Fewer than planned", "as_planned": "As
                    "more_than_planned": "More than planned"}
 
 
+#: The rows of ``observation_grid`` beyond the levels.
+ALL_LEVELS, OBSERVING_PAIRS = "All levels", "Pairs recording findings"
 OBSERVATION_CATEGORIES = tuple(f"{level}: {kind}" for level in config.OBSERVATION_LEVELS
                                for kind in config.OBSERVATION_KINDS)
 
@@ -233,6 +235,29 @@ def sessions_held_medians(cohort: Cohort) -> pd.DataFrame:
     return pd.DataFrame.from_records(records, columns=["role", "median", "n"])
 
 
+# ratings and sessions, person by person (numbered, never named) ----------------------------------------
+def paired_ratings(cohort: Cohort, item: str) -> pd.DataFrame:
+    """Long table of before/after ratings for people who answered both, IDs replaced by numbers."""
+    roles = cohort.participants.set_index("participant_id")["role"]
+    pre = cohort.enrolment.set_index("participant_id")[item]
+    post = cohort.end_survey.set_index("participant_id")[item]
+    both = pd.concat({"Before": pre, "After": post}, axis=1).dropna()
+    both["role"] = roles.reindex(both.index).to_numpy()
+    both = both.sort_values(["role", "Before", "After"])
+    both["person"] = both.groupby("role").cumcount() + 1
+    long = both.melt(id_vars=["role", "person"], value_vars=["Before", "After"],
+                     var_name="phase", value_name="rating")
+    return long.astype({"rating": float}).reset_index(drop=True)
+
+
+def sessions_distribution(cohort: Cohort) -> pd.DataFrame:
+    """How many people reported each number of mentoring sessions, by role."""
+    roles = cohort.participants.set_index("participant_id")["role"]
+    answers = cohort.end_survey.set_index("participant_id")["sessions_reported"].dropna()
+    frame = pd.DataFrame({"role": roles.reindex(answers.index).to_numpy(), "sessions": answers.astype(int)})
+    return frame.groupby(["role", "sessions"]).size().rename("people").reset_index()
+
+
 # ReMEDI observations ----------------------------------------------------------------------------------
 def observation_counts(cohort: Cohort) -> pd.DataFrame:
     """Findings the mentors recorded at each level and of each kind ("individual: good practice", in
@@ -262,3 +287,20 @@ def observation_levels(cohort: Cohort) -> pd.DataFrame:
 COUNTS: dict[str, Callable[[Cohort], pd.DataFrame]] = {
     "heard_via": heard_via_counts, "ethnic_group": ethnic_group_counts, "band": band_counts,
     "resources_needed": resources_needed_counts}
+
+
+def observation_grid(cohort: Cohort) -> pd.DataFrame:
+    """Findings the mentors recorded by level (rows, in the order of seeds/004) and kind (columns), with
+    a row for every level together and one for the pairs recording findings of each kind; ``Total``,
+    the column of both kinds. Empty (no rows) where no observations were supplied."""
+    log = cohort.observations
+    kinds = list(config.OBSERVATION_KINDS)
+    if log is None or log.empty:
+        return pd.DataFrame(columns=[*kinds, "Total"])
+    grid = pd.crosstab(log["level"], log["kind"]).reindex(index=list(config.OBSERVATION_LEVELS), columns=kinds,
+                                                          fill_value=0)
+    grid["Total"] = grid.sum(axis=1)
+    grid.loc[ALL_LEVELS] = grid.sum()
+    grid.loc[OBSERVING_PAIRS] = [*(log.loc[log["kind"] == kind, "pair_id"].nunique() for kind in kinds),
+                                 log["pair_id"].nunique()]
+    return grid.rename_axis(index="level", columns=None)

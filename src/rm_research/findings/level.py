@@ -37,6 +37,8 @@ from statsmodels.tools.tools import add_constant
 
 from rm_research.core import config
 from rm_research.core.config import DISCLOSURE, SETTINGS, AnalysisSettings, DisclosureRule
+from rm_research.core.paths import NATIONAL
+from rm_research.findings import registry
 from rm_research.findings.table import FINDINGS_COLUMNS, FLOW_STAGES, PSYCH_ANSWERS
 from rm_research.findings.views import role_view
 from rm_research.ingest.load import LoadedCohort
@@ -427,16 +429,39 @@ def dose_models(fits: Fits) -> pd.DataFrame:
 
 # the findings table, and everything a level's report shows, computed once -------------------------------
 @dataclass(frozen=True)
+class Breakdowns:
+    """A level's tables by region (the nation) or by cohort (a region), everyone: the participant flow
+    by cohort (and by region, for the nation), the yes/no answers, the mentoring sessions held and the
+    psychological sessions attended."""
+
+    by: str
+    cohort_flow: pd.DataFrame
+    region_flow: pd.DataFrame | None
+    yes_no: pd.DataFrame
+    mentoring_sessions: pd.DataFrame
+    psych_attendance: pd.DataFrame
+
+
+def breakdowns(people: pd.DataFrame, level: str, settings: AnalysisSettings = SETTINGS) -> Breakdowns:
+    """The level's ``Breakdowns``: by region for the nation, by cohort for a region."""
+    by = "region" if level == NATIONAL else "cohort_label"
+    return Breakdowns(by, cohort_flow(people), region_flow(people) if level == NATIONAL else None,
+                      yes_no_by(people, by, settings=settings), mentoring_sessions_by(people, by),
+                      psych_attendance_by(people, by))
+
+
+@dataclass(frozen=True)
 class LevelResults:
     """A region's or the nation's results, computed once (``level_results``) and read by every page:
     the person table, each item and role's meta-analysis (the forest plots and the cohorts left out,
-    with why), the dose models, and the findings table made from them."""
+    with why), the dose models, the findings table made from them, and the tables by cohort or region."""
 
     level: str
     people: pd.DataFrame
     analyses: dict[tuple[str, str], meta.MetaAnalysis]
     fits: Fits
     findings: pd.DataFrame
+    by_unit: Breakdowns
 
     def reasons(self) -> dict[tuple[str, str], str]:
         """Why an item and role has no pooled figure, where it has none (``meta.MetaAnalysis.reason``)."""
@@ -462,7 +487,8 @@ def level_results(people: pd.DataFrame, level: str, settings: AnalysisSettings =
     analyses, fits = meta_analyses(people, settings), dose_fits(people, settings)
     records = [(level, "all", measure, role, statistic, value, n)
                for measure, role, statistic, value, n in level_rows(people, analyses, fits, settings)]
-    return LevelResults(level, people, analyses, fits, pd.DataFrame.from_records(records, columns=FINDINGS_COLUMNS))
+    findings = registry.registered(pd.DataFrame.from_records(records, columns=FINDINGS_COLUMNS))
+    return LevelResults(level, people, analyses, fits, findings, breakdowns(people, level, settings))
 
 
 def people_findings(people: pd.DataFrame, level: str, settings: AnalysisSettings = SETTINGS) -> pd.DataFrame:

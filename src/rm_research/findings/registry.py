@@ -14,9 +14,10 @@ Each findings row is ``(measure, role, statistic, value, n)``. Its ``Statistic``
   the audit uses to bound the sum behind it;
 - for comparisons and extremes, the rows whose sizes the figure really rests on.
 
-Findings, report tables, disclosure control and the Methods glossary all read this; a statistic that
-is not registered is suppressed in public output (fails closed), and a test fails if the findings
-contain one.
+Findings, report tables, disclosure control and the Methods glossary all read this. The producers
+of findings pass every table they make through ``registered``, so a statistic that is not declared
+here cannot be written at all; disclosure control would suppress one in public output anyway (fails
+closed).
 """
 
 from __future__ import annotations
@@ -330,6 +331,24 @@ def unregistered(findings: pd.DataFrame) -> pd.DataFrame:
     """The findings rows whose statistic is not registered (to be empty)."""
     mask = [s is None for s in specs(findings)]
     return findings.loc[mask, ["measure", "statistic"]].drop_duplicates()
+
+
+class UnregisteredStatisticError(ValueError):
+    """A findings row whose statistic this registry does not declare: a producer wrote a name that
+    no table, disclosure rule or glossary knows."""
+
+
+def registered(findings: pd.DataFrame) -> pd.DataFrame:
+    """``findings``, after checking that every row's statistic is declared here: the producers of
+    findings (``findings.cohort.compute_findings``, ``findings.level.level_results``) pass their table
+    through this, so that a statistic is only ever written under its registered name. Raises
+    ``UnregisteredStatisticError`` naming the rows that are not."""
+    missing = unregistered(findings)
+    if not missing.empty:
+        listed = ", ".join(f"{m}/{s}" for m, s in missing.itertuples(index=False))
+        raise UnregisteredStatisticError(f"statistics not declared in findings.registry: {listed}; declare each "
+                                         "(its kind, population and label) before writing it")
+    return findings
 
 
 def label(measure: str, statistic: str) -> str:

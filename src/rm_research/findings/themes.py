@@ -7,7 +7,7 @@ report's tables, quotes and hopes are ``report.themes``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 import pandas as pd
 
@@ -92,11 +92,11 @@ def question_agreement(cohort: Cohort, confidence: float = SETTINGS.confidence) 
     return results
 
 
-def agreement_rows(cohort: Cohort, confidence: float = SETTINGS.confidence) -> Iterator[Row]:
-    """``agreement:<question>`` findings rows (role ``all``): Cohen's kappa and the percentage
-    agreement, n = answers coded by both (the report's agreement table, ``question_agreement``, adds
-    kappa's interval, Gwet's AC1 and Krippendorff's alpha)."""
-    for question, result in question_agreement(cohort, confidence).items():
+def agreement_rows(agreement: Mapping[str, Agreement]) -> Iterator[Row]:
+    """``agreement:<question>`` findings rows (role ``all``) of the coders' agreement on each question
+    (``question_agreement``): Cohen's kappa and the percentage agreement, n = answers coded by both (the
+    report's agreement table adds kappa's interval, Gwet's AC1 and Krippendorff's alpha)."""
+    for question, result in agreement.items():
         measure, n = f"agreement:{question}", result.units
         yield measure, "kappa", result.kappa, n
         yield measure, "percent_agreement", result.percent, n

@@ -29,10 +29,8 @@ from rm_research.contract.columns import (
     BOOKKEEPING_COLUMN,
     MAPPING,
     NO_MAPPING,
-    PAIR_FILES,
     UNRECOGNISED,
     WORDING,
-    WORDINGS,
     ColumnMapping,
     HeaderMatch,
     closest_header,
@@ -43,33 +41,16 @@ from rm_research.contract.columns import (
 from rm_research.contract.programme import DEFAULT as DEFAULT_PROGRAMME
 from rm_research.contract.programme import Programme, read_programme
 from rm_research.contract.schemas import schema_for
-from rm_research.core import config
+from rm_research.contract.spec import FILES, SPEC, ColumnSpec
 from rm_research.core.problems import MAX_FUZZY_CHOICES, MAX_LINES_PER_FILE, DataError, Problem, closest, quoted
 from rm_research.ingest.read import hidden_first_sheet, read_matched, scan_folder, shown
 
-#: The columns the report's sections are computed from, and the section each feeds: a column
-#: absent, or one nobody answered, leaves that part of the report empty (data contract, section 3).
-REPORT_COLUMNS: Final[dict[str, dict[str, str]]] = {
-    "participants": {
-        "pair_id": "participant flow: who was matched, and all that rests on the pairs",
-        "ethnic_group": "the participants' ethnic groups",
-        "heard_via": "how participants heard of the programme",
-        "areas_of_work": "section 'Areas of work'",
-    },
-    "enrolment": {item: "sections 'Confidence at enrolment' and 'Confidence before and after the programme'"
-                  for item in config.RATING_ITEMS},
-    "end_survey": {
-        **{item: "section 'Confidence before and after the programme'" for item in config.RATING_ITEMS},
-        "sessions_reported": "section 'Mentoring sessions attended'",
-        **{item: "section 'Session length, missed sessions and the psychological sessions'"
-           for item in config.YES_NO_ITEMS},
-        **{item: "the free-text answers: themes and quotes" for item in config.FREE_TEXT_QUESTIONS},
-    },
-    "training": {"rating": "the training rating", "resources_needed": "the resources asked for at training"},
-}
-#: End-survey questions about the psychological sessions: a programme that offered none
-#: (``psych_sessions_offered = 0``) has no answers to them, and its report says so in their place.
-PSYCH_QUESTIONS: Final = frozenset({"psych_supportive", "self_awareness", "relationship_impact"})
+#: The columns the report's sections are computed from (``ColumnSpec.feeds``), and the section each
+#: feeds: a column absent, or one nobody answered, leaves that part of the report empty (data
+#: contract, section 3).
+REPORT_COLUMNS: Final[dict[str, dict[str, ColumnSpec]]] = {
+    file.name: {column.name: column for column in file.columns if column.feeds} for file in FILES
+    if any(column.feeds for column in file.columns)}
 #: At most this many headers are listed in each group of ``summary_lines``; the rest are counted.
 MAX_HEADERS_LISTED: Final = 12
 #: Headers longer than this are cut short when listed.
@@ -175,10 +156,10 @@ def section_warnings(tables: dict[str, pd.DataFrame], files: dict[str, Path], ma
         if name not in tables:
             continue
         near = {column: text for text, column in near_misses(matches[name]).items()} if name in matches else {}
-        for column, section in columns.items():
-            if column in PSYCH_QUESTIONS and name == "end_survey" and not programme.offers_psych_sessions:
+        for column, spec in columns.items():
+            if spec.about_psych_sessions and not programme.offers_psych_sessions:
                 continue
-            wording = WORDINGS.get(name, {}).get(column)
+            wording, section = spec.wording, spec.feeds
             if column not in tables[name]:
                 asked = f" (\"{wording}\")" if wording else ""
                 hint = f"; did you mean the column headed '{shown(near[column])}'?" if column in near else ""
@@ -291,13 +272,13 @@ def cross_file_problems(tables: dict[str, pd.DataFrame], files: dict[str, Path])
             continue
         file = files[name].name
         key, known, where = (("pair_id", known_pairs, "as a pair_id in participants")
-                             if name in PAIR_FILES
+                             if SPEC[name].by_pair
                              else ("participant_id", known_ids, "in participants"))
         problems += _unknown(table, key, known, file, where)
-    problems += _repeated(tables.get("mentoring_sessions"), ["pair_id", "session_no"],
-                          files.get("mentoring_sessions"), "session number within this pair")
-    problems += _repeated(tables.get("psych_sessions"), ["participant_id", "psych_session_no"],
-                          files.get("psych_sessions"), "psychological session for this participant")
+    for file in FILES:
+        if file.numbered is not None:
+            number, what = file.numbered
+            problems += _repeated(tables.get(file.name), [file.key, number], files.get(file.name), what)
     return problems
 
 

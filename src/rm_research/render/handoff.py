@@ -7,8 +7,10 @@ computed to a file in a private temporary folder (``save``) and passes the file'
 notebook as its ``state`` parameter; the notebook reads it back (``load``). Run by hand (from
 JupyterLab, or papermill without ``state``), an internal notebook computes everything itself, once
 (``notebook_cohort``, ``notebook_level``); a public notebook computes no figure and shows the
-``findings-public.csv`` a publish wrote (``published_findings``). The report notebooks themselves are
-package data (``NOTEBOOKS``), found by name.
+``findings-public.csv`` a publish wrote (``published_findings``). Each level has one notebook
+(``NOTEBOOK``, ``LEVEL_NOTEBOOK``), whose ``public`` parameter chooses the page it shows
+(``cohort_page``, ``level_page``). The report notebooks themselves are package data (``NOTEBOOKS``),
+found by name.
 
 The file is a pickle: it is written by this same process for a kernel of the same environment, in
 a folder only this user can read (``tempfile.TemporaryDirectory`` is created with mode 0700), and it
@@ -20,26 +22,28 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from rm_research.core.paths import ReportFiles, project_root
+from rm_research.core.config import DEFAULTS, AnalysisSettings, Settings
+from rm_research.core.paths import LevelPaths, ReportFiles, project_root
 from rm_research.core.version import __version__
 from rm_research.disclosure.control import read_public
-from rm_research.findings.cohort import cohort_findings
+from rm_research.findings.cohort import CohortResults, cohort_results
 from rm_research.findings.level import LevelResults, level_results, person_table
 from rm_research.ingest.load import LoadedCohort, load_cohort, load_level
+from rm_research.report.cohort_page import CohortPage
+from rm_research.report.level_page import LevelPage
 
 FILE_NAME = "state.pickle"
 #: The report notebooks: package data in ``rm_research/render/notebooks/``, so that an installed package
 #: renders reports for any project folder (``notebook.notebook_path``), by file name.
 NOTEBOOKS = "notebooks"
-NOTEBOOK = "report.ipynb"
-PUBLIC_NOTEBOOK = "report_public.ipynb"
-LEVEL_NOTEBOOK = "level_report.ipynb"
-LEVEL_PUBLIC_NOTEBOOK = "level_report_public.ipynb"
+NOTEBOOK = "report.ipynb"  # a cohort's report, internal or (with public=True) public
+LEVEL_NOTEBOOK = "level_report.ipynb"  # a region's or the nation's report, internal or public
 
 
 def save(folder: Path, **objects: Any) -> Path:
@@ -50,6 +54,7 @@ def save(folder: Path, **objects: Any) -> Path:
     return path
 
 
+@lru_cache(maxsize=1)  # a notebook reads its state more than once (its settings, then its figures)
 def load(path: str | Path) -> dict[str, Any]:
     """The objects ``save`` wrote to ``path``. Raises ``ValueError`` for a file from another version."""
     with Path(path).open("rb") as file:
@@ -70,14 +75,16 @@ def loaded_cohort(root: Path | str | None, region: str, cohort: int, psych_offer
 
 
 def notebook_cohort(root: Path | str | None, region: str, cohort: int, psych_offered: int | None = None,
-                    state: str | Path | None = None) -> tuple[LoadedCohort, pd.DataFrame]:
-    """What a cohort's report notebook works on: the loaded cohort and its findings, as the command
-    that runs the notebook computed them (``state``), else validated and computed here, once."""
+                    state: str | Path | None = None,
+                    analysis: AnalysisSettings = DEFAULTS.analysis) -> tuple[LoadedCohort, CohortResults]:
+    """What a cohort's report notebook works on: the loaded cohort and its results (the findings and
+    the tables beyond them: ``findings.cohort.cohort_results``), as the command that runs the notebook
+    computed them (``state``), else validated and computed here, once, with the ``analysis`` settings."""
     if state:
         held = load(state)
-        return held["loaded"], held["findings"]
+        return held["loaded"], held["results"]
     loaded = loaded_cohort(root, region, cohort, psych_offered)
-    return loaded, cohort_findings(loaded)
+    return loaded, cohort_results(loaded, analysis)
 
 
 def loaded_level(root: Path | str | None, level: str, cohorts: Iterable[Sequence[object]] | None = None,
@@ -90,15 +97,17 @@ def loaded_level(root: Path | str | None, level: str, cohorts: Iterable[Sequence
 
 
 def notebook_level(root: Path | str | None, level: str, cohorts: Iterable[Sequence[object]] | None = None,
-                   state: str | Path | None = None) -> tuple[list[LoadedCohort], LevelResults]:
+                   state: str | Path | None = None,
+                   analysis: AnalysisSettings = DEFAULTS.analysis) -> tuple[list[LoadedCohort], LevelResults]:
     """What a level's report notebook works on: its loaded cohorts and its results (the person table,
     the meta-analyses, the dose models and the findings: ``findings.level.level_results``), as the
-    command that runs the notebook computed them (``state``), else loaded and computed here, once."""
+    command that runs the notebook computed them (``state``), else loaded and computed here, once, with
+    the ``analysis`` settings."""
     if state:
         held = load(state)
         return held["loaded"], held["results"]
     loaded = loaded_level(root, level, cohorts)
-    return loaded, level_results(person_table(loaded), level)
+    return loaded, level_results(person_table(loaded), level, analysis)
 
 
 def published_findings(folder: Path, given: str | Path | None = None) -> pd.DataFrame:
@@ -112,3 +121,39 @@ def published_findings(folder: Path, given: str | Path | None = None) -> pd.Data
         raise FileNotFoundError(f"{path} does not exist: run 'make publish' (or 'make publish-all') first; a public "
                                 "report shows only the figures a publish command has protected")
     return read_public(path)
+
+
+def cohort_page(root: Path | str | None, region: str, cohort: int, psych_offered: int | None = None,
+                state: str | Path | None = None, *, public: bool = False,
+                public_findings_csv: str | Path | None = None) -> CohortPage:
+    """The page a cohort's report notebook shows (``report.cohort_page``): internal, with the cohort's
+    findings (``notebook_cohort``), or public, with only the protected findings a publish wrote
+    (``published_findings``: ``public_findings_csv``, else the report folder's ``findings-public.csv``)."""
+    settings = handed_settings(state)
+    if not public:
+        loaded, results = notebook_cohort(root, region, cohort, psych_offered, state, settings.analysis)
+        return CohortPage(public=False, loaded=loaded, findings=results.findings, results=results, settings=settings)
+    loaded = loaded_cohort(root, region, cohort, psych_offered, state)
+    safe = published_findings(loaded.paths.reports, public_findings_csv)
+    return CohortPage(public=True, loaded=loaded, findings=safe, settings=settings)
+
+
+def level_page(root: Path | str | None, level: str, cohorts: Iterable[Sequence[object]] | None = None,
+               state: str | Path | None = None, *, public: bool = False,
+               public_findings_csv: str | Path | None = None) -> LevelPage:
+    """The page a level's report notebook shows (``report.level_page``): internal, with the level's
+    results (``notebook_level``), or public, with only the protected findings a publish wrote."""
+    settings = handed_settings(state)
+    if not public:
+        loaded, results = notebook_level(root, level, cohorts, state, settings.analysis)
+        return LevelPage(public=False, level=level, loaded=loaded, findings=results.findings, results=results,
+                         settings=settings)
+    loaded = loaded_level(root, level, cohorts, state)
+    safe = published_findings(LevelPaths(loaded[0].paths.root, level).reports, public_findings_csv)
+    return LevelPage(public=True, level=level, loaded=loaded, findings=safe, settings=settings)
+
+
+def handed_settings(state: str | Path | None) -> Settings:
+    """The run's settings, as the command resolved them (``state``), else the defaults (a notebook run
+    by hand: the environment is the command line's to read, once)."""
+    return load(state).get("settings", DEFAULTS) if state else DEFAULTS

@@ -13,8 +13,8 @@ The server reads one request a line on its stdin and answers with the child's pi
 it exits when its stdin closes (the command ended or died), and each kernel exits when the server
 does (ipykernel's parent poller), so nothing outlives the command. Kernels are forked only where
 the kernel spec would start this same Python, never on Windows, and not when
-``RM_RESEARCH_FORK_KERNELS=0``; otherwise ``jupyter_client`` starts the kernel as usual. This module
-imports nothing heavy, so the command can start the server before anything else.
+``RM_RESEARCH_FORK_KERNELS=0`` (the run's ``Settings.fork_kernels``); otherwise ``jupyter_client``
+starts the kernel as usual. This module imports nothing heavy, so the command can start the server before anything else.
 """
 
 from __future__ import annotations
@@ -40,14 +40,12 @@ PRELOAD = ("ipykernel.kernelapp", "IPython.display", "rm_research.render.handoff
            "rm_research.disclosure.quotes", "rm_research.findings.level", "rm_research.stats.meta")
 #: Executed notebooks must draw inline even where MPLBACKEND=Agg (common in CI) is set.
 INLINE_BACKEND = "module://matplotlib_inline.backend_inline"
-SWITCH = "RM_RESEARCH_FORK_KERNELS"
 
 
-def enabled(environ: Mapping[str, str] | None = None) -> bool:
-    """Whether kernels are forked: on POSIX, unless ``RM_RESEARCH_FORK_KERNELS`` is 0, false or no."""
-    environ = os.environ if environ is None else environ
-    return os.name == "posix" and hasattr(os, "fork") and environ.get(SWITCH, "1").strip().lower() not in (
-        "0", "false", "no")
+def enabled(wanted: bool = True) -> bool:
+    """Whether kernels are forked: where ``wanted`` (the run's ``Settings.fork_kernels``: yes unless
+    ``RM_RESEARCH_FORK_KERNELS`` is 0, false or no) and the system can fork (POSIX)."""
+    return wanted and os.name == "posix" and hasattr(os, "fork")
 
 
 def same_interpreter(argv: list[str]) -> bool:
@@ -106,9 +104,10 @@ def server() -> KernelServer:
     return KernelServer()
 
 
-def start_preloading() -> None:
-    """Start the kernel server now, so that its imports overlap whatever this process does next."""
-    if enabled():
+def start_preloading(wanted: bool = True) -> None:
+    """Start the kernel server now (where kernels are forked: ``enabled``), so that its imports overlap
+    whatever this process does next."""
+    if enabled(wanted):
         server()
 
 

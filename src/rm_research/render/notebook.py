@@ -57,6 +57,7 @@ class KernelOutputToFile(AsyncKernelManager):
     """
 
     output: IO[bytes] | None = None
+    fork: bool = True  # fork the kernel from the preloaded server where it can be (the run's Settings.fork_kernels)
 
     async def start_kernel(self, **kw: Any) -> None:  # type: ignore[override]
         """Start the kernel with its output sent to ``output`` (over Unix sockets on POSIX)."""
@@ -76,7 +77,7 @@ class KernelOutputToFile(AsyncKernelManager):
         """Fork the kernel from the preloaded server (``kernels``) where it is the same kernel, else launch
         it as jupyter_client does. The forked kernel writes to its output file by name: where ``output``
         has none (an anonymous temporary file), to a named one copied into ``output`` at shutdown."""
-        if not (self.output is not None and kernels.enabled() and kernels.same_interpreter(kernel_cmd)):
+        if not (self.output is not None and kernels.enabled(self.fork) and kernels.same_interpreter(kernel_cmd)):
             await super()._async_launch_kernel(kernel_cmd, **kw)
             return
         path = getattr(self.output, "name", None)
@@ -136,9 +137,10 @@ def ensure_kernel(name: str = config.KERNEL_NAME) -> None:
 
 
 def run_notebook(root: Path, notebook: str | Path, parameters: dict[str, Any],
-                 kernel_name: str = config.KERNEL_NAME) -> nbformat.NotebookNode:
+                 kernel_name: str = config.KERNEL_NAME, fork_kernels: bool = True) -> nbformat.NotebookNode:
     """Run a notebook with ``parameters`` in a fresh kernel (forked with the libraries already imported
-    where possible: ``kernels``) working in the project folder ``root``, its output logged; the executed
+    where ``fork_kernels`` and the system allow: ``kernels``) working in the project folder ``root``, its
+    output logged; the executed
     notebook (not saved). ``notebook``: the name of one of the package's report notebooks
     (``notebook_path``), or the path of another (an exploratory one), relative to ``root``."""
     ensure_kernel(kernel_name)
@@ -150,7 +152,8 @@ def run_notebook(root: Path, notebook: str | Path, parameters: dict[str, Any],
     level = logging.ERROR
     # A named file: a forked kernel opens it by name.
     with tempfile.NamedTemporaryFile(prefix="rm-research-kernel-", suffix=".log") as kernel_output:
-        manager = type("KernelManagerForThisRun", (KernelOutputToFile,), {"output": kernel_output})
+        manager = type("KernelManagerForThisRun", (KernelOutputToFile,), {"output": kernel_output,
+                                                                          "fork": fork_kernels})
         try:
             executed = papermill.execute_notebook(
                 str(notebook_path(notebook) if isinstance(notebook, str) else root / notebook), None,

@@ -33,13 +33,9 @@ from rm_research.findings.descriptive import (
     by_frequency,
     missed_reasons_given,
     roles_of,
-    sessions_against_plan_counts,
     sessions_held,
-    sessions_held_medians,
     tally,
     tidy_text,
-    training_rating_counts,
-    training_rating_means,
 )
 from rm_research.ingest.clean import Cohort
 from rm_research.ingest.validate import RawCohort
@@ -130,30 +126,20 @@ def public_missed_reasons(cohort: Cohort, rule: DisclosureRule = DISCLOSURE) -> 
     return pd.DataFrame(rows, columns=["Reasons for missed sessions", "Number"])
 
 
-def sessions_against_plan_table(cohort: Cohort, planned: int) -> pd.DataFrame:
-    """People by sessions held against the plan, by role, with each role's median sessions held."""
-    medians = sessions_held_medians(cohort).set_index("role")["median"]
-    summary = {"Median sessions held": {role: _number(value) for role, value in medians.items()}}
-    return counts_table(sessions_against_plan_counts(cohort, planned), f"Sessions held (planned: {planned})",
-                        summary=summary)
+def sessions_against_plan_table(counts: pd.DataFrame, medians: pd.DataFrame, planned: int) -> pd.DataFrame:
+    """People by sessions held against the plan, by role (``findings.descriptive.sessions_against_plan_counts``),
+    with each role's median sessions held (``sessions_held_medians``)."""
+    held = medians.set_index("role")["median"]
+    summary = {"Median sessions held": {role: _number(value) for role, value in held.items()}}
+    return counts_table(counts, f"Sessions held (planned: {planned})", summary=summary)
 
 
-def observations_table(cohort: Cohort) -> pd.DataFrame:
-    """Findings by level (rows) and kind (columns), with totals, and the pairs recording findings of
-    each kind (the last row)."""
-    log = cohort.observations
-    kinds = [kind.capitalize() for kind in config.OBSERVATION_KINDS]
-    if log is None or log.empty:
-        return pd.DataFrame(columns=["Level", *kinds, "Total"])
-    grid = pd.crosstab(log["level"], log["kind"]).reindex(index=list(config.OBSERVATION_LEVELS),
-                                                          columns=list(config.OBSERVATION_KINDS), fill_value=0)
-    grid.columns = kinds
-    grid["Total"] = grid.sum(axis=1)
-    grid.loc["All levels"] = grid.sum()
-    pairs = [log.loc[log["kind"] == kind, "pair_id"].nunique() for kind in config.OBSERVATION_KINDS]
-    grid.loc["Pairs recording findings"] = [*pairs, log["pair_id"].nunique()]
-    grid.index = [str(level).capitalize() for level in grid.index]
-    return grid.rename_axis("Level").reset_index()
+def observations_table(grid: pd.DataFrame) -> pd.DataFrame:
+    """The mentors' findings by level (rows) and kind (columns), with totals, and the pairs recording
+    findings of each kind (the last row), for reading (``findings.descriptive.observation_grid``)."""
+    table = grid.rename(columns=lambda kind: str(kind).capitalize() if kind != "Total" else kind)
+    table.index = [str(level).capitalize() for level in table.index]
+    return table.rename_axis("Level").reset_index()
 
 
 # wide tables ------------------------------------------------------------------------------------------
@@ -197,11 +183,12 @@ def counts_table(counts: pd.DataFrame, heading: str, order: Sequence[str] | None
     return pd.DataFrame.from_records(records, columns=[heading, *(ROLE_HEADINGS[r] for r in roles)])
 
 
-def training_rating_table(cohort: Cohort) -> pd.DataFrame:
-    """People giving each training rating (1-5) by role, with each role's mean rating."""
-    means = training_rating_means(cohort).set_index("role")["mean"]
-    summary = {"Mean rating": {role: f"{value:.1f}" for role, value in means.items()}}
-    return counts_table(training_rating_counts(cohort), "Rating (1-5)", summary=summary)
+def training_rating_table(counts: pd.DataFrame, findings: pd.DataFrame) -> pd.DataFrame:
+    """People giving each training rating (1-5) by role (``findings.descriptive.training_rating_counts``),
+    with each role's mean rating (the findings' ``training_rating`` means)."""
+    means = findings[(findings["measure"] == "training_rating") & (findings["statistic"] == "mean")]
+    summary = {"Mean rating": {role: f"{value:.1f}" for role, value in zip(means["role"], means["value"], strict=True)}}
+    return counts_table(counts, "Rating (1-5)", summary=summary)
 
 
 # can each section be computed? ----------------------------------------------------------------------

@@ -37,8 +37,8 @@ SMALL_NUMBERS_NOTICE = (
 )
 
 
-NO_PSYCH_SESSIONS = ("_This programme offered no psychological sessions (programme.toml), so there is no "
-                     "psychological-input analysis._")
+NO_PSYCH_SESSIONS = ("this programme offered no psychological sessions (programme.toml), so there is no "
+                     "psychological-input analysis")
 
 
 def heading(programme: Programme, region: str, cohort: int) -> str:

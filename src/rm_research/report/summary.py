@@ -70,9 +70,10 @@ class Figures(Lookup):
     """The findings a report's sentences and tables read (``findings.table.Lookup``), internal (numbers)
     or public (text, the rule's mark where withheld), with the way a figure is printed (``show``)."""
 
-    def __init__(self, findings: pd.DataFrame, public: bool, rule: DisclosureRule = DISCLOSURE) -> None:
+    def __init__(self, findings: pd.DataFrame, public: bool, rule: DisclosureRule = DISCLOSURE,
+                 confidence: float = SETTINGS.confidence) -> None:
         super().__init__(findings, rule.mark if public else None)
-        self.public, self.rule = public, rule
+        self.public, self.rule, self.confidence = public, rule, confidence
 
     def show(self, measure: str, role: str, statistic: str, digits: int = 1, sign: bool = False) -> str:
         """The value as printed: rounded once, to ``digits`` places, halves away from zero; a dash where
@@ -207,7 +208,7 @@ def change_sentence(figures: Figures, item: str, role: str, label: str, small_gr
     estimate = "" if math.isnan(change) else f"{shown}; "
     # the t interval is blank in two cases only (stats.effects.mean_t_interval): say which
     why = "fewer than 2 people answered both surveys" if n < 2 else "every change was the same"
-    return (f"{subject}: no clear change can be shown, as no {SETTINGS.confidence:.0%} interval could be computed: "
+    return (f"{subject}: no clear change can be shown, as no {figures.confidence:.0%} interval could be computed: "
             f"{why} ({means}{estimate}{people}).")
 
 

@@ -14,13 +14,13 @@ from rm_research.contract.programme import DEFAULT as DEFAULT_PROGRAMME
 from rm_research.contract.programme import FILE_NAME as PROGRAMME_FILE
 from rm_research.contract.programme import Programme
 from rm_research.core import config, provenance
+from rm_research.core.config import SETTINGS, AnalysisSettings
 from rm_research.core.rounding import round_as_printed
 from rm_research.core.safety import escape_html
 from rm_research.disclosure.control import PUBLIC_ROLE_LABELS as ROLE_LABELS
 from rm_research.findings import registry
 from rm_research.findings.table import FLOW_STAGES
 from rm_research.findings.verify import source_name, source_names
-from rm_research.ingest.clean import Cohort
 from rm_research.ingest.load import LoadedCohort
 from rm_research.report import summary
 from rm_research.report.summary import SMALL_GROUP, Figures, change_verdict, could_be_small
@@ -237,15 +237,15 @@ TECHNICAL_COLUMNS = {
                        "each change by its size rank; people whose rating did not change are left out.",
     "Median shift (Hodges-Lehmann), with interval": "A typical change that a few extreme changes cannot "
                                                     "pull, with its distribution-free interval.",
-    "Confidence level of that interval": f"Small groups cannot reach exactly {config.SETTINGS.confidence:.0%}: "
-                                         "the level the interval actually has.",
+    "Confidence level of that interval": "Small groups cannot reach exactly {confidence:.0%}: the level the "
+                                         "interval actually has.",
     "Wilcoxon p": "The signed-rank test's p-value from the exact distribution, people whose rating did not "
                   "change left out.",
     "Wilcoxon p (Holm-adjusted)": "The same p adjusted for the number of questions tested (Holm); the "
                                   "board table shows this one.",
     "Wilcoxon p (Pratt's zero rule)": "A sensitivity check: the test with unchanged people kept in the ranking.",
     "Smallest p possible": "The smallest p the test could give with this many people who changed; above "
-                           f"{config.SETTINGS.alpha} the test cannot show a change whatever happened.",
+                           "{alpha} the test cannot show a change whatever happened.",
 }
 
 
@@ -254,9 +254,12 @@ TECHNICAL_STATISTICS = ["change_mean", "change_boot_ci_low", "change_boot_ci_hig
                         "wilcoxon_p", "wilcoxon_p_holm", "wilcoxon_p_pratt", "wilcoxon_min_p"]
 
 
-def technical_glossary() -> pd.DataFrame:
-    """One line per column of ``technical_table``: what it means, in plain words."""
-    return pd.DataFrame({"Column": list(TECHNICAL_COLUMNS), "What it means": list(TECHNICAL_COLUMNS.values())})
+def technical_glossary(settings: AnalysisSettings = SETTINGS) -> pd.DataFrame:
+    """One line per column of ``technical_table``: what it means, in plain words, with the run's
+    confidence level and significance threshold."""
+    meanings = [meaning.format(confidence=settings.confidence, alpha=settings.alpha)
+                for meaning in TECHNICAL_COLUMNS.values()]
+    return pd.DataFrame({"Column": list(TECHNICAL_COLUMNS), "What it means": meanings})
 
 
 def technical_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS) -> pd.DataFrame:
@@ -442,36 +445,6 @@ def areas_table(findings: pd.DataFrame) -> pd.DataFrame:
     answered = rows.groupby("role")["n"].first()
     wide.columns = [f"{role}s (% of {answered[role]})" for role in wide.columns]
     return wide.map(round_as_printed).astype("Int64").rename_axis("Area of work")
-
-
-def paired_ratings(cohort: Cohort, item: str) -> pd.DataFrame:
-    """Long table of before/after ratings for people who answered both, IDs replaced by numbers."""
-    roles = cohort.participants.set_index("participant_id")["role"]
-    pre = cohort.enrolment.set_index("participant_id")[item]
-    post = cohort.end_survey.set_index("participant_id")[item]
-    both = pd.concat({"Before": pre, "After": post}, axis=1).dropna()
-    both["role"] = roles.reindex(both.index).to_numpy()
-    both = both.sort_values(["role", "Before", "After"])
-    both["person"] = both.groupby("role").cumcount() + 1
-    long = both.melt(id_vars=["role", "person"], value_vars=["Before", "After"],
-                     var_name="phase", value_name="rating")
-    return long.astype({"rating": float}).reset_index(drop=True)
-
-
-def sessions_distribution(cohort: Cohort) -> pd.DataFrame:
-    """How many people reported each number of mentoring sessions, by role."""
-    roles = cohort.participants.set_index("participant_id")["role"]
-    answers = cohort.end_survey.set_index("participant_id")["sessions_reported"].dropna()
-    frame = pd.DataFrame({"role": roles.reindex(answers.index).to_numpy(), "sessions": answers.astype(int)})
-    return frame.groupby(["role", "sessions"]).size().rename("people").reset_index()
-
-
-def rating_items_with_pairs(cohort: Cohort) -> list[str]:
-    """The rating items that someone answered both before and after."""
-    pre = cohort.enrolment.set_index("participant_id")
-    post = cohort.end_survey.set_index("participant_id")
-    return [item for item in config.RATING_ITEMS
-            if not pd.concat([pre[item], post[item]], axis=1, join="inner").dropna().empty]
 
 
 def comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:

@@ -15,7 +15,7 @@ the one-line reason when it cannot be shown, or None.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -66,7 +66,7 @@ def _of(value: object, n: object) -> str:
     return f"{text(value)} of {text(n)}"
 
 
-def themes_table(findings: pd.DataFrame) -> pd.DataFrame:
+def themes_table(findings: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -> pd.DataFrame:
     """Themes by question and role from the findings' ``theme:`` rows (or the public findings', whose
     values are already made safe): a row per question and theme, a column per role holding
     "count of n" (n: the role's participants with any theme for that question). A role that coded
@@ -79,8 +79,8 @@ def themes_table(findings: pd.DataFrame) -> pd.DataFrame:
         asked = rows[rows["measure"] == f"theme:{question}"]
         n_of = {role: group["n"].iloc[0] for role, group in asked.groupby("role")}
         for theme in _by_theme(asked["statistic"].unique()):
-            cells = asked[asked["statistic"] == theme].groupby("role")["value"].agg(_one_cell)
-            shown = (f"Other themes, each given by fewer than {DISCLOSURE.smallest_shown} people"
+            cells = asked[asked["statistic"] == theme].groupby("role")["value"].agg(_one_cell, mark=rule.mark)
+            shown = (f"Other themes, each given by fewer than {rule.smallest_shown} people"
                      if theme == disclosure_categories.SUPPRESSED_CATEGORY else theme)
             records.append([QUESTION_WORDING[question], shown,
                             *(_of(cells[role] if role in cells.index else 0.0, n_of[role]) if role in n_of else "–"
@@ -88,12 +88,12 @@ def themes_table(findings: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(records, columns=columns)
 
 
-def _one_cell(values: pd.Series) -> object:
+def _one_cell(values: pd.Series, mark: str) -> object:
     """One role's cell of a theme: its value; for the public findings' merged rare themes (several rows
     named ``disclosure_categories.SUPPRESSED_CATEGORY``), the mark unless every one of them is 0."""
     if len(values) == 1:
         return values.iloc[0]
-    return "0" if (values.astype(str) == "0").all() else DISCLOSURE.mark
+    return "0" if (values.astype(str) == "0").all() else mark
 
 
 def _interval(value: float, low: float, high: float) -> str:
@@ -234,12 +234,13 @@ def themes_missing(cohort: Cohort) -> str | None:
     return None
 
 
-def agreement_missing(cohort: Cohort) -> str | None:
-    """Why no coder agreement can be shown, or None (at least one question has it)."""
+def agreement_missing(cohort: Cohort, agreement: Mapping[str, Agreement] | None = None) -> str | None:
+    """Why no coder agreement can be shown, or None (at least one question has it); ``agreement``: the
+    coders' agreement computed already (``findings.themes.question_agreement``)."""
     missing = themes_missing(cohort)
     if missing:
         return missing.replace("No themes are shown", "No coder agreement is shown")
-    if question_agreement(cohort):
+    if question_agreement(cohort) if agreement is None else agreement:
         return None
     counted = {question: len(coders(cohort, question)) for question in config.FREE_TEXT_QUESTIONS
                if (cohort.themes["question"] == question).any()}  # type: ignore[index]

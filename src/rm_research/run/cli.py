@@ -5,7 +5,11 @@ nothing changed answers in well under a second, without pandas, scipy or papermi
 layers are imported inside the ``cmd_*`` functions, never to dodge an import cycle (there are none:
 ``make lint`` checks the layers).
 
-Exit status: 0 success; 2 the data break the contract (every problem is listed); 3 ``verify``
+The run's settings are resolved once, here (``core.config.Settings.resolve``: the defaults and the
+environment), and passed down to everything the command runs.
+
+Exit status: 0 success; 2 the data break the contract (every problem is listed), or a setting in the
+environment means nothing; 3 ``verify``
 found a published figure that was not reproduced; 4 the outputs could not be written (a read-only
 folder, a full disk); 1 anything else (a bug: please report it).
 """
@@ -14,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -166,12 +171,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not args.no_html:
         from rm_research.render.kernels import start_preloading
 
-        start_preloading()  # the notebook's kernel imports its libraries while this process validates
+        start_preloading(args.settings.fork_kernels)  # the kernel imports its libraries while this process validates
     from rm_research.run.cohort import run_report
 
     docx = args.format == "docx"
     paths = run_report(args.root, args.region, args.cohort, html=not args.no_html, psych_offered=args.psych_sessions,
-                       docx=docx)
+                       docx=docx, settings=args.settings)
     print(f"wrote {paths.findings.relative_to(args.root)}"
           + ("" if args.no_html else f" and {paths.report_html.relative_to(args.root)}")
           + (f" and {paths.report_docx.relative_to(args.root)}" if docx else "")
@@ -187,7 +192,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     published = published_figures(args.region, args.cohort)
     loaded = load_cohort(args.root, args.region, args.cohort, args.psych_sessions)
-    comparison = compare(cohort_findings(loaded), published)
+    comparison = compare(cohort_findings(loaded, args.settings.analysis), published)
     print(format_comparison(comparison))
     return EXIT_OK if comparison["match"].all() else EXIT_MISMATCH
 
@@ -212,11 +217,12 @@ def cmd_publish(args: argparse.Namespace) -> int:
     """``publish``: write the disclosure-controlled ``report-public.html`` and ``findings-public.csv``."""
     from rm_research.render.kernels import start_preloading
 
-    start_preloading()
+    start_preloading(args.settings.fork_kernels)
     from rm_research.run.cohort import run_publish
 
     docx = args.format == "docx"
-    paths = run_publish(args.root, args.region, args.cohort, psych_offered=args.psych_sessions, docx=docx)
+    paths = run_publish(args.root, args.region, args.cohort, psych_offered=args.psych_sessions, docx=docx,
+                        settings=args.settings)
     print(f"wrote {paths.public_html.relative_to(args.root)} and {paths.public_findings.relative_to(args.root)}"
           + (f" and {paths.public_docx.relative_to(args.root)}" if docx else ""))
     levels = [LevelPaths(args.root, args.region), LevelPaths(args.root, NATIONAL)]
@@ -250,7 +256,7 @@ def cmd_collaborative(args: argparse.Namespace) -> int:
               f"{args.command} without --region to make it, with every cohort and region report", file=sys.stderr)
         return EXIT_BAD_DATA
     plan = co.make_plan(args.root, kind, html=not getattr(args, "no_html", False), region=args.region,
-                        docx=args.format == "docx")
+                        docx=args.format == "docx", settings=args.settings)
     for note in plan.discovery.notes:
         print(f"rm-research: {note}", file=sys.stderr)
     if not plan.discovery.cohorts:
@@ -259,7 +265,7 @@ def cmd_collaborative(args: argparse.Namespace) -> int:
               "(data contract, section 1)", file=sys.stderr)
         return EXIT_BAD_DATA
     total = len(plan.discovery.cohorts) + len(plan.levels)
-    if co.progress_enabled(sys.stderr):
+    if co.progress_enabled(sys.stderr, args.settings.in_ci):
         from tqdm import tqdm
 
         bar = tqdm(total=total, unit="report", file=sys.stderr, dynamic_ncols=True)
@@ -306,7 +312,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _stop) if main_thread else None
     try:
+        args.settings = config.Settings.resolve(os.environ)  # the one place the environment is read
         return COMMANDS[args.command](args)
+    except config.SettingsError as error:
+        print(f"rm-research: {error}", file=sys.stderr)
+        return EXIT_BAD_DATA
     except KeyboardInterrupt:
         print("rm-research: stopped. Every report written is whole (a report stopped midway keeps its earlier "
               "files), and no other report was started. Run the command again to finish.", file=sys.stderr)

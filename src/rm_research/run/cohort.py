@@ -10,18 +10,18 @@ import logging
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import fields
 from pathlib import Path
 
 import pandas as pd
 
 from rm_research.contract.columns import CONTRACT_FILES
+from rm_research.core.config import DEFAULTS, Settings
 from rm_research.core.paths import CohortPaths
 from rm_research.disclosure.control import public_findings, write_public
-from rm_research.findings.cohort import cohort_findings
+from rm_research.findings.cohort import cohort_findings, cohort_results
 from rm_research.ingest.clean import Cohort
 from rm_research.ingest.load import LoadedCohort, load_cohort
-from rm_research.render.handoff import NOTEBOOK, PUBLIC_NOTEBOOK
+from rm_research.render.handoff import NOTEBOOK
 from rm_research.run import outputs
 from rm_research.run.step import Written, commit, render_page
 
@@ -42,7 +42,7 @@ def processed_tables(cohort: Cohort) -> dict[str, pd.DataFrame]:
 
 def contract_tables() -> set[str]:
     """Every contract table that ``data/processed`` may hold a CSV of."""
-    return set(CONTRACT_FILES) | {f.name for f in fields(Cohort)}
+    return set(CONTRACT_FILES)
 
 
 def cohort_lock(paths: CohortPaths) -> Path:
@@ -51,9 +51,10 @@ def cohort_lock(paths: CohortPaths) -> Path:
 
 
 @contextmanager
-def cohort_outputs(paths: CohortPaths) -> Iterator[outputs.Outputs]:
-    """Hold the cohort's lock and recover whatever an interrupted run left, before anything else."""
-    with outputs.locked(cohort_lock(paths)) as held:
+def cohort_outputs(paths: CohortPaths, timeout: float = DEFAULTS.lock_timeout_s) -> Iterator[outputs.Outputs]:
+    """Hold the cohort's lock (waiting at most ``timeout`` seconds for another run) and recover whatever
+    an interrupted run left, before anything else."""
+    with outputs.locked(cohort_lock(paths), timeout=timeout) as held:
         try:
             for folder in (paths.processed, paths.reports):
                 outputs.remove_legacy_staging(folder)
@@ -62,25 +63,28 @@ def cohort_outputs(paths: CohortPaths) -> Iterator[outputs.Outputs]:
         yield held
 
 
-def run_report(root: Path, region: str, cohort: int, html: bool = True,
-               psych_offered: int | None = None, record_key: str | None = None, docx: bool = False) -> CohortPaths:
+def run_report(root: Path, region: str, cohort: int, html: bool = True, psych_offered: int | None = None,
+               record_key: str | None = None, docx: bool = False, settings: Settings = DEFAULTS) -> CohortPaths:
     """Validate, tidy, then write processed tables, findings and (unless ``html`` is False) the report.
 
     Replaces only those files (and removes a processed table whose raw file is no longer supplied),
     all together, under the cohort's lock (``step``); any other file in those folders is left alone.
     With them goes the record of what they were made from (``records.stage_record``: ``record_key``
     from ``make reports``; none from a single-cohort command, which removes an earlier record). With
-    ``docx``, the report is also written as ``report.docx`` for board papers.
+    ``docx``, the report is also written as ``report.docx`` for board papers. ``settings``: the run's,
+    as the command resolved them (``core.config.Settings``).
     """
     root = Path(root).resolve()  # the notebook's kernel may start elsewhere: a relative root would break there
-    with cohort_outputs(CohortPaths(root, region, cohort)) as held, tempfile.TemporaryDirectory() as private:
+    with (cohort_outputs(CohortPaths(root, region, cohort), settings.lock_timeout_s) as held,
+          tempfile.TemporaryDirectory() as private):
         loaded = load_cohort(root, region, cohort, psych_offered)
         paths = loaded.paths
         log.info("validated %s: %d files", paths.raw, len(loaded.raw.files))
-        findings = cohort_findings(loaded)
+        results = cohort_results(loaded, settings.analysis)
+        findings = results.findings
         parameters = {"region": region, "cohort": cohort, "psych_offered": psych_offered, "root": str(root)}
-        page = render_page(root, NOTEBOOK, parameters, report_title(loaded), Path(private), docx, loaded=loaded,
-                           findings=findings) if html else None
+        page = render_page(root, NOTEBOOK, parameters, report_title(loaded), Path(private), docx, settings,
+                           loaded=loaded, results=results) if html else None
         processed = processed_tables(loaded.cohort)
         removed = tuple(paths.processed / f"{name}.csv" for name in sorted(contract_tables() - processed.keys()))
         tables = {**{paths.processed / f"{name}.csv": table for name, table in processed.items()},
@@ -92,22 +96,24 @@ def run_report(root: Path, region: str, cohort: int, html: bool = True,
 
 
 def run_publish(root: Path, region: str, cohort: int, psych_offered: int | None = None,
-                safe: pd.DataFrame | None = None, record_key: str | None = None, docx: bool = False) -> CohortPaths:
+                safe: pd.DataFrame | None = None, record_key: str | None = None, docx: bool = False,
+                settings: Settings = DEFAULTS) -> CohortPaths:
     """Write the disclosure-controlled ``findings-public.csv`` and ``report-public.html`` beside
     the internal report (whose files are kept), under the cohort's lock (``step``). ``safe``: public
     findings already protected across levels (``make publish-all``), shown instead of the cohort's own;
-    ``record_key``: as for ``run_report``; ``docx``: also ``report-public.docx``, for board papers."""
+    ``record_key`` and ``settings``: as for ``run_report``; ``docx``: also ``report-public.docx``, for board papers."""
     root = Path(root).resolve()
-    with cohort_outputs(CohortPaths(root, region, cohort)) as held, tempfile.TemporaryDirectory() as private:
+    with (cohort_outputs(CohortPaths(root, region, cohort), settings.lock_timeout_s) as held,
+          tempfile.TemporaryDirectory() as private):
         loaded = load_cohort(root, region, cohort, psych_offered)
         paths = loaded.paths
-        findings = cohort_findings(loaded)
-        safe = public_findings(findings) if safe is None else safe
+        if safe is None:
+            safe = public_findings(cohort_findings(loaded, settings.analysis), settings.disclosure)
         write_public(safe, Path(private) / "public.csv")
         parameters = {"region": region, "cohort": cohort, "psych_offered": psych_offered, "root": str(root),
-                      "public_findings_csv": str(Path(private) / "public.csv")}
-        page = render_page(root, PUBLIC_NOTEBOOK, parameters, f"{report_title(loaded)} (public)", Path(private),
-                           docx, loaded=loaded, findings=findings)
+                      "public": True, "public_findings_csv": str(Path(private) / "public.csv")}
+        page = render_page(root, NOTEBOOK, parameters, f"{report_title(loaded)} (public)", Path(private), docx,
+                           settings, loaded=loaded)  # the public page is handed no unprotected figure
         commit(held, root, Written(paths.reports, "publish", {paths.public_findings: safe}, page, paths.public_html,
                                    paths.public_docx), record_key)
     log.info("wrote %s", paths.public_html)

@@ -20,13 +20,14 @@ from __future__ import annotations
 import os
 import time
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor
 from concurrent.futures import wait as wait_for
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from rm_research.core.config import DEFAULTS, Settings
 from rm_research.core.paths import NATIONAL, CohortId, Discovery, discover
 from rm_research.core.problems import CANNOT_WRITE, DataError, OutputError
 from rm_research.run.records import Record, code_digests, cohort_key, is_unchanged, level_key
@@ -57,6 +58,7 @@ class Task:
     level: str | None = None
     members: tuple[CohortId, ...] = ()
     docx: bool = False  # a Word copy beside each page (--format docx)
+    settings: Settings = DEFAULTS  # the run's, as the command resolved them
 
     @property
     def label(self) -> str:
@@ -97,7 +99,7 @@ def execute(root: Path, task: Task) -> Outcome:
     if task.html:
         from rm_research.render.kernels import start_preloading
 
-        start_preloading()  # the kernel server imports the notebooks' libraries while the data are validated
+        start_preloading(task.settings.fork_kernels)  # the server imports the libraries while the data are validated
     folder = task.folder(root)
     try:
         if task.cohort is not None:
@@ -105,13 +107,14 @@ def execute(root: Path, task: Task) -> Outcome:
 
             run = pipeline.run_report if task.kind == REPORT else pipeline.run_publish
             extra = {"html": task.html, "docx": task.docx} if task.kind == REPORT else {"docx": task.docx}
-            run(root, task.cohort.region, task.cohort.cohort, record_key=task.key, **extra)
+            run(root, task.cohort.region, task.cohort.cohort, record_key=task.key, settings=task.settings, **extra)
         else:
             from rm_research.run import level as levels  # imported on use: see the note above
 
             run = levels.run_level_report if task.kind == REPORT else levels.run_level_publish
             extra = {"html": task.html, "docx": task.docx} if task.kind == REPORT else {"docx": task.docx}
-            run(root, str(task.level), [(c.region, c.cohort) for c in task.members], record_key=task.key, **extra)
+            run(root, str(task.level), [(c.region, c.cohort) for c in task.members], record_key=task.key,
+                settings=task.settings, **extra)
         status, exit_status, detail = RENDERED, 0, ""
     except DataError as error:
         status, exit_status, detail = BAD_DATA, 2, str(error)
@@ -143,11 +146,14 @@ class Plan:
     cohort_keys: dict[CohortId, str] = field(default_factory=dict)
     national: bool = True
     docx: bool = False
+    run_settings: Settings = DEFAULTS
 
     @property
     def settings(self) -> dict[str, object]:
-        """The run's settings, part of every key (these commands take no ``--psych-sessions`` override)."""
-        return {"kind": self.kind, "html": self.html, "psych_offered": None, "docx": self.docx}
+        """The run's settings that shape its outputs, part of every key (these commands take no
+        ``--psych-sessions`` override): what it writes, and the analysis and disclosure settings."""
+        return {"kind": self.kind, "html": self.html, "psych_offered": None, "docx": self.docx,
+                "analysis": asdict(self.run_settings.analysis), "disclosure": asdict(self.run_settings.disclosure)}
 
     @property
     def levels(self) -> list[str]:
@@ -163,23 +169,25 @@ class Plan:
         key = self.cohort_keys[cohort]
         if is_unchanged(self.root, cohort.paths(self.root).reports, self.kind, key):
             return None
-        return Task(self.kind, key, self.html, cohort=cohort, docx=self.docx)
+        return Task(self.kind, key, self.html, cohort=cohort, docx=self.docx, settings=self.run_settings)
 
     def level_task(self, level: str, good: Iterable[CohortId]) -> Task | None:
         """The level's task pooling the ``good`` cohorts, or None when its outputs are unchanged."""
         members = {c: self.cohort_keys[c] for c in good}
         key = level_key(level, members, self.code, self.settings)
-        task = Task(self.kind, key, self.html, level=level, members=tuple(sorted(members)), docx=self.docx)
+        task = Task(self.kind, key, self.html, level=level, members=tuple(sorted(members)), docx=self.docx,
+                    settings=self.run_settings)
         return None if is_unchanged(self.root, task.folder(self.root), self.kind, key) else task
 
 
 def make_plan(root: Path, kind: str = REPORT, html: bool = True, region: str | None = None,
-              docx: bool = False) -> Plan:
+              docx: bool = False, settings: Settings = DEFAULTS) -> Plan:
     """Discover the cohorts and compute every key: all in this process, with no heavy imports.
-    ``docx``: each report also as a Word copy (``--format docx``)."""
+    ``docx``: each report also as a Word copy (``--format docx``); ``settings``: the run's."""
     root = Path(root)
     discovery = discover(root, region)
-    plan = Plan(root, kind, html, discovery, code_digests(root), national=region is None, docx=docx and html)
+    plan = Plan(root, kind, html, discovery, code_digests(root), national=region is None, docx=docx and html,
+                run_settings=settings)
     for cohort in discovery.cohorts:
         plan.cohort_keys[cohort] = cohort_key(root, cohort, plan.code, plan.settings)
     return plan
@@ -206,14 +214,14 @@ def cross_level_pass(plan: Plan, outcomes: list[Outcome]) -> list[str]:
         else:
             folder = Path(plan.root) / "reports" / unit
         record = Record.read(folder, PUBLISH)  # the outputs change on purpose: the record vouches for the new ones
-        republish(plan.root, unit, safe, cohorts, None if record is None else record.key, plan.docx)
+        republish(plan.root, unit, safe, cohorts, None if record is None else record.key, plan.docx,
+                  plan.run_settings)
     return sorted(changes)
 
 
-def progress_enabled(stream: TextIO, environ: Mapping[str, str] | None = None) -> bool:
-    """Show a progress bar only on a terminal, and never in CI (``CI`` set to anything but empty/false)."""
-    environ = os.environ if environ is None else environ
-    if environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+def progress_enabled(stream: TextIO, in_ci: bool = False) -> bool:
+    """Show a progress bar only on a terminal, and never in CI (the run's ``Settings.in_ci``)."""
+    if in_ci:
         return False
     isatty = getattr(stream, "isatty", None)
     return bool(isatty and isatty())
@@ -390,13 +398,8 @@ def counts(outcomes: Sequence[Outcome]) -> str:
     return ", ".join(f"{n} {status}" for status, n in seen.items())
 
 
-
-
-
-
-
 def republish(root: Path | str, unit: str, safe: pd.DataFrame, members: Sequence[tuple[str, int]],
-              record_key: str | None = None, docx: bool = False) -> None:
+              record_key: str | None = None, docx: bool = False, settings: Settings = DEFAULTS) -> None:
     """Publish one unit again with the findings the cross-level audit protected (``record_key``: the
     inputs' key ``make publish-all`` records with the outputs, as for ``run.cohort.run_report``)."""
     from rm_research.run import cohort as pipeline  # imported on use: see the note above
@@ -404,7 +407,9 @@ def republish(root: Path | str, unit: str, safe: pd.DataFrame, members: Sequence
 
     if "/" in unit:
         region, cohort = unit.split("/")
-        pipeline.run_publish(Path(root), region, int(cohort), safe=safe, record_key=record_key, docx=docx)
+        pipeline.run_publish(Path(root), region, int(cohort), safe=safe, record_key=record_key, docx=docx,
+                             settings=settings)
     else:
         chosen = [m for m in members if unit == NATIONAL or m[0] == unit]
-        levels.run_level_publish(Path(root), unit, chosen, safe=safe, record_key=record_key, docx=docx)
+        levels.run_level_publish(Path(root), unit, chosen, safe=safe, record_key=record_key, docx=docx,
+                                 settings=settings)

@@ -10,7 +10,7 @@ collaborative's ``reports`` command) passes the good ones as ``cohorts`` and the
 
 ``run_level_publish(root, level)`` writes the disclosure-controlled ``findings-public.csv``
 (``disclosure.control.public_level_findings`` of the same results) and ``report-public.html`` (from the
-``level_report_public`` notebook, which shows pooled figures only, never one cohort's) beside them,
+``level_report`` notebook with ``public``, which shows pooled figures only, never one cohort's) beside them,
 under the same lock. Both write ``report.docx`` or ``report-public.docx`` too with ``docx``.
 """
 
@@ -23,10 +23,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from rm_research.core.config import DEFAULTS, Settings
 from rm_research.core.paths import LevelPaths
 from rm_research.disclosure.control import public_level_findings, write_public
 from rm_research.ingest.load import CohortKey, LoadedCohort
-from rm_research.render.handoff import LEVEL_NOTEBOOK, LEVEL_PUBLIC_NOTEBOOK, notebook_level
+from rm_research.render.handoff import LEVEL_NOTEBOOK, notebook_level
 from rm_research.report.narrative import level_title
 from rm_research.run import outputs
 from rm_research.run.step import Written, commit, render_page
@@ -44,16 +45,17 @@ def _keys(loaded: list[LoadedCohort]) -> list[CohortKey]:
 
 
 def run_level_report(root: Path, level: str, cohorts: Iterable[Sequence[object]] | None = None,
-                     html: bool = True, record_key: str | None = None, docx: bool = False) -> Path:
+                     html: bool = True, record_key: str | None = None, docx: bool = False,
+                     settings: Settings = DEFAULTS) -> Path:
     """Write ``reports/<level>/findings.csv`` and (unless ``html`` is False) ``report.html``, together,
     under the level's lock (``step``); return the level's report folder. Other files there are left
-    alone. ``record_key``: as for ``run.cohort.run_report``; ``docx``: also ``report.docx``."""
+    alone. ``record_key`` and ``settings``: as for ``run.cohort.run_report``; ``docx``: also ``report.docx``."""
     root = Path(root).resolve()  # the notebook's kernel may start elsewhere: a relative root would break there
     paths = LevelPaths(root, level)
-    with outputs.locked(paths.lock) as held, tempfile.TemporaryDirectory() as private:
-        loaded, results = notebook_level(root, level, cohorts)
+    with outputs.locked(paths.lock, timeout=settings.lock_timeout_s) as held, tempfile.TemporaryDirectory() as private:
+        loaded, results = notebook_level(root, level, cohorts, analysis=settings.analysis)
         page = render_page(root, LEVEL_NOTEBOOK, _parameters(root, level, loaded), level_title(level), Path(private),
-                           docx, loaded=loaded, results=results) if html else None
+                           docx, settings, loaded=loaded, results=results) if html else None
         commit(held, root, Written(paths.reports, "report", {paths.findings: results.findings}, page,
                                    paths.report_html, paths.report_docx), record_key)
     log.info("wrote %s", paths.reports)
@@ -61,20 +63,22 @@ def run_level_report(root: Path, level: str, cohorts: Iterable[Sequence[object]]
 
 
 def run_level_publish(root: Path, level: str, cohorts: Iterable[Sequence[object]] | None = None,
-                      safe: pd.DataFrame | None = None, record_key: str | None = None, docx: bool = False) -> Path:
+                      safe: pd.DataFrame | None = None, record_key: str | None = None, docx: bool = False,
+                      settings: Settings = DEFAULTS) -> Path:
     """Write the disclosure-controlled ``findings-public.csv`` and ``report-public.html`` of the level
     beside its internal report, under the level's lock (``step``); return the level's report folder.
     ``safe``: public findings already protected across levels (``make publish-all``); ``record_key``:
-    as for ``run.cohort.run_report``; ``docx``: also ``report-public.docx``."""
+    and ``settings`` as for ``run.cohort.run_report``; ``docx``: also ``report-public.docx``."""
     root = Path(root).resolve()  # the notebook's kernel may start elsewhere: a relative root would break there
     paths = LevelPaths(root, level)
-    with outputs.locked(paths.lock) as held, tempfile.TemporaryDirectory() as private:
-        loaded, results = notebook_level(root, level, cohorts)
-        safe = public_level_findings(results) if safe is None else safe
+    with outputs.locked(paths.lock, timeout=settings.lock_timeout_s) as held, tempfile.TemporaryDirectory() as private:
+        loaded, results = notebook_level(root, level, cohorts, analysis=settings.analysis)
+        safe = public_level_findings(results, settings.disclosure) if safe is None else safe
         write_public(safe, Path(private) / "public.csv")
-        parameters = {**_parameters(root, level, loaded), "public_findings_csv": str(Path(private) / "public.csv")}
-        page = render_page(root, LEVEL_PUBLIC_NOTEBOOK, parameters, f"{level_title(level)} (public)", Path(private),
-                           docx, loaded=loaded, results=results)
+        parameters = {**_parameters(root, level, loaded), "public": True,
+                      "public_findings_csv": str(Path(private) / "public.csv")}
+        page = render_page(root, LEVEL_NOTEBOOK, parameters, f"{level_title(level)} (public)", Path(private), docx,
+                           settings, loaded=loaded)  # the public page is handed no unprotected figure
         commit(held, root, Written(paths.reports, "publish", {paths.public_findings: safe}, page, paths.public_html,
                                    paths.public_docx), record_key)
     log.info("wrote %s", paths.public_html)

@@ -5,8 +5,9 @@ those folders is touched. The mechanism, for one *lock file* (``reports/<region>
 for a cohort; any path for other sets of outputs):
 
 1. **Lock.** ``locked(lock_file)`` holds an exclusive ``filelock.FileLock`` on the lock file. A
-   second run waits, saying on stderr that another run is in progress, for at most
-   ``RM_RESEARCH_LOCK_TIMEOUT`` seconds (default 600), then raises ``OutputError``. The operating
+   second run waits, saying on stderr that another run is in progress, for at most ``timeout``
+   seconds (the run's ``Settings.lock_timeout_s``: 600 unless ``RM_RESEARCH_LOCK_TIMEOUT`` says
+   otherwise), then raises ``OutputError``. The operating
    system releases the lock of a process that dies, so a killed run never blocks the next one.
 2. **Recover.** Still before anything else, under the lock, the last run's journal (beside the
    lock file: ``.cohort-N.journal``) is read: a *committed* set is rolled forward (its remaining
@@ -66,11 +67,9 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from rm_research.core.config import DEFAULT_LOCK_TIMEOUT_S, LOCK_TIMEOUT_VARIABLE
 from rm_research.core.problems import OutputError
 
-#: Seconds a run waits for another run holding the same lock, unless this variable says otherwise.
-LOCK_TIMEOUT_VARIABLE = "RM_RESEARCH_LOCK_TIMEOUT"
-DEFAULT_LOCK_TIMEOUT_S = 600.0
 #: Test-only fault injection: a run SIGKILLs itself at the step this variable names (see ``checkpoint``).
 DIE_AT_VARIABLE = "RM_RESEARCH_TEST_DIE_AT"
 STAGING_PREFIX = ".rm-staging-"
@@ -105,21 +104,6 @@ def output_error(error: OSError, folder: Path, *, partly: bool = False) -> Outpu
             if partly else "Earlier outputs were left as they were.")
     return OutputError(f"Could not write the outputs in {folder}: {what}. {kept} Please {todo}, "
                        "then run the command again.")
-
-
-def lock_timeout() -> float:
-    """Seconds to wait for another run: ``RM_RESEARCH_LOCK_TIMEOUT`` if set, else 600."""
-    text = os.environ.get(LOCK_TIMEOUT_VARIABLE, "").strip()
-    if not text:
-        return DEFAULT_LOCK_TIMEOUT_S
-    try:
-        seconds = float(text)
-    except ValueError:
-        seconds = -1.0
-    if not seconds >= 0:  # also refuses nan
-        raise OutputError(f"{LOCK_TIMEOUT_VARIABLE}={text!r} is not a number of seconds: set it to, say, 600, "
-                          "or unset it")
-    return seconds
 
 
 def _to_stderr(message: str) -> None:
@@ -375,15 +359,15 @@ class Outputs:
 
 
 @contextlib.contextmanager
-def locked(lock_file: Path, *, timeout: float | None = None,
+def locked(lock_file: Path, *, timeout: float = DEFAULT_LOCK_TIMEOUT_S,
            notify: Callable[[str], None] = _to_stderr) -> Iterator[Outputs]:
     """Hold ``lock_file`` (waiting for another run, and saying so through ``notify``), recover the outputs
     the last run left unfinished, and yield them for ``Outputs.replacing``.
 
-    ``timeout`` is in seconds (default ``lock_timeout()``); past it, ``OutputError``.
+    ``timeout`` is in seconds (a run passes its ``Settings.lock_timeout_s``); past it, ``OutputError``.
     """
     outputs = Outputs(Path(lock_file).absolute())
-    wait = lock_timeout() if timeout is None else timeout
+    wait = timeout
     lock = FileLock(outputs.lock_file)
     try:
         outputs.lock_file.parent.mkdir(parents=True, exist_ok=True)

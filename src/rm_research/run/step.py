@@ -21,6 +21,7 @@ from typing import Any
 
 import pandas as pd
 
+from rm_research.core.config import DEFAULTS, Settings
 from rm_research.core.safety import neutralise_formulas
 from rm_research.render import handoff
 from rm_research.run import outputs
@@ -36,15 +37,15 @@ class Page:
 
 
 def render_page(root: Path, notebook: str, parameters: Mapping[str, Any], title: str, private: Path,
-                docx: bool = False, **handed: Any) -> Page:
+                docx: bool = False, settings: Settings = DEFAULTS, **handed: Any) -> Page:
     """Run the report notebook ``notebook`` with ``parameters`` and ``handed`` (what the command computed,
-    passed through a file in the private folder ``private``: ``handoff``), and render it as a page titled
-    ``title`` (with its Word copy when ``docx``)."""
+    passed through a file in the private folder ``private``: ``handoff``, with the run's ``settings``), and
+    render it as a page titled ``title`` (with its Word copy when ``docx``)."""
     # imported on use: papermill and nbconvert cost seconds, which a run without a page never pays
     from rm_research.render.notebook import render_html, run_notebook
 
-    state = handoff.save(private, **handed)
-    executed = run_notebook(root, notebook, {**parameters, "state": str(state)})
+    state = handoff.save(private, settings=settings, **handed)
+    executed = run_notebook(root, notebook, {**parameters, "state": str(state)}, fork_kernels=settings.fork_kernels)
     html = render_html(executed, title)
     return Page(html, word_version(html, title) if docx else None)
 

@@ -1,0 +1,278 @@
+"""A region's or the nation's report page: its sections, internal and public (``report.page``).
+
+The internal page reads what the command computed once for the level (``findings.level.LevelResults``:
+the person table, the findings, the meta-analyses and the pooled dose models); the public page reads
+only the protected findings a publish wrote (``disclosure.control.public_level_findings``) and the
+cohorts' names and settings. ``LevelPage.results`` is None on the public page, so a public section
+cannot reach an unprotected figure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+from rm_research.core import config, provenance
+from rm_research.core.paths import NATIONAL
+from rm_research.disclosure import control as disclosure
+from rm_research.findings import level as pooling
+from rm_research.findings import registry
+from rm_research.findings.level import LevelResults
+from rm_research.ingest.load import LoadedCohort
+from rm_research.report import figures, narrative, summary, tables
+from rm_research.report.page import CONTENTS, DISCLOSURE_CONTROL, PUBLIC_PROVENANCE_INTRO, Page, Section
+from rm_research.stats import meta
+
+
+@dataclass
+class LevelPage(Page):
+    """A level's page: ``level`` a region's slug or ``national``; ``loaded`` its cohorts; ``findings`` the
+    level's findings (internal) or its protected findings (public); ``results`` everything the command
+    computed for the level, on the internal page only."""
+
+    level: str
+    loaded: list[LoadedCohort]
+    results: LevelResults | None = None
+
+    def __post_init__(self) -> None:
+        if self.public == (self.results is not None):
+            raise ValueError("a level's internal page needs its results, and its public page must not have them")
+        self.labels = tables.level_item_labels(self.loaded)
+
+    @property
+    def internal(self) -> LevelResults:
+        """The level's results (internal page only)."""
+        if self.results is None:
+            raise ValueError("the public page has no unprotected results")
+        return self.results
+
+    def opening(self) -> None:
+        """The page's title, what it covers, the internal page's banner, and the synthetic-data notice."""
+        self.title_heading(PUBLIC_TITLE if self.public else TITLE)
+        self.markdown(PUBLIC_OPENING if self.public else OPENING)
+        where = "All regions" if self.level == NATIONAL else "Region: " + self.level
+        people = "" if self.public else f", {len(self.internal.people)} people enrolled"  # the person table's rows
+        self.markdown(f"**{where}**, {len(self.loaded)} cohorts{' pooled' if self.public else ''}{people}.")
+        if not self.public:
+            self.html(narrative.banner(narrative.SMALL_NUMBERS_NOTICE))
+        if any(item.is_synthetic for item in self.loaded):
+            self.markdown(narrative.SYNTHETIC_POOLED_NOTICE)
+
+
+TITLE: Final = "Reverse mentoring programmes: every cohort pooled"
+PUBLIC_TITLE: Final = "Reverse mentoring programmes: every cohort pooled (public version)"
+OPENING: Final = (
+    "The evaluation of every cohort of a region (or of every region: the national report), pooled. Each cohort's "
+    "confidence change is combined by a random-effects meta-analysis, so that cohorts too small to say much alone "
+    "contribute to a figure that can. Every number is computed by the `rm_research` package from the raw files listed "
+    "under *Data and provenance*; the machine-readable figures are in `findings.csv` beside this report (data "
+    "contract, section 6).")
+PUBLIC_OPENING: Final = (
+    "A summary of the evaluation of every cohort of a region (or of every region), pooled, prepared for publication. "
+    "Small numbers are suppressed and other counts rounded, so that no participant can be recognised; the method is "
+    "described below. The figures are in `findings-public.csv` beside this report. Figures for single cohorts are in "
+    "the internal report only.")
+
+
+def _key_findings(page: LevelPage) -> None:
+    page.markdown(narrative.key_findings_intro(page.settings.analysis))
+    if page.public:
+        found = summary.key_findings_level_public(page.findings, page.labels, rule=page.settings.disclosure)
+    else:
+        found = summary.key_findings_level(page.findings, page.labels, reasons=page.internal.reasons())
+    page.markdown(summary.bullet_list(found))
+
+
+_FLOW_TITLE: Final = "Participants at each stage by role, summed over the cohorts"
+
+
+def _flow(page: LevelPage) -> None:
+    by_unit = page.internal.by_unit
+    page.table(tables.cohorts_table(page.loaded), "The cohorts pooled")
+    if by_unit.region_flow is not None:
+        page.table(tables.level_flow_table(by_unit.region_flow, "region"), "Participants at each stage, by region")
+    page.table(tables.level_flow_table(by_unit.cohort_flow), "Participants at each stage, by cohort")
+    page.figure(figures.flow_by_cohort_chart(by_unit.cohort_flow, title=summary.headline_flow(page.findings)))
+    page.table(tables.flow_table(page.findings), _FLOW_TITLE, index=True)
+
+
+def _flow_public(page: LevelPage) -> None:
+    page.table(disclosure.public_flow_table(page.findings), "Participants at each stage, by role")
+
+
+_POOLED_TITLE: Final = "Change in confidence, pooled over the cohorts"
+
+
+def _pooled(page: LevelPage) -> None:
+    page.table(tables.pooled_before_after_table(page.findings, page.labels, reasons=page.internal.reasons()),
+               _POOLED_TITLE)
+    page.markdown(narrative.pooled_before_after_explained())
+
+
+def _pooled_public(page: LevelPage) -> None:
+    page.table(tables.public_pooled_before_after_table(page.findings, page.labels), _POOLED_TITLE)
+    page.markdown(narrative.public_pooled_before_after_explained())
+
+
+def _forest_plots(page: LevelPage) -> None:
+    analyses = page.internal.analyses
+    for (item, role), result in analyses.items():
+        label = f"{page.labels[item]}: {'everyone' if role == config.ALL_ROLES else role + 's'}"
+        if role == config.ALL_ROLES and (asked := pooling.only_role(analyses, item)):
+            page.note(f"{label}: the same as for the {asked}s, the only role who answered this question; the figure "
+                      "above is everyone's.")
+            continue
+        if result.cohorts:
+            page.figure(figures.forest_plot(result, label,
+                                            title=summary.headline_pooled(page.findings, item, role, page.labels)))
+        page.markdown(f"{narrative.escape_markdown(label)}: {meta.heterogeneity_sentence(result)}")
+
+
+def _excluded(page: LevelPage) -> None:
+    excluded = pooling.excluded_cohorts(page.internal.analyses)
+    if excluded.empty:
+        page.markdown("_Every cohort was pooled for every item and role._")
+    else:
+        page.table(tables.excluded_table(excluded, page.labels), "Cohorts left out of the pooling, and why")
+
+
+def _yes_no(page: LevelPage) -> None:
+    by_unit = page.internal.by_unit
+    page.table(tables.yes_no_by_table(by_unit.yes_no, by_unit.by, page.labels), "Answers to the yes/no questions")
+
+
+def _yes_no_public(page: LevelPage) -> None:
+    page.table(disclosure.public_table(page.findings, {item: page.labels[item] for item in config.YES_NO_ITEMS},
+                                       disclosure.PUBLIC_YES_NO_STATISTICS, n_label="Answered"),
+               "Answers to the yes/no questions, by role")
+
+
+def _mentoring_held(page: LevelPage) -> None:
+    by_unit = page.internal.by_unit
+    page.table(tables.mentoring_sessions_by_table(by_unit.mentoring_sessions, by_unit.by), "Mentoring sessions held")
+
+
+def _psych_attended(page: LevelPage) -> None:
+    by_unit = page.internal.by_unit
+    if by_unit.psych_attendance.empty:
+        page.missing("no cohort pooled here offered psychological sessions with an attendance log")
+    else:
+        page.table(tables.psych_attendance_by_table(by_unit.psych_attendance, by_unit.by),
+                   "Psychological sessions attended")
+
+
+_DOSE_TITLE: Final = "Sessions attended and confidence at the end, pooled models"
+
+
+def _dose(page: LevelPage) -> None:
+    models = pooling.dose_models(page.internal.fits)
+    page.markdown(pooling.FIXED_EFFECTS_NOTE)
+    if models.empty:
+        page.missing("nobody pooled here has an enrolment rating, a final rating and a dose")
+        return
+    page.table(tables.dose_models_table(models), _DOSE_TITLE)
+    if (models["model"] == "mixed").any():
+        page.markdown(pooling.MIXED_CAVEAT)
+    else:
+        page.markdown(f"_The mixed model is fitted only where at least {pooling.MIN_MIXED_COHORTS} cohorts are "
+                      "pooled._")
+
+
+def _dose_public(page: LevelPage) -> None:
+    doses = {measure: tables.DOSE_LABELS[measure] for measure in pooling.DOSES}
+    page.table(disclosure.public_table(page.findings, doses, disclosure.PUBLIC_POOLED_DOSE_STATISTICS,
+                                       n_of="pooled_ancova_slope"),
+               _DOSE_TITLE)
+
+
+_META_TITLE: Final = "Random-effects meta-analyses of the change in confidence"
+
+
+def _technical(page: LevelPage) -> None:
+    page.table(tables.pooled_table(page.findings, page.labels), _META_TITLE)
+
+
+def _technical_public(page: LevelPage) -> None:
+    items = {item: page.labels[item] for item in config.RATING_ITEMS}
+    page.table(disclosure.public_table(tables.without_short_predictions(page.findings), items,
+                                       list(pooling.POOLED_STATISTICS), n_label="People paired", n_of="k"),
+               _META_TITLE)
+
+
+def _statistics(page: LevelPage) -> None:
+    page.table(registry.glossary(page.findings), "The statistics in findings.csv")
+
+
+def _provenance(page: LevelPage) -> None:
+    page.markdown(f"Code: `rm-research` commit `{provenance.git_commit(page.loaded[0].paths.root)}`; "
+                  f"{page.settings.analysis.confidence:.0%} intervals throughout.")
+    page.table(tables.cohort_checksums(page.loaded), "Raw files and their checksums")
+    page.table(provenance.package_versions(), "Package versions")
+
+
+def _provenance_public(page: LevelPage) -> None:
+    page.markdown(f"Computed by `rm-research`, commit `{provenance.git_commit(page.loaded[0].paths.root)}`, from "
+                  f"{len(page.loaded)} cohorts' evaluation files; their checksums are recorded in the internal report.")
+    page.table(provenance.package_versions(), "Package versions")
+
+
+_PSYCH_TITLE: Final = "Session length, missed sessions and the psychological sessions"
+
+#: The level page's sections, in the order shown (``report.page.Section``).
+LevelPage.SECTIONS = (
+    Section("key_findings", "Key findings", _key_findings, _key_findings, listed=False),
+    CONTENTS,
+    Section("flow", "Participant flow by region and cohort", _flow, None,
+            intro="Enrolled → matched with a partner → attended at least one psychological session → completed the "
+                  "end-of-programme survey; everyone, both roles. A programme that offered no psychological sessions "
+                  "counts 0 attenders."),
+    Section("flow_public", "Participant flow, all cohorts", None, _flow_public),
+    Section("pooled", "Confidence before and after the programme, pooled", _pooled, _pooled_public,
+            intro="For each item and role, each cohort's mean change (end minus enrolment, over the people who "
+                  "answered both) is pooled by a random-effects meta-analysis: Paule-Mandel between-cohort variance "
+                  "(tau²), Hartung-Knapp-Sidik-Jonkman interval and p on k - 1 degrees of freedom (data contract, "
+                  "section 6). The prediction interval (shown where k ≥ 5) is where the mean change of a new, similar "
+                  "cohort would be expected to fall.",
+            public_intro="Each cohort's mean change (end minus enrolment) pooled by a random-effects meta-analysis "
+                         "(Paule-Mandel between-cohort variance, Hartung-Knapp-Sidik-Jonkman interval), with the "
+                         "heterogeneity between cohorts (I², and Cochran's Q p-value)."),
+    Section("forest_plots", "Forest plots", _forest_plots, None, level=3,
+            intro="One row per cohort pooled: its mean change with its 95% t interval (square sized by its weight); "
+                  "the pooled change as a diamond; the 95% prediction interval beneath it where at least 5 cohorts "
+                  "are pooled. The axis stops at the largest change the scale allows."),
+    Section("excluded", "Cohorts left out of the pooling", _excluded, None, level=3,
+            intro="A cohort is pooled for an item and role when at least 2 of its people answered the item at both "
+                  "times and their changes are not all equal (a cohort with no spread has no variance to weight by)."),
+    Section("yes_no", _PSYCH_TITLE, _yes_no, _yes_no_public,
+            intro="\"Yes\" answers of those who answered, with the 95% Wilson interval of the proportion. Answers "
+                  "about the psychological sessions from programmes that offered none are left out.", public_intro=""),
+    Section("mentoring_held", "Mentoring sessions held", _mentoring_held, None, level=3,
+            intro="Sessions held by each person's pair (the session log), or, where there is no log, the sessions the "
+                  "person reported."),
+    Section("psych_attended", "Psychological sessions attended", _psych_attended, None, level=3,
+            intro="Over the cohorts whose programme offered psychological sessions and kept an attendance log."),
+    Section("dose", "Attendance and psychological input, pooled", _dose, _dose_public,
+            intro="Did people who had more mentoring sessions, or attended more psychological sessions, end with more "
+                  "confidence talking with senior leaders, at the same enrolment rating? ANCOVA of the final rating on "
+                  "the enrolment rating and the dose, with cohort fixed effects and HC3 robust standard errors; where "
+                  "at least 5 cohorts are pooled, a mixed model with a random intercept for each cohort as a "
+                  "sensitivity analysis.",
+            public_intro="The change in final confidence talking with senior leaders per extra session, at the same "
+                         "enrolment rating: ANCOVA with cohort fixed effects (HC3), and a mixed model with a random "
+                         "cohort intercept where at least 5 cohorts are pooled (a sensitivity analysis)."),
+    Section("technical", "Technical statistics", _technical, _technical_public, appendix=True,
+            intro="The meta-analyses in full: each item and role's pooled change with its interval and p, the "
+                  "between-cohort variance (tau²), heterogeneity (I²), Cochran's Q p-value and the prediction "
+                  "interval.",
+            public_intro="The meta-analyses in full: pooled change, interval and p, with the heterogeneity between "
+                         "cohorts (I², and Cochran's Q p-value)."),
+    Section("statistics", "The statistics reported", _statistics, None, appendix=True,
+            intro="Every statistic in this report's `findings.csv`, from the package's registry of statistics."),
+    DISCLOSURE_CONTROL,
+    Section("provenance", "Data and provenance", _provenance, _provenance_public, appendix=True,
+            intro="The code version, the versions of the packages that computed this report, and the SHA-256 checksum "
+                  "of every raw file of every cohort pooled. Re-running the same code on files with the same checksums "
+                  "gives the same report.",
+            public_intro=PUBLIC_PROVENANCE_INTRO),
+)
+
