@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -161,15 +162,24 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(project, capsys):
 
 
 @pytest.mark.slow
-def test_reports_and_publish_all_render_html_at_every_level(tmp_path, capsys):
+def test_reports_and_publish_all_render_html_and_word_at_every_level(tmp_path, capsys):
+    """Every level gets its page, findings, public page and public findings, and (FORMAT=docx) the Word
+    copy of each page: the internal one says it is internal, the public one does not and has its headings
+    as Word headings. Asked for again with nothing changed, nothing is rebuilt."""
+    from tests.functional.test_word import document_text
+
     root = make_project(tmp_path)
-    assert main(["reports", "--root", str(root), "-j", "2"]) == EXIT_OK
-    assert main(["publish-all", "--root", str(root), "-j", "2"]) == EXIT_OK
+    assert main(["reports", "--root", str(root), "-j", "2", "--format", "docx"]) == EXIT_OK
+    assert main(["publish-all", "--root", str(root), "-j", "2", "--format", "docx"]) == EXIT_OK
     for folder in ("south-east/cohort-1", "south-east", "national"):
         for name in ("report.html", "findings.csv", "report-public.html", "findings-public.csv"):
             assert (root / "reports" / folder / name).is_file(), (folder, name)
+        internal = document_text(root / "reports" / folder / "report.docx")
+        public = document_text(root / "reports" / folder / "report-public.docx")
+        assert "Internal report: contains small numbers" in internal and "Internal report" not in public
+        assert re.search(r'<w:pStyle w:val="Heading2" /></w:pPr><w:r><w:t[^>]*>Key findings<', public)
     capsys.readouterr()
-    assert main(["publish-all", "--root", str(root), "-j", "2"]) == EXIT_OK
+    assert main(["publish-all", "--root", str(root), "-j", "2", "--format", "docx"]) == EXIT_OK
     assert set(statuses(capsys.readouterr().out).values()) == {"unchanged"}
 
 

@@ -36,20 +36,3 @@ def test_no_html_and_docx_cannot_be_asked_together(tmp_path, capsys):
     except SystemExit as stop:
         assert stop.code == 2
     assert "not allowed with" in capsys.readouterr().err
-
-
-def test_reports_and_publish_all_write_word_copies_at_every_level(tmp_path, capsys):
-    """FORMAT=docx works at every level: a cohort's and a region's report and public version get their
-    Word copy beside the page (the national report is made by the same level step as a region's)."""
-    root = make_project(tmp_path)
-    assert main(["reports", "--root", str(root), "--region", "south-east", "-j", "1", "--format", "docx"]) == 0
-    assert main(["publish-all", "--root", str(root), "--region", "south-east", "-j", "1", "--format", "docx"]) == 0
-    for folder in ("south-east/cohort-1", "south-east"):
-        internal = document_text(root / "reports" / folder / "report.docx")
-        public = document_text(root / "reports" / folder / "report-public.docx")
-        assert "Internal report: contains small numbers" in internal and "Internal report" not in public
-        assert re.search(r'<w:pStyle w:val="Heading2" /></w:pPr><w:r><w:t[^>]*>Key findings<', public)
-    capsys.readouterr()
-    # asked for again with nothing changed, nothing is rebuilt
-    assert main(["reports", "--root", str(root), "--region", "south-east", "-j", "1", "--format", "docx"]) == 0
-    assert "2 unchanged" in capsys.readouterr().out
