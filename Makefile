@@ -133,8 +133,8 @@ verify: $(STAMP) require-cohort ## Print published next to reproduced figures; f
 publish: $(STAMP) require-cohort ## Write disclosure-controlled report-public.html and findings-public.csv (FORMAT=docx: report-public.docx too)
 	$(call rm_research,publish $(if $(FORMAT),--format $(FORMAT)))
 
-test: $(TEST_STAMP) ## Run the test suite (unit, functional and back tests); installs requirements-test.lock first
-	$(BIN)/python -m pytest
+test: $(TEST_STAMP) ## Run the test suite (unit, functional and back tests) on every core; installs requirements-test.lock first
+	$(BIN)/python -m pytest -n auto --dist loadfile
 
 lint: $(TEST_STAMP) ## ruff on the package, tests and notebooks; the package's layers (import-linter); notebook pairs in sync
 	$(BIN)/ruff check src tests notebooks scripts
