@@ -10,6 +10,8 @@ from re import _parser as sre_parse  # type: ignore[attr-defined]
 
 import pandas as pd
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from rm_research.disclosure import quotes
 from rm_research.disclosure.quotes import NAME_COLUMN, consented_quotes, names_in_raw, redact
@@ -46,6 +48,14 @@ R = "[redacted]"
     # UK postcodes
     ("I live at SO15 2AB now", f"I live at {R} now"),
     ("near sw1a1aa and M1  1AE.", f"near {R} and {R}."),
+    # the cases a hostile review got through (issue 17): a slash in a phone number, a no-break space in
+    # a postcode, Excel's date, an NHS number grouped with slashes
+    ("call 07700/900123 now", f"call {R} now"),
+    ("at SO15\u00a02AB, by", f"at {R}, by"),
+    ("born 03-Apr-1985 in", f"born {R} in"),
+    ("born 3/Apr/85 in", f"born {R} in"),
+    ("NHS no 485/777/3456.", f"NHS no {R}."),
+    ("NHS no 943 476 5919.", f"NHS no {R}."),
 ])
 def test_redact_patterns(text, expected):
     assert redact(text, set()) == expected
@@ -54,6 +64,7 @@ def test_redact_patterns(text, expected):
 @pytest.mark.parametrize("text", [
     "we met 3 times between 2020 and 2021",
     "the 2020-2021 cohort met 10.30-12.00 in April 2021",
+    "the 2020/2021 cohort met 10:30-12:00, 4-5 times",
     "Band 5, 2 sessions, step 3 of 6, Mayfair 4",
     "javascript:alert(1) <script>x</script>",
 ])
@@ -241,3 +252,70 @@ def test_public_quotes_show_exactly_5_answers_or_none():
     # 2 consented of 12: two quotes would say that exactly 2 agreed; none are shown
     assert quotes.public_quotes(_Raw(), _answering(12, 2)).empty
     assert len(quotes.public_quotes(_Raw(), _answering(12, 5))) == 5
+
+
+# --- a generated corpus: identifiers written every way people write them ----------------------------------
+
+def test_the_nhs_check_digit_is_the_modulus_11_rule():
+    """943 476 5919 is the NHS's own example of a valid number; changing its check digit breaks it."""
+    assert quotes.nhs_number_valid("9434765919")
+    assert not any(quotes.nhs_number_valid(f"943476591{d}") for d in "012345678")
+    assert not quotes.nhs_number_valid("4857773456")  # 10 digits, but no NHS number (still redacted as a phone)
+
+
+_SEPARATORS = [" ", "", "-", "/", ".", "\u00a0", "\u202f", "\u2013", "_"]
+_SPACES = [" ", "", "  ", "\t", "\u00a0", "\u202f", "\u2009"]
+_MONTHS = ["Jan", "February", "Mar", "APR", "may", "June", "Jul", "Aug.", "Sept", "October", "Nov", "Dec"]
+
+
+def _nhs_number(stem: int) -> str:
+    """A valid NHS number: nine digits and the check digit the Modulus 11 rule gives (stems giving 10 skipped)."""
+    digits = f"{stem:09d}"
+    check = 11 - sum(int(d) * w for d, w in zip(digits, range(10, 1, -1), strict=True)) % 11
+    return digits + str(0 if check == 11 else check)
+
+
+@st.composite
+def identifiers_in_text(draw: st.DrawFn) -> tuple[str, list[str], set[str]]:
+    """An answer holding an identifier written one of the ways seen in exports, the digits or letters that
+    must not survive, and the names the cohort's files hold."""
+    first = draw(st.sampled_from(["Priya", "Jose", "Aisha", "Tomasz", "Chidi", "Siobhan"]))
+    last = draw(st.sampled_from(["Patel", "Nunez", "Okafor", "Kowalski", "Byrne", "Ahmed"]))
+    sep = draw(st.sampled_from(_SEPARATORS))
+    kind = draw(st.sampled_from(["phone", "nhs", "postcode", "date", "name"]))
+    if kind == "phone":
+        digits = "07" + "".join(draw(st.lists(st.sampled_from("0123456789"), min_size=9, max_size=9)))
+        cut = draw(st.integers(2, 8))
+        written, secret = digits[:cut] + sep + digits[cut:], [digits[-6:]]
+    elif kind == "nhs":
+        number = _nhs_number(draw(st.integers(100_000_000, 999_999_999)))
+        assume(quotes.nhs_number_valid(number))
+        written, secret = sep.join([number[:3], number[3:6], number[6:]]), [number[-4:]]
+    elif kind == "postcode":
+        outward = draw(st.sampled_from(["SO15", "SW1A", "M1", "B33", "EC1V", "LS6"]))
+        inward = draw(st.sampled_from(["2AB", "1AA", "1AE", "8TH", "9QX"]))
+        written, secret = outward + draw(st.sampled_from(_SPACES)) + inward, [inward]
+    elif kind == "date":
+        day, year = draw(st.integers(1, 28)), draw(st.sampled_from(["1985", "85", "2001"]))
+        month = draw(st.sampled_from(_MONTHS))
+        form = draw(st.sampled_from(["{d}-{m}-{y}", "{d} {m} {y}", "{d}/{m}/{y}", "{m} {d}, {y}", "{d}.{m}.{y}"]))
+        written, secret = form.format(d=f"{day:02d}" if draw(st.booleans()) else str(day), m=month, y=year), [year]
+    else:
+        shapes = ["#{f}{l}", "{f}.{l}", "{f}_{l}", "{l}{f}", "{F}{L}", "@{f}{l}", "{f} {l}", "{l}, {f}"]
+        shape = draw(st.sampled_from(shapes))
+        written = shape.format(f=first, l=last, F=first.upper(), L=last.upper())
+        secret = [first.lower(), last.lower()]
+    lead = draw(st.sampled_from(["I am ", "Contact: ", "(", "see ", ""]))
+    tail = draw(st.sampled_from([" thanks.", ")", ", then we met.", "", "."]))
+    return lead + written + tail, secret, {f"{first} {last}", f"{first.lower()}.{last.lower()}@nhs.net"}
+
+
+@settings(max_examples=600, deadline=None, derandomize=True)
+@given(identifiers_in_text())
+def test_no_identifier_written_any_common_way_survives_redaction(case):
+    """The generated corpus: phone numbers split anywhere by any separator, NHS numbers in any grouping,
+    postcodes with any space, dates in the common written and Excel forms, names from the export's own
+    Name and Email columns run together, hashtagged or reversed (issue 17)."""
+    text, secret, raw_names = case
+    redacted = redact(text, quotes.name_words(raw_names))
+    assert not any(part in redacted.lower() for part in secret), (text, redacted)

@@ -11,21 +11,31 @@ links                         ``https://nhs.net/jo?id=7``, ``www.example.org/x``
 e-mail addresses              ``jo.bloggs@nhs.net``, ``j+rm@mail.example.co.uk``
 handles                       ``@jo_bloggs``, ``@jo.bloggs`` (``@jo@mastodon.social`` leaves ``@[redacted]``)
 dates with a day in them      ``03/04/1985``, ``3.4.85``, ``1985-04-03``, ``3 April 1985``, ``3rd of Apr``,
-                              ``April 3, 1985``, ``Apr 3rd`` (a year or month alone, ``April 1985``, is kept)
-UK postcodes                  ``SO15 2AB``, ``sw1a1aa``, ``M1  1AE``
-phone and other long numbers  a run of digits, spaces, dots, dashes and brackets (perhaps after ``+``)
-                              holding ``PHONE_DIGITS`` (8) or more digits: ``07700 900123``,
+                              ``April 3, 1985``, ``Apr 3rd``, Excel's ``03-Apr-1985``, ``3/Apr/85``, any
+                              space between the parts (a no-break space too); a year or month alone,
+                              ``April 1985``, is kept
+UK postcodes                  ``SO15 2AB``, ``sw1a1aa``, ``M1  1AE``, with any space between the halves
+                              (a tab, a no-break, narrow no-break or thin space)
+NHS numbers                   10 digits in any grouping whose check digit passes the Modulus 11 rule
+                              (``nhs_number_valid``): ``943 476 5919``, ``943/476/5919``, ``9434765919``
+phone and other long numbers  a run of digits and separators (spaces of any kind, dots, dashes of any
+                              kind, slashes, underscores, brackets; perhaps after ``+``) holding
+                              ``PHONE_DIGITS`` (8) or more digits: ``07700 900123``, ``07700/900123``,
                               ``+44 (0)20 7946 0958``, ``0044 7700-900-123``, the 8-digit local number
-                              ``7946 0958``, ``12345678``; a year range (``2020-2021``) or a time range
-                              (``10.30-12.00``) is kept
+                              ``7946 0958``, ``12345678``, a 10-digit number that fails the NHS check
+                              (``485/777/3456``); a year range (``2020-2021``, ``2020/2021``) or a time
+                              range (``10.30-12.00``) is kept
 participant and pair codes    the cohort's codes whatever the separator, case, spacing or leading zeros:
                               for ``ME02``: ``ME02``, ``me02``, ``ME-02``, ``me 02``, ``ME_02``, ``Me.2``,
                               ``ME002``; for ``P-1``: ``P1``, ``p 01``
-names                         every name, and each word of 2+ letters of it, in a name-like column of the
-                              raw files (``name``, ``first_name``, ``Surname``, ...), as a whole word in
-                              any case, Unicode form or accent: for ``José Núñez``: ``jose``, ``JOSÉ``,
-                              ``Jose\\u0301`` (decomposed), ``Ｊｏｓé`` (full-width), ``Nunez``,
-                              ``José  Núñez``; ``Josephine`` is not touched
+names                         every name, each word of 2+ letters of it, and its words run together (in
+                              order and reversed), from a name-like column of the raw files (``name``,
+                              ``first_name``, ``Surname``, ...) and from a survey tool's Name and Email
+                              columns (the part of an address before its ``@``), as a whole word in any
+                              case, Unicode form, accent or separator: for ``José Núñez``: ``jose``,
+                              ``JOSÉ``, ``Jose\\u0301`` (decomposed), ``Ｊｏｓé`` (full-width), ``Nunez``,
+                              ``José  Núñez``, ``jose.nunez``, ``jose_nunez``, ``#JoseNunez``,
+                              ``NUNEZJOSE``; ``Josephine`` is not touched
 ============================  ==========================================================================
 
 They are applied in the order of the table, each to the text the one before left, so that a link
@@ -84,27 +94,39 @@ HANDLE = re.compile(r"(?<![\w@.])@\w++(?:\.\w++)*+")
 _MONTH = (r"(?i:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
           r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)(?![^\W\d_])\.?")
 _DAY = r"\d(?<!\d\d)\d?(?i:st|nd|rd|th)?"
-_YEAR = r"(?:,?[ \t]{1,2}(?:\d{4}|'?\d{2})(?!\d))?"
+#: Spaces as typed or pasted: a space, a tab, a no-break, narrow no-break or thin space.
+_SPACE = "[ \t\u00a0\u202f\u2009]"
+#: Between the parts of a date written with a month's name: spaces, or one -, / or . (Excel's 03-Apr-1985).
+_DATE_SEP = rf"(?:{_SPACE}{{1,2}}|[-/.])"
+_YEAR = rf"(?:(?:,?{_SPACE}{{1,2}}|[-/.]|(?<=\.))(?:\d{{4}}|'?\d{{2}})(?!\d))?"  # (?<=\.): "Jan.1985"
 #: Dates with a day in them, one pattern per way of writing them.
 DATES = (
     # 1985-04-03, 03/04/1985, 3.4.85: one separator, used twice (so 10.30-12.00 is not a date)
     re.compile(r"\d(?<!\d\d)(?:\d{3}(?P<iso>[-/.])\d{1,2}(?P=iso)\d{1,2}|\d?(?P<dmy>[-/.])\d{1,2}(?P=dmy)"
                r"(?:\d{4}|\d{2}))(?!\d)"),
-    re.compile(rf"{_DAY}[ \t]{{0,2}}(?i:of[ \t]{{1,2}})?{_MONTH}{_YEAR}"),  # 3 April 1985, 3rd of Apr
+    # 3 April 1985, 3rd of Apr, 03-Apr-1985 (as Excel writes a date), 3/Apr/85
+    re.compile(rf"{_DAY}(?:{_SPACE}{{0,2}}|[-/.])(?i:of{_SPACE}{{1,2}})?{_MONTH}{_YEAR}"),
     # April 3, 1985; Apr 3rd: the month's first letter, then the rest of a month that begins with it
     re.compile(r"[AaDdFfJjMmNnOoSs](?<![^\W\d_].)(?i:(?<=a)(?:pr(?:il)?|ug(?:ust)?)|(?<=d)ec(?:ember)?"
                r"|(?<=f)eb(?:ruary)?|(?<=j)(?:an(?:uary)?|une?|uly?)|(?<=m)(?:ar(?:ch)?|ay)|(?<=n)ov(?:ember)?"
-               rf"|(?<=o)ct(?:ober)?|(?<=s)ep(?:t(?:ember)?)?)(?![^\W\d_])\.?[ \t]{{1,2}}{_DAY}(?![^\W_]){_YEAR}"),
+               rf"|(?<=o)ct(?:ober)?|(?<=s)ep(?:t(?:ember)?)?)(?![^\W\d_])\.?{_DATE_SEP}{_DAY}(?![^\W_]){_YEAR}"),
 )
-POSTCODE = re.compile(r"[A-Za-z](?<![^\W_][A-Za-z])[A-Za-z]?\d[A-Za-z\d]?[ \t]{0,2}\d[A-Za-z]{2}(?![^\W_])")
+POSTCODE = re.compile(rf"[A-Za-z](?<![^\W_][A-Za-z])[A-Za-z]?\d[A-Za-z\d]?{_SPACE}{{0,2}}\d[A-Za-z]{{2}}(?![^\W_])")
+#: Between the groups of an NHS number or a phone number: spaces of any kind, dots, dashes of any
+#: kind, slashes, underscores and brackets.
+_NUMBER_SEP = "[ \t\u00a0\u202f\u2009().\\/_\u2010-\u2015-]"
+#: An NHS number: 10 digits in any grouping (485 777 3456, 485/777/3456, 4857773456), at most two
+#: separators between two digits; redacted when its check digit is right (``nhs_number_valid``, the
+#: Modulus 11 rule). Any other run of 8 or more digits goes as a phone number (``PHONE``).
+NHS_NUMBER = re.compile(rf"\d(?<!\d\d)(?:{_NUMBER_SEP}{{0,2}}\d){{9}}(?!{_NUMBER_SEP}?\d)")
 #: A run of digits, spaces, dots, dashes and brackets, perhaps after + (phone numbers as people
 #: write them: 07700 900123, +44 (0) 20 7946 0958, 0044 7700-900-123); redacted when it holds
 #: at least ``PHONE_DIGITS`` digits (an 8-digit local number such as 7946 0958 included).
-PHONE = re.compile(r"\+?\(?\d[\d \t\u00a0().-]*+")
+PHONE = re.compile(rf"\+?\(?\d(?:\d|{_NUMBER_SEP})*+")
 PHONE_DIGITS = 8
-PHONE_TRAILING = " \t\u00a0().-"
+PHONE_TRAILING = " \t\u00a0\u202f\u2009()./\\_\u2010\u2011\u2012\u2013\u2014\u2015-"
 #: Runs of 8+ digits that are not numbers of a person: a year range, a time range.
-NOT_A_PHONE = re.compile(r"(?:19|20)\d\d ?[-.] ?(?:19|20)\d\d|\d{1,2}[.]\d\d ?- ?\d{1,2}[.]\d\d")
+NOT_A_PHONE = re.compile(r"(?:19|20)\d\d ?[-./\u2013] ?(?:19|20)\d\d|\d{1,2}[.:]\d\d ?[-\u2013] ?\d{1,2}[.:]\d\d")
 
 # Runs of letters (with any combining accents) or of digits: the units names and codes are made of.
 _MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
@@ -190,6 +212,21 @@ def _keep_trailing(match: re.Match[str], trailing: str) -> str:
     return REDACTED + found[len(body):]
 
 
+def nhs_number_valid(digits: str) -> bool:
+    """Whether 10 digits pass the NHS number's Modulus 11 check: the first nine weighted 10 down to 2,
+    11 minus the sum's remainder by 11 (11 read as 0; 10 never valid) is the tenth."""
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    check = 11 - sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1), strict=True)) % 11
+    check = 0 if check == 11 else check
+    return check != 10 and check == int(digits[9])
+
+
+def _nhs_number(match: re.Match[str]) -> str:
+    found = match.group()
+    return REDACTED if nhs_number_valid("".join(filter(str.isdigit, found))) else found
+
+
 def _phone(match: re.Match[str]) -> str:
     found = match.group()
     body = found.rstrip(PHONE_TRAILING)
@@ -213,6 +250,7 @@ def _redact(text: str, terms: dict[str, list[tuple[str, ...]]]) -> str:
     for date in DATES:
         text = date.sub(REDACTED, text)
     text = POSTCODE.sub(REDACTED, text)
+    text = NHS_NUMBER.sub(_nhs_number, text)
     text = PHONE.sub(_phone, text)
     return _redact_spans(text, _term_spans(text, terms)) if terms else text
 
@@ -249,14 +287,18 @@ def as_quotes(texts: Iterable[object], words: Iterable[str], limit: int = QUOTE_
 
 
 def name_words(cells: Iterable[str]) -> set[str]:
-    """Each name in ``cells`` and each of its words of 2+ letters (a first name alone is still a name);
-    of an e-mail address, the words before its "@"."""
+    """Each name in ``cells``, each of its words of 2+ letters (a first name alone is still a name),
+    and its words run together, in order and in reverse (``PriyaPatel``, ``#patelpriya``: a hashtag or
+    a user name); of an e-mail address, the same of the part before its "@"."""
     found: set[str] = set()
     for cell in cells:
         found.add(cell.strip())
         # an e-mail address names its owner in the part before the "@" ("jane.smith"); its domain names no one
         person = cell.split("@", 1)[0] if "@" in cell else cell
-        found.update(word for word in re.split(r"[\s,.'’_+-]+", person) if len(word) >= 2)
+        words = [word for word in re.split(r"[\s,.'’_+-]+", person) if len(word) >= 2]
+        found.update(words)
+        if len(words) > 1:
+            found.update({"".join(words), "".join(reversed(words))})
     return {name for name in found if name}
 
 
