@@ -64,3 +64,27 @@ def test_the_notebook_shows_each_section_of_its_page_once_in_order(name, page):
     declared = [s.key for s in {"CohortPage": CohortPage, "LevelPage": LevelPage}[page].SECTIONS]
     shown = re.findall(r'^page\.show\("(\w+)"\)$', (REPORTS / name).with_suffix(".py").read_text(), flags=re.M)
     assert shown == declared
+
+
+def test_each_section_says_what_it_reads_by_names_the_package_knows():
+    """A section's ``reads`` names findings measures (families in the registry), contract files, or the
+    results the command computed; a name that is none of these is a typo, or a source nobody declared."""
+    from dataclasses import fields
+
+    from rm_research.contract.spec import SPEC
+    from rm_research.core import config
+    from rm_research.findings import registry
+    from rm_research.findings.cohort import CohortResults
+    from rm_research.findings.level import Breakdowns, LevelResults
+    from rm_research.report.cohort_page import CohortPage
+    from rm_research.report.level_page import LevelPage
+
+    measures = {*config.RATING_ITEMS, *config.YES_NO_ITEMS}
+    assert all(registry.family(m) in registry.families() for m in measures)
+    known = (registry.families() | measures | set(SPEC)
+             | {f.name for c in (CohortResults, LevelResults, Breakdowns) for f in fields(c)})
+    for page in (CohortPage, LevelPage):
+        for section in page.SECTIONS:
+            assert set(section.reads) <= known, (page.__name__, section.key, set(section.reads) - known)
+    shown = [s for s in CohortPage.SECTIONS if s.on(False) is not None and not s.appendix and s.level == 3]
+    assert all(s.reads for s in shown)

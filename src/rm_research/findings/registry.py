@@ -351,6 +351,11 @@ def registered(findings: pd.DataFrame) -> pd.DataFrame:
     return findings
 
 
+def families() -> frozenset[str]:
+    """Every family of measures the registry declares (``family`` of a findings row's measure)."""
+    return frozenset({*FAMILIES, *CATEGORICAL, *(name for name, _ in OTHER)})
+
+
 def label(measure: str, statistic: str) -> str:
     """The label a reader sees for a statistic (a category's own name for categorical measures)."""
     found = spec(measure, statistic)

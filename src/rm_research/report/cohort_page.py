@@ -11,6 +11,7 @@ column is there at all.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -126,16 +127,14 @@ def _ethnicity_and_band_public(page: CohortPage) -> None:
 
 
 def _heard_via(page: CohortPage) -> None:
-    if page.unless_missing("heard_via"):
-        counts = descriptive.findings_counts(page.findings, "heard_via")
-        page.table(descriptive.counts_table(counts, "Channel"), "How participants heard of the programme, by role")
-        page.figure(figures.category_chart(counts, "channel", title=summary.headline_category(counts, "channel")))
+    counts = descriptive.findings_counts(page.findings, "heard_via")
+    page.table(descriptive.counts_table(counts, "Channel"), "How participants heard of the programme, by role")
+    page.figure(figures.category_chart(counts, "channel", title=summary.headline_category(counts, "channel")))
 
 
 def _heard_via_public(page: CohortPage) -> None:
-    if page.unless_missing("heard_via"):
-        page.table(disclosure.public_category_table(page.findings, "heard_via", "Channel", page.settings.disclosure),
-                   "How participants heard of the programme (%)")
+    page.table(disclosure.public_category_table(page.findings, "heard_via", "Channel", page.settings.disclosure),
+               "How participants heard of the programme (%)")
 
 
 def _areas(page: CohortPage) -> None:
@@ -241,9 +240,6 @@ def _sessions_public(page: CohortPage) -> None:
 
 # ------------------------------------------------------------------------------ the psychological sessions
 def _psych(page: CohortPage) -> None:
-    if not page.programme.offers_psych_sessions:
-        page.missing(narrative.NO_PSYCH_SESSIONS)
-        return
     if page.public:
         page.table(disclosure.public_table(page.findings, {"psych_supportive": page.labels["psych_supportive"]},
                                            disclosure.PUBLIC_YES_NO_STATISTICS, n_label="Answered"),
@@ -311,16 +307,22 @@ _OBSERVATIONS_TITLE: Final = "Mentors' findings by level and kind"
 
 
 def _observations(page: CohortPage) -> None:
-    if page.unless_missing("observations"):
-        page.table(descriptive.observations_table(page.internal.observation_grid), _OBSERVATIONS_TITLE)
-        page.figure(figures.observations_chart(page.internal.observation_levels))
+    page.table(descriptive.observations_table(page.internal.observation_grid), _OBSERVATIONS_TITLE)
+    page.figure(figures.observations_chart(page.internal.observation_levels))
 
 
 def _observations_public(page: CohortPage) -> None:
-    if page.unless_missing("observations"):
-        page.table(disclosure.public_table(page.findings, {"observations": "Findings recorded"},
-                                           list(counting.OBSERVATION_CATEGORIES), n_label="Pairs"),
-                   _OBSERVATIONS_TITLE)
+    page.table(disclosure.public_table(page.findings, {"observations": "Findings recorded"},
+                                       list(counting.OBSERVATION_CATEGORIES), n_label="Pairs"), _OBSERVATIONS_TITLE)
+
+
+def _missing(key: str) -> Callable[[CohortPage], str | None]:
+    """Why section part ``key`` (``descriptive.SECTIONS``) cannot be shown on a page, or None."""
+    return lambda page: page.status[key]
+
+
+def _no_psych_sessions(page: CohortPage) -> str | None:
+    return None if page.programme.offers_psych_sessions else narrative.NO_PSYCH_SESSIONS
 
 
 # ------------------------------------------------------------------------------------------- appendices
@@ -368,33 +370,40 @@ CohortPage.SECTIONS = (
     Section("key_findings", "Key findings", _key_findings, _key_findings, listed=False),
     CONTENTS,
     Section("who_took_part", "Who took part", heading_only, heading_only),
-    Section("flow", "Participant flow", _flow, _flow_public, level=3,
+    Section("flow", "Participant flow", _flow, _flow_public, reads=("flow",), level=3,
             intro="Enrolled → matched with a partner → attended at least one psychological session → completed "
                   "the end-of-programme survey, by role.", public_intro=""),
-    Section("ethnicity_and_band", "Ethnic group and band", _ethnicity_and_band, _ethnicity_and_band_public, level=3),
-    Section("heard_via", "How participants heard of the programme", _heard_via, _heard_via_public, level=3,
+    Section("ethnicity_and_band", "Ethnic group and band", _ethnicity_and_band, _ethnicity_and_band_public,
+            reads=("ethnic_group", "band"), level=3),
+    Section("heard_via", "How participants heard of the programme", _heard_via, _heard_via_public,
+            reads=("heard_via",), unavailable=_missing("heard_via"), level=3,
             public_intro="Percentage of each role's participants who answered, computed from rounded counts."),
-    Section("areas_of_work", "Areas of work", _areas, _areas_public, level=3,
+    Section("areas_of_work", "Areas of work", _areas, _areas_public, reads=("areas_of_work",), level=3,
             intro="Percentage of each role's participants who answered the question that ticked each area.",
             public_intro="Percentage of participants who answered the question that ticked each area, computed from "
                          "rounded counts."),
     Section("training_and_hopes", "Training and hopes", heading_only, heading_only),
-    Section("training", "Feedback on the induction training", _training, _training_public, level=3),
-    Section("hopes", "What participants hoped to contribute and to gain", _hopes, _hopes, level=3,
+    Section("training", "Feedback on the induction training", _training, _training_public,
+            reads=("training_rating", "resources_needed", "training_ratings"), level=3),
+    Section("hopes", "What participants hoped to contribute and to gain", _hopes, _hopes, reads=("enrolment",), level=3,
             intro="Answers at enrolment of those who agreed to be quoted, with names, codes and contact details "
                   "removed."),
     Section("before_after", "Confidence before and after the programme", _before_after, _before_after_public,
+            reads=("rating", "paired"),
             intro="Paired on the people who answered an item both at enrolment and at the end. Each line in the plots "
                   "is one person.", public_intro=""),
     Section("sessions", "Mentoring sessions", _sessions, _sessions_public,
+            reads=("sessions_reported", "yes_no", "sessions_vs_plan", "against_plan", "held_medians", "end_survey",
+                   "mentoring_sessions"),
             intro="\"How many sessions did you have with your mentor/mentee?\" (end-of-programme questionnaire), the "
                   "sessions held against the programme's plan, whether their length was appropriate, and whether "
                   "sessions were missed and why.", public_intro=""),
     Section("psych", "The psychological sessions", _psych, _psych,
+            reads=("psych_supportive", "psych_attendance"), unavailable=_no_psych_sessions,
             intro="Whether the facilitated psychological sessions were found supportive, and whether those who "
                   "attended one changed in confidence differently from those who attended none.",
             public_intro="Whether the facilitated psychological sessions were found supportive."),
-    Section("dose", "Sessions attended and change in confidence", _dose, _dose_public,
+    Section("dose", "Sessions attended and change in confidence", _dose, _dose_public, reads=("dose",),
             intro="Did people who had more mentoring sessions, or attended more psychological sessions, gain more "
                   "confidence talking with senior leaders? Spearman's rho, and the ANCOVA slope: the expected "
                   "difference in post-programme rating per extra session, at the same enrolment rating. These are "
@@ -402,6 +411,7 @@ CohortPage.SECTIONS = (
             public_intro="Associations among the people who took part between the sessions they attended and their "
                          "change in confidence talking with senior leaders, not effects of the sessions."),
     Section("themes", "Themes from the end-of-programme questions", _themes, _themes_public,
+            reads=("theme", "agreement", "themes", "end_survey"),
             intro="The researchers' coding of the free-text answers (`themes.csv`): how many people of each role gave "
                   "an answer coded with each theme, example quotes from those who agreed to be quoted, and, where two "
                   "coders coded the same answers, how far they agreed.",
@@ -412,18 +422,20 @@ CohortPage.SECTIONS = (
                          "publication: a name that appears nowhere in the data files cannot be recognised "
                          "automatically."),
     Section("observations", "Mentors' observations of practice", _observations, _observations_public,
+            reads=("observations", "observation_grid", "observation_levels"), unavailable=_missing("observations"),
             intro="Programmes on the ReMEDI model have mentors observe their mentee at work and record what they found "
                   "at four levels (individual, departmental, organisational, symbolic).", public_intro=""),
     Section("methods", "Methods", _methods, None, appendix=True,
             intro="Written from the settings the analysis ran with (`rm_research.core.config.Settings`), then every "
                   "statistic in `findings.csv`, from the package's registry of statistics (the same registry decides "
                   "how each is rounded and protected in the public version)."),
-    Section("technical", "Technical statistics", _technical, None, appendix=True,
+    Section("technical", "Technical statistics", _technical, None, reads=("rating",), appendix=True,
             intro="The effect sizes and tests behind the before/after table, confidence at enrolment of everyone who "
                   "answered, and whether those who completed the end survey differed at enrolment from those who did "
                   "not (if they did, the before/after results describe the completers only)."),
     DISCLOSURE_CONTROL,
-    Section("provenance", "Data and provenance", _provenance, _provenance_public, appendix=True,
+    Section("provenance", "Data and provenance", _provenance, _provenance_public,
+            reads=("participants",), appendix=True,
             intro="The SHA-256 checksum of each raw file this report was computed from, the code version, and the "
                   "versions of the packages that computed it. Re-running the same code on files with the same "
                   "checksums gives the same report.",

@@ -154,11 +154,14 @@ def _mentoring_held(page: LevelPage) -> None:
 
 def _psych_attended(page: LevelPage) -> None:
     by_unit = page.internal.by_unit
-    if by_unit.psych_attendance.empty:
-        page.missing("no cohort pooled here offered psychological sessions with an attendance log")
-    else:
-        page.table(tables.psych_attendance_by_table(by_unit.psych_attendance, by_unit.by),
-                   "Psychological sessions attended")
+    page.table(tables.psych_attendance_by_table(by_unit.psych_attendance, by_unit.by),
+               "Psychological sessions attended")
+
+
+def _no_attendance_log(page: LevelPage) -> str | None:
+    if page.internal.by_unit.psych_attendance.empty:
+        return "no cohort pooled here offered psychological sessions with an attendance log"
+    return None
 
 
 _DOSE_TITLE: Final = "Sessions attended and confidence at the end, pooled models"
@@ -222,12 +225,12 @@ _PSYCH_TITLE: Final = "Session length, missed sessions and the psychological ses
 LevelPage.SECTIONS = (
     Section("key_findings", "Key findings", _key_findings, _key_findings, listed=False),
     CONTENTS,
-    Section("flow", "Participant flow by region and cohort", _flow, None,
+    Section("flow", "Participant flow by region and cohort", _flow, None, reads=("flow", "cohort_flow", "region_flow"),
             intro="Enrolled → matched with a partner → attended at least one psychological session → completed the "
                   "end-of-programme survey; everyone, both roles. A programme that offered no psychological sessions "
                   "counts 0 attenders."),
     Section("flow_public", "Participant flow, all cohorts", None, _flow_public),
-    Section("pooled", "Confidence before and after the programme, pooled", _pooled, _pooled_public,
+    Section("pooled", "Confidence before and after the programme, pooled", _pooled, _pooled_public, reads=("rating",),
             intro="For each item and role, each cohort's mean change (end minus enrolment, over the people who "
                   "answered both) is pooled by a random-effects meta-analysis: Paule-Mandel between-cohort variance "
                   "(tau²), Hartung-Knapp-Sidik-Jonkman interval and p on k - 1 degrees of freedom (data contract, "
@@ -236,22 +239,23 @@ LevelPage.SECTIONS = (
             public_intro="Each cohort's mean change (end minus enrolment) pooled by a random-effects meta-analysis "
                          "(Paule-Mandel between-cohort variance, Hartung-Knapp-Sidik-Jonkman interval), with the "
                          "heterogeneity between cohorts (I², and Cochran's Q p-value)."),
-    Section("forest_plots", "Forest plots", _forest_plots, None, level=3,
+    Section("forest_plots", "Forest plots", _forest_plots, None, reads=("analyses",), level=3,
             intro="One row per cohort pooled: its mean change with its 95% t interval (square sized by its weight); "
                   "the pooled change as a diamond; the 95% prediction interval beneath it where at least 5 cohorts "
                   "are pooled. The axis stops at the largest change the scale allows."),
-    Section("excluded", "Cohorts left out of the pooling", _excluded, None, level=3,
+    Section("excluded", "Cohorts left out of the pooling", _excluded, None, reads=("analyses",), level=3,
             intro="A cohort is pooled for an item and role when at least 2 of its people answered the item at both "
                   "times and their changes are not all equal (a cohort with no spread has no variance to weight by)."),
-    Section("yes_no", _PSYCH_TITLE, _yes_no, _yes_no_public,
+    Section("yes_no", _PSYCH_TITLE, _yes_no, _yes_no_public, reads=("yes_no",),
             intro="\"Yes\" answers of those who answered, with the 95% Wilson interval of the proportion. Answers "
                   "about the psychological sessions from programmes that offered none are left out.", public_intro=""),
-    Section("mentoring_held", "Mentoring sessions held", _mentoring_held, None, level=3,
+    Section("mentoring_held", "Mentoring sessions held", _mentoring_held, None, reads=("mentoring_sessions",), level=3,
             intro="Sessions held by each person's pair (the session log), or, where there is no log, the sessions the "
                   "person reported."),
-    Section("psych_attended", "Psychological sessions attended", _psych_attended, None, level=3,
+    Section("psych_attended", "Psychological sessions attended", _psych_attended, None,
+            reads=("psych_attendance",), unavailable=_no_attendance_log, level=3,
             intro="Over the cohorts whose programme offered psychological sessions and kept an attendance log."),
-    Section("dose", "Attendance and psychological input, pooled", _dose, _dose_public,
+    Section("dose", "Attendance and psychological input, pooled", _dose, _dose_public, reads=("dose", "fits"),
             intro="Did people who had more mentoring sessions, or attended more psychological sessions, end with more "
                   "confidence talking with senior leaders, at the same enrolment rating? ANCOVA of the final rating on "
                   "the enrolment rating and the dose, with cohort fixed effects and HC3 robust standard errors; where "
@@ -260,7 +264,7 @@ LevelPage.SECTIONS = (
             public_intro="The change in final confidence talking with senior leaders per extra session, at the same "
                          "enrolment rating: ANCOVA with cohort fixed effects (HC3), and a mixed model with a random "
                          "cohort intercept where at least 5 cohorts are pooled (a sensitivity analysis)."),
-    Section("technical", "Technical statistics", _technical, _technical_public, appendix=True,
+    Section("technical", "Technical statistics", _technical, _technical_public, reads=("rating",), appendix=True,
             intro="The meta-analyses in full: each item and role's pooled change with its interval and p, the "
                   "between-cohort variance (tau²), heterogeneity (I²), Cochran's Q p-value and the prediction "
                   "interval.",
@@ -269,7 +273,8 @@ LevelPage.SECTIONS = (
     Section("statistics", "The statistics reported", _statistics, None, appendix=True,
             intro="Every statistic in this report's `findings.csv`, from the package's registry of statistics."),
     DISCLOSURE_CONTROL,
-    Section("provenance", "Data and provenance", _provenance, _provenance_public, appendix=True,
+    Section("provenance", "Data and provenance", _provenance, _provenance_public,
+            reads=("participants",), appendix=True,
             intro="The code version, the versions of the packages that computed this report, and the SHA-256 checksum "
                   "of every raw file of every cohort pooled. Re-running the same code on files with the same checksums "
                   "gives the same report.",

@@ -43,7 +43,10 @@ class Section(Generic[P]):
     in the public version; ``internal`` None: in the public version only). ``level``: 2 for a
     section, 3 for a part of one (not listed in the contents). ``appendix``: an appendix, lettered
     in the order the page shows its appendices. ``listed``: in the contents (not the key findings or
-    the contents themselves)."""
+    the contents themselves). ``reads``: what it is made from, by name: findings measures (or their
+    families, ``findings.registry.family``), contract files, and the results the command computed
+    (``CohortResults``/``LevelResults`` fields). ``unavailable``: why the whole section cannot be shown
+    on a page, or None; it is then said in its place in one line, the same way everywhere."""
 
     key: str
     title: str
@@ -54,6 +57,8 @@ class Section(Generic[P]):
     level: int = 2
     appendix: bool = False
     listed: bool = True
+    reads: tuple[str, ...] = ()
+    unavailable: Callable[[P], str | None] | None = None
 
     def on(self, public: bool) -> Callable[[P], None] | None:
         """How the internal (``public`` False) or the public version shows it; None: not at all."""
@@ -99,6 +104,9 @@ class Page:
         intro = section.public_intro if self.public and section.public_intro is not None else section.intro
         if intro:
             self.markdown(intro)
+        if section.unavailable is not None and (reason := section.unavailable(self)):
+            self.missing(reason)
+            return
         render(self)
 
     def contents(self) -> str:
