@@ -169,8 +169,18 @@ def test_reports_and_publish_all_render_html_and_word_at_every_level(tmp_path, c
     from tests.functional.test_word import document_text
 
     root = make_project(tmp_path)
+    # public files left by a cohort and a region whose data have since been removed (consent withdrawn)
+    for folder in ("south-east/cohort-9", "gone"):
+        (root / "reports" / folder).mkdir(parents=True)
+        (root / "reports" / folder / "report-public.html").write_text("<p>old</p>")
+        (root / "reports" / folder / "report.html").write_text("<p>internal</p>")
     assert main(["reports", "--root", str(root), "-j", "2", "--format", "docx"]) == EXIT_OK
     assert main(["publish-all", "--root", str(root), "-j", "2", "--format", "docx"]) == EXIT_OK
+    assert ("public files removed, as their data are no longer in data/raw: gone, south-east/9"
+            in capsys.readouterr().out)
+    assert not (root / "reports" / "south-east" / "cohort-9" / "report-public.html").exists()
+    assert not (root / "reports" / "gone" / "report-public.html").exists()
+    assert (root / "reports" / "gone" / "report.html").read_text() == "<p>internal</p>"  # not published: kept
     for folder in ("south-east/cohort-1", "south-east", "national"):
         for name in ("report.html", "findings.csv", "report-public.html", "findings-public.csv"):
             assert (root / "reports" / folder / name).is_file(), (folder, name)

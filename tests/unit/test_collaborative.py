@@ -382,3 +382,34 @@ def test_a_single_publish_beside_level_reports_says_to_run_publish_all(tmp_path,
     assert cli.main(argv) == 0 and "publish-all" not in capsys.readouterr().err
     touch(tmp_path / "reports" / level / "findings-public.csv")
     assert cli.main(argv) == 0 and "run publish-all before publishing" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------ public files of data now gone
+
+PUBLIC = ("report-public.html", "report-public.docx", "findings-public.csv", ".publish-inputs.json")
+INTERNAL = ("report.html", "findings.csv", ".report-inputs.json")
+
+
+def _published(folder: Path) -> None:
+    for name in (*PUBLIC, *INTERNAL):
+        touch(folder / name, f"{name} of {folder.name}\n")
+
+
+@pytest.mark.parametrize("national", [True, False])
+def test_public_files_of_a_cohort_whose_data_are_gone_are_removed_and_named(tmp_path, national):
+    """A cohort removed from data/raw (consent withdrawn) leaves no public file behind after publish-all,
+    whose summary names it; its internal files, and every other cohort's files, are left as they were.
+    A region with no cohort left loses its public files too, when every region is published."""
+    for region, number in (("london", 1), ("london", 2), ("north", 1)):
+        _published(tmp_path / "reports" / region / f"cohort-{number}")
+    _published(tmp_path / "reports" / "london")
+    _published(tmp_path / "reports" / "north")
+    touch(tmp_path / "data" / "raw" / "london" / "cohort-1" / "participants.csv", "participant_id,role\nA1,mentor\n")
+    before = {p: p.read_bytes() for p in (tmp_path / "reports").rglob("*") if p.is_file()}
+    plan = collaborative.make_plan(tmp_path, collaborative.PUBLISH, region=None if national else "london")
+    withdrawn = collaborative.withdraw_orphans(plan)
+    assert withdrawn == (["london/2", "north/1", "north"] if national else ["london/2"])
+    gone = {tmp_path / "reports" / unit.replace("/", "/cohort-") / name for unit in withdrawn for name in PUBLIC}
+    after = {p: p.read_bytes() for p in (tmp_path / "reports").rglob("*") if p.is_file() and "lock" not in p.name}
+    assert after == {p: content for p, content in before.items() if p not in gone}
+    assert collaborative.withdraw_orphans(plan) == []  # nothing left to remove

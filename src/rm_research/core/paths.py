@@ -120,6 +120,11 @@ class ReportFiles:
         """The public report for board papers, ``report-public.docx`` (written with ``--format docx``)."""
         return self.reports / "report-public.docx"
 
+    @property
+    def public_files(self) -> tuple[Path, ...]:
+        """Every file a publish command writes here: the public findings, page and Word copy."""
+        return (self.public_findings, self.public_html, self.public_docx)
+
 
 @dataclass(frozen=True)
 class CohortPaths(ReportFiles):

@@ -281,12 +281,15 @@ def cmd_collaborative(args: argparse.Namespace) -> int:
         with _quiet_logging():
             outcomes = co.run(plan, args.jobs, progress)
             protected = co.cross_level_pass(plan, outcomes) if kind == co.PUBLISH else []
+            withdrawn = co.withdraw_orphans(plan) if kind == co.PUBLISH else []
     finally:
         if bar is not None:
             bar.close()
     if protected:
         print("published again with more figures hidden, so that none can be worked out from another "
               f"level's report: {', '.join(protected)}")
+    if withdrawn:
+        print(f"public files removed, as their data are no longer in data/raw: {', '.join(withdrawn)}")
     for section in co.problem_sections(outcomes):
         print(f"\n{section}", file=sys.stderr)
     print(co.summary_table(outcomes, args.root))

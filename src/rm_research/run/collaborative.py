@@ -28,7 +28,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from rm_research.core.config import DEFAULTS, Settings
-from rm_research.core.paths import NATIONAL, CohortId, Discovery, discover
+from rm_research.core.paths import (
+    COHORT_FOLDER,
+    NATIONAL,
+    REGION_PATTERN,
+    CohortId,
+    Discovery,
+    LevelPaths,
+    ReportFiles,
+    discover,
+)
 from rm_research.core.problems import CANNOT_WRITE, DataError, OutputError
 from rm_research.run.records import Record, code_digests, cohort_key, is_unchanged, level_key
 
@@ -396,6 +405,58 @@ def counts(outcomes: Sequence[Outcome]) -> str:
     for outcome in outcomes:
         seen[outcome.status] = seen.get(outcome.status, 0) + 1
     return ", ".join(f"{n} {status}" for status, n in seen.items())
+
+
+def orphaned_publications(plan: Plan) -> list[tuple[str, ReportFiles]]:
+    """The units whose public files are still in ``reports/`` though their data are gone from
+    ``data/raw`` (a cohort removed, say because consent was withdrawn; a region with no cohort left),
+    within the plan's scope (its region, or every region), as ``(unit, its report files)``."""
+    reports, found = plan.root / "reports", []
+    if plan.national:  # every region: those whose data are gone included (not a folder of another name)
+        regions = sorted(p for p in reports.iterdir() if p.is_dir() and p.name != NATIONAL
+                         and REGION_PATTERN.fullmatch(p.name)) if reports.is_dir() else []
+    else:  # the one region asked for
+        regions = [reports / region for region in plan.discovery.regions]
+    present = set(plan.discovery.cohorts)
+    for region in regions:
+        for folder in sorted(region.glob("cohort-*")):
+            number = folder.name.removeprefix("cohort-")
+            if not COHORT_FOLDER.fullmatch(folder.name) or CohortId(region.name, int(number)) in present:
+                continue
+            paths = CohortId(region.name, int(number)).paths(plan.root)
+            if any(path.exists() for path in paths.public_files):
+                found.append((f"{region.name}/{int(number)}", paths))
+        level = LevelPaths(plan.root, region.name)
+        if plan.national and region.name not in plan.discovery.regions and any(
+                path.exists() for path in level.public_files):
+            found.append((region.name, level))
+    return found
+
+
+def withdraw(plan: Plan, unit: str, files: ReportFiles) -> None:
+    """Remove ``unit``'s public files and their record, all together, under the unit's lock."""
+    from rm_research.run import outputs  # imported on use: see the note above
+    from rm_research.run.cohort import cohort_lock
+    from rm_research.run.records import Record
+
+    if "/" in unit:
+        region, number = unit.split("/")
+        lock = cohort_lock(CohortId(region, int(number)).paths(plan.root))
+    else:
+        lock = LevelPaths(plan.root, unit).lock
+    with outputs.locked(lock, timeout=plan.run_settings.lock_timeout_s) as held, held.replacing() as staging:
+        for path in (*files.public_files, Record.path(files.reports, PUBLISH)):
+            if path.exists():
+                staging.remove(path)
+
+
+def withdraw_orphans(plan: Plan) -> list[str]:
+    """After ``publish-all``: remove the public files of every unit whose data are gone
+    (``orphaned_publications``), each unit's all together; the units, for the summary."""
+    orphans = orphaned_publications(plan)
+    for unit, files in orphans:
+        withdraw(plan, unit, files)
+    return [unit for unit, _ in orphans]
 
 
 def republish(root: Path | str, unit: str, safe: pd.DataFrame, members: Sequence[tuple[str, int]],
