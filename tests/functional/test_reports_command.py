@@ -162,7 +162,7 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(project, capsys):
 
 
 @pytest.mark.slow
-def test_reports_and_publish_all_render_html_and_word_at_every_level(tmp_path, capsys):
+def test_reports_and_publish_all_render_html_and_word_at_every_level(tmp_path, capsys, monkeypatch):
     """Every level gets its page, findings, public page and public findings, and (FORMAT=docx) the Word
     copy of each page: the internal one says it is internal, the public one does not and has its headings
     as Word headings. Asked for again with nothing changed, nothing is rebuilt."""
@@ -189,8 +189,18 @@ def test_reports_and_publish_all_render_html_and_word_at_every_level(tmp_path, c
         assert "Internal report: contains small numbers" in internal and "Internal report" not in public
         assert re.search(r'<w:pStyle w:val="Heading2" /></w:pPr><w:r><w:t[^>]*>Key findings<', public)
     capsys.readouterr()
+    # nothing changed: every report unchanged, and the public set is not audited across levels again
+    from rm_research.disclosure import hierarchy
+
+    audits = []
+    real = hierarchy.published_levels
+    monkeypatch.setattr(hierarchy, "published_levels", lambda *args, **kw: audits.append(1) or real(*args, **kw))
     assert main(["publish-all", "--root", str(root), "-j", "2", "--format", "docx"]) == EXIT_OK
-    assert set(statuses(capsys.readouterr().out).values()) == {"unchanged"}
+    assert set(statuses(capsys.readouterr().out).values()) == {"unchanged"} and audits == []
+    # a publish-all stopped before its audit finished leaves no record of it: the next run audits
+    (root / "reports" / ".cross-level-audit.json").unlink()
+    assert main(["publish-all", "--root", str(root), "-j", "2", "--format", "docx"]) == EXIT_OK
+    assert audits == [1]
 
 
 def test_publish_all_leaves_no_figure_recoverable_across_levels(tmp_path, capsys):

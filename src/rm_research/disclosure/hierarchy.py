@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from rm_research.core.config import DISCLOSURE, DisclosureRule
+from rm_research.core.config import DEFAULTS, DISCLOSURE, DisclosureRule, Settings
 from rm_research.core.paths import NATIONAL, ReportFiles
 from rm_research.disclosure.categories import publishable
 from rm_research.disclosure.control import public_findings, public_level_findings, read_public
 from rm_research.disclosure.differencing import Level, protect_levels
 from rm_research.findings.cohort import cohort_findings
-from rm_research.findings.level import level_findings, level_results, person_table
+from rm_research.findings.level import level_results, person_table
 from rm_research.ingest.load import LoadedCohort, load_cohort
 
 
@@ -51,20 +51,20 @@ def load_all(root: Path | str, keys: Iterable[tuple[str, int]]) -> list[LoadedCo
 
 
 def published_levels(root: Path | str, cohorts: Sequence[tuple[str, int]], regions: Sequence[str],
-                     national: bool) -> list[Level]:
-    """Every unit's findings (computed again from the raw files, which the runs have just validated)
-    and the public findings it has written, as a hierarchy."""
-
-
+                     national: bool, settings: Settings = DEFAULTS) -> list[Level]:
+    """Every unit's findings (computed again from the raw files, which the runs have just validated,
+    with the run's ``settings``) and the public findings it has written, as a hierarchy."""
     root = Path(root)
     loaded = load_all(root, cohorts)
     units = [(cohort_unit(c.paths.region, c.paths.cohort), c.paths.region, c.paths.reports,
-              publishable(cohort_findings(c))) for c in loaded]
+              publishable(cohort_findings(c, settings.analysis), settings.disclosure)) for c in loaded]
     for region in regions:
+        members = [c for c in loaded if c.paths.region == region]
         units.append((region, NATIONAL if national else None, root / "reports" / region,
-                      level_findings([c for c in loaded if c.paths.region == region], region)))
+                      level_results(person_table(members), region, settings.analysis).findings))
     if national:
-        units.append((NATIONAL, None, root / "reports" / NATIONAL, level_findings(loaded, NATIONAL)))
+        units.append((NATIONAL, None, root / "reports" / NATIONAL,
+                      level_results(person_table(loaded), NATIONAL, settings.analysis).findings))
     return [Level(unit, parent, findings, read_public(folder / ReportFiles.PUBLIC_FINDINGS))
             for unit, parent, folder, findings in units if (folder / ReportFiles.PUBLIC_FINDINGS).is_file()]
 

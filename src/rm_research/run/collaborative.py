@@ -39,7 +39,17 @@ from rm_research.core.paths import (
     discover,
 )
 from rm_research.core.problems import CANNOT_WRITE, DataError, OutputError
-from rm_research.run.records import Record, code_digests, cohort_key, is_unchanged, level_key
+from rm_research.run.records import (
+    AUDIT_RECORD,
+    Record,
+    audited,
+    code_digests,
+    cohort_key,
+    is_unchanged,
+    level_key,
+    published_key,
+    record_audit,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -212,10 +222,16 @@ def cross_level_pass(plan: Plan, outcomes: list[Outcome]) -> list[str]:
     if not cohorts:  # every cohort failed: nothing was published, so nothing to audit across levels
         return []
     regions = sorted({region for region, _ in cohorts})
+    folders = [*(CohortId(r, c).paths(plan.root).reports for r, c in cohorts),
+               *(LevelPaths(plan.root, level).reports for level in [*regions, *([NATIONAL] if plan.national else [])])]
+    marker = plan.root / "reports" / ("" if plan.national else regions[0]) / AUDIT_RECORD
+    before = published_key(folders, plan.root)
+    if before is not None and all(o.status == UNCHANGED for o in outcomes) and audited(marker) == before:
+        return []  # this very public set was audited across levels when it was published: nothing to redo
     from rm_research.disclosure import hierarchy  # imported on use: see the note above
 
-    levels = hierarchy.published_levels(plan.root, cohorts, regions, plan.national)
-    changes = hierarchy.cross_level_changes(levels)
+    levels = hierarchy.published_levels(plan.root, cohorts, regions, plan.national, plan.run_settings)
+    changes = hierarchy.cross_level_changes(levels, plan.run_settings.disclosure)
     for unit, safe in changes.items():
         if "/" in unit:
             region, number = unit.split("/")
@@ -225,6 +241,9 @@ def cross_level_pass(plan: Plan, outcomes: list[Outcome]) -> list[str]:
         record = Record.read(folder, PUBLISH)  # the outputs change on purpose: the record vouches for the new ones
         republish(plan.root, unit, safe, cohorts, None if record is None else record.key, plan.docx,
                   plan.run_settings)
+    after = published_key(folders, plan.root)
+    if after is not None:
+        record_audit(marker, after)
     return sorted(changes)
 
 

@@ -164,3 +164,35 @@ def is_unchanged(root: Path, folder: Path, kind: str, key: str) -> bool:
     """True when ``folder``'s outputs of ``kind`` were made from inputs with ``key`` and are still intact."""
     record = Record.read(folder, kind)
     return record is not None and record.key == key and record.holds(root)
+
+
+#: Beside the reports of a publish-all's scope (``reports/`` for every region, ``reports/<region>/`` for
+#: one): the digest of every published unit's record when the cross-level audit last finished.
+AUDIT_RECORD: Final = ".cross-level-audit.json"
+
+
+def published_key(folders: Iterable[Path], root: Path) -> str | None:
+    """A digest of the publish records of every unit in ``folders`` (their report folders): the public
+    set the cross-level audit would check. None when any has no record (published by hand, or never)."""
+    keys = []
+    for folder in folders:
+        record = Record.read(folder, "publish")
+        if record is None:
+            return None
+        keys.append((folder.relative_to(root).as_posix(), record.key, dict(record.outputs)))
+    return hashlib.sha256(json.dumps(sorted(keys), sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def audited(path: Path) -> str | None:
+    """The published set's digest the cross-level audit last finished on (``AUDIT_RECORD`` at ``path``)."""
+    try:
+        return str(json.loads(path.read_text(encoding="utf-8"))["published"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def record_audit(path: Path, published: str) -> None:
+    """Say, atomically, that the cross-level audit finished on the published set ``published``."""
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_text(json.dumps({"published": published}) + "\n", encoding="utf-8")
+    os.replace(temporary, path)
