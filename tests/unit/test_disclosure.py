@@ -258,3 +258,76 @@ def test_rare_single_answers_are_merged_before_the_audit_so_it_can_protect_them(
     assert other.to_dict() == pytest.approx({"mentor": 0.0, "mentee": 100.0, "all": 700 / 18})
     published = public_findings(frame(rows))  # before the merge this raised "did not converge"
     assert not published["statistic"].str.startswith("Channel").any()
+
+
+# --- a pooled figure never gives away what a cohort's own public table hides (issue 17) ---------------------
+
+@pytest.fixture(scope="module")
+def london():
+    """The SYNTHETIC London region: two cohorts, only the first offered psychological sessions."""
+    from rm_research.findings.level import level_results, person_table
+    from rm_research.ingest.load import load_level
+    from tests.conftest import REPO
+
+    return level_results(person_table(load_level(REPO, "london")), "london")
+
+
+def _cells(safe: pd.DataFrame, measure: str, role: str, statistics: list[str]) -> list[str]:
+    rows = safe[(safe["measure"] == measure) & (safe["role"] == role)].set_index("statistic")
+    return [str(rows.at[s, "value"]) for s in statistics]
+
+
+def test_a_pooled_dose_model_resting_on_one_cohort_is_hidden_with_its_n(london):
+    """London's psychological-sessions ANCOVA pools cohort 1 alone (cohort 2 offered none): with cohort fixed
+    effects it is cohort 1's own model, so the region may not publish it, nor the people it rests on."""
+    from rm_research.disclosure.control import POOLED_MODEL_STATISTICS, public_level_findings
+
+    assert {fixed["cohorts"] for (measure, _), (fixed, _) in london.fits.items() if measure == "psych_effect"} == {1}
+    safe = public_level_findings(london)
+    models = safe[(safe["measure"] == "psych_effect") & safe["statistic"].isin(POOLED_MODEL_STATISTICS)]
+    assert not models.empty and set(models["value"]) == {"*"} and set(models["n"]) == {"*"}
+    shown = safe[(safe["measure"] == "attendance_effect") & (safe["statistic"] == "pooled_ancova_slope")]
+    assert (shown["value"] != "*").any()  # two cohorts pooled: the mentoring model stays
+
+
+def test_a_cohort_change_hidden_for_any_reason_hides_a_pooling_of_two(london):
+    """A pooling of two cohorts with one cohort's change hidden (whatever hid it: secondary suppression, the
+    cross-level audit) would give that change back from the pooled change, its interval, tau² and I²."""
+    from rm_research.disclosure.control import INVERTIBLE_POOLED, public_level_findings
+
+    pooled = [key for key, result in london.analyses.items() if len(result.cohorts) == 2
+              and min(c.n for c in result.cohorts) >= 8]
+    assert pooled, "London has an item and role pooled over two cohorts of 8 or more"
+    item, role = pooled[0]
+    statistics = ["pooled_change", "pooled_ci_low", "tau2", "i2"]
+    assert "*" not in _cells(public_level_findings(london), item, role, statistics)
+    hidden = {("london, cohort 1", item, role)}
+    assert set(_cells(public_level_findings(london, hidden_changes=hidden), item, role, statistics)) == {"*"}
+    assert set(INVERTIBLE_POOLED) >= set(statistics)
+
+
+def test_a_member_cohort_with_no_public_table_counts_as_hiding_every_change(tmp_path):
+    from rm_research.core import config
+    from rm_research.disclosure.control import members_hidden_changes
+
+    hidden = members_hidden_changes([("london", 1, tmp_path / "absent.csv")])
+    assert hidden == {("london, cohort 1", item, role) for item in config.RATING_ITEMS
+                      for role in (*config.ROLES, config.ALL_ROLES)}
+
+
+def test_after_the_audit_hides_a_cohort_change_its_region_hides_the_pooling(london):
+    """The cross-level audit may hide a cohort's change after its region was published; the region's
+    pooling of that cohort and one other is then hidden too (``hierarchy.pooling_after_audit``)."""
+    from rm_research.disclosure.control import public_level_findings
+    from rm_research.disclosure.differencing import Level
+    from rm_research.disclosure.hierarchy import pooled_cohorts, pooling_after_audit
+
+    item, role = next(key for key, r in london.analyses.items() if len(r.cohorts) == 2
+                      and min(c.n for c in r.cohorts) >= 8)
+    cohort = pd.DataFrame({"region": ["london"], "cohort": ["1"], "measure": [item], "role": [role],
+                           "statistic": ["change_mean"], "value": ["1.5"], "n": ["10"]})
+    region = Level("london", None, london.findings, public_level_findings(london), pooled_cohorts(london))
+    levels = [Level("london/1", "london", cohort, cohort), region]
+    assert pooling_after_audit(levels, {}) == {}
+    more = pooling_after_audit(levels, {"london/1": cohort.assign(value="*")})
+    assert set(_cells(more["london"], item, role, ["pooled_change", "tau2"])) == {"*"}

@@ -9,6 +9,7 @@ no maintained Python library implements this rule (sdcMicro is R, and does micro
 from __future__ import annotations
 
 import math
+from collections.abc import Collection, Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -321,9 +322,60 @@ def public_table(safe: pd.DataFrame, measures: dict[str, str], statistics: list[
     return pd.DataFrame(records)
 
 
-def public_level_findings(results: LevelResults, rule: DisclosureRule = config.DISCLOSURE) -> pd.DataFrame:
+def public_level_findings(results: LevelResults, rule: DisclosureRule = config.DISCLOSURE,
+                          hidden_changes: Collection[tuple[str, str, str]] = ()) -> pd.DataFrame:
     """A level's findings (``findings.level.level_results``) made safe to publish (``public_findings``),
     with the pooled statistics hidden that would give a hidden cohort's change away
-    (``hide_invertible_pooling``)."""
-    hidden = pooling.hidden_pooled_cohorts(results.analyses, rule)
-    return hide_invertible_pooling(public_findings(results.findings, rule), hidden, rule)
+    (``hide_invertible_pooling``; ``hidden_changes``: the pooled cohorts' changes hidden in their own
+    public findings for any reason, ``hidden_changes_of``), and the pooled dose models resting on one
+    cohort, which are that cohort's own model (``hide_single_cohort_models``)."""
+    hidden = pooling.hidden_pooled_cohorts(results.analyses, rule, hidden_changes)
+    safe = hide_invertible_pooling(public_findings(results.findings, rule), hidden, rule)
+    return hide_single_cohort_models(safe, results.fits, rule)
+
+
+#: The statistics of a pooled dose model (ANCOVA with cohort fixed effects, and the mixed model).
+POOLED_MODEL_STATISTICS = tuple(f"{model}_{key}" for model in ("pooled_ancova", "mixed") for key in pooling.DOSE_FIELDS)
+
+
+def hide_single_cohort_models(safe: pd.DataFrame, fits: pooling.Fits,
+                              rule: DisclosureRule = DISCLOSURE) -> pd.DataFrame:
+    """A level's public findings with each pooled dose model that rests on fewer than 2 cohorts hidden,
+    its people's number with it: with one cohort, the model with cohort fixed effects is that cohort's
+    own ANCOVA, so it would publish at the level what the cohort's report may hide."""
+    single = {key for key, (fixed, _mixed) in fits.items() if fixed.get("cohorts", 0) < 2}
+    rows = safe["statistic"].isin(POOLED_MODEL_STATISTICS) & pd.Series(
+        [(measure, role) in single for measure, role in zip(safe["measure"], safe["role"], strict=True)],
+        index=safe.index)
+    protected = safe.copy()
+    protected.loc[rows, ["value", "n"]] = rule.mark
+    return protected
+
+
+def members_hidden_changes(members: Iterable[tuple[str, int, Path]], rule: DisclosureRule = DISCLOSURE
+                           ) -> set[tuple[str, str, str]]:
+    """The pooled cohorts' hidden changes (``hidden_changes_of``) from the public findings each has written
+    (``members``: region, cohort number and the path of its ``findings-public.csv``). A cohort with no
+    public findings yet counts as hiding every change (fail closed)."""
+    written, hidden = [], set()
+    for region, cohort, path in members:
+        if Path(path).is_file():
+            written.append(read_public(path))
+        else:
+            label = pooling.cohort_label(region, cohort)
+            hidden |= {(label, item, role) for item in config.RATING_ITEMS
+                       for role in (*config.ROLES, config.ALL_ROLES)}
+    return hidden | hidden_changes_of(written, rule)
+
+
+def hidden_changes_of(cohort_public: Iterable[pd.DataFrame], rule: DisclosureRule = DISCLOSURE
+                      ) -> set[tuple[str, str, str]]:
+    """``(cohort label, item, role)`` for every mean change hidden (the rule's mark) in the cohorts' public
+    findings ``cohort_public`` (each as ``read_public`` gives it, with its region and cohort number)."""
+    hidden = set()
+    for safe in cohort_public:
+        rows = safe[(safe["statistic"] == "change_mean") & (safe["value"] == rule.mark)]
+        hidden |= {(pooling.cohort_label(str(region), int(cohort)), str(measure), str(role))
+                   for region, cohort, measure, role in zip(rows["region"], rows["cohort"], rows["measure"],
+                                                            rows["role"], strict=True)}
+    return hidden

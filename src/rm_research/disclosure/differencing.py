@@ -29,7 +29,7 @@ the solver is scipy's.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -486,6 +486,8 @@ class Level:
     parent: str | None
     findings: pd.DataFrame
     safe: pd.DataFrame
+    #: for a region or the nation, the cohorts (by label) each item and role's meta-analysis pooled
+    pooled: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
 
 #: Families whose region and national figures are sums over the cohorts (data contract, section 6).

@@ -8,7 +8,7 @@ region less its published cohorts. ``make publish-all`` writes what this returns
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -16,10 +16,16 @@ import pandas as pd
 from rm_research.core.config import DEFAULTS, DISCLOSURE, DisclosureRule, Settings
 from rm_research.core.paths import NATIONAL, ReportFiles
 from rm_research.disclosure.categories import publishable
-from rm_research.disclosure.control import public_findings, public_level_findings, read_public
+from rm_research.disclosure.control import (
+    hidden_changes_of,
+    hide_invertible_pooling,
+    public_findings,
+    public_level_findings,
+    read_public,
+)
 from rm_research.disclosure.differencing import Level, protect_levels
 from rm_research.findings.cohort import cohort_findings
-from rm_research.findings.level import level_results, person_table
+from rm_research.findings.level import LevelResults, level_results, person_table
 from rm_research.ingest.load import LoadedCohort, load_cohort
 
 
@@ -35,13 +41,16 @@ def hierarchy(cohorts: Sequence[LoadedCohort], rule: DisclosureRule = DISCLOSURE
     levels = [Level(cohort_unit(c.paths.region, c.paths.cohort), c.paths.region, findings,
                     public_findings(findings, rule))
               for c in cohorts for findings in [publishable(cohort_findings(c), rule)]]
+    # a pooled figure may not give away a change that a cohort's public table hides, for any reason
+    hidden = hidden_changes_of([level.safe.assign(region=c.paths.region, cohort=c.paths.cohort)
+                                for level, c in zip(levels, cohorts, strict=True)], rule)
     regions = sorted({c.paths.region for c in cohorts})
     for region in regions:
         members = [c for c in cohorts if c.paths.region == region]
         results = level_results(person_table(members), region)
-        levels.append(Level(region, NATIONAL, results.findings, public_level_findings(results, rule)))
+        levels.append(Level(region, NATIONAL, results.findings, public_level_findings(results, rule, hidden)))
     results = level_results(person_table(list(cohorts)), NATIONAL)
-    levels.append(Level(NATIONAL, None, results.findings, public_level_findings(results, rule)))
+    levels.append(Level(NATIONAL, None, results.findings, public_level_findings(results, rule, hidden)))
     return levels
 
 
@@ -58,15 +67,37 @@ def published_levels(root: Path | str, cohorts: Sequence[tuple[str, int]], regio
     loaded = load_all(root, cohorts)
     units = [(cohort_unit(c.paths.region, c.paths.cohort), c.paths.region, c.paths.reports,
               publishable(cohort_findings(c, settings.analysis), settings.disclosure)) for c in loaded]
-    for region in regions:
-        members = [c for c in loaded if c.paths.region == region]
-        units.append((region, NATIONAL if national else None, root / "reports" / region,
-                      level_results(person_table(members), region, settings.analysis).findings))
-    if national:
-        units.append((NATIONAL, None, root / "reports" / NATIONAL,
-                      level_results(person_table(loaded), NATIONAL, settings.analysis).findings))
-    return [Level(unit, parent, findings, read_public(folder / ReportFiles.PUBLIC_FINDINGS))
-            for unit, parent, folder, findings in units if (folder / ReportFiles.PUBLIC_FINDINGS).is_file()]
+    units = [(unit, parent, folder, findings, {}) for unit, parent, folder, findings in units]
+    for region in [*regions, *([NATIONAL] if national else [])]:
+        members = [c for c in loaded if region == NATIONAL or c.paths.region == region]
+        results = level_results(person_table(members), region, settings.analysis)
+        parent = None if region == NATIONAL else NATIONAL if national else None
+        units.append((region, parent, root / "reports" / region, results.findings, pooled_cohorts(results)))
+    return [Level(unit, parent, findings, read_public(folder / ReportFiles.PUBLIC_FINDINGS), pooled)
+            for unit, parent, folder, findings, pooled in units if (folder / ReportFiles.PUBLIC_FINDINGS).is_file()]
+
+
+def pooled_cohorts(results: LevelResults) -> dict[tuple[str, str], tuple[str, ...]]:
+    """The cohorts (by label) each item and role's meta-analysis pooled."""
+    return {key: tuple(cohort.cohort for cohort in result.cohorts) for key, result in results.analyses.items()}
+
+
+def pooling_after_audit(levels: list[Level], protected: Mapping[str, pd.DataFrame],
+                        rule: DisclosureRule = DISCLOSURE) -> dict[str, pd.DataFrame]:
+    """The region and national tables whose pooled statistics must be hidden once the cross-level audit
+    has hidden more cohort changes (``protected``, its changes): a pooling of 1 or 2 hidden cohorts gives
+    their changes away whatever hid them (``control.hide_invertible_pooling``), with those tables."""
+    final = {level.unit: protected.get(level.unit, level.safe) for level in levels}
+    hidden = hidden_changes_of([final[level.unit] for level in levels if "/" in level.unit], rule)
+    more = {}
+    for level in levels:
+        if "/" in level.unit or not level.pooled:
+            continue
+        counts = {key: sum(1 for label in labels if (label, *key) in hidden) for key, labels in level.pooled.items()}
+        safe = hide_invertible_pooling(final[level.unit], counts, rule)
+        if not safe["value"].equals(final[level.unit]["value"]):
+            more[level.unit] = safe
+    return more
 
 
 def cross_level_changes(levels: list[Level], rule: DisclosureRule = DISCLOSURE) -> dict[str, pd.DataFrame]:

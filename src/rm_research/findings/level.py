@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -272,12 +272,16 @@ def meta_analyses(people: pd.DataFrame, settings: AnalysisSettings = SETTINGS) -
             for item in config.RATING_ITEMS for role in roles_present(people) if answered_item(people, item, role)}
 
 
-def hidden_pooled_cohorts(analyses: dict[tuple[str, str], meta.MetaAnalysis],
-                          rule: DisclosureRule = DISCLOSURE) -> dict[tuple[str, str], int]:
-    """For each (item, role), how many of the pooled cohorts rest on fewer than ``rule.smallest_shown``
-    people: their own change is hidden in their public findings (``disclosure.control.hide_invertible_pooling``)."""
-    return {key: sum(1 for cohort in result.cohorts if cohort.n < rule.smallest_shown)
-            for key, result in analyses.items()}
+def hidden_pooled_cohorts(analyses: dict[tuple[str, str], meta.MetaAnalysis], rule: DisclosureRule = DISCLOSURE,
+                          hidden: Collection[tuple[str, str, str]] = ()) -> dict[tuple[str, str], int]:
+    """For each (item, role), how many of the pooled cohorts have their own change hidden in their
+    public findings (``disclosure.control.hide_invertible_pooling``): those resting on fewer than
+    ``rule.smallest_shown`` people, and those ``hidden`` names as ``(cohort label, item, role)``, hidden
+    for any other reason (secondary suppression, the cross-level audit)."""
+    hidden = set(hidden)
+    return {(item, role): sum(1 for cohort in result.cohorts
+                              if cohort.n < rule.smallest_shown or (cohort.cohort, item, role) in hidden)
+            for (item, role), result in analyses.items()}
 
 
 def only_role(analyses: dict[tuple[str, str], meta.MetaAnalysis], item: str) -> str | None:

@@ -232,6 +232,7 @@ def cross_level_pass(plan: Plan, outcomes: list[Outcome]) -> list[str]:
 
     levels = hierarchy.published_levels(plan.root, cohorts, regions, plan.national, plan.run_settings)
     changes = hierarchy.cross_level_changes(levels, plan.run_settings.disclosure)
+    changes.update(hierarchy.pooling_after_audit(levels, changes, plan.run_settings.disclosure))
     for unit, safe in changes.items():
         if "/" in unit:
             region, number = unit.split("/")

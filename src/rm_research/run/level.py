@@ -25,7 +25,7 @@ import pandas as pd
 
 from rm_research.core.config import DEFAULTS, Settings
 from rm_research.core.paths import LevelPaths
-from rm_research.disclosure.control import public_level_findings, write_public
+from rm_research.disclosure.control import members_hidden_changes, public_level_findings, write_public
 from rm_research.ingest.load import CohortKey, LoadedCohort
 from rm_research.render.handoff import LEVEL_NOTEBOOK, notebook_level
 from rm_research.report.narrative import level_title
@@ -73,7 +73,10 @@ def run_level_publish(root: Path, level: str, cohorts: Iterable[Sequence[object]
     paths = LevelPaths(root, level)
     with outputs.locked(paths.lock, timeout=settings.lock_timeout_s) as held, tempfile.TemporaryDirectory() as private:
         loaded, results = notebook_level(root, level, cohorts, analysis=settings.analysis)
-        safe = public_level_findings(results, settings.disclosure) if safe is None else safe
+        if safe is None:  # a pooled figure may not give away a change a member cohort's public report hides
+            members = [(c.paths.region, c.paths.cohort, c.paths.public_findings) for c in loaded]
+            safe = public_level_findings(results, settings.disclosure,
+                                         members_hidden_changes(members, settings.disclosure))
         write_public(safe, Path(private) / "public.csv")
         parameters = {**_parameters(root, level, loaded), "public": True,
                       "public_findings_csv": str(Path(private) / "public.csv")}
