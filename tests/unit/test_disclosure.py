@@ -302,8 +302,12 @@ def test_a_cohort_change_hidden_for_any_reason_hides_a_pooling_of_two(london):
     statistics = ["pooled_change", "pooled_ci_low", "tau2", "i2"]
     assert "*" not in _cells(public_level_findings(london), item, role, statistics)
     hidden = {("london, cohort 1", item, role)}
-    assert set(_cells(public_level_findings(london, hidden_changes=hidden), item, role, statistics)) == {"*"}
+    safe = public_level_findings(london, hidden_changes=hidden)
+    assert set(_cells(safe, item, role, statistics)) == {"*"}
     assert set(INVERTIBLE_POOLED) >= set(statistics)
+    # and the people paired: less the other cohort's published n, it would be the hidden cohort's
+    family = safe[(safe["measure"] == item) & (safe["role"] == role) & safe["statistic"].isin(["k", *statistics])]
+    assert set(family["n"]) == {"*"} and family.loc[family["statistic"] == "k", "value"].item() == "2.0"
 
 
 def test_a_member_cohort_with_no_public_table_counts_as_hiding_every_change(tmp_path):

@@ -94,12 +94,14 @@ def hide_invertible_pooling(safe: pd.DataFrame, hidden: dict[tuple[str, str], in
     equations in each hidden cohort's mean change and variance; the other cohorts' are published
     (their mean, n and Hedges' g give the variance). With one or two hidden cohorts that is four
     unknowns or fewer, and they can be solved for; with three or more they cannot. The number of
-    cohorts pooled (k) stays, as a count of cohorts, not people."""
-    rows = safe["statistic"].isin(INVERTIBLE_POOLED) & pd.Series(
+    cohorts pooled (k) stays, as a count of cohorts, not people; the number of people paired (every
+    row's n) goes with them, since less the other cohorts' published n's it is the hidden cohorts' own."""
+    invertible = pd.Series(
         [1 <= hidden.get((measure, role), 0) <= 2 for measure, role in zip(safe["measure"], safe["role"], strict=True)],
         index=safe.index)
     protected = safe.copy()
-    protected.loc[rows, "value"] = rule.mark
+    protected.loc[invertible & safe["statistic"].isin(INVERTIBLE_POOLED), "value"] = rule.mark
+    protected.loc[invertible & safe["statistic"].isin(pooling.POOLED_STATISTICS), "n"] = rule.mark
     return protected
 
 
