@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -23,6 +24,33 @@ def published_example(rendered_example, tmp_path_factory):
     shutil.copytree(rendered_example, root)
     assert main(["publish", "--cohort", "1", "--root", str(root)]) == EXIT_OK
     return root / "reports" / "south-east" / "cohort-1"
+
+
+@pytest.fixture(scope="module")
+def published_large(tmp_path_factory) -> Path:
+    """A SYNTHETIC cohort of 40 people (``examples.synthetic.scaled_cohort``), large enough that its public
+    report shows its figures: fewer than half of its headline figures are hidden."""
+    from rm_research.examples.synthetic import scaled_cohort
+
+    root = tmp_path_factory.mktemp("large") / "project"
+    scaled_cohort(root / "data" / "raw" / "south-east" / "cohort-1", 40)
+    assert main(["report", "--cohort", "1", "--root", str(root)]) == EXIT_OK
+    assert main(["publish", "--cohort", "1", "--root", str(root)]) == EXIT_OK
+    return root / "reports" / "south-east" / "cohort-1"
+
+
+def test_a_cohort_too_small_to_publish_says_so_on_one_screen(published_example):
+    """South East cohort 1 (18 people) would hide 18 of its 22 headline figures: its public page says so,
+    states the rule and points to its region's and the nation's public reports, and shows no table."""
+    from rm_research.disclosure.control import headline_hidden, read_public
+
+    hidden, total = headline_hidden(read_public(published_example / "findings-public.csv"))
+    assert hidden > total / 2
+    page = (published_example / "report-public.html").read_text()
+    text = visible_text(page)
+    assert f"{hidden} of its {total} headline figures" in text and "more than half" in text
+    assert 'href="../report-public.html"' in page and 'href="../../national/report-public.html"' in page
+    assert table_cells(page) == [] and "Key findings" not in text
 
 
 def test_public_files_are_written_beside_the_internal_ones(published_example):
@@ -48,26 +76,26 @@ def test_every_figure_on_1_to_7_people_is_suppressed_and_counts_are_rounded(publ
         assert after["n"] in ("*", "0") or int(after["n"]) % 5 == 0
 
 
-def test_public_report_shows_no_count_between_1_and_7(published_example):
-    cells = table_cells((published_example / "report-public.html").read_text())
+def test_public_report_shows_no_count_between_1_and_7(published_large):
+    cells = table_cells((published_large / "report-public.html").read_text())
     assert cells, "the public report has tables"
     small = [cell for cell in cells if re.fullmatch(r"[1-7]", cell)]
     assert small == []
     assert "*" in cells
 
 
-def test_public_report_makes_no_all_or_none_statements_about_small_groups(published_example):
-    text = visible_text((published_example / "report-public.html").read_text()).lower()
+def test_public_report_makes_no_all_or_none_statements_about_small_groups(published_large):
+    text = visible_text((published_large / "report-public.html").read_text()).lower()
     assert not re.search(r"\b(all|none|every|nobody|no one)\b( of)?( the)? (mentors|mentees|participants)", text)
     assert "counts of 1 to 7 are shown as *" in text
 
 
-def test_public_report_gives_no_file_size_or_checksum_away(published_example):
+def test_public_report_gives_no_file_size_or_checksum_away(published_large):
     # a 606-byte psych_sessions.csv gives away 54 rows, so 18 people; a checksum lets a guess be confirmed
     from rm_research.core.provenance import sha256
 
-    page = (published_example / "report-public.html").read_text()
-    for raw in EXAMPLE.glob("*.csv"):
+    page = (published_large / "report-public.html").read_text()
+    for raw in (published_large.parents[2] / "data" / "raw" / "south-east" / "cohort-1").glob("*.csv"):
         assert sha256(raw) not in page and sha256(raw)[:12] not in page
         assert not re.search(rf"(?<![\d.]){raw.stat().st_size}(?![\d.])", visible_text(page)), raw.name
     assert "checksums are recorded in the internal report" in visible_text(page)
@@ -120,9 +148,9 @@ def test_identifiers_names_emails_and_phones_never_reach_html(tmp_path):
         assert leaked == [], f"{page.name}: {leaked}"
         assert not re.search(r"(?<!\w)(Jo|Sam)(?!\w)", visible_text(text)), page.name
     public = visible_text((reports / "report-public.html").read_text())
-    # 5 people answered the question, fewer than 8: the public report quotes none of them (the number of
+    # 5 people: too few to publish on their own, so the public page quotes none of them (the number of
     # quotes would count them); the same answer, redacted, is what a larger cohort's report would quote
-    assert "found it useful" not in public and "or not at all" in public
+    assert "found it useful" not in public and "too small for its figures to be published" in public
     from rm_research.disclosure.quotes import consented_quotes, identifiers, names_to_redact
     from rm_research.ingest.clean import tidy_cohort
     from rm_research.ingest.validate import validate_cohort
@@ -133,7 +161,7 @@ def test_identifiers_names_emails_and_phones_never_reach_html(tmp_path):
         quoted.tolist())
 
 
-def test_the_public_notebook_run_by_hand_shows_the_public_file_and_nothing_else(published_example, tmp_path):
+def test_the_public_notebook_run_by_hand_shows_the_public_file_and_nothing_else(published_large, tmp_path):
     """Run by hand (no state, no protected findings handed over), the public notebook reads the
     findings-public.csv a publish wrote: the page's key findings are the command's, word for word; with
     nothing published it says what to run rather than compute figures of its own."""
@@ -142,10 +170,10 @@ def test_the_public_notebook_run_by_hand_shows_the_public_file_and_nothing_else(
     from rm_research.render.handoff import NOTEBOOK
     from rm_research.render.notebook import render_html, run_notebook
 
-    root = published_example.parents[2]
+    root = published_large.parents[2]
     by_hand = render_html(run_notebook(root, NOTEBOOK, {"region": "south-east", "cohort": 1, "root": str(root),
                                                         "public": True}), "by hand")
-    by_command = (published_example / "report-public.html").read_text(encoding="utf-8")
+    by_command = (published_large / "report-public.html").read_text(encoding="utf-8")
 
     def key_findings(page: str) -> str:
         text = visible_text(page)

@@ -24,7 +24,7 @@ from rm_research.findings import level as pooling
 from rm_research.findings import registry
 from rm_research.findings.level import LevelResults
 from rm_research.findings.registry import Statistic
-from rm_research.findings.table import Lookup
+from rm_research.findings.table import FLOW_STAGES, Lookup
 from rm_research.stats.effects import wilson_interval
 
 
@@ -338,6 +338,26 @@ def public_level_findings(results: LevelResults, rule: DisclosureRule = config.D
 
 #: The statistics of a pooled dose model (ANCOVA with cohort fixed effects, and the mixed model).
 POOLED_MODEL_STATISTICS = tuple(f"{model}_{key}" for model in ("pooled_ancova", "mixed") for key in pooling.DOSE_FIELDS)
+
+
+#: A cohort's headline figures: its participant flow and each item's mean change, by role.
+HEADLINE_STATISTICS = frozenset({*FLOW_STAGES, "change_mean"})
+#: A cohort whose public findings hide more than this share of its headline figures is too small to
+#: publish on its own: its public page says so and points to its region's instead of showing tables of marks.
+TOO_SMALL_SHARE = 0.5
+
+
+def headline_hidden(safe: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -> tuple[int, int]:
+    """How many of a cohort's headline figures (``HEADLINE_STATISTICS``: the participant flow and each
+    item's mean change, by role) its public findings hide, and how many there are."""
+    headline = safe[safe["statistic"].isin(HEADLINE_STATISTICS) & safe["measure"].isin(["flow", *config.RATING_ITEMS])]
+    return int((headline["value"] == rule.mark).sum()), len(headline)
+
+
+def too_small_to_publish(safe: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -> bool:
+    """Whether a cohort's public findings hide more than ``TOO_SMALL_SHARE`` of its headline figures."""
+    hidden, total = headline_hidden(safe, rule)
+    return total == 0 or hidden > TOO_SMALL_SHARE * total
 
 
 def hide_single_cohort_models(safe: pd.DataFrame, fits: pooling.Fits,

@@ -49,6 +49,17 @@ class CohortPage(Page):
         self.status = descriptive.section_status(self.people, self.loaded.raw, self.programme)
         self.names = set(quotes.names_to_redact(self.loaded.raw))
 
+    @property
+    def too_small(self) -> bool:
+        """The public page of a cohort too small to publish on its own (``disclosure.control.too_small_to_publish``)."""
+        return self.public and disclosure.too_small_to_publish(self.findings, self.settings.disclosure)
+
+    def sections(self) -> list[Section]:
+        """The sections this page shows; for a cohort too small to publish on its own, one that says so."""
+        if self.too_small:
+            return [s for s in self.SECTIONS if s.key == "too_small"]
+        return [s for s in super().sections() if s.key != "too_small"]
+
     def opening(self) -> None:
         """The page's title and heading, the internal page's banner, and the synthetic-data notice where it applies."""
         self.title_heading(PUBLIC_TITLE if self.public else TITLE)
@@ -84,6 +95,22 @@ PUBLIC_OPENING: Final = (
 
 
 # ------------------------------------------------------------------------------------------- key findings
+def _too_small(page: CohortPage) -> None:
+    hidden, total = disclosure.headline_hidden(page.findings, page.settings.disclosure)
+    region = page.loaded.paths.region
+    rule = page.settings.disclosure
+    page.markdown(
+        f"This cohort is too small for its figures to be published on their own: {hidden} of its {total} headline "
+        f"figures (the participant flow and the change in each confidence rating, by role) would be withheld to "
+        f"protect the people in it, as every figure resting on fewer than {rule.smallest_shown} people is. A "
+        f"cohort whose public figures would hide more than half of its headline figures is published this way, "
+        f"on one page, rather than as tables of {rule.mark}.")
+    page.markdown(f"Its participants are counted in the public report of its region, "
+                  f"**{narrative.escape_markdown(region)}** ([`{region}/report-public.html`](../report-public.html)), "
+                  "and in the national public report "
+                  "([`national/report-public.html`](../../national/report-public.html)), where the cohorts are pooled.")
+
+
 def _key_findings(page: CohortPage) -> None:
     page.markdown(narrative.key_findings_intro(page.settings.analysis))
     programme = page.programme
@@ -367,6 +394,7 @@ def _published(page: CohortPage) -> None:
 
 #: The cohort page's sections, in the order shown (``report.page.Section``).
 CohortPage.SECTIONS = (
+    Section("too_small", "Why this cohort's figures are not shown", None, _too_small, listed=False),
     Section("key_findings", "Key findings", _key_findings, _key_findings, listed=False),
     CONTENTS,
     Section("who_took_part", "Who took part", heading_only, heading_only),

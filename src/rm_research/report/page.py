@@ -98,7 +98,7 @@ class Page:
             raise KeyError(f"{key!r} is not a section of this page; its sections are "
                            f"{', '.join(s.key for s in self.SECTIONS)}")
         render = section.on(self.public)
-        if render is None:
+        if render is None or section not in self.sections():
             return
         self.heading(self.title(section), section.level)
         intro = section.public_intro if self.public and section.public_intro is not None else section.intro

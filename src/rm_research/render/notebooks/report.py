@@ -34,6 +34,9 @@ page = handoff.cohort_page(root, region, int(cohort), psych_offered, state, publ
 page.opening()
 
 # %%
+page.show("too_small")
+
+# %%
 page.show("key_findings")
 
 # %%
