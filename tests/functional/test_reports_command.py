@@ -189,6 +189,9 @@ def test_reports_and_publish_all_render_html_and_word_at_every_level(tmp_path, c
         assert "Internal report: contains small numbers" in internal and "Internal report" not in public
         heading = "Why this cohort" if folder.endswith("cohort-1") else "Key findings"  # 18 people: too few
         assert re.search(rf'<w:pStyle w:val="Heading2" /></w:pPr><w:r><w:t[^>]*>{heading}', public)
+        if not folder.endswith("cohort-1"):  # a level's public page draws its flow from its public figures
+            assert "Participant flow by role (public figures)" in (root / "reports" / folder / "report-public.html"
+                                                                   ).read_text()
     capsys.readouterr()
     # nothing changed: every report unchanged, and the public set is not audited across levels again
     from rm_research.disclosure import hierarchy

@@ -185,3 +185,20 @@ def test_comparison_table_names_its_sources_in_words():
     assert "March 2021" in sources["002"]
     assert "Evaluation Report Summary" in sources["000/001"]
     assert verify.source_name("999", {}) == "source 999 (not named in sources.csv)"
+
+
+def test_the_public_flow_chart_draws_the_published_counts_and_marks_the_withheld():
+    """A public flow chart shows what the public table shows and nothing else: rounded counts as bars, a
+    withheld count as the mark with no bar (issue 17: public figures from the protected figures only)."""
+    from rm_research.report import figures
+
+    safe = pd.DataFrame({"region": "r", "cohort": "all", "measure": "flow",
+                         "role": ["mentor", "mentor", "mentee", "mentee"],
+                         "statistic": ["enrolled", "matched", "enrolled", "matched"],
+                         "value": ["150", "*", "135", "125"], "n": ["150", "150", "135", "135"]})
+    numbers = tables.public_flow_numbers(safe)
+    assert numbers.loc["Enrolled", "mentor"] == 150 and pd.isna(numbers.loc["Matched with a partner", "mentor"])
+    chart = figures.public_flow_chart(numbers)
+    assert "mentors: enrolled 150, matched with a partner *" in chart.alt
+    assert "mentees: enrolled 135, matched with a partner 125" in chart.alt
+    assert "rounded to the nearest 5" in chart.caption

@@ -133,6 +133,8 @@ def _flow(page: CohortPage) -> None:
 
 def _flow_public(page: CohortPage) -> None:
     page.table(disclosure.public_flow_table(page.findings), "Participants at each stage, by role")
+    rule = page.settings.disclosure
+    page.figure(figures.public_flow_chart(tables.public_flow_numbers(page.findings, rule), rule))
 
 
 _CATEGORIES: Final = (("ethnic_group", "ethnic group"), ("band", "band"))

@@ -36,6 +36,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
 from rm_research.core import config
+from rm_research.core.config import DISCLOSURE, DisclosureRule
 from rm_research.core.safety import escape_html
 from rm_research.report.accessibility import DECORATIVE_GID
 from rm_research.report.narrative import unavailable
@@ -137,10 +138,11 @@ def _nothing_to_show(ax: Axes, what: str) -> str:
     return f"{what}: there are no answers to show."
 
 
-def _number(value: float, digits: int = 1) -> str:
-    """A value for reading: whole numbers without decimals, others to ``digits`` places."""
+def _number(value: float, digits: int = 1, missing: str = "not known") -> str:
+    """A value for reading: whole numbers without decimals, others to ``digits`` places; ``missing``
+    where there is none."""
     if pd.isna(value):
-        return "not known"
+        return missing
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.{digits}f}"
 
 
@@ -190,10 +192,11 @@ def _grouped_bars(ax: Axes, categories: Sequence[str], series: dict[str, Sequenc
     ax.margins(x=0.3)
 
 
-def _people_bars(ax: Axes, wide: pd.DataFrame, roles: Sequence[str], ylabel: str) -> None:
-    """Bars of people per row of ``wide`` (categories as rows, one column per role), labelled with the counts."""
+def _people_bars(ax: Axes, wide: pd.DataFrame, roles: Sequence[str], ylabel: str, missing: str = "not known") -> None:
+    """Bars of people per row of ``wide`` (categories as rows, one column per role), labelled with the
+    counts (``missing`` where there is none)."""
     series = {role: list(wide[role]) for role in roles}
-    labels = {role: [_number(v) for v in wide[role]] for role in roles}
+    labels = {role: [_number(v, 1, missing) for v in wide[role]] for role in roles}
     _grouped_bars(ax, [str(s) for s in wide.index], series, labels, _role_styles(), ROLE_NAMES)
     ax.set(xlabel="People", ylabel=ylabel)
 
@@ -212,23 +215,34 @@ def _chart(fig: Figure, title: str, alt: str, caption: str = "") -> Chart:
 
 
 # ---------------------------------------------------------------------------------------------- charts
-def flow_alt(flow: pd.DataFrame) -> str:
-    """Alternative text of ``flow_chart``: each role's count at each stage."""
+def flow_alt(flow: pd.DataFrame, missing: str = "not known") -> str:
+    """Alternative text of ``flow_chart``: each role's count at each stage (``missing`` where there is none)."""
     roles = [role for role in config.ROLES if role in flow.columns]
-    items = [f"{ROLE_NAMES[role]}: " + ", ".join(f"{str(stage).lower()} {_number(flow.loc[stage, role])}"
+    items = [f"{ROLE_NAMES[role]}: " + ", ".join(f"{str(stage).lower()} {_number(flow.loc[stage, role], 1, missing)}"
                                                    for stage in flow.index) for role in roles]
     return capped("Bar chart of the participant flow by role.", items)
 
 
-def flow_chart(flow: pd.DataFrame, title: str = "Participant flow by role") -> Chart:
+def flow_chart(flow: pd.DataFrame, title: str = "Participant flow by role", missing: str = "not known",
+               caption: str = "Bars are labelled with the number of people.") -> Chart:
     """Grouped bars of the participant flow (``tables.flow_table``: stages as rows, roles as columns),
-    mentors and mentees (everyone is their sum, in the table)."""
+    mentors and mentees (everyone is their sum, in the table); a stage with no count has no bar and is
+    labelled ``missing`` (a public chart: the mark of a withheld count)."""
     roles = [role for role in config.ROLES if role in flow.columns]
     fig, ax = _figure(height=_bars_height(len(flow) * len(roles)))
     if not roles or flow.empty:
         return _chart(fig, title, _nothing_to_show(ax, "Participant flow"))
-    _people_bars(ax, flow, roles, "")
-    return _chart(fig, title, flow_alt(flow), "Bars are labelled with the number of people.")
+    _people_bars(ax, flow, roles, "", missing)
+    return _chart(fig, title, flow_alt(flow, missing), caption)
+
+
+def public_flow_chart(numbers: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -> Chart:
+    """``flow_chart`` of a public flow (``tables.public_flow_numbers``): the published counts, rounded; a
+    withheld count has no bar and is labelled with the rule's mark."""
+    return flow_chart(numbers, "Participant flow by role (public figures)", missing=rule.mark,
+                      caption=f"Counts rounded to the nearest {rule.rounding_base}; {rule.mark}: withheld to protect "
+                              f"a group of fewer than {rule.smallest_shown} people, or a figure that would give "
+                              "one away.")
 
 
 def _paired_summary(data: pd.DataFrame) -> str:

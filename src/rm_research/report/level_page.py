@@ -98,6 +98,8 @@ def _flow(page: LevelPage) -> None:
 
 def _flow_public(page: LevelPage) -> None:
     page.table(disclosure.public_flow_table(page.findings), "Participants at each stage, by role")
+    rule = page.settings.disclosure
+    page.figure(figures.public_flow_chart(tables.public_flow_numbers(page.findings, rule), rule))
 
 
 _POOLED_TITLE: Final = "Change in confidence, pooled over the cohorts"

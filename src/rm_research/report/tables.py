@@ -14,7 +14,7 @@ from rm_research.contract.programme import DEFAULT as DEFAULT_PROGRAMME
 from rm_research.contract.programme import FILE_NAME as PROGRAMME_FILE
 from rm_research.contract.programme import Programme
 from rm_research.core import config, provenance
-from rm_research.core.config import SETTINGS, AnalysisSettings
+from rm_research.core.config import DISCLOSURE, SETTINGS, AnalysisSettings, DisclosureRule
 from rm_research.core.rounding import round_as_printed
 from rm_research.core.safety import escape_html
 from rm_research.disclosure.control import PUBLIC_ROLE_LABELS as ROLE_LABELS
@@ -72,6 +72,19 @@ def flow_table(findings: pd.DataFrame, psych: bool = True) -> pd.DataFrame:
     flow = flow.reindex(index=stages, columns=_roles_present(_select(findings, "flow")))
     flow.index = [FLOW_LABELS[s] for s in flow.index]
     return flow.astype("Int64").rename_axis(index="Stage", columns=None)
+
+
+def public_flow_numbers(safe: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -> pd.DataFrame:
+    """The participant flow of public findings as ``flow_table`` lays it out (stages as rows, roles as
+    columns), the published (rounded) counts as numbers and a withheld count (the rule's mark) as
+    missing: what a public flow chart draws, and nothing else."""
+    flow = _select(safe, "flow")
+    flow = flow[flow["statistic"].isin(FLOW_STAGES)]
+    wide = flow.pivot(index="statistic", columns="role", values="value")
+    wide = wide.reindex(index=[s for s in FLOW_STAGES if s in wide.index], columns=_roles_present(flow))
+    wide.index = [FLOW_LABELS[s] for s in wide.index]
+    numbers = wide.apply(lambda column: pd.to_numeric(column.where(column != rule.mark), errors="coerce"))
+    return numbers.rename_axis(index="Stage", columns=None)
 
 
 def enrolment_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS) -> pd.DataFrame:
