@@ -457,7 +457,6 @@ def withdraw(plan: Plan, unit: str, files: ReportFiles) -> None:
     """Remove ``unit``'s public files and their record, all together, under the unit's lock."""
     from rm_research.run import outputs  # imported on use: see the note above
     from rm_research.run.cohort import cohort_lock
-    from rm_research.run.records import Record
 
     if "/" in unit:
         region, number = unit.split("/")
