@@ -123,7 +123,8 @@ def test_a_suppressed_change_is_withheld_not_guessed():
     rows = [("conf_senior", "mentee", s, "*", "*") for s in ("change_mean", "change_ci_low", "change_ci_high",
                                                               "paired_pre_mean", "paired_post_mean")]
     text = summary.key_findings_public(public_frame(rows), LABELS)[0]
-    assert text == f"Mentees' {SENIOR}: the figures are withheld to protect privacy (a small group)."
+    assert text == (f"Mentees' {SENIOR}: the figures are withheld to protect privacy (a small group, or a figure "
+                    "that would give a withheld one away).")
     assert not re.search(r"\d", text)
 
 
@@ -321,7 +322,10 @@ def test_the_public_level_findings_withhold_what_is_suppressed():
     rows = [("conf_senior", "mentee", s, v, "*") for s, v in
             (("k", "3"), ("pooled_change", "*"), ("pooled_ci_low", "*"), ("pooled_ci_high", "*"), ("i2", "*"))]
     text, note = summary.key_findings_level_public(public_frame(rows), LABELS)
-    assert text == f"Mentees' {SENIOR}: the figures are withheld to protect privacy (a small group)."
+    # hidden by the rule for small groups or to protect a pooled cohort's own withheld change: the page
+    # cannot say which, and says nothing that is false whichever it was (issue 17)
+    assert text == (f"Mentees' {SENIOR}: the figures are withheld to protect privacy (a small group, or a cohort "
+                    "whose own figure is withheld and could be worked out from these).")
     assert "rounded to the nearest 5" in note
 
 

@@ -42,6 +42,10 @@ LOWER = "lower at the end"
 UNCLEAR = "no clear change"
 NO_INTERVAL = "no clear change (no interval could be computed)"
 WITHHELD = "withheld to protect privacy"
+#: Why a public figure is withheld, in words that are true whichever rule hid it (a public page cannot
+#: say which without giving more away than the rule allows): a cohort's, and a pooled one.
+WITHHELD_WHY = "a small group, or a figure that would give a withheld one away"
+WITHHELD_WHY_POOLED = "a small group, or a cohort whose own figure is withheld and could be worked out from these"
 
 ROLE_WORDS = {"mentor": ("mentor", "mentors"), "mentee": ("mentee", "mentees"), config.ALL_ROLES: ("person", "people")}
 YES_NO_WORDS = {
@@ -185,7 +189,7 @@ def change_sentence(figures: Figures, item: str, role: str, label: str, small_gr
         return None
     subject = _subject(role, label)
     if figures.withheld(item, role, *CHANGE, *PAIRED_MEANS, n_of="change_mean"):
-        return f"{subject}: the figures are {WITHHELD} (a small group)."
+        return f"{subject}: the figures are {WITHHELD} ({WITHHELD_WHY})."
     n = figures.n(item, role, "change_mean")
     if math.isnan(n) or n == 0:
         return f"{subject}: nobody answered this question in both surveys, so no change can be described."
@@ -222,7 +226,7 @@ def pooled_sentence(figures: Figures, item: str, role: str, label: str, small_gr
         return None
     subject = _subject(role, label)
     if figures.withheld(item, role, "k", *POOLED, n_of="k"):
-        return f"{subject}: the figures are {WITHHELD} (a small group)."
+        return f"{subject}: the figures are {WITHHELD} ({WITHHELD_WHY_POOLED})."
     k, n = figures.value(item, role, "k"), figures.n(item, role, "k")
     change, low, high = (figures.value(item, role, s) for s in POOLED)
     cohorts = 0 if math.isnan(k) else round(k)
