@@ -324,13 +324,14 @@ def test_after_the_audit_hides_a_cohort_change_its_region_hides_the_pooling(lond
     pooling of that cohort and one other is then hidden too (``hierarchy.pooling_after_audit``)."""
     from rm_research.disclosure.control import public_level_findings
     from rm_research.disclosure.differencing import Level
-    from rm_research.disclosure.hierarchy import pooled_cohorts, pooling_after_audit
+    from rm_research.disclosure.hierarchy import pooling_after_audit
+    from rm_research.findings.level import pooled_labels
 
     item, role = next(key for key, r in london.analyses.items() if len(r.cohorts) == 2
                       and min(c.n for c in r.cohorts) >= 8)
     cohort = pd.DataFrame({"region": ["london"], "cohort": ["1"], "measure": [item], "role": [role],
                            "statistic": ["change_mean"], "value": ["1.5"], "n": ["10"]})
-    region = Level("london", None, london.findings, public_level_findings(london), pooled_cohorts(london))
+    region = Level("london", None, london.findings, public_level_findings(london), pooled_labels(london.analyses))
     levels = [Level("london/1", "london", cohort, cohort), region]
     assert pooling_after_audit(levels, {}) == {}
     more = pooling_after_audit(levels, {"london/1": cohort.assign(value="*")})

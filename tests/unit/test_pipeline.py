@@ -324,3 +324,14 @@ def test_the_runs_analysis_settings_reach_every_statistic_it_writes(paths):
     assert limits.sum() > 0
     width = (expected.loc[limits, "value"] - default.loc[limits, "value"]).abs()
     assert (width > 0).all()  # every t interval moved
+    # and by definition, from the raw files: everyone's conf_senior change, mean -+ t(0.95, n - 1) SD / sqrt(n)
+    from scipy import stats as sps
+
+    raw = paths.root / "data" / "raw" / REGION / "cohort-1"
+    pre = pd.read_csv(raw / "enrolment.csv").set_index("participant_id")["conf_senior"]
+    post = pd.read_csv(raw / "end_survey.csv").set_index("participant_id")["conf_senior"]
+    change = (post - pre).dropna()
+    half = sps.t.ppf(0.95, len(change) - 1) * change.std(ddof=1) / len(change) ** 0.5
+    row = written[(written["measure"] == "conf_senior") & (written["role"] == "all")].set_index("statistic")
+    assert row.at["change_ci_low", "value"] == pytest.approx(change.mean() - half)
+    assert row.at["change_ci_high", "value"] == pytest.approx(change.mean() + half)

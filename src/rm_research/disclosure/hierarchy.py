@@ -25,7 +25,7 @@ from rm_research.disclosure.control import (
 )
 from rm_research.disclosure.differencing import Level, protect_levels
 from rm_research.findings.cohort import cohort_findings
-from rm_research.findings.level import LevelResults, level_results, person_table
+from rm_research.findings.level import count_hidden, level_results, person_table, pooled_labels
 from rm_research.ingest.load import LoadedCohort, load_cohort
 
 
@@ -66,20 +66,14 @@ def published_levels(root: Path | str, cohorts: Sequence[tuple[str, int]], regio
     root = Path(root)
     loaded = load_all(root, cohorts)
     units = [(cohort_unit(c.paths.region, c.paths.cohort), c.paths.region, c.paths.reports,
-              publishable(cohort_findings(c, settings.analysis), settings.disclosure)) for c in loaded]
-    units = [(unit, parent, folder, findings, {}) for unit, parent, folder, findings in units]
+              publishable(cohort_findings(c, settings.analysis), settings.disclosure), {}) for c in loaded]
     for region in [*regions, *([NATIONAL] if national else [])]:
         members = [c for c in loaded if region == NATIONAL or c.paths.region == region]
         results = level_results(person_table(members), region, settings.analysis)
-        parent = None if region == NATIONAL else NATIONAL if national else None
-        units.append((region, parent, root / "reports" / region, results.findings, pooled_cohorts(results)))
+        parent = NATIONAL if national and region != NATIONAL else None
+        units.append((region, parent, root / "reports" / region, results.findings, pooled_labels(results.analyses)))
     return [Level(unit, parent, findings, read_public(folder / ReportFiles.PUBLIC_FINDINGS), pooled)
             for unit, parent, folder, findings, pooled in units if (folder / ReportFiles.PUBLIC_FINDINGS).is_file()]
-
-
-def pooled_cohorts(results: LevelResults) -> dict[tuple[str, str], tuple[str, ...]]:
-    """The cohorts (by label) each item and role's meta-analysis pooled."""
-    return {key: tuple(cohort.cohort for cohort in result.cohorts) for key, result in results.analyses.items()}
 
 
 def pooling_after_audit(levels: list[Level], protected: Mapping[str, pd.DataFrame],
@@ -93,8 +87,7 @@ def pooling_after_audit(levels: list[Level], protected: Mapping[str, pd.DataFram
     for level in levels:
         if "/" in level.unit or not level.pooled:
             continue
-        counts = {key: sum(1 for label in labels if (label, *key) in hidden) for key, labels in level.pooled.items()}
-        safe = hide_invertible_pooling(final[level.unit], counts, rule)
+        safe = hide_invertible_pooling(final[level.unit], count_hidden(level.pooled, hidden), rule)
         if not safe["value"].equals(final[level.unit]["value"]):
             more[level.unit] = safe
     return more

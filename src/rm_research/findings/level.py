@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -278,10 +278,22 @@ def hidden_pooled_cohorts(analyses: dict[tuple[str, str], meta.MetaAnalysis], ru
     public findings (``disclosure.control.hide_invertible_pooling``): those resting on fewer than
     ``rule.smallest_shown`` people, and those ``hidden`` names as ``(cohort label, item, role)``, hidden
     for any other reason (secondary suppression, the cross-level audit)."""
-    hidden = set(hidden)
-    return {(item, role): sum(1 for cohort in result.cohorts
-                              if cohort.n < rule.smallest_shown or (cohort.cohort, item, role) in hidden)
-            for (item, role), result in analyses.items()}
+    small = {(cohort.cohort, item, role) for (item, role), result in analyses.items() for cohort in result.cohorts
+             if cohort.n < rule.smallest_shown}
+    return count_hidden(pooled_labels(analyses), small | set(hidden))
+
+
+def pooled_labels(analyses: dict[tuple[str, str], meta.MetaAnalysis]) -> dict[tuple[str, str], tuple[str, ...]]:
+    """The cohorts (by label) each item and role's meta-analysis pooled."""
+    return {key: tuple(cohort.cohort for cohort in result.cohorts) for key, result in analyses.items()}
+
+
+def count_hidden(pooled: Mapping[tuple[str, str], Sequence[str]],
+                 hidden: Collection[tuple[str, str, str]]) -> dict[tuple[str, str], int]:
+    """For each (item, role), how many of the cohorts it pooled (``pooled_labels``) are ``hidden``, named
+    as ``(cohort label, item, role)``."""
+    return {(item, role): sum(1 for label in labels if (label, item, role) in hidden)
+            for (item, role), labels in pooled.items()}
 
 
 def only_role(analyses: dict[tuple[str, str], meta.MetaAnalysis], item: str) -> str | None:

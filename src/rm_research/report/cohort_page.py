@@ -49,16 +49,10 @@ class CohortPage(Page):
         self.status = descriptive.section_status(self.people, self.loaded.raw, self.programme)
         self.names = set(quotes.names_to_redact(self.loaded.raw))
 
-    @property
-    def too_small(self) -> bool:
-        """The public page of a cohort too small to publish on its own (``disclosure.control.too_small_to_publish``)."""
+    def alone(self) -> bool:
+        """The public page of a cohort too small to publish on its own (``disclosure.control.too_small_to_publish``)
+        shows only the section that says so."""
         return self.public and disclosure.too_small_to_publish(self.findings, self.settings.disclosure)
-
-    def sections(self) -> list[Section]:
-        """The sections this page shows; for a cohort too small to publish on its own, one that says so."""
-        if self.too_small:
-            return [s for s in self.SECTIONS if s.key == "too_small"]
-        return [s for s in super().sections() if s.key != "too_small"]
 
     def opening(self) -> None:
         """The page's title and heading, the internal page's banner, and the synthetic-data notice where it applies."""
@@ -396,7 +390,7 @@ def _published(page: CohortPage) -> None:
 
 #: The cohort page's sections, in the order shown (``report.page.Section``).
 CohortPage.SECTIONS = (
-    Section("too_small", "Why this cohort's figures are not shown", None, _too_small, listed=False),
+    Section("too_small", "Why this cohort's figures are not shown", None, _too_small, listed=False, alone=True),
     Section("key_findings", "Key findings", _key_findings, _key_findings, listed=False),
     CONTENTS,
     Section("who_took_part", "Who took part", heading_only, heading_only),

@@ -46,7 +46,8 @@ class Section(Generic[P]):
     the contents themselves). ``reads``: what it is made from, by name: findings measures (or their
     families, ``findings.registry.family``), contract files, and the results the command computed
     (``CohortResults``/``LevelResults`` fields). ``unavailable``: why the whole section cannot be shown
-    on a page, or None; it is then said in its place in one line, the same way everywhere."""
+    on a page, or None; it is then said in its place in one line, the same way everywhere. ``alone``:
+    shown only on a page that shows it in place of all the others (``Page.alone``)."""
 
     key: str
     title: str
@@ -59,6 +60,7 @@ class Section(Generic[P]):
     listed: bool = True
     reads: tuple[str, ...] = ()
     unavailable: Callable[[P], str | None] | None = None
+    alone: bool = False
 
     def on(self, public: bool) -> Callable[[P], None] | None:
         """How the internal (``public`` False) or the public version shows it; None: not at all."""
@@ -79,9 +81,15 @@ class Page:
     SECTIONS: ClassVar[tuple[Section, ...]] = ()
 
     # ------------------------------------------------------------------------------------- sections
+    def alone(self) -> bool:
+        """Whether this page shows its ``alone`` sections in place of all the others (a cohort too small
+        to publish: ``report.cohort_page``); no, unless a page says otherwise."""
+        return False
+
     def sections(self) -> list[Section]:
         """The sections this page (internal or public) shows, in order."""
-        return [s for s in self.SECTIONS if s.on(self.public) is not None]
+        alone = self.alone()
+        return [s for s in self.SECTIONS if s.on(self.public) is not None and s.alone == alone]
 
     def title(self, section: Section) -> str:
         """A section's heading: its title, an appendix's lettered ("Appendix A. Methods")."""
