@@ -224,3 +224,50 @@ def test_publish_all_leaves_no_figure_recoverable_across_levels(tmp_path, capsys
     levels = published_levels(root, [("midlands", 1), ("midlands", 2)], ["midlands"], national=False)
     assert len(levels) == 3
     assert all(cells == [] for cells in audit_levels(levels).values())
+
+
+def _public_set(root: Path) -> dict[str, bytes]:
+    from rm_research.run.publication import public_set
+
+    return {rel: (root / rel).read_bytes() for rel in public_set(root)}
+
+
+@pytest.mark.parametrize("step", ["op-2", "publication-staged"])
+def test_an_interrupted_publish_all_leaves_the_earlier_public_set_whole(tmp_path, capsys, step):
+    """publish-all is one transaction (issue 17, case 4): killed while a unit is being published
+    (op-2: inside the first unit's own commit) or with every unit published and audited, just before
+    the commit, it leaves every public file as the last whole run left it, so no file pins a count
+    the region hides; the next run publishes the new set, whole, and leaves no shadow behind."""
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import sys
+
+    from rm_research.disclosure.differencing import audit_levels
+    from rm_research.disclosure.hierarchy import published_levels
+    from rm_research.run import outputs
+    from rm_research.run.publication import SHADOW
+    from tests.conftest import REPO
+
+    root = make_project(tmp_path, files={})
+    shutil.rmtree(root / "data" / "raw" / "test-region")
+    shutil.copytree(REPO / "data" / "raw" / "midlands", root / "data" / "raw" / "midlands")
+    command = ["publish-all", "--root", str(root), "--region", "midlands", "-j", "1"]
+    assert main(command) == EXIT_OK
+    before = _public_set(root)
+    assert any("cohort-2" in rel for rel in before)
+    shutil.rmtree(root / "data" / "raw" / "midlands" / "cohort-2")  # say, consent withdrawn
+    killed = subprocess.run([sys.executable, "-m", "rm_research.run.cli", *command],
+                            env={**os.environ, outputs.DIE_AT_VARIABLE: step}, capture_output=True, text=True,
+                            timeout=600)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert _public_set(root) == before
+    capsys.readouterr()
+    assert main(command) == EXIT_OK
+    assert "public files removed, as their data are no longer in data/raw: midlands/2" in capsys.readouterr().out
+    after = _public_set(root)
+    assert not any("cohort-2" in rel for rel in after) and after != before
+    assert not (root / "reports" / SHADOW).exists()
+    levels = published_levels(root, [("midlands", 1)], ["midlands"], national=False)
+    assert len(levels) == 2 and all(cells == [] for cells in audit_levels(levels).values())

@@ -127,6 +127,13 @@ class ReportFiles:
 
 
 @dataclass(frozen=True)
+class ReportFolder(ReportFiles):
+    """The report files of any report folder, given the folder itself (a cohort's or a level's)."""
+
+    reports: Path
+
+
+@dataclass(frozen=True)
 class CohortPaths(ReportFiles):
     """The contract's folders for one region's cohort under a project root."""
 

@@ -60,18 +60,21 @@ def load_all(root: Path | str, keys: Iterable[tuple[str, int]]) -> list[LoadedCo
 
 
 def published_levels(root: Path | str, cohorts: Sequence[tuple[str, int]], regions: Sequence[str],
-                     national: bool, settings: Settings = DEFAULTS) -> list[Level]:
+                     national: bool, settings: Settings = DEFAULTS, public_root: Path | str | None = None
+                     ) -> list[Level]:
     """Every unit's findings (computed again from the raw files, which the runs have just validated,
-    with the run's ``settings``) and the public findings it has written, as a hierarchy."""
+    with the run's ``settings``) and the public findings it has written under ``public_root`` (the
+    project's ``reports/`` unless given: ``publish-all`` reads its shadow), as a hierarchy."""
     root = Path(root)
+    public = Path(public_root) if public_root is not None else root
     loaded = load_all(root, cohorts)
-    units = [(cohort_unit(c.paths.region, c.paths.cohort), c.paths.region, c.paths.reports,
+    units = [(cohort_unit(c.paths.region, c.paths.cohort), c.paths.region, public / "reports" / c.paths.slug,
               publishable(cohort_findings(c, settings.analysis), settings.disclosure), {}) for c in loaded]
     for region in [*regions, *([NATIONAL] if national else [])]:
         members = [c for c in loaded if region == NATIONAL or c.paths.region == region]
         results = level_results(person_table(members), region, settings.analysis)
         parent = NATIONAL if national and region != NATIONAL else None
-        units.append((region, parent, root / "reports" / region, results.findings, pooled_labels(results.analyses)))
+        units.append((region, parent, public / "reports" / region, results.findings, pooled_labels(results.analyses)))
     return [Level(unit, parent, findings, read_public(folder / ReportFiles.PUBLIC_FINDINGS), pooled)
             for unit, parent, folder, findings, pooled in units if (folder / ReportFiles.PUBLIC_FINDINGS).is_file()]
 

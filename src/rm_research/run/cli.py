@@ -279,9 +279,10 @@ def cmd_collaborative(args: argparse.Namespace) -> int:
 
     try:
         with _quiet_logging():
-            outcomes = co.run(plan, args.jobs, progress)
-            protected = co.cross_level_pass(plan, outcomes) if kind == co.PUBLISH else []
-            withdrawn = co.withdraw_orphans(plan) if kind == co.PUBLISH else []
+            if kind == co.PUBLISH:
+                outcomes, protected, withdrawn = co.publish_all(plan, args.jobs, progress)
+            else:
+                outcomes, protected, withdrawn = co.run(plan, args.jobs, progress), [], []
     finally:
         if bar is not None:
             bar.close()

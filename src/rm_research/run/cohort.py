@@ -22,7 +22,7 @@ from rm_research.findings.cohort import cohort_findings, cohort_results
 from rm_research.ingest.clean import Cohort
 from rm_research.ingest.load import LoadedCohort, load_cohort
 from rm_research.render.handoff import NOTEBOOK
-from rm_research.run import outputs
+from rm_research.run import outputs, publication
 from rm_research.run.step import Written, commit, render_page
 
 log = logging.getLogger(__name__)
@@ -97,16 +97,19 @@ def run_report(root: Path, region: str, cohort: int, html: bool = True, psych_of
 
 def run_publish(root: Path, region: str, cohort: int, psych_offered: int | None = None,
                 safe: pd.DataFrame | None = None, record_key: str | None = None, docx: bool = False,
-                settings: Settings = DEFAULTS) -> CohortPaths:
+                settings: Settings = DEFAULTS, into: Path | None = None) -> CohortPaths:
     """Write the disclosure-controlled ``findings-public.csv`` and ``report-public.html`` beside
     the internal report (whose files are kept), under the cohort's lock (``step``). ``safe``: public
     findings already protected across levels (``make publish-all``), shown instead of the cohort's own;
-    ``record_key`` and ``settings``: as for ``run_report``; ``docx``: also ``report-public.docx``, for board papers."""
+    ``record_key`` and ``settings``: as for ``run_report``; ``docx``: also ``report-public.docx``, for board papers.
+    ``into``: the shadow project a ``publish-all`` publishes into before its commit (``run.publication``);
+    without it the files go to ``reports/`` directly, once no ``publish-all`` is running."""
     root = Path(root).resolve()
-    with (cohort_outputs(CohortPaths(root, region, cohort), settings.lock_timeout_s) as held,
-          tempfile.TemporaryDirectory() as private):
+    with publication.writing(root, into, settings.lock_timeout_s) as out, \
+            cohort_outputs(CohortPaths(out, region, cohort), settings.lock_timeout_s) as held, \
+            tempfile.TemporaryDirectory() as private:
         loaded = load_cohort(root, region, cohort, psych_offered)
-        paths = loaded.paths
+        paths = CohortPaths(out, region, cohort)
         if safe is None:
             safe = public_findings(cohort_findings(loaded, settings.analysis), settings.disclosure)
         write_public(safe, Path(private) / "public.csv")
@@ -114,7 +117,7 @@ def run_publish(root: Path, region: str, cohort: int, psych_offered: int | None 
                       "public": True, "public_findings_csv": str(Path(private) / "public.csv")}
         page = render_page(root, NOTEBOOK, parameters, f"{report_title(loaded)} (public)", Path(private), docx,
                            settings, loaded=loaded)  # the public page is handed no unprotected figure
-        commit(held, root, Written(paths.reports, "publish", {paths.public_findings: safe}, page, paths.public_html,
-                                   paths.public_docx), record_key)
+        commit(held, out, Written(paths.reports, "publish", {paths.public_findings: safe}, page, paths.public_html,
+                                  paths.public_docx), record_key)
     log.info("wrote %s", paths.public_html)
-    return paths
+    return CohortPaths(root, region, cohort)

@@ -23,7 +23,7 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor
 from concurrent.futures import wait as wait_for
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -39,8 +39,9 @@ from rm_research.core.paths import (
     discover,
 )
 from rm_research.core.problems import CANNOT_WRITE, DataError, OutputError
+from rm_research.run import publication
+from rm_research.run.publication import audit_marker
 from rm_research.run.records import (
-    AUDIT_RECORD,
     Record,
     audited,
     code_digests,
@@ -78,6 +79,7 @@ class Task:
     members: tuple[CohortId, ...] = ()
     docx: bool = False  # a Word copy beside each page (--format docx)
     settings: Settings = DEFAULTS  # the run's, as the command resolved them
+    into: Path | None = None  # a publish-all's shadow project (``run.publication``), where public files go
 
     @property
     def label(self) -> str:
@@ -125,13 +127,15 @@ def execute(root: Path, task: Task) -> Outcome:
             from rm_research.run import cohort as pipeline  # imported on use: see the note above
 
             run = pipeline.run_report if task.kind == REPORT else pipeline.run_publish
-            extra = {"html": task.html, "docx": task.docx} if task.kind == REPORT else {"docx": task.docx}
+            extra = {"html": task.html, "docx": task.docx} if task.kind == REPORT else \
+                {"docx": task.docx, "into": task.into}
             run(root, task.cohort.region, task.cohort.cohort, record_key=task.key, settings=task.settings, **extra)
         else:
             from rm_research.run import level as levels  # imported on use: see the note above
 
             run = levels.run_level_report if task.kind == REPORT else levels.run_level_publish
-            extra = {"html": task.html, "docx": task.docx} if task.kind == REPORT else {"docx": task.docx}
+            extra = {"html": task.html, "docx": task.docx} if task.kind == REPORT else \
+                {"docx": task.docx, "into": task.into}
             run(root, str(task.level), [(c.region, c.cohort) for c in task.members], record_key=task.key,
                 settings=task.settings, **extra)
         status, exit_status, detail = RENDERED, 0, ""
@@ -166,6 +170,15 @@ class Plan:
     national: bool = True
     docx: bool = False
     run_settings: Settings = DEFAULTS
+    #: where public files go during a ``publish-all`` (``run.publication``): its shadow of the project
+    into: Path | None = None
+    #: the one region a run is limited to (``--region``), or None for every region and the nation
+    scope: str | None = None
+
+    @property
+    def public_root(self) -> Path:
+        """The project whose public files the run reads and writes: the shadow during ``publish-all``."""
+        return self.into if self.into is not None else self.root
 
     @property
     def settings(self) -> dict[str, object]:
@@ -188,14 +201,15 @@ class Plan:
         key = self.cohort_keys[cohort]
         if is_unchanged(self.root, cohort.paths(self.root).reports, self.kind, key):
             return None
-        return Task(self.kind, key, self.html, cohort=cohort, docx=self.docx, settings=self.run_settings)
+        return Task(self.kind, key, self.html, cohort=cohort, docx=self.docx, settings=self.run_settings,
+                    into=self.into)
 
     def level_task(self, level: str, good: Iterable[CohortId]) -> Task | None:
         """The level's task pooling the ``good`` cohorts, or None when its outputs are unchanged."""
         members = {c: self.cohort_keys[c] for c in good}
         key = level_key(level, members, self.code, self.settings)
         task = Task(self.kind, key, self.html, level=level, members=tuple(sorted(members)), docx=self.docx,
-                    settings=self.run_settings)
+                    settings=self.run_settings, into=self.into)
         return None if is_unchanged(self.root, task.folder(self.root), self.kind, key) else task
 
 
@@ -206,7 +220,7 @@ def make_plan(root: Path, kind: str = REPORT, html: bool = True, region: str | N
     root = Path(root)
     discovery = discover(root, region)
     plan = Plan(root, kind, html, discovery, code_digests(root), national=region is None, docx=docx and html,
-                run_settings=settings)
+                run_settings=settings, scope=region)
     for cohort in discovery.cohorts:
         plan.cohort_keys[cohort] = cohort_key(root, cohort, plan.code, plan.settings)
     return plan
@@ -222,30 +236,45 @@ def cross_level_pass(plan: Plan, outcomes: list[Outcome]) -> list[str]:
     if not cohorts:  # every cohort failed: nothing was published, so nothing to audit across levels
         return []
     regions = sorted({region for region, _ in cohorts})
-    folders = [*(CohortId(r, c).paths(plan.root).reports for r, c in cohorts),
-               *(LevelPaths(plan.root, level).reports for level in [*regions, *([NATIONAL] if plan.national else [])])]
-    marker = plan.root / "reports" / ("" if plan.national else regions[0]) / AUDIT_RECORD
-    before = published_key(folders, plan.root)
+    base = plan.public_root
+    folders = [*(CohortId(r, c).paths(base).reports for r, c in cohorts),
+               *(LevelPaths(base, level).reports for level in [*regions, *([NATIONAL] if plan.national else [])])]
+    marker = audit_marker(base, plan.scope)
+    before = published_key(folders, base)
     if before is not None and all(o.status == UNCHANGED for o in outcomes) and audited(marker) == before:
         return []  # this very public set was audited across levels when it was published: nothing to redo
     from rm_research.disclosure import hierarchy  # imported on use: see the note above
 
-    levels = hierarchy.published_levels(plan.root, cohorts, regions, plan.national, plan.run_settings)
+    levels = hierarchy.published_levels(plan.root, cohorts, regions, plan.national, plan.run_settings, base)
     changes = hierarchy.cross_level_changes(levels, plan.run_settings.disclosure)
     changes.update(hierarchy.pooling_after_audit(levels, changes, plan.run_settings.disclosure))
     for unit, safe in changes.items():
         if "/" in unit:
             region, number = unit.split("/")
-            folder = CohortId(region, int(number)).paths(plan.root).reports
+            folder = CohortId(region, int(number)).paths(base).reports
         else:
-            folder = Path(plan.root) / "reports" / unit
+            folder = base / "reports" / unit
         record = Record.read(folder, PUBLISH)  # the outputs change on purpose: the record vouches for the new ones
         republish(plan.root, unit, safe, cohorts, None if record is None else record.key, plan.docx,
-                  plan.run_settings)
-    after = published_key(folders, plan.root)
+                  plan.run_settings, plan.into)
+    after = published_key(folders, base)
     if after is not None:
         record_audit(marker, after)
     return sorted(changes)
+
+
+def publish_all(plan: Plan, jobs: int | None = None, progress: Callable[[Outcome], None] | None = None
+                ) -> tuple[list[Outcome], list[str], list[str]]:
+    """``publish-all`` as one transaction (``run.publication``): every unit published into a shadow of the
+    project, audited across levels there, the public files of units whose data are gone removed there,
+    and the whole public set committed at once. Returns the outcomes, the units published again by the
+    cross-level audit, and the units whose public files were removed."""
+    with publication.transaction(plan.root, plan.scope, plan.run_settings.lock_timeout_s) as shadow:
+        staged = replace(plan, into=shadow)
+        outcomes = run(staged, jobs, progress)
+        protected = cross_level_pass(staged, outcomes)
+        withdrawn = withdraw_orphans(staged)
+    return outcomes, protected, withdrawn
 
 
 def progress_enabled(stream: TextIO, in_ci: bool = False) -> bool:
@@ -431,7 +460,8 @@ def orphaned_publications(plan: Plan) -> list[tuple[str, ReportFiles]]:
     """The units whose public files are still in ``reports/`` though their data are gone from
     ``data/raw`` (a cohort removed, say because consent was withdrawn; a region with no cohort left),
     within the plan's scope (its region, or every region), as ``(unit, its report files)``."""
-    reports, found = plan.root / "reports", []
+    base = plan.public_root
+    reports, found = base / "reports", []
     if plan.national:  # every region: those whose data are gone included (not a folder of another name)
         regions = sorted(p for p in reports.iterdir() if p.is_dir() and p.name != NATIONAL
                          and REGION_PATTERN.fullmatch(p.name)) if reports.is_dir() else []
@@ -443,10 +473,10 @@ def orphaned_publications(plan: Plan) -> list[tuple[str, ReportFiles]]:
             number = folder.name.removeprefix("cohort-")
             if not COHORT_FOLDER.fullmatch(folder.name) or CohortId(region.name, int(number)) in present:
                 continue
-            paths = CohortId(region.name, int(number)).paths(plan.root)
+            paths = CohortId(region.name, int(number)).paths(base)
             if any(path.exists() for path in paths.public_files):
                 found.append((f"{region.name}/{int(number)}", paths))
-        level = LevelPaths(plan.root, region.name)
+        level = LevelPaths(base, region.name)
         if plan.national and region.name not in plan.discovery.regions and any(
                 path.exists() for path in level.public_files):
             found.append((region.name, level))
@@ -454,7 +484,12 @@ def orphaned_publications(plan: Plan) -> list[tuple[str, ReportFiles]]:
 
 
 def withdraw(plan: Plan, unit: str, files: ReportFiles) -> None:
-    """Remove ``unit``'s public files and their record, all together, under the unit's lock."""
+    """Remove ``unit``'s public files and their record: from a ``publish-all``'s shadow (whose commit
+    removes them from ``reports/`` with the rest), else all together under the unit's lock."""
+    if plan.into is not None:
+        for path in publication.unit_public_files(files.reports):
+            path.unlink(missing_ok=True)
+        return
     from rm_research.run import outputs  # imported on use: see the note above
     from rm_research.run.cohort import cohort_lock
 
@@ -479,17 +514,19 @@ def withdraw_orphans(plan: Plan) -> list[str]:
 
 
 def republish(root: Path | str, unit: str, safe: pd.DataFrame, members: Sequence[tuple[str, int]],
-              record_key: str | None = None, docx: bool = False, settings: Settings = DEFAULTS) -> None:
+              record_key: str | None = None, docx: bool = False, settings: Settings = DEFAULTS,
+              into: Path | None = None) -> None:
     """Publish one unit again with the findings the cross-level audit protected (``record_key``: the
-    inputs' key ``make publish-all`` records with the outputs, as for ``run.cohort.run_report``)."""
+    inputs' key ``make publish-all`` records with the outputs, as for ``run.cohort.run_report``; ``into``:
+    the shadow project of a ``publish-all``)."""
     from rm_research.run import cohort as pipeline  # imported on use: see the note above
     from rm_research.run import level as levels
 
     if "/" in unit:
         region, cohort = unit.split("/")
         pipeline.run_publish(Path(root), region, int(cohort), safe=safe, record_key=record_key, docx=docx,
-                             settings=settings)
+                             settings=settings, into=into)
     else:
         chosen = [m for m in members if unit == NATIONAL or m[0] == unit]
         levels.run_level_publish(Path(root), unit, chosen, safe=safe, record_key=record_key, docx=docx,
-                                 settings=settings)
+                                 settings=settings, into=into)

@@ -24,12 +24,12 @@ from pathlib import Path
 import pandas as pd
 
 from rm_research.core.config import DEFAULTS, Settings
-from rm_research.core.paths import LevelPaths
+from rm_research.core.paths import CohortPaths, LevelPaths
 from rm_research.disclosure.control import members_hidden_changes, public_level_findings, write_public
 from rm_research.ingest.load import CohortKey, LoadedCohort
 from rm_research.render.handoff import LEVEL_NOTEBOOK, notebook_level
 from rm_research.report.narrative import level_title
-from rm_research.run import outputs
+from rm_research.run import outputs, publication
 from rm_research.run.step import Written, commit, render_page
 
 log = logging.getLogger(__name__)
@@ -64,17 +64,21 @@ def run_level_report(root: Path, level: str, cohorts: Iterable[Sequence[object]]
 
 def run_level_publish(root: Path, level: str, cohorts: Iterable[Sequence[object]] | None = None,
                       safe: pd.DataFrame | None = None, record_key: str | None = None, docx: bool = False,
-                      settings: Settings = DEFAULTS) -> Path:
+                      settings: Settings = DEFAULTS, into: Path | None = None) -> Path:
     """Write the disclosure-controlled ``findings-public.csv`` and ``report-public.html`` of the level
     beside its internal report, under the level's lock (``step``); return the level's report folder.
     ``safe``: public findings already protected across levels (``make publish-all``); ``record_key``:
-    and ``settings`` as for ``run.cohort.run_report``; ``docx``: also ``report-public.docx``."""
+    and ``settings`` as for ``run.cohort.run_report``; ``docx``: also ``report-public.docx``; ``into``: as
+    for ``run.cohort.run_publish`` (the members' public findings are read from there too)."""
     root = Path(root).resolve()  # the notebook's kernel may start elsewhere: a relative root would break there
-    paths = LevelPaths(root, level)
-    with outputs.locked(paths.lock, timeout=settings.lock_timeout_s) as held, tempfile.TemporaryDirectory() as private:
+    with publication.writing(root, into, settings.lock_timeout_s) as out, \
+            outputs.locked(LevelPaths(out, level).lock, timeout=settings.lock_timeout_s) as held, \
+            tempfile.TemporaryDirectory() as private:
+        paths = LevelPaths(out, level)
         loaded, results = notebook_level(root, level, cohorts, analysis=settings.analysis)
         if safe is None:  # a pooled figure may not give away a change a member cohort's public report hides
-            members = [(c.paths.region, c.paths.cohort, c.paths.public_findings) for c in loaded]
+            members = [(c.paths.region, c.paths.cohort, CohortPaths(out, c.paths.region, c.paths.cohort)
+                        .public_findings) for c in loaded]
             safe = public_level_findings(results, settings.disclosure,
                                          members_hidden_changes(members, settings.disclosure))
         write_public(safe, Path(private) / "public.csv")
@@ -82,7 +86,7 @@ def run_level_publish(root: Path, level: str, cohorts: Iterable[Sequence[object]
                       "public_findings_csv": str(Path(private) / "public.csv")}
         page = render_page(root, LEVEL_NOTEBOOK, parameters, f"{level_title(level)} (public)", Path(private), docx,
                            settings, loaded=loaded)  # the public page is handed no unprotected figure
-        commit(held, root, Written(paths.reports, "publish", {paths.public_findings: safe}, page, paths.public_html,
-                                   paths.public_docx), record_key)
+        commit(held, out, Written(paths.reports, "publish", {paths.public_findings: safe}, page, paths.public_html,
+                                  paths.public_docx), record_key)
     log.info("wrote %s", paths.public_html)
-    return paths.reports
+    return LevelPaths(root, level).reports
