@@ -194,3 +194,49 @@ def test_checks_kept_for_the_internal_report_are_not_published(published_example
     assert internal["statistic"].str.startswith("change_boot_ci").any()
     assert not public["statistic"].str.startswith("change_boot_ci").any()
     assert public["statistic"].str.fullmatch("change_ci_(low|high)").any()
+
+
+@pytest.fixture(scope="module")
+def published_region(tmp_path_factory) -> Path:
+    """A SYNTHETIC region of three cohorts published together: two of 40 people (different seeds), whose
+    changes their public reports show, and the South East example (18 people), whose changes are withheld."""
+    from rm_research.examples.synthetic import scaled_cohort
+
+    root = tmp_path_factory.mktemp("region") / "project"
+    shutil.copytree(EXAMPLE, root / "data" / "raw" / "south-east" / "cohort-1")
+    for cohort, seed in ((2, 11), (3, 12)):
+        scaled_cohort(root / "data" / "raw" / "south-east" / f"cohort-{cohort}", 40, seed=seed)
+    assert main(["publish-all", "--region", "south-east", "--root", str(root), "-j", "2"]) == EXIT_OK
+    return root
+
+
+def test_a_public_region_draws_a_forest_plot_from_published_figures_only(published_region):
+    """Issue 17, point 4: each pooled item and role has a forest plot on the region's public page; a cohort
+    is drawn with the change and interval its own public findings show, or named as withheld, and the
+    pooled diamond is the region's published one. No number drawn is one the public files do not hold."""
+    from rm_research.disclosure.control import read_public
+    from rm_research.findings.level import cohort_label
+
+    reports = published_region / "reports" / "south-east"
+    html = (reports / "report-public.html").read_text(encoding="utf-8")
+    region = read_public(reports / "findings-public.csv")
+    members = {cohort_label("south-east", c): read_public(reports / f"cohort-{c}" / "findings-public.csv")
+               for c in (1, 2, 3)}
+    alts = [a for a in re.findall(r'alt="([^"]*)"', html) if a.startswith("Forest plot")]
+    pooled = region[(region["statistic"] == "k") & region["measure"].isin(["conf_senior", "conf_junior",
+                                                                             "comfort_needs"])]
+    assert len(alts) >= 3 and len(alts) <= len(pooled)
+    withheld = shown = 0
+    for alt in alts:
+        for label, safe in members.items():
+            assert label in alt
+        for label, safe in members.items():
+            part = alt.split(label, 1)[1].split(";")[0]
+            if "withheld" in part.split(",")[0]:
+                withheld += 1
+                continue
+            numbers = re.findall(r"-?\d+\.\d\d", part)[:3]
+            published = {f"{float(v):.2f}" for v in safe["value"] if re.fullmatch(r"-?\d+(\.\d+)?", v)}
+            assert numbers and set(numbers) <= published
+            shown += 1
+    assert withheld >= 3 and shown >= 3  # the small cohort is named as withheld; the large ones are drawn

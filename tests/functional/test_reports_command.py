@@ -207,20 +207,47 @@ def test_reports_and_publish_all_render_html_and_word_at_every_level(tmp_path, c
     assert audits == [1]
 
 
-def test_publish_all_leaves_no_figure_recoverable_across_levels(tmp_path, capsys):
-    # The SYNTHETIC Midlands cohorts: each table is safe on its own, but the region's published
-    # counts less cohort 2's pin figures hidden in cohort 1; publish-all must publish again.
+def test_publish_all_leaves_no_figure_recoverable_across_levels(tmp_path, capsys, monkeypatch):
+    """The SYNTHETIC Midlands cohorts published together: no hidden cell of any table can be worked out
+    from all of them. Where the cross-level audit hides more in a cohort (here made to hide one more
+    shown figure), the cohort is published again and says so, and then its region, whose public forest
+    plots draw the cohort's published changes; the committed file holds the mark."""
     import shutil
 
+    from rm_research.disclosure import hierarchy
+    from rm_research.disclosure.control import read_public
     from rm_research.disclosure.differencing import audit_levels
     from rm_research.disclosure.hierarchy import published_levels
+    from rm_research.run import collaborative
     from tests.conftest import REPO
 
     root = make_project(tmp_path, files={})
     shutil.rmtree(root / "data" / "raw" / "test-region")
     shutil.copytree(REPO / "data" / "raw" / "midlands", root / "data" / "raw" / "midlands")
+    real, hid, again = hierarchy.cross_level_changes, [], []
+
+    def hide_one_more(levels, rule):
+        changes = real(levels, rule)
+        cohort = next(level for level in levels if level.unit == "midlands/1")
+        safe = changes.get(cohort.unit, cohort.safe).copy()
+        shown = safe.index[~safe["value"].isin(["", "*", "0"])][0]
+        hid.append(tuple(safe.loc[shown, ["measure", "statistic", "role"]]))
+        safe.loc[shown, "value"] = "*"
+        return {**changes, cohort.unit: safe}
+
+    republish = collaborative.republish
+    monkeypatch.setattr(hierarchy, "cross_level_changes", hide_one_more)
+    monkeypatch.setattr(collaborative, "republish", lambda root, unit, *a, **k: again.append(unit) or republish(
+        root, unit, *a, **k))
     assert main(["publish-all", "--root", str(root), "--region", "midlands", "-j", "2"]) == EXIT_OK
-    assert "published again with more figures hidden" in capsys.readouterr().out
+    assert "published again with more figures hidden, so that none can be worked out from another level's " \
+           "report: midlands/1" in capsys.readouterr().out
+    assert again == ["midlands/1", "midlands"]
+    (measure, statistic, role), = hid
+    cohort = read_public(root / "reports" / "midlands" / "cohort-1" / "findings-public.csv")
+    row = cohort[(cohort["measure"] == measure) & (cohort["role"] == role) & (cohort["statistic"] == statistic)]
+    assert list(row["value"]) == ["*"]
+    monkeypatch.setattr(hierarchy, "cross_level_changes", real)
     levels = published_levels(root, [("midlands", 1), ("midlands", 2)], ["midlands"], national=False)
     assert len(levels) == 3
     assert all(cells == [] for cells in audit_levels(levels).values())

@@ -9,7 +9,7 @@ no maintained Python library implements this rule (sdcMicro is R, and does micro
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
 
 import pandas as pd
@@ -77,7 +77,27 @@ def public_findings(findings: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -
     safe["n"] = [safe_count(n, rule) for n in findings["n"]]
     for column in ("value", "n"):
         safe[column] = secondary_suppression(safe, findings, column, rule)
-    return hide_rare_categories(findings, protect(findings, safe, rule), rule)
+    return hide_rare_categories(findings, protect(findings, safe, rule, reveal=revealer(rule)), rule)
+
+
+def revealer(rule: DisclosureRule = DISCLOSURE) -> Callable[[pd.DataFrame, object, str], str]:
+    """How the audit shows a cell it finds suppressed only to protect another and given away anyway by
+    the published ones (``differencing.protect``): as the rule would show it on its own, a count or n
+    rounded, a share from rounded counts, any other value rounded."""
+    def reveal(findings: pd.DataFrame, index: object, column: str) -> str:
+        row = findings.loc[index]
+        if column == "n":
+            return safe_count(float(row["n"]), rule)
+        found = registry.spec(row["measure"], row["statistic"])
+        value, n = float(row["value"]), float(row["n"])
+        if found is None or found.internal_only:
+            return rule.mark
+        if found.kind == "count":
+            return safe_count(value, rule)
+        if found.kind == "percentage" and found.whole:
+            return _share(round(value * n / 100), n, rule, scale=100.0, places=found.rounding)
+        return _number(value, found.rounding)
+    return reveal
 
 
 #: A level's pooled statistics that, with few hidden cohorts, give those cohorts' changes away.
@@ -100,8 +120,8 @@ def hide_invertible_pooling(safe: pd.DataFrame, hidden: dict[tuple[str, str], in
         [1 <= hidden.get((measure, role), 0) <= 2 for measure, role in zip(safe["measure"], safe["role"], strict=True)],
         index=safe.index)
     protected = safe.copy()
-    protected.loc[invertible & safe["statistic"].isin(INVERTIBLE_POOLED), "value"] = rule.mark
-    protected.loc[invertible & safe["statistic"].isin(pooling.POOLED_STATISTICS), "n"] = rule.mark
+    protected.loc[invertible & safe["statistic"].isin(INVERTIBLE_POOLED) & (safe["value"] != ""), "value"] = rule.mark
+    protected.loc[invertible & safe["statistic"].isin(pooling.POOLED_STATISTICS) & (safe["n"] != ""), "n"] = rule.mark
     return protected
 
 
@@ -333,7 +353,32 @@ def public_level_findings(results: LevelResults, rule: DisclosureRule = config.D
     cohort, which are that cohort's own model (``hide_single_cohort_models``)."""
     hidden = pooling.hidden_pooled_cohorts(results.analyses, rule, hidden_changes)
     safe = hide_invertible_pooling(public_findings(results.findings, rule), hidden, rule)
-    return hide_single_cohort_models(safe, results.fits, rule)
+    return hide_single_cohort_models(blank_by_design(safe, results), results.fits, rule)
+
+
+def blank_by_design(safe: pd.DataFrame, results: LevelResults) -> pd.DataFrame:
+    """A level's public findings with a blank, not the mark, where a pooled figure was not computed for
+    a reason the published number of cohorts gives: no pooling of fewer than 2 cohorts (k), no
+    prediction interval from fewer than 3, no mixed model from fewer than ``MIN_MIXED_COHORTS``. Such a
+    blank says nothing about anyone's answers; the mark would say a figure exists and is withheld."""
+    findings = results.findings
+    k = {(m, r): v for m, r, s, v in zip(findings["measure"], findings["role"], findings["statistic"],
+                                          findings["value"], strict=True) if s == "k"}
+    fewest = {**dict.fromkeys(INVERTIBLE_POOLED, 2), "pooled_pi_low": 3, "pooled_pi_high": 3}
+    cohorts_fitted = {key: int(mixed.get("cohorts", 0)) for key, (_fixed, mixed) in results.fits.items()}
+    blank = []
+    for measure, role, statistic, value in zip(findings["measure"], findings["role"], findings["statistic"],
+                                               findings["value"], strict=True):
+        if not pd.isna(value):
+            blank.append(False)
+        elif statistic in fewest:
+            blank.append(float(k.get((measure, role), 0)) < fewest[statistic])
+        else:
+            blank.append(statistic.startswith("mixed_")
+                         and cohorts_fitted.get((measure, role), 0) < pooling.MIN_MIXED_COHORTS)
+    protected = safe.copy()
+    protected.loc[pd.Series(blank, index=findings.index).reindex(safe.index, fill_value=False), "value"] = ""
+    return protected
 
 
 #: The statistics of a pooled dose model (ANCOVA with cohort fixed effects, and the mixed model).
@@ -369,8 +414,12 @@ def hide_single_cohort_models(safe: pd.DataFrame, fits: pooling.Fits,
     rows = safe["statistic"].isin(POOLED_MODEL_STATISTICS) & pd.Series(
         [(measure, role) in single for measure, role in zip(safe["measure"], safe["role"], strict=True)],
         index=safe.index)
+    # the mixed model is never fitted from one cohort (``blank_by_design`` left its values blank); a blank
+    # of the ANCOVA's (an interval it could not give) is the cohort's own fact, withheld with the rest
+    mixed = safe["statistic"].str.startswith("mixed_")
     protected = safe.copy()
-    protected.loc[rows, ["value", "n"]] = rule.mark
+    protected.loc[rows & ~mixed, "value"] = rule.mark
+    protected.loc[rows, "n"] = rule.mark
     return protected
 
 

@@ -10,6 +10,8 @@ what every reader knows:
 - completers and non-completers make up everyone who answered an item at enrolment (people and
   rating sums); attenders and non-attenders of the psychological sessions make up the people whose
   change in confidence is analysed;
+- a statistic computed from the people themselves (a mean, a p-value, an effect size, their
+  intervals) gives its exact number of people away, however the n beside it is rounded (``carries_size``);
 - a part is no larger than its whole (yes answers of those who answered, the answered of those who
   completed the end survey, the people paired of those who answered at each time);
 - the people paired on an item are among those who answered it at each time and among the
@@ -29,7 +31,7 @@ the solver is scipy's.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -59,6 +61,19 @@ class Pinned:
     index: object  # the findings row
     column: str  # "value" or "n"
     value: float
+    #: suppressed for its own sake (a small count or group, a small rest of its whole), not to protect another
+    own: bool = True
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A suppressed cell of one table: its row and column, the variables whose values give it, and
+    whether it was suppressed for its own sake (``Pinned.own``)."""
+
+    index: object
+    column: str
+    variables: tuple[int, ...]
+    own: bool
 
 
 @dataclass
@@ -163,6 +178,18 @@ class Model:
         return fixed
 
 
+def carries_size(measure: str, found: registry.Statistic) -> bool:
+    """True for a statistic computed from the people themselves rather than from published counts: a
+    mean, a test's p, an effect size, an interval of either. Shown beside the others of its group
+    (a mean with its interval, a paired mean with Hedges' g_z) such figures give the exact number of
+    people away, whatever the rounded n beside them says (issue 17, case 2); the audit takes that
+    number as known. A share and its Wilson interval are recomputed from the rounded counts, so
+    they carry the rounded n only."""
+    if found.kind == "interval_limit":
+        return registry.family(measure) != "yes_no"
+    return found.kind in ("mean", "p_value", "effect_size")
+
+
 def rounded_range(text: str, rule: DisclosureRule) -> tuple[float, float] | None:
     """The true counts a shown count cell allows: 0 is 0, a rounded count is within half the base
     (None for a blank or suppressed cell, which ``Audit`` bounds by why it was suppressed)."""
@@ -185,7 +212,7 @@ class Audit:
         findings = publishable(findings, rule)  # as public findings do: pair them with the same rows
         self.findings, self.safe = findings, safe
         self.truth: dict[int, float] = {}
-        self.cells: list[tuple[object, str, tuple[int, ...]]] = []  # suppressed cells to check
+        self.cells: list[Cell] = []  # suppressed cells to check
         self.present = {(m, r) for m, r in zip(findings["measure"], findings["role"], strict=True)}
         for index, row in findings.iterrows():
             found = registry.spec(row["measure"], row["statistic"])
@@ -219,9 +246,11 @@ class Audit:
         self._truth(people, n)
         shown_n, shown_value = str(self.safe.at[index, "n"]), str(self.safe.at[index, "value"])
         self._published_count(people, shown_n)
+        if carries_size(measure, found) and shown_value not in ("", self.rule.mark) and not math.isnan(n):
+            self.model.bound(people, n, n)
         if shown_n == self.rule.mark:
             self._suppressed_size(people, n)
-            self.cells.append((index, "n", (people,)))
+            self.cells.append(Cell(index, "n", (people,), self._small(n)))
         if found.kind == "count":
             self._count_row(index, measure, statistic, role, value, people, shown_value, found)
         elif found.kind == "percentage" and found.whole:
@@ -245,18 +274,25 @@ class Audit:
         if n >= 1:  # a hidden zero reads as any size
             self.model.bound(people, *((1.0, small - 1.0) if n < small else (small, INF)))
 
-    def _suppressed_part(self, variable: int, people: int, value: float, n: float, whole: bool) -> None:
+    def _small(self, n: float) -> bool:
+        """Whether a group of ``n`` people is one the rule protects (1 to ``smallest_shown - 1``)."""
+        return 1 <= n < self.rule.smallest_shown
+
+    def _suppressed_part(self, variable: int, people: int, value: float, n: float, whole: bool) -> bool:
+        """Bound a suppressed count by why it was suppressed; whether it was for its own sake (it rests
+        on few people, is small, or leaves a small rest of its whole) rather than to protect another."""
         small = self.rule.smallest_shown
         if 1 <= n < small:  # rests on few people: anything from none to all of them
-            return
+            return True
         if 1 <= value < small:
             self.model.bound(variable, 1.0, small - 1.0)
-        elif whole and 1 <= n - value < small:  # the rest of the whole is small
+            return True
+        if whole and 1 <= n - value < small:  # the rest of the whole is small
             self.model.add({people: 1.0, variable: -1.0}, 1.0, small - 1.0)
-        elif value == 0:  # a zero hidden to protect another cell reads as any count
-            return
-        else:  # hidden so that another cell cannot be worked out: not small itself (its rest may be 0)
+            return True
+        if value != 0:  # hidden so that another cell cannot be worked out: not small itself (its rest may be 0)
             self.model.bound(variable, float(small), INF)
+        return False  # (a zero hidden to protect another cell reads as any count)
 
     def _count_row(self, index: object, measure: str, statistic: str, role: str, value: float, people: int,
                    shown: str, found: registry.Statistic) -> None:
@@ -266,8 +302,8 @@ class Audit:
         if found.whole:
             self.model.at_most(variable, people)
         if shown == self.rule.mark:
-            self._suppressed_part(variable, people, value, float(self.findings.at[index, "n"]), found.whole)
-            self.cells.append((index, "value", (variable,)))
+            own = self._suppressed_part(variable, people, value, float(self.findings.at[index, "n"]), found.whole)
+            self.cells.append(Cell(index, "value", (variable,), own))
 
     def _percentage_row(self, index: object, measure: str, statistic: str, role: str, value: float, n: float,
                         people: int, shown: str, shown_n: str) -> None:
@@ -275,13 +311,12 @@ class Audit:
         count = round(value * n / 100) if not math.isnan(value) else math.nan
         self._truth(variable, count)
         self.model.at_most(variable, people)
-        if shown == self.rule.mark:
-            self._suppressed_part(variable, people, count, n, whole=True)
         if shown not in ("", self.rule.mark) and shown_n not in ("", self.rule.mark):
             # a share from rounded counts gives the rounded count away: shown% of the rounded n
             self._published_count(variable, str(round(float(shown) * float(shown_n) / 100)))
         if shown == self.rule.mark:
-            self.cells.append((index, "value", (variable,)))
+            self.cells.append(Cell(index, "value", (variable,), self._suppressed_part(variable, people, count, n,
+                                                                                       whole=True)))
 
     def _mean_row(self, index: object, measure: str, statistic: str, role: str, value: float, n: float,
                   people: int, shown: str, found: registry.Statistic) -> None:
@@ -296,7 +331,7 @@ class Audit:
             self.model.add({variable: 1.0, people: -(float(shown) - half)}, 0.0, INF)
             self.model.add({variable: 1.0, people: -(float(shown) + half)}, -INF, 0.0)
         if shown == self.rule.mark:
-            self.cells.append((index, "value", (variable, people)))
+            self.cells.append(Cell(index, "value", (variable, people), self._small(n)))
 
     # what every reader knows -------------------------------------------------------------------
     def _roles_add_up(self) -> None:
@@ -466,9 +501,12 @@ class Audit:
 
     def pinned(self) -> list[Pinned]:
         """Every suppressed cell whose value the published cells determine."""
-        fixed = self.model.fixed(v for _, _, variables in self.cells for v in variables)
-        return [Pinned(index, column, fixed[variables[0]]) for index, column, variables in self.cells
-                if _disclosed(fixed, variables)]
+        return _pinned_cells(self.cells, self.model.fixed(v for cell in self.cells for v in cell.variables))
+
+
+def _pinned_cells(cells: Iterable[Cell], fixed: dict[int, float]) -> list[Pinned]:
+    return [Pinned(cell.index, cell.column, fixed[cell.variables[0]], cell.own) for cell in cells
+            if _disclosed(fixed, cell.variables)]
 
 
 def _disclosed(fixed: dict[int, float], variables: tuple[int, ...]) -> bool:
@@ -508,9 +546,8 @@ def audit_levels(levels: list[Level], rule: DisclosureRule = DISCLOSURE) -> dict
     for parent in {level.parent for level in levels if level.parent in audits}:
         children = [audits[level.unit] for level in levels if level.parent == parent]
         _children_add_up(audits[parent], children)  # type: ignore[index]
-    fixed = model.fixed(v for one in audits.values() for _, _, variables in one.cells for v in variables)
-    return {unit: [Pinned(index, column, fixed[variables[0]]) for index, column, variables in one.cells
-                   if _disclosed(fixed, variables)] for unit, one in audits.items()}
+    fixed = model.fixed(v for one in audits.values() for cell in one.cells for v in cell.variables)
+    return {unit: _pinned_cells(one.cells, fixed) for unit, one in audits.items()}
 
 
 def _summed(level: Level) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -537,7 +574,7 @@ def _children_add_up(parent: Audit, children: list[Audit]) -> None:
 
 
 def protect_levels(levels: list[Level], rule: DisclosureRule = DISCLOSURE,
-                   rounds: int = 200) -> dict[str, pd.DataFrame]:
+                   rounds: int = 200, reveal: Reveal | None = None) -> dict[str, pd.DataFrame]:
     """Suppress more cells, table by table, until no suppressed cell of any table can be worked out
     from all the published tables together. Each table's ``safe`` is its own ``public_findings``
     (already protected within the table)."""
@@ -548,13 +585,18 @@ def protect_levels(levels: list[Level], rule: DisclosureRule = DISCLOSURE,
         pinned = audit_levels(current, rule)
         if not any(pinned.values()):
             return safe
+        own_pinned = reveal is None or any(cell.own for cells in pinned.values() for cell in cells)
         for unit, cells in pinned.items():
             # each table is safe on its own, so the leak runs through a related table: hide the same
             # figure in the parent, else in the children, else in the siblings, else widen at home
             level = next(one for one in levels if one.unit == unit)
             related = [[level.parent], [one.unit for one in levels if one.parent == unit],
                        [one.unit for one in levels if one.parent == level.parent and one.unit != unit]]
-            for cell in cells:
+            # as in ``protect`` (``_hide_or_show``), over every table at once
+            hide, show = ([c for c in cells if c.own or reveal is None], []) if own_pinned else ([], cells)
+            for cell in show:  # as in ``protect``: shown, as the published cells give it away anyway
+                safe[unit].at[cell.index, cell.column] = reveal(findings[unit], cell.index, cell.column)  # type: ignore[misc]
+            for cell in hide:
                 row = findings[unit].loc[cell.index]
                 if not any(_hide_same(findings[other], safe[other], row, rule)
                            for group in related for other in group if other in safe):
@@ -579,27 +621,81 @@ def audit(findings: pd.DataFrame, safe: pd.DataFrame, rule: DisclosureRule = DIS
     return Audit(findings, safe, rule).pinned()
 
 
+#: How a suppressed cell reads when shown (``control.reveal``): for a cell the published ones give away anyway.
+Reveal = Callable[[pd.DataFrame, object, str], str]
+
+
 def protect(findings: pd.DataFrame, safe: pd.DataFrame, rule: DisclosureRule = DISCLOSURE,
-            rounds: int = 100) -> pd.DataFrame:
+            rounds: int = 100, reveal: Reveal | None = None) -> pd.DataFrame:
     """Suppress more cells until no suppressed cell can be worked out from the published ones.
 
-    For a pinned cell, first the figure for everyone beside it is hidden; if that is hidden already,
-    every shown cell of the same measure; then every shown count of the table.
+    A pinned cell suppressed only to protect another (``Pinned.own`` False) is shown instead, as
+    ``reveal`` writes it: its value follows from the published cells already, so showing it tells no
+    reader anything new, and every other cell stays as protected as it was (the constraint it adds
+    holds in every table the reader could still think true). Without ``reveal``, or for a cell
+    suppressed for its own sake, more is hidden: first the rows of the largest group of people
+    whose exact number a shown value gives away (``_widest_group``), then the figure for everyone
+    beside it; then every shown cell of the same measure; then every shown count of the table.
     """
     safe = safe.copy()
     for _ in range(rounds):
         pinned = audit(findings, safe, rule)
         if not pinned:
             return safe
-        for cell in pinned:
-            _widen(findings, safe, cell, rule)
+        hide, show = _hide_or_show(pinned, reveal)
+        for cell in show:
+            safe.at[cell.index, cell.column] = reveal(findings, cell.index, cell.column)  # type: ignore[misc]
+        for cell in _one_per_group(findings, hide):
+            _widen(findings, safe, cell, rule)  # then audit again: one step may free the others
     raise RuntimeError("disclosure control did not converge; this is a bug")
 
 
+def _hide_or_show(pinned: list[Pinned], reveal: Reveal | None) -> tuple[list[Pinned], list[Pinned]]:
+    """Which pinned cells to protect by hiding more, and which to show. Cells suppressed for their own
+    sake come first: while any is pinned, more is hidden and nothing shown. Only then is a cell
+    suppressed to protect another, and pinned, shown: every table the reader could think true before
+    is one they can think true after (its value is the same in all of them, and the reason that bounded
+    it is replaced by its rounded value), so no cell is pinned that was not, and the loop ends."""
+    own = [cell for cell in pinned if cell.own or reveal is None]
+    return (own, []) if own else ([], pinned)
+
+
+def _one_per_group(findings: pd.DataFrame, pinned: list[Pinned]) -> list[Pinned]:
+    """The first pinned cell of each measure and role: the cells of one group are usually pinned by one
+    leak, which one widening step closes."""
+    seen: dict[tuple[str, str], Pinned] = {}
+    for cell in pinned:
+        seen.setdefault((findings.at[cell.index, "measure"], findings.at[cell.index, "role"]), cell)
+    return list(seen.values())
+
+
+def _widest_group(findings: pd.DataFrame, safe: pd.DataFrame, measure: str, role: str, rule: DisclosureRule
+                  ) -> pd.Series:
+    """The rows of ``measure`` and ``role`` on its largest group of people whose exact number a shown value
+    gives away (``carries_size``): with a part of that group published too, the rest of it is their
+    difference, so it is the first thing to hide when a small rest is pinned (everyone who answered at
+    enrolment, less the completers, is the non-completers)."""
+    mine = (findings["measure"] == measure) & (findings["role"] == role)
+    sizes: dict[str, float] = {}
+    for index in findings.index[mine]:
+        found = registry.spec(measure, findings.at[index, "statistic"])
+        shown = safe.at[index, "value"] not in ("", "0", rule.mark)
+        if found is not None and carries_size(measure, found) and shown:
+            sizes[found.population] = max(sizes.get(found.population, 0.0), float(findings.at[index, "n"]))
+    if not sizes:
+        return pd.Series(False, index=findings.index)
+    widest = max(sizes, key=lambda population: sizes[population])
+    populations = findings["statistic"].map(
+        lambda statistic: getattr(registry.spec(measure, statistic), "population", None))
+    return mine & (populations == widest)
+
+
 def _widen(findings: pd.DataFrame, safe: pd.DataFrame, cell: Pinned, rule: DisclosureRule) -> None:
+    """Hide the next group of shown cells for a pinned one (``protect``)."""
     row = findings.loc[cell.index]
     same_measure = findings["measure"] == row["measure"]
     steps = [
+        _widest_group(findings, safe, row["measure"], row["role"], rule),
         same_measure & (findings["statistic"] == row["statistic"]) & (findings["role"] == EVERYONE),
         same_measure & (findings["role"] == EVERYONE),
         same_measure,
@@ -607,8 +703,9 @@ def _widen(findings: pd.DataFrame, safe: pd.DataFrame, cell: Pinned, rule: Discl
         pd.Series(True, index=findings.index),
     ]
     for step in steps:
-        for column in ("n", "value"):
-            shown = step & ~safe[column].isin(["", "0", rule.mark])  # a zero pins nobody
-            if shown.any():
-                safe.loc[shown, column] = rule.mark
-                return
+        # a zero pins nobody
+        shown = {column: step & ~safe[column].isin(["", "0", rule.mark]) for column in ("n", "value")}
+        if shown["value"].any() or shown["n"].any():
+            for column in ("n", "value"):  # a value that gives its n away goes with it
+                safe.loc[shown[column], column] = rule.mark
+            return

@@ -22,6 +22,7 @@ from rm_research.disclosure.control import (
     public_findings,
     public_level_findings,
     read_public,
+    revealer,
 )
 from rm_research.disclosure.differencing import Level, protect_levels
 from rm_research.findings.cohort import cohort_findings
@@ -99,7 +100,7 @@ def pooling_after_audit(levels: list[Level], protected: Mapping[str, pd.DataFram
 def cross_level_changes(levels: list[Level], rule: DisclosureRule = DISCLOSURE) -> dict[str, pd.DataFrame]:
     """The units whose public findings must hide more once every table is audited together, with the
     protected findings for each."""
-    protected = protect_levels(levels, rule)
+    protected = protect_levels(levels, rule, reveal=revealer(rule))
     return {level.unit: protected[level.unit] for level in levels
             if not protected[level.unit]["value"].equals(level.safe["value"])
             or not protected[level.unit]["n"].equals(level.safe["n"])}

@@ -29,11 +29,11 @@ from typing import Any
 import pandas as pd
 
 from rm_research.core.config import DEFAULTS, AnalysisSettings, Settings
-from rm_research.core.paths import LevelPaths, ReportFiles, project_root
+from rm_research.core.paths import CohortPaths, LevelPaths, ReportFiles, project_root
 from rm_research.core.version import __version__
 from rm_research.disclosure.control import read_public
 from rm_research.findings.cohort import CohortResults, cohort_results
-from rm_research.findings.level import LevelResults, level_results, person_table
+from rm_research.findings.level import LevelResults, cohort_label, level_results, person_table
 from rm_research.ingest.load import LoadedCohort, load_cohort, load_level
 from rm_research.report.cohort_page import CohortPage
 from rm_research.report.level_page import LevelPage
@@ -150,7 +150,21 @@ def level_page(root: Path | str | None, level: str, cohorts: Iterable[Sequence[o
                          settings=settings)
     loaded = loaded_level(root, level, cohorts, state)
     safe = published_findings(LevelPaths(loaded[0].paths.root, level).reports, public_findings_csv)
-    return LevelPage(public=True, level=level, loaded=loaded, findings=safe, settings=settings)
+    members = load(state).get("members") if state else None
+    return LevelPage(public=True, level=level, loaded=loaded, findings=safe, settings=settings,
+                     members=members if members is not None else member_findings(loaded))
+
+
+def member_findings(loaded: Iterable[LoadedCohort], public_root: Path | str | None = None) -> dict[str, pd.DataFrame]:
+    """The public findings each cohort of a level has written (under ``public_root``, else its own project),
+    by the cohort's label in the level's report; a cohort not yet published has none."""
+    found = {}
+    for cohort in loaded:
+        root = Path(public_root) if public_root is not None else cohort.paths.root
+        path = CohortPaths(root, cohort.paths.region, cohort.paths.cohort).public_findings
+        if path.is_file():
+            found[cohort_label(cohort.paths.region, cohort.paths.cohort)] = read_public(path)
+    return found
 
 
 def handed_settings(state: str | Path | None) -> Settings:

@@ -41,7 +41,7 @@ from rm_research.core.safety import escape_html
 from rm_research.report.accessibility import DECORATIVE_GID
 from rm_research.report.narrative import unavailable
 from rm_research.report.summary import LARGEST_CHANGE, MIN_COHORTS_FOR_PREDICTION
-from rm_research.report.tables import styled
+from rm_research.report.tables import ForestPooled, styled
 from rm_research.stats.meta import MetaAnalysis
 
 #: Role colours: NHS Blue (6.4:1 on white), a dark orange (4.8:1; NHS Orange #ED8B00 has 2.5:1) that
@@ -349,20 +349,35 @@ def yes_no_chart(table: pd.DataFrame, title: str = "Answers to the yes/no questi
     return _chart(fig, title, yes_no_alt(table), "Bars are labelled with the percentage and yes answers / answered.")
 
 
-def forest_alt(result: MetaAnalysis, label: str, unit: str = "points") -> str:
-    """Alternative text of ``forest_plot``: each cohort's mean change with its interval, then the pooled one."""
-    rows = result.cohort_table()
-    items = [f"{cohort} (n={n}) {y:.2f} ({lo:.2f} to {hi:.2f})"
+def _forest_items(rows: pd.DataFrame, pooled: ForestPooled | None, withheld: str) -> list[str]:
+    items = [f"{cohort} (n={n}) " + (f"{y:.2f} ({lo:.2f} to {hi:.2f})" if not math.isnan(y) else withheld)
              for cohort, n, y, lo, hi in zip(rows["cohort"], rows["n"], rows["y"], rows["ci_low"], rows["ci_high"],
                                              strict=True)]
-    if result.k >= 2:
-        pooled = (f"pooled over {result.k} cohorts (n={result.n}) {result.pooled_change:.2f} "
-                  f"({result.pooled_ci_low:.2f} to {result.pooled_ci_high:.2f})")
-        if result.k >= MIN_COHORTS_FOR_PREDICTION:
-            pooled += f", 95% prediction interval {result.pi_low:.2f} to {result.pi_high:.2f}"
-        items = [pooled, *items]
-    return capped(f"Forest plot of the mean change ({unit}, end minus enrolment, with 95% intervals) in {label}:",
-                  items)
+    if pooled is not None and pooled.k >= 2:
+        text = (f"{pooled.centre:.2f} ({pooled.low:.2f} to {pooled.high:.2f})" if pooled.shown else withheld)
+        line = f"pooled over {pooled.k} cohorts (n={pooled.n}) {text}"
+        if pooled.shown and pooled.k >= MIN_COHORTS_FOR_PREDICTION and not math.isnan(pooled.pi_low):
+            line += f", 95% prediction interval {pooled.pi_low:.2f} to {pooled.pi_high:.2f}"
+        items = [line, *items]
+    return items
+
+
+def _forest_title(label: str, unit: str) -> str:
+    return f"Forest plot of the mean change ({unit}, end minus enrolment, with 95% intervals) in {label}:"
+
+
+def forest_alt(result: MetaAnalysis, label: str, unit: str = "points") -> str:
+    """Alternative text of ``forest_plot``: each cohort's mean change with its interval, then the pooled one."""
+    rows, pooled = _meta_rows(result)
+    return capped(_forest_title(label, unit), _forest_items(rows, pooled, "not known"))
+
+
+def _meta_rows(result: MetaAnalysis) -> tuple[pd.DataFrame, ForestPooled | None]:
+    rows = result.cohort_table()
+    rows["n"] = rows["n"].astype(str)
+    pooled = ForestPooled(result.k, str(result.n), result.pooled_change, result.pooled_ci_low, result.pooled_ci_high,
+                          result.pi_low, result.pi_high) if result.k >= 2 else None
+    return rows, pooled
 
 
 def forest_plot(result: MetaAnalysis, label: str, unit: str = "points", title: str | None = None) -> Chart:
@@ -373,38 +388,64 @@ def forest_plot(result: MetaAnalysis, label: str, unit: str = "points", title: s
     are pooled (with fewer it spans most of the scale whatever the data). The axis never runs past the
     largest possible change (``summary.LARGEST_CHANGE`` either way): an interval beyond it is drawn to
     the edge, and its numbers are written beside it. Cohorts left out are not drawn (the report lists them)."""
-    rows = result.cohort_table()
-    pooled = result.k >= 2
-    height = 1.2 + 0.42 * (len(rows) + (2 if pooled else 0))
+    rows, pooled = _meta_rows(result)
+    return _forest(rows, pooled, label, unit, title, withheld="not known",
+                   caption="Squares: each cohort's mean change, sized by its weight; diamond: the pooled change; "
+                           "the dashed line is no change.")
+
+
+def public_forest_plot(rows: pd.DataFrame, pooled: ForestPooled | None, label: str, unit: str = "points",
+                       title: str | None = None, rule: DisclosureRule = DISCLOSURE) -> Chart:
+    """The forest plot of a public report, drawn from published figures only: ``rows`` (cohort, n as
+    published, y, ci_low, ci_high; NaN where the cohort's public findings withhold its change:
+    ``tables.public_forest_rows``) and ``pooled`` (from the level's public findings). A withheld cohort
+    keeps its row, which says so and has no square; squares are all one size, since the weights would
+    give the withheld cohorts' variances away."""
+    rows = rows.assign(weight=math.nan)
+    withheld = f"withheld ({rule.mark})"
+    return _forest(rows, pooled, label, unit, title, withheld=withheld,
+                   caption="Squares: each cohort's published mean change; diamond: the pooled change; a withheld "
+                           "cohort is named without a square. The dashed line is no change.")
+
+
+def _forest(rows: pd.DataFrame, pooled: ForestPooled | None, label: str, unit: str, title: str | None,
+            withheld: str, caption: str) -> Chart:
+    shown_pooled = pooled is not None and pooled.k >= 2
+    height = 1.2 + 0.42 * (len(rows) + (2 if shown_pooled else 0))
     fig, ax = plt.subplots(figsize=(8.0, height), layout="constrained")
     title = title or label
     if rows.empty:
         return _chart(fig, title, _nothing_to_show(ax, label))
     positions = list(range(len(rows), 0, -1))
-    weights = rows["weight"].fillna(100.0 / len(rows))
-    ax.hlines(positions, rows["ci_low"], rows["ci_high"], color=NEUTRAL, linewidth=1.4)
-    ax.scatter(rows["y"], positions, marker="s", s=30 + 3 * weights, color=PALETTE["mentor"], zorder=3)
+    drawn_rows = rows[rows["y"].notna()]
+    drawn_at = [p for p, y in zip(positions, rows["y"], strict=True) if not math.isnan(y)]
+    weights = drawn_rows["weight"].fillna(100.0 / len(rows))
+    ax.hlines(drawn_at, drawn_rows["ci_low"], drawn_rows["ci_high"], color=NEUTRAL, linewidth=1.4)
+    ax.scatter(drawn_rows["y"], drawn_at, marker="s", s=30 + 3 * weights, color=PALETTE["mentor"], zorder=3)
     labels = [f"{name} (n={n})" for name, n in zip(rows["cohort"], rows["n"], strict=True)]
-    texts = [f"{y:.2f} ({lo:.2f} to {hi:.2f})" for y, lo, hi in zip(rows["y"], rows["ci_low"], rows["ci_high"],
-                                                                     strict=True)]
-    if pooled:
-        centre, low, high = result.pooled_change, result.pooled_ci_low, result.pooled_ci_high
-        ax.fill([low, centre, high, centre], [0.0, 0.25, 0.0, -0.25], color=PALETTE["mentee"], zorder=3)
-        labels.append(f"Pooled, {result.k} cohorts (n={result.n})")
-        texts.append(f"{centre:.2f} ({low:.2f} to {high:.2f})")
+    texts = [f"{y:.2f} ({lo:.2f} to {hi:.2f})" if not math.isnan(y) else withheld
+             for y, lo, hi in zip(rows["y"], rows["ci_low"], rows["ci_high"], strict=True)]
+    drawn = [*drawn_rows["ci_low"], *drawn_rows["ci_high"], *drawn_rows["y"]]
+    if shown_pooled:
+        assert pooled is not None
+        labels.append(f"Pooled, {pooled.k} cohorts (n={pooled.n})")
         positions.append(0)
-        if result.k >= MIN_COHORTS_FOR_PREDICTION and not math.isnan(result.pi_low):
-            ax.hlines(-1, result.pi_low, result.pi_high, color=PALETTE["mentee"], linewidth=2.5)
+        if pooled.shown:
+            centre, low, high = pooled.centre, pooled.low, pooled.high
+            ax.fill([low, centre, high, centre], [0.0, 0.25, 0.0, -0.25], color=PALETTE["mentee"], zorder=3)
+            texts.append(f"{centre:.2f} ({low:.2f} to {high:.2f})")
+            drawn += [low, high]
+        else:
+            texts.append(withheld)
+        if pooled.shown and pooled.k >= MIN_COHORTS_FOR_PREDICTION and not math.isnan(pooled.pi_low):
+            ax.hlines(-1, pooled.pi_low, pooled.pi_high, color=PALETTE["mentee"], linewidth=2.5)
             labels.append("95% prediction interval")
-            texts.append(f"{result.pi_low:.2f} to {result.pi_high:.2f}")
+            texts.append(f"{pooled.pi_low:.2f} to {pooled.pi_high:.2f}")
             positions.append(-1)
+            drawn += [pooled.pi_low, pooled.pi_high]
     ax.axvline(0, color=REFERENCE, linestyle="--", linewidth=1)
-    drawn = [*rows["ci_low"], *rows["ci_high"], *rows["y"]]
-    if pooled:
-        drawn += [result.pooled_ci_low, result.pooled_ci_high]
-        if result.k >= MIN_COHORTS_FOR_PREDICTION:
-            drawn += [result.pi_low, result.pi_high]
-    low, high = float(np.nanmin(drawn)), float(np.nanmax(drawn))
+    drawn = [float(x) for x in drawn if not math.isnan(float(x))] or [-1.0, 1.0]
+    low, high = min(drawn), max(drawn)
     margin = 0.05 * max(high - low, 1.0)
     ax.set_xlim(max(low - margin, -LARGEST_CHANGE), min(high + margin, LARGEST_CHANGE))
     ax.set_yticks(positions, labels)
@@ -414,9 +455,7 @@ def forest_plot(result: MetaAnalysis, label: str, unit: str = "points", title: s
     right.set_yticks(positions, texts)
     right.tick_params(length=0)
     ax.set(xlabel=f"Mean change ({unit}; end - enrolment) with 95% interval")
-    return _chart(fig, title, forest_alt(result, label, unit),
-                  "Squares: each cohort's mean change, sized by its weight; diamond: the pooled change; "
-                  "the dashed line is no change.")
+    return _chart(fig, title, capped(_forest_title(label, unit), _forest_items(rows, pooled, withheld)), caption)
 
 
 def flow_by_cohort_alt(flow: pd.DataFrame) -> str:

@@ -9,8 +9,11 @@ cannot reach an unprotected figure.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Final
+
+import pandas as pd
 
 from rm_research.core import config, provenance
 from rm_research.core.paths import NATIONAL
@@ -33,6 +36,8 @@ class LevelPage(Page):
     level: str
     loaded: list[LoadedCohort]
     results: LevelResults | None = None
+    #: the member cohorts' public findings by label (public page only), for figures drawn per cohort
+    members: Mapping[str, pd.DataFrame] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.public == (self.results is not None):
@@ -128,6 +133,28 @@ def _forest_plots(page: LevelPage) -> None:
             page.figure(figures.forest_plot(result, label,
                                             title=summary.headline_pooled(page.findings, item, role, page.labels)))
         page.markdown(f"{narrative.escape_markdown(label)}: {meta.heterogeneity_sentence(result)}")
+
+
+def _forest_plots_public(page: LevelPage) -> None:
+    rule = page.settings.disclosure
+    pooled = _pooled_items(page.findings)
+    for item, role in pooled:
+        label = f"{page.labels[item]}: {'everyone' if role == config.ALL_ROLES else role + 's'}"
+        asked = [r for i, r in pooled if i == item and r != config.ALL_ROLES]
+        if role == config.ALL_ROLES and len(asked) == 1:
+            page.note(f"{label}: the same as for the {asked[0]}s, the only role asked this question.")
+            continue
+        rows = tables.public_forest_rows(page.members, item, role)
+        if rows.empty:
+            continue
+        page.figure(figures.public_forest_plot(rows, tables.public_forest_pooled(page.findings, item, role), label,
+                                               rule=rule))
+
+
+def _pooled_items(findings: pd.DataFrame) -> list[tuple[str, str]]:
+    """The (item, role) pairs a level's findings pool, in their order (a ``k`` row each)."""
+    rows = findings[(findings["statistic"] == "k") & findings["measure"].isin(config.RATING_ITEMS)]
+    return list(dict.fromkeys(zip(rows["measure"], rows["role"], strict=True)))
 
 
 def _excluded(page: LevelPage) -> None:
@@ -241,10 +268,14 @@ LevelPage.SECTIONS = (
             public_intro="Each cohort's mean change (end minus enrolment) pooled by a random-effects meta-analysis "
                          "(Paule-Mandel between-cohort variance, Hartung-Knapp-Sidik-Jonkman interval), with the "
                          "heterogeneity between cohorts (I², and Cochran's Q p-value)."),
-    Section("forest_plots", "Forest plots", _forest_plots, None, reads=("analyses",), level=3,
+    Section("forest_plots", "Forest plots", _forest_plots, _forest_plots_public, reads=("analyses",), level=3,
             intro="One row per cohort pooled: its mean change with its 95% t interval (square sized by its weight); "
                   "the pooled change as a diamond; the 95% prediction interval beneath it where at least 5 cohorts "
-                  "are pooled. The axis stops at the largest change the scale allows."),
+                  "are pooled. The axis stops at the largest change the scale allows.",
+            public_intro="One row per cohort: its mean change with its 95% interval as its own public report "
+                         "publishes it, or \"withheld\" where that report withholds it (the cohort is still pooled); "
+                         "the pooled change as a diamond, with the prediction interval where at least 5 cohorts are "
+                         "pooled. Every figure drawn is a published one."),
     Section("excluded", "Cohorts left out of the pooling", _excluded, None, reads=("analyses",), level=3,
             intro="A cohort is pooled for an item and role when at least 2 of its people answered the item at both "
                   "times and their changes are not all equal (a cohort with no spread has no variance to weight by)."),

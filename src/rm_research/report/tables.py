@@ -5,8 +5,9 @@ No table here carries a participant or pair identifier.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -640,3 +641,68 @@ def cohort_checksums(loaded: Sequence[LoadedCohort]) -> pd.DataFrame:
         frames.append(provenance.data_checksums(files).assign(region=item.paths.region, cohort=item.paths.cohort))
     table = pd.concat(frames, ignore_index=True)
     return table[["region", "cohort", "file", "bytes", "sha256"]]
+
+
+@dataclass(frozen=True)
+class ForestPooled:
+    """The pooled row of a forest plot: k cohorts, their people (as written: a number or the mark), the
+    pooled change with its interval (NaN: withheld), and the prediction interval (NaN: none)."""
+
+    k: int
+    n: str
+    centre: float
+    low: float
+    high: float
+    pi_low: float = math.nan
+    pi_high: float = math.nan
+
+    @property
+    def shown(self) -> bool:
+        """Whether the pooled change itself is shown (not withheld)."""
+        return not math.isnan(self.centre)
+
+
+def _published(safe: pd.DataFrame, measure: str, role: str) -> dict[str, tuple[str, str]]:
+    rows = safe[(safe["measure"] == measure) & (safe["role"] == role)]
+    return {s: (str(v), str(n)) for s, v, n in zip(rows["statistic"], rows["value"], rows["n"], strict=True)}
+
+
+def _published_number(text: str) -> float:
+    """A published value as a number; NaN for a withheld (the mark) or blank one."""
+    try:
+        return float(text)
+    except ValueError:
+        return math.nan
+
+
+def public_forest_rows(members: Mapping[str, pd.DataFrame], item: str, role: str) -> pd.DataFrame:
+    """A public forest plot's cohort rows for ``item`` and ``role``, from each member cohort's public
+    findings (``members``: label -> its ``findings-public.csv``) only: cohort, n as published, the mean
+    change and its interval (NaN where withheld). A cohort with no row for the item and role (nobody of
+    the role was asked it) has no row here."""
+    rows = []
+    for label, safe in members.items():
+        found = _published(safe, item, role)
+        if "change_mean" not in found:
+            continue
+        (y, n), (low, _), (high, _) = (found.get(s, ("", ""))
+                                        for s in ("change_mean", "change_ci_low", "change_ci_high"))
+        numbers = [_published_number(text) for text in (y, low, high)]
+        if any(math.isnan(x) for x in numbers):
+            numbers = [math.nan] * 3  # a change without its interval (or the reverse) is not drawn half
+        rows.append({"cohort": label, "n": n or "0", "y": numbers[0], "ci_low": numbers[1], "ci_high": numbers[2]})
+    return pd.DataFrame(rows, columns=["cohort", "n", "y", "ci_low", "ci_high"])
+
+
+def public_forest_pooled(safe: pd.DataFrame, item: str, role: str) -> ForestPooled | None:
+    """A public forest plot's pooled row, from the level's public findings; None where nothing was pooled."""
+    found = _published(safe, item, role)
+    if "k" not in found:
+        return None
+    k = _published_number(found["k"][0])
+    values = {s: _published_number(found.get(s, ("", ""))[0])
+              for s in ("pooled_change", "pooled_ci_low", "pooled_ci_high", "pooled_pi_low", "pooled_pi_high")}
+    if math.isnan(k):
+        return None
+    return ForestPooled(int(k), found["k"][1], values["pooled_change"], values["pooled_ci_low"],
+                        values["pooled_ci_high"], values["pooled_pi_low"], values["pooled_pi_high"])

@@ -229,7 +229,9 @@ def make_plan(root: Path, kind: str = REPORT, html: bool = True, region: str | N
 def cross_level_pass(plan: Plan, outcomes: list[Outcome]) -> list[str]:
     """After ``publish-all``: audit every published table together (``publication``), and publish
     again, and record, each unit whose hidden figures could otherwise be worked out from another
-    level's table (a region less its cohorts, the nation less its regions). Returns those units."""
+    level's table (a region less its cohorts, the nation less its regions). Returns those units. A
+    level whose cohorts are published again is published again too, with its own findings, since its
+    public page draws theirs."""
 
     good = [o.cohort for o in outcomes if o.cohort is not None and o.status in (RENDERED, UNCHANGED)]
     cohorts = [(c.region, c.cohort) for c in sorted(good, key=lambda c: (c.region, c.cohort))]
@@ -248,7 +250,14 @@ def cross_level_pass(plan: Plan, outcomes: list[Outcome]) -> list[str]:
     levels = hierarchy.published_levels(plan.root, cohorts, regions, plan.national, plan.run_settings, base)
     changes = hierarchy.cross_level_changes(levels, plan.run_settings.disclosure)
     changes.update(hierarchy.pooling_after_audit(levels, changes, plan.run_settings.disclosure))
-    for unit, safe in changes.items():
+    hidden_more = sorted(changes)
+    # a level's public page draws its cohorts' published changes (its forest plots): published again
+    # with theirs, even where its own findings stand; cohorts first, so that it draws their new files
+    for level in levels:
+        if "/" not in level.unit and level.unit not in changes and any(
+                unit.startswith(f"{level.unit}/") or (level.unit == NATIONAL and "/" in unit) for unit in changes):
+            changes[level.unit] = level.safe
+    for unit, safe in sorted(changes.items(), key=lambda change: ("/" not in change[0], change[0] == NATIONAL)):
         if "/" in unit:
             region, number = unit.split("/")
             folder = CohortId(region, int(number)).paths(base).reports
@@ -260,7 +269,7 @@ def cross_level_pass(plan: Plan, outcomes: list[Outcome]) -> list[str]:
     after = published_key(folders, base)
     if after is not None:
         record_audit(marker, after)
-    return sorted(changes)
+    return hidden_more
 
 
 def publish_all(plan: Plan, jobs: int | None = None, progress: Callable[[Outcome], None] | None = None

@@ -27,7 +27,7 @@ from rm_research.core.config import DEFAULTS, Settings
 from rm_research.core.paths import CohortPaths, LevelPaths
 from rm_research.disclosure.control import members_hidden_changes, public_level_findings, write_public
 from rm_research.ingest.load import CohortKey, LoadedCohort
-from rm_research.render.handoff import LEVEL_NOTEBOOK, notebook_level
+from rm_research.render.handoff import LEVEL_NOTEBOOK, member_findings, notebook_level
 from rm_research.report.narrative import level_title
 from rm_research.run import outputs, publication
 from rm_research.run.step import Written, commit, render_page
@@ -85,7 +85,8 @@ def run_level_publish(root: Path, level: str, cohorts: Iterable[Sequence[object]
         parameters = {**_parameters(root, level, loaded), "public": True,
                       "public_findings_csv": str(Path(private) / "public.csv")}
         page = render_page(root, LEVEL_NOTEBOOK, parameters, f"{level_title(level)} (public)", Path(private), docx,
-                           settings, loaded=loaded)  # the public page is handed no unprotected figure
+                           settings, loaded=loaded,  # the public page is handed no unprotected figure
+                           members=member_findings(loaded, out))  # its cohorts' public findings, as published
         commit(held, out, Written(paths.reports, "publish", {paths.public_findings: safe}, page, paths.public_html,
                                   paths.public_docx), record_key)
     log.info("wrote %s", paths.public_html)
