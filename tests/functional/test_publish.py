@@ -228,8 +228,7 @@ def test_a_public_region_draws_a_forest_plot_from_published_figures_only(publish
     assert len(alts) >= 3 and len(alts) <= len(pooled)
     withheld = shown = 0
     for alt in alts:
-        for label, safe in members.items():
-            assert label in alt
+        assert all(label in alt for label in members)
         for label, safe in members.items():
             part = alt.split(label, 1)[1].split(";")[0]
             if "withheld" in part.split(",")[0]:
