@@ -123,7 +123,7 @@ def test_the_public_version_is_disclosure_controlled(rendered):
     folder = run_level_publish(rendered, "north")
     internal = pd.read_csv(folder / "findings.csv")
     public = pd.read_csv(folder / "findings-public.csv", dtype=str, keep_default_na=False)
-    assert len(public) == len(internal) and list(public.columns) == FINDINGS_COLUMNS
+    assert len(public) == len(internal) and list(public.columns) == [*FINDINGS_COLUMNS, "withheld"]
     counts = public[public["measure"] == "flow"]
     assert all(v in ("*", "0") or int(v) % 5 == 0 for v in [*counts["value"], *counts["n"]])
     html = (folder / "report-public.html").read_text(encoding="utf-8")

@@ -248,8 +248,8 @@ def test_publish_all_leaves_no_figure_recoverable_across_levels(tmp_path, capsys
     row = cohort[(cohort["measure"] == measure) & (cohort["role"] == role) & (cohort["statistic"] == statistic)]
     assert list(row["value"]) == ["*"]
     monkeypatch.setattr(hierarchy, "cross_level_changes", real)
-    levels = published_levels(root, [("midlands", 1), ("midlands", 2)], ["midlands"], national=False)
-    assert len(levels) == 3
+    levels = published_levels(root, [("midlands", 1), ("midlands", 2), ("midlands", 3)], ["midlands"], national=False)
+    assert len(levels) == 4
     assert all(cells == [] for cells in audit_levels(levels).values())
 
 
@@ -296,5 +296,5 @@ def test_an_interrupted_publish_all_leaves_the_earlier_public_set_whole(tmp_path
     after = _public_set(root)
     assert not any("cohort-2" in rel for rel in after) and after != before
     assert not (root / "reports" / SHADOW).exists()
-    levels = published_levels(root, [("midlands", 1)], ["midlands"], national=False)
-    assert len(levels) == 2 and all(cells == [] for cells in audit_levels(levels).values())
+    levels = published_levels(root, [("midlands", 1), ("midlands", 3)], ["midlands"], national=False)
+    assert len(levels) == 3 and all(cells == [] for cells in audit_levels(levels).values())

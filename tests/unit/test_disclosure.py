@@ -63,8 +63,28 @@ def test_hand_worked_table(published):
     assert list(zip(published["value"], published["n"], strict=True)) == EXPECTED
 
 
-def test_same_columns_as_findings(published):
-    assert list(published.columns) == ["region", "cohort", "measure", "role", "statistic", "value", "n"]
+def test_the_columns_of_the_findings_and_why_each_withheld_value_is(published):
+    from rm_research.disclosure.control import WITHHELD_REASONS
+
+    assert list(published.columns) == ["region", "cohort", "measure", "role", "statistic", "value", "n", "withheld"]
+    hidden = published["value"] == "*"
+    assert set(published.loc[hidden, "withheld"]) <= set(WITHHELD_REASONS)
+    assert (published.loc[hidden, "withheld"] != "").all()
+    assert (published.loc[~hidden, "withheld"] == "").all()
+
+
+def test_a_withheld_value_carries_the_reason_that_hid_it():
+    """Each rule names itself: a small group's figure 'small', the total beside one hidden role 'secondary',
+    a pooling of one hidden cohort 'pooling'; a later step never renames an earlier step's reason."""
+    from rm_research.disclosure.control import public_findings, tag_withheld
+
+    findings = frame([("flow", "mentor", "enrolled", 5, 5), ("flow", "mentee", "enrolled", 12, 12),
+                      ("flow", "all", "enrolled", 17, 17)])
+    published = public_findings(findings).set_index("role")
+    assert published.at["mentor", "withheld"] == "small" and published.at["all", "withheld"] == "secondary"
+    assert published.at["mentee", "withheld"] == ""
+    again = tag_withheld(published.assign(value="*"), "pooling")
+    assert list(again["withheld"]) == ["small", "pooling", "secondary"]
 
 
 def test_counting_suppressed_cells(published):
@@ -264,12 +284,13 @@ def test_rare_single_answers_are_merged_before_the_audit_so_it_can_protect_them(
 
 @pytest.fixture(scope="module")
 def london():
-    """The SYNTHETIC London region: two cohorts, only the first offered psychological sessions."""
+    """The SYNTHETIC London region's first two cohorts (as it was before its third): only the first offered
+    psychological sessions."""
     from rm_research.findings.level import level_results, person_table
     from rm_research.ingest.load import load_level
     from tests.conftest import REPO
 
-    return level_results(person_table(load_level(REPO, "london")), "london")
+    return level_results(person_table(load_level(REPO, "london", [("london", 1), ("london", 2)])), "london")
 
 
 def _cells(safe: pd.DataFrame, measure: str, role: str, statistics: list[str]) -> list[str]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Collection, Iterable
 from pathlib import Path
+from typing import Final
 
 import pandas as pd
 
@@ -60,6 +61,31 @@ def safe_part(part: float, whole: float, rule: DisclosureRule = DISCLOSURE) -> s
     return safe_count(part, rule)
 
 
+#: Why a public value is withheld: the ``withheld`` column of ``findings-public.csv`` (blank where it is
+#: shown), and the words a public page gives for it. The audit already assumes a reader can tell which
+#: reason applied to each cell (the stronger attacker), so naming it gives nothing away.
+WITHHELD_COLUMN: Final = "withheld"
+WITHHELD_REASONS: Final = {
+    "small": "a group too small to show under the rule, or the small rest of a group",
+    "secondary": "it would give another withheld figure away (a total less the other role, a group less its part)",
+    "across_levels": "with the public reports of other cohorts, regions or the nation, it would give a withheld "
+                     "figure away",
+    "pooling": "it pools one or two cohorts whose own change is withheld, and would give those changes back",
+    "one_cohort": "it rests on a single cohort, so it is that cohort's own figure",
+    "not_published": "a check kept for the internal report, never published",
+}
+
+
+def tag_withheld(safe: pd.DataFrame, reason: str, rule: DisclosureRule = DISCLOSURE) -> pd.DataFrame:
+    """``safe`` with its ``withheld`` column brought up to date: a value withheld since an earlier step keeps
+    its reason, one withheld by this step gets ``reason``, a shown or blank one has none."""
+    out = safe.copy()
+    before = out[WITHHELD_COLUMN] if WITHHELD_COLUMN in out else pd.Series("", index=out.index)
+    hidden = out["value"] == rule.mark
+    out[WITHHELD_COLUMN] = before.where(hidden & (before != ""), reason).where(hidden, "")
+    return out
+
+
 def public_findings(findings: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -> pd.DataFrame:
     """The findings table made safe to publish: same columns, values and n as text.
 
@@ -75,9 +101,14 @@ def public_findings(findings: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -
     safe = findings.copy()
     safe["value"] = [safe_value(row, facts, rule) for row in findings.itertuples(index=False)]
     safe["n"] = [safe_count(n, rule) for n in findings["n"]]
+    safe = tag_withheld(safe, "small", rule)
+    unpublished = [found is None or found.internal_only for found in map(registry.spec, findings["measure"],
+                                                                          findings["statistic"])]
+    safe.loc[unpublished, WITHHELD_COLUMN] = "not_published"
     for column in ("value", "n"):
         safe[column] = secondary_suppression(safe, findings, column, rule)
-    return hide_rare_categories(findings, protect(findings, safe, rule, reveal=revealer(rule)), rule)
+    protected = tag_withheld(protect(findings, safe, rule, reveal=revealer(rule)), "secondary", rule)
+    return hide_rare_categories(findings, protected, rule)[[*findings.columns, WITHHELD_COLUMN]]
 
 
 def revealer(rule: DisclosureRule = DISCLOSURE) -> Callable[[pd.DataFrame, object, str], str]:
@@ -224,10 +255,14 @@ def write_public(safe: pd.DataFrame, path: str | Path) -> None:
 
 
 def method_statement(safe: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -> str:
-    """The public report's disclosure-control paragraph: the rule, and how much it hid here."""
+    """The public report's disclosure-control paragraph: the rule, how much it hid here, and why."""
     hidden = suppressed_cells(safe, rule)
+    reasons = safe.loc[safe["value"] == rule.mark, WITHHELD_COLUMN].value_counts() \
+        if WITHHELD_COLUMN in safe else pd.Series(dtype=int)
+    why = "; ".join(f"{count} because {WITHHELD_REASONS.get(reason, reason)}"
+                    for reason, count in reasons.items() if reason)
     return (f"{rule.describe()} In this summary {hidden['value']} figures and {hidden['n']} group sizes are "
-            "suppressed.")
+            f"suppressed" + (f": {why}." if why else "."))
 
 
 def public_flow_table(safe: pd.DataFrame) -> pd.DataFrame:
@@ -352,8 +387,9 @@ def public_level_findings(results: LevelResults, rule: DisclosureRule = config.D
     public findings for any reason, ``hidden_changes_of``), and the pooled dose models resting on one
     cohort, which are that cohort's own model (``hide_single_cohort_models``)."""
     hidden = pooling.hidden_pooled_cohorts(results.analyses, rule, hidden_changes)
-    safe = hide_invertible_pooling(public_findings(results.findings, rule), hidden, rule)
-    return hide_single_cohort_models(blank_by_design(safe, results), results.fits, rule)
+    safe = tag_withheld(hide_invertible_pooling(public_findings(results.findings, rule), hidden, rule), "pooling", rule)
+    safe = hide_single_cohort_models(blank_by_design(safe, results), results.fits, rule)
+    return tag_withheld(safe, "one_cohort", rule)
 
 
 def blank_by_design(safe: pd.DataFrame, results: LevelResults) -> pd.DataFrame:

@@ -23,6 +23,7 @@ from rm_research.disclosure.control import (
     public_level_findings,
     read_public,
     revealer,
+    tag_withheld,
 )
 from rm_research.disclosure.differencing import Level, protect_levels
 from rm_research.findings.cohort import cohort_findings
@@ -91,7 +92,8 @@ def pooling_after_audit(levels: list[Level], protected: Mapping[str, pd.DataFram
     for level in levels:
         if "/" in level.unit or not level.pooled:
             continue
-        safe = hide_invertible_pooling(final[level.unit], count_hidden(level.pooled, hidden), rule)
+        safe = tag_withheld(hide_invertible_pooling(final[level.unit], count_hidden(level.pooled, hidden), rule),
+                            "pooling", rule)
         if not safe["value"].equals(final[level.unit]["value"]):
             more[level.unit] = safe
     return more
@@ -100,7 +102,8 @@ def pooling_after_audit(levels: list[Level], protected: Mapping[str, pd.DataFram
 def cross_level_changes(levels: list[Level], rule: DisclosureRule = DISCLOSURE) -> dict[str, pd.DataFrame]:
     """The units whose public findings must hide more once every table is audited together, with the
     protected findings for each."""
-    protected = protect_levels(levels, rule, reveal=revealer(rule))
+    protected = {unit: tag_withheld(safe, "across_levels", rule)
+                 for unit, safe in protect_levels(levels, rule, reveal=revealer(rule)).items()}
     return {level.unit: protected[level.unit] for level in levels
             if not protected[level.unit]["value"].equals(level.safe["value"])
             or not protected[level.unit]["n"].equals(level.safe["n"])}

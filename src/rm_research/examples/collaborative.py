@@ -1,7 +1,7 @@
 """The seeded generator of the SYNTHETIC collaborative: cohorts of seven NHS England regions.
 
 No real person's data is here. Beside the South East's Cohort 1 example (``synthetic.py``, left
-exactly as it is), ``write_collaborative`` writes twelve more cohorts in the data contract's format
+exactly as it is), ``write_collaborative`` writes twenty more cohorts in the data contract's format
 (``data/raw/<region>/cohort-<N>/``), each with its ``programme.toml`` (contract, section 5), a
 ``SYNTHETIC`` marker and a README, so that the region and national reports run out of the box.
 
@@ -94,6 +94,16 @@ COHORTS: Final = (
     CohortSpec("east-of-england", 1, 18, 0.3, 3, "2021-06-07", response_share=0.8),
     CohortSpec("east-of-england", 2, 14, 1.4, 1, "2023-06-05", psych_hours=3, coders=1),
     CohortSpec("south-west", 1, 22, 3.0, 2, "2022-09-05", planned_sessions=10, withdrawn_share=0.0),
+    # a third year of cohorts (a second and third in the regions that started later), as regions that run
+    # a cohort a year have by now: what a region can publish depends on how many cohorts it pools
+    CohortSpec("london", 3, 20, 1.0, 2, "2022-09-05", withdrawn_share=0.1),
+    CohortSpec("midlands", 3, 18, 1.2, 3, "2023-04-10", response_share=0.8),
+    CohortSpec("north-west", 3, 24, 0.7, 2, "2023-09-04", withdrawn_share=0.1, response_share=0.75),
+    CohortSpec("east-of-england", 3, 16, 0.9, 2, "2024-01-08", psych_hours=2.5),
+    CohortSpec("north-east-and-yorkshire", 2, 20, 1.4, 3, "2023-01-09", planned_sessions=8),
+    CohortSpec("north-east-and-yorkshire", 3, 14, 1.0, 2, "2024-01-08", matched_share=1.0, coders=1),
+    CohortSpec("south-west", 2, 18, 2.2, 2, "2023-09-04", planned_sessions=10),
+    CohortSpec("south-west", 3, 12, 1.5, 1, "2024-09-02", withdrawn_share=0.0, response_share=0.9),
 )
 
 #: Files every cohort has; ``psych_sessions`` only where sessions were offered, ``observations``

@@ -34,8 +34,10 @@ class Lookup:
 
     def __init__(self, findings: pd.DataFrame, mark: str | None = None) -> None:
         self.mark = mark
-        keys = zip(findings["measure"], findings["role"], findings["statistic"], strict=True)
+        keys = list(zip(findings["measure"], findings["role"], findings["statistic"], strict=True))
         self.rows = dict(zip(keys, zip(findings["value"], findings["n"], strict=True), strict=True))
+        #: why each withheld value is withheld (public findings' ``withheld`` column), where given
+        self.reasons = dict(zip(keys, findings["withheld"], strict=True)) if "withheld" in findings else {}
 
     def has(self, measure: str, role: str, statistic: str) -> bool:
         """Whether the findings hold this row at all."""
@@ -59,6 +61,15 @@ class Lookup:
         if n_of is not None:
             cells.append(self.cell(measure, role, n_of, 1))
         return self.mark is not None and any(isinstance(c, str) and c.strip() == self.mark for c in cells)
+
+    def why(self, measure: str, role: str, *statistics: str) -> str:
+        """The reason (a ``disclosure.control.WITHHELD_REASONS`` key) the first withheld of these statistics'
+        values was withheld for; blank where none is, or the public findings give no reason."""
+        for statistic in statistics:
+            reason = self.reasons.get((measure, role, statistic), "")
+            if isinstance(reason, str) and reason:
+                return reason
+        return ""
 
     def _number(self, cell: object) -> float:
         if isinstance(cell, str):

@@ -28,6 +28,7 @@ from rm_research.core import config
 from rm_research.core.config import DISCLOSURE, SETTINGS, DisclosureRule
 from rm_research.core.rounding import round_as_printed
 from rm_research.core.safety import escape_markdown
+from rm_research.disclosure.control import WITHHELD_REASONS
 from rm_research.findings import registry
 from rm_research.findings.table import Lookup
 from rm_research.stats.meta import i2_words, not_pooled_reason
@@ -78,6 +79,14 @@ class Figures(Lookup):
                  confidence: float = SETTINGS.confidence) -> None:
         super().__init__(findings, rule.mark if public else None)
         self.public, self.rule, self.confidence = public, rule, confidence
+
+    def because(self, measure: str, role: str, *statistics: str, pooled: bool = False) -> str:
+        """Why these figures are withheld, in words: the reason the public findings give for the first
+        withheld of them (``disclosure.control.WITHHELD_REASONS``), else what is true whichever rule hid it."""
+        reason = self.why(measure, role, *statistics)
+        if reason in WITHHELD_REASONS:
+            return WITHHELD_REASONS[reason]
+        return WITHHELD_WHY_POOLED if pooled else WITHHELD_WHY
 
     def show(self, measure: str, role: str, statistic: str, digits: int = 1, sign: bool = False) -> str:
         """The value as printed: rounded once, to ``digits`` places, halves away from zero; a dash where
@@ -189,7 +198,7 @@ def change_sentence(figures: Figures, item: str, role: str, label: str, small_gr
         return None
     subject = _subject(role, label)
     if figures.withheld(item, role, *CHANGE, *PAIRED_MEANS, n_of="change_mean"):
-        return f"{subject}: the figures are {WITHHELD} ({WITHHELD_WHY})."
+        return f"{subject}: the figures are {WITHHELD} ({figures.because(item, role, *CHANGE, *PAIRED_MEANS)})."
     n = figures.n(item, role, "change_mean")
     if math.isnan(n) or n == 0:
         return f"{subject}: nobody answered this question in both surveys, so no change can be described."
@@ -226,7 +235,7 @@ def pooled_sentence(figures: Figures, item: str, role: str, label: str, small_gr
         return None
     subject = _subject(role, label)
     if figures.withheld(item, role, "k", *POOLED, n_of="k"):
-        return f"{subject}: the figures are {WITHHELD} ({WITHHELD_WHY_POOLED})."
+        return f"{subject}: the figures are {WITHHELD} ({figures.because(item, role, 'k', *POOLED, pooled=True)})."
     k, n = figures.value(item, role, "k"), figures.n(item, role, "k")
     change, low, high = (figures.value(item, role, s) for s in POOLED)
     cohorts = 0 if math.isnan(k) else round(k)
