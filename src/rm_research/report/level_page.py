@@ -145,10 +145,14 @@ def _forest_plots_public(page: LevelPage) -> None:
             page.note(f"{label}: the same as for the {asked[0]}s, the only role asked this question.")
             continue
         rows = tables.public_forest_rows(page.members, item, role)
+        pooled_row = tables.public_forest_pooled(page.findings, item, role)
         if rows.empty:
             continue
-        page.figure(figures.public_forest_plot(rows, tables.public_forest_pooled(page.findings, item, role), label,
-                                               rule=rule))
+        if rows["y"].isna().all() and (pooled_row is None or not pooled_row.shown):
+            page.note(f"{label}: every cohort's change and the pooled change are withheld ({rule.mark}), so there "
+                      "is no forest plot to draw.")
+            continue
+        page.figure(figures.public_forest_plot(rows, pooled_row, label, rule=rule))
 
 
 def _pooled_items(findings: pd.DataFrame) -> list[tuple[str, str]]:

@@ -287,8 +287,9 @@ def cmd_collaborative(args: argparse.Namespace) -> int:
         if bar is not None:
             bar.close()
     if protected:
-        print("published again with more figures hidden, so that none can be worked out from another "
-              f"level's report: {', '.join(protected)}")
+        print("published again after the audit of every level together (more figures hidden where another "
+              "level's report would give them away; figures the others give away anyway shown): "
+              f"{', '.join(protected)}")
     if withdrawn:
         print(f"public files removed, as their data are no longer in data/raw: {', '.join(withdrawn)}")
     for section in co.problem_sections(outcomes):
