@@ -360,3 +360,37 @@ def test_after_the_audit_hides_a_cohort_change_its_region_hides_the_pooling(lond
     assert pooling_after_audit(levels, {}) == {}
     more = pooling_after_audit(levels, {"london/1": cohort.assign(value="*")})
     assert set(_cells(more["london"], item, role, ["pooled_change", "tau2"])) == {"*"}
+
+
+def test_a_withheld_share_is_given_as_a_safe_band_by_its_definition():
+    """Bands in the style of official statistics: with the rest of the group 1-7 and the rounded n 80 (so at
+    least 78 people), the share is at least 1 - 7/78 = 91%: "90% or more"; with the part 1-7, at most 9%:
+    "10% or less". Bands that say little ("60% or more" is given, "10% or more" is not) and reasons that
+    give no bound (another figure protected) give none."""
+    from rm_research.disclosure.control import share_band
+
+    assert share_band("small_rest", 80) == "90% or more" and share_band("small", 80) == "10% or less"
+    assert share_band("small_rest", 20) == "60% or more" and share_band("small_rest", 10) == ""
+    assert share_band("small", 10) == "" and share_band("secondary", 80) == "" and share_band("small", float("nan")) == ""
+
+
+@pytest.mark.parametrize("n", [8, 12, 19, 33, 80, 121])
+def test_every_band_a_public_table_shows_is_true(n):
+    """For every count of yes answers of n, the public yes/no table's share cell is the published share or a
+    band, and a band always holds for the true share."""
+    from rm_research.disclosure.control import PUBLIC_YES_NO_STATISTICS, public_table
+
+    bands = 0
+    for yes in range(n + 1):
+        rows = [("missed_any", role, statistic, value, total) for role, part, total in
+                (("mentor", yes, n), ("mentee", n, n), ("all", yes + n, 2 * n))
+                for statistic, value in (("yes_count", part), ("yes_proportion", part / total),
+                                         ("wilson_ci_low", 0.0), ("wilson_ci_high", 1.0))]
+        table = public_table(public_findings(frame(rows)), {"missed_any": "Missed"}, PUBLIC_YES_NO_STATISTICS)
+        cell = str(table.loc[table["Role"] == "Mentors"].iloc[0, 2])
+        if cell.endswith("% or more"):
+            assert yes / n >= int(cell.split("%")[0]) / 100, (yes, n, cell)
+        elif cell.endswith("% or less"):
+            assert yes / n <= int(cell.split("%")[0]) / 100, (yes, n, cell)
+        bands += cell.endswith(("% or more", "% or less"))
+    assert bands >= (14 if n >= 33 else 0)  # each side's 7 withheld counts get a band once n allows one

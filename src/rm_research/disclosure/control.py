@@ -66,7 +66,8 @@ def safe_part(part: float, whole: float, rule: DisclosureRule = DISCLOSURE) -> s
 #: reason applied to each cell (the stronger attacker), so naming it gives nothing away.
 WITHHELD_COLUMN: Final = "withheld"
 WITHHELD_REASONS: Final = {
-    "small": "a group too small to show under the rule, or the small rest of a group",
+    "small": "a group too small to show under the rule",
+    "small_rest": "nearly everyone in the group: the few others would be a group too small to show",
     "secondary": "it would give another withheld figure away (a total less the other role, a group less its part)",
     "across_levels": "with the public reports of other cohorts, regions or the nation, it would give a withheld "
                      "figure away",
@@ -74,6 +75,45 @@ WITHHELD_REASONS: Final = {
     "one_cohort": "it rests on a single cohort, so it is that cohort's own figure",
     "not_published": "a check kept for the internal report, never published",
 }
+
+
+def _rest_is_small(row: object, facts: Lookup, rule: DisclosureRule) -> bool:
+    """Whether a yes/no row (its count, share or interval) or a part-of-whole count is withheld only because
+    the rest of its whole is small: the group and the part are not."""
+    measure, role, statistic = row.measure, row.role, row.statistic  # type: ignore[attr-defined]
+    found, n = registry.spec(measure, statistic), float(row.n)  # type: ignore[attr-defined]
+    if found is None or pd.isna(n) or is_small(n, rule):
+        return False
+    if registry.family(measure) == "yes_no":
+        part = facts.value(measure, role, "yes_count")
+    elif found.kind == "count" and found.whole:
+        part = float(row.value)  # type: ignore[attr-defined]
+    elif found.kind == "percentage" and found.whole:
+        value = float(row.value)  # type: ignore[attr-defined]
+        part = math.nan if pd.isna(value) else round(value * n / 100)
+    else:
+        return False
+    return not pd.isna(part) and not is_small(part, rule) and is_small(n - part, rule)
+
+
+def share_band(reason: str, shown_n: float, rule: DisclosureRule = DISCLOSURE) -> str:
+    """A withheld share as a safe band, in the style of official statistics, or blank where there is none.
+
+    A share withheld because the rest of its group is small (``small_rest``) is at least 1 - 7/n, and one
+    withheld because its part is small (``small``, with the group's n shown) at most 7/n, where n is the
+    smallest group the rounded ``shown_n`` allows; rounded down (up) to a multiple of 10%, "90% or more" or
+    "10% or less". Each follows from the reason and the rounded n, which the audit already takes every
+    reader to know, so a band tells no one anything more and no two bands can be combined to undo a
+    withheld count. Bands that would say no more than "50% or more" are not given."""
+    if pd.isna(shown_n) or is_small(shown_n, rule) or shown_n == 0 or reason not in ("small", "small_rest"):
+        return ""
+    smallest = math.ceil(shown_n - rule.rounding_base / 2)
+    few = (rule.smallest_shown - 1) / smallest
+    if reason == "small_rest":
+        floor = 10 * math.floor(10 * (1 - few))
+        return f"{floor}% or more" if floor > 50 else ""
+    ceiling = 10 * math.ceil(10 * few)
+    return f"{ceiling}% or less" if ceiling < 50 else ""
 
 
 def tag_withheld(safe: pd.DataFrame, reason: str, rule: DisclosureRule = DISCLOSURE) -> pd.DataFrame:
@@ -102,6 +142,8 @@ def public_findings(findings: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -
     safe["value"] = [safe_value(row, facts, rule) for row in findings.itertuples(index=False)]
     safe["n"] = [safe_count(n, rule) for n in findings["n"]]
     safe = tag_withheld(safe, "small", rule)
+    rest = pd.Series([_rest_is_small(row, facts, rule) for row in findings.itertuples(index=False)], index=safe.index)
+    safe.loc[rest & (safe[WITHHELD_COLUMN] == "small"), WITHHELD_COLUMN] = "small_rest"
     unpublished = [found is None or found.internal_only for found in map(registry.spec, findings["measure"],
                                                                           findings["statistic"])]
     safe.loc[unpublished, WITHHELD_COLUMN] = "not_published"
@@ -371,12 +413,25 @@ def public_table(safe: pd.DataFrame, measures: dict[str, str], statistics: list[
         values = group.set_index("statistic")
         record = {"Measure": measures[measure]} if len(measures) > 1 else {}
         record["Role"] = PUBLIC_ROLE_LABELS[role]
-        record.update({label: display(values.at[stat, "value"], registry.spec(measure, stat))
-                       if stat in values.index else "–" for stat, label in statistics.items()})
+        record.update({label: _cell(values, measure, stat) if stat in values.index else "–"
+                       for stat, label in statistics.items()})
         if n_label:
             record[n_label] = display(values.at[n_of, "n"], registry.FLOW["enrolled"]) if n_of in values.index else "–"
         records.append(record)
     return pd.DataFrame(records)
+
+
+def _cell(values: pd.DataFrame, measure: str, statistic: str, rule: DisclosureRule = DISCLOSURE) -> str:
+    """A public table's cell: the value as displayed, or a withheld share's safe band (``share_band``)."""
+    found, value = registry.spec(measure, statistic), values.at[statistic, "value"]
+    if value == rule.mark and found is not None and (
+            (registry.family(measure) == "yes_no" and found.kind == "proportion")
+            or (found.kind == "percentage" and found.whole)):
+        n = pd.to_numeric(values.at[statistic, "n"], errors="coerce")
+        band = share_band(str(values.at[statistic, WITHHELD_COLUMN]) if WITHHELD_COLUMN in values else "", n, rule)
+        if band:
+            return band
+    return display(value, found)
 
 
 def public_level_findings(results: LevelResults, rule: DisclosureRule = config.DISCLOSURE,

@@ -28,7 +28,7 @@ from rm_research.core import config
 from rm_research.core.config import DISCLOSURE, SETTINGS, DisclosureRule
 from rm_research.core.rounding import round_as_printed
 from rm_research.core.safety import escape_markdown
-from rm_research.disclosure.control import WITHHELD_REASONS
+from rm_research.disclosure.control import WITHHELD_REASONS, share_band
 from rm_research.findings import registry
 from rm_research.findings.table import Lookup
 from rm_research.stats.meta import i2_words, not_pooled_reason
@@ -340,8 +340,11 @@ def yes_no_sentences(figures: Figures, items: tuple[str, ...] = config.YES_NO_IT
             plural = ROLE_WORDS[role][1]
             yes, n = figures.value(item, role, "yes_count"), figures.n(item, role, "yes_count")
             if figures.withheld(item, role, "yes_count", n_of="yes_count"):
+                band = share_band(figures.why(item, role, "yes_count"), n, figures.rule)
                 answered = "" if math.isnan(n) else f" ({_count(n, figures.public)} {plural} answered)"
-                yield f"How many {plural} {YES_NO_WORDS[item]} is {WITHHELD}{answered}."
+                yield (f"{band.capitalize()} of {_count(n, figures.public)} {plural} who answered "
+                       f"{YES_NO_WORDS[item]}." if band
+                       else f"How many {plural} {YES_NO_WORDS[item]} is {WITHHELD}{answered}.")
             elif not math.isnan(yes):
                 yield (f"{_count(yes, figures.public).capitalize()} of {_count(n, figures.public)} {plural} who "
                        f"answered {YES_NO_WORDS[item]}.")
