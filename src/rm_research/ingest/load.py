@@ -35,6 +35,12 @@ class LoadedCohort:
         """True for example data, marked by a ``SYNTHETIC`` file in the raw folder."""
         return (self.paths.raw / SYNTHETIC_MARKER).is_file()
 
+    @property
+    def synthetic_marker(self) -> str:
+        """What the ``SYNTHETIC`` file says (which generator made the files); blank for real data."""
+        marker = self.paths.raw / SYNTHETIC_MARKER
+        return marker.read_text(encoding="utf-8", errors="replace") if marker.is_file() else ""
+
 
 def load_cohort(root: Path | str, region: str, cohort: int, psych_offered: int | None = None) -> LoadedCohort:
     """Validate (``DataError`` lists every problem) and tidy one cohort's raw files.

@@ -63,7 +63,7 @@ class CohortPage(Page):
         if not self.public:
             self.html(narrative.banner(narrative.SMALL_NUMBERS_NOTICE))
         if self.loaded.is_synthetic:
-            self.markdown(narrative.SYNTHETIC_NOTICE)
+            self.markdown(narrative.synthetic_notice(self.loaded.synthetic_marker))
 
     @property
     def internal(self) -> CohortResults:

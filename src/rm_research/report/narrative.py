@@ -26,6 +26,20 @@ SYNTHETIC_NOTICE = (
     "session logs, free text, training feedback) is simulated. Do not cite any figure here as a "
     "finding about real people."
 )
+#: The notice of the other SYNTHETIC example cohorts (``examples.collaborative``), which match nothing published.
+SYNTHETIC_COLLABORATIVE_NOTICE = (
+    "**SYNTHETIC DATA.** This report was made from one of the package's synthetic example cohorts, not from "
+    "real participants: every figure in it was simulated, to show how the reports read for cohorts of other "
+    "sizes and programmes. Do not cite any figure here as a finding about real people."
+)
+
+
+def synthetic_notice(marker_text: str) -> str:
+    """The notice for a cohort marked SYNTHETIC: the South East example's (built to match the region's published
+    figures) where its marker says ``examples.synthetic`` made it, else the other examples'."""
+    return SYNTHETIC_NOTICE if "rm_research.examples.synthetic" in marker_text else SYNTHETIC_COLLABORATIVE_NOTICE
+
+
 SYNTHETIC_POOLED_NOTICE = (
     "**SYNTHETIC DATA.** Some or all of the cohorts pooled here are the package's synthetic examples, not "
     "real participants. Do not cite any figure here as a finding about real people."
