@@ -394,3 +394,14 @@ def test_every_band_a_public_table_shows_is_true(n):
             assert yes / n <= int(cell.split("%")[0]) / 100, (yes, n, cell)
         bands += cell.endswith(("% or more", "% or less"))
     assert bands >= (14 if n >= 33 else 0)  # each side's 7 withheld counts get a band once n allows one
+
+
+def test_the_method_statement_gives_the_reasons_with_their_counts():
+    from rm_research.disclosure.control import WITHHELD_REASONS
+
+    safe = frame([("flow", "mentor", "enrolled", 3, 3), ("flow", "mentee", "enrolled", 12, 12),
+                  ("flow", "all", "enrolled", 15, 15)]).assign(value=["*", "10", "*"], n=["*", "10", "*"],
+                                                               withheld=["small", "", "secondary"])
+    text = disclosure_statement(safe)
+    assert text.endswith(f"In this summary 2 figures and 2 group sizes are suppressed, for these reasons (figures): "
+                         f"{WITHHELD_REASONS['small']} (1); {WITHHELD_REASONS['secondary']} (1).")

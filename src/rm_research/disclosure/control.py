@@ -301,10 +301,9 @@ def method_statement(safe: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -> s
     hidden = suppressed_cells(safe, rule)
     reasons = safe.loc[safe["value"] == rule.mark, WITHHELD_COLUMN].value_counts() \
         if WITHHELD_COLUMN in safe else pd.Series(dtype=int)
-    why = "; ".join(f"{count} because {WITHHELD_REASONS.get(reason, reason)}"
-                    for reason, count in reasons.items() if reason)
+    why = "; ".join(f"{WITHHELD_REASONS.get(reason, reason)} ({count})" for reason, count in reasons.items() if reason)
     return (f"{rule.describe()} In this summary {hidden['value']} figures and {hidden['n']} group sizes are "
-            f"suppressed" + (f": {why}." if why else "."))
+            f"suppressed" + (f", for these reasons (figures): {why}." if why else "."))
 
 
 def public_flow_table(safe: pd.DataFrame) -> pd.DataFrame:
