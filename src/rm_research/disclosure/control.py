@@ -127,13 +127,16 @@ def tag_withheld(safe: pd.DataFrame, reason: str, rule: DisclosureRule = DISCLOS
 
 
 def public_findings(findings: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -> pd.DataFrame:
-    """The findings table made safe to publish: same columns, values and n as text.
+    """The findings table made safe to publish: the same columns, values and n as text, and ``withheld``,
+    why each withheld value is (``WITHHELD_REASONS``; blank where shown).
 
     Rare answers to a single-answer free-text question merged into one category
     (``merge_rare_categories``), primary suppression row by row (``safe_value``), secondary suppression
-    across roles, then the differencing audit: while any suppressed cell can be worked out exactly from
-    the published ones (the totals, the other role, the pair structure), more cells are suppressed;
-    last, the names of rare answers to multi-answer questions are withheld (``hide_rare_categories``).
+    across roles, then the differencing audit: while any cell suppressed for its own sake can be worked
+    out exactly from the published ones (the totals, the other role, the pair structure, the exact n a
+    shown mean gives away), more cells are suppressed, and a cell suppressed only to protect another that
+    the published ones give away is shown (``differencing.protect``); last, the names of rare answers to
+    multi-answer questions are withheld (``hide_rare_categories``).
     The rows are ``publishable``'s: a check kept for the internal report is not published at all.
     """
     findings = publishable(findings, rule)

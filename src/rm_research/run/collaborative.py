@@ -13,6 +13,10 @@
    fresh kernel. A region's report starts as soon as its cohorts are done; the national one when all
    are. A cohort whose data break the contract is left out of its region and the national report.
 4. **The summary** (``summary_table``): report, status, time, where it is.
+
+``publish-all`` runs steps 3 and the audit across levels inside one transaction (``publish_all``,
+``run.publication``): every public file goes to a shadow of the project first, and the whole public set
+replaces the earlier one at the end, or not at all.
 """
 
 from __future__ import annotations
