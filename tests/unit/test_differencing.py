@@ -277,3 +277,15 @@ def test_the_paired_sums_are_parts_of_the_sums_at_each_time():
 
     assert violations(5.0, 5.0) == []
     assert violations(1.0, 10.0)
+
+
+def test_a_withheld_mean_change_comes_back_from_its_shown_interval():
+    """A t interval is symmetric about its mean: with the limits shown (1.0 to 2.0 over exactly 10 people),
+    a withheld mean change is 1.45 to 1.55, so its whole-number sum is 15: the audit finds it."""
+    findings = pd.DataFrame({"region": "r", "cohort": "1", "measure": "conf_senior", "role": "mentee",
+                             "statistic": ["change_mean", "change_ci_low", "change_ci_high"],
+                             "value": [1.5, 1.0, 2.0], "n": [10, 10, 10]})
+    safe = findings.assign(value=["*", "1.0", "2.0"], n=["10", "10", "10"])
+    pinned = Audit(findings, safe).pinned()
+    assert [(p.index, p.column, p.value) for p in pinned] == [(0, "value", 15.0)]
+    assert Audit(findings, safe.assign(value=["*", "*", "*"])).pinned() == []

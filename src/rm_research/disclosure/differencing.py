@@ -12,6 +12,7 @@ what every reader knows:
   change in confidence is analysed;
 - a statistic computed from the people themselves (a mean, a p-value, an effect size, their
   intervals) gives its exact number of people away, however the n beside it is rounded (``carries_size``);
+- a t interval is symmetric about its mean, so its shown limits give a withheld mean change back;
 - a part is no larger than its whole (yes answers of those who answered, the answered of those who
   completed the end survey, the people paired of those who answered at each time);
 - the people paired on an item are among those who answered it at each time and among the
@@ -178,6 +179,10 @@ class Model:
         return fixed
 
 
+#: The limits of the t interval of a mean change, and the mean it is centred on.
+T_INTERVAL = ("change_ci_low", "change_ci_high", "change_mean")
+
+
 def carries_size(measure: str, found: registry.Statistic) -> bool:
     """True for a statistic computed from the people themselves rather than from published counts: a
     mean, a test's p, an effect size, an interval of either. Shown beside the others of its group
@@ -214,6 +219,7 @@ class Audit:
         self.truth: dict[int, float] = {}
         self.cells: list[Cell] = []  # suppressed cells to check
         self.present = {(m, r) for m, r in zip(findings["measure"], findings["role"], strict=True)}
+        self.limits: dict[tuple[str, str, str], float] = {}  # shown limits of a t interval, for its centre
         for index, row in findings.iterrows():
             found = registry.spec(row["measure"], row["statistic"])
             if found is not None:
@@ -248,6 +254,8 @@ class Audit:
         self._published_count(people, shown_n)
         if carries_size(measure, found) and shown_value not in ("", self.rule.mark) and not math.isnan(n):
             self.model.bound(people, n, n)
+        if statistic in T_INTERVAL[:2] and shown_value not in ("", self.rule.mark):
+            self.limits[(measure, role, statistic)] = float(shown_value)
         if shown_n == self.rule.mark:
             self._suppressed_size(people, n)
             self.cells.append(Cell(index, "n", (people,), self._small(n)))
@@ -386,6 +394,7 @@ class Audit:
             self._psych_attendance(role)
             self._doses(role)
             self._partitions(role)
+        self._interval_centres()
         matched = [self._known(("C", self.unit, "flow", "matched", r)) for r in ROLES]
         if None not in matched:  # one mentor and one mentee in every pair
             self.model.equal(matched[0], [matched[1]])  # type: ignore[list-item]
@@ -422,6 +431,21 @@ class Audit:
                                                   (completers, s("completers_pre_mean"), before)):
             if None not in (whole_people, whole_sum, part_sum, paired):
                 self._part_sum(whole_sum, whole_people, part_sum, paired)  # type: ignore[arg-type]
+
+    def _interval_centres(self) -> None:
+        """A t interval is symmetric about its mean: its two shown limits give the mean (their midpoint, to
+        within half the last decimal), even where the mean itself is withheld."""
+        low, high, centre = T_INTERVAL
+        for (measure, role, statistic), shown in list(self.limits.items()):
+            other = self.limits.get((measure, role, high))
+            mean = self._known(("S", self.unit, measure, centre, role))
+            if statistic != low or other is None or mean is None:
+                continue
+            people = self.people(measure, registry.spec(measure, centre).population, role)  # type: ignore[union-attr]
+            half = 0.5 * 10.0 ** -registry.spec(measure, low).rounding  # type: ignore[union-attr]
+            middle = (shown + other) / 2
+            self.model.add({mean: 1.0, people: -(middle - half)}, 0.0, INF)
+            self.model.add({mean: 1.0, people: -(middle + half)}, -INF, 0.0)
 
     def _part_sum(self, whole_sum: int, whole_people: int, part_sum: int, part_people: int) -> None:
         """A group's rating sum is its part's sum plus the rest's, each of the rest rating within the scale."""
