@@ -405,3 +405,28 @@ def test_the_method_statement_gives_the_reasons_with_their_counts():
     text = disclosure_statement(safe)
     assert text.endswith(f"In this summary 2 figures and 2 group sizes are suppressed, for these reasons (figures): "
                          f"{WITHHELD_REASONS['small']} (1); {WITHHELD_REASONS['secondary']} (1).")
+
+
+def test_a_statistic_the_audit_does_not_model_goes_for_everyone_when_the_audit_hides_a_roles(monkeypatch):
+    """Fail closed: the audit holds counts and means as constraints, not p-values or effect sizes. When it
+    hides one role's p-value, everyone's is hidden too, since with one role's known it would give the
+    other's back; a mean it models is left to the audit."""
+    from rm_research.disclosure import control
+    from rm_research.disclosure.control import is_modelled
+
+    assert is_modelled("conf_senior", "change_mean") and is_modelled("flow", "enrolled")
+    assert is_modelled("missed_any", "wilson_ci_low")
+    assert not is_modelled("conf_senior", "wilcoxon_p") and not is_modelled("conf_senior", "hedges_g_z")
+    rows = [("conf_senior", role, statistic, value, n) for role, n in (("mentor", 10), ("mentee", 12), ("all", 22))
+            for statistic, value in (("wilcoxon_p", 0.02), ("change_mean", 1.0))]
+    real = control.protect
+
+    def hides_the_mentors(findings, safe, rule, reveal=None):
+        out = real(findings, safe, rule, reveal=reveal)
+        out.loc[findings["role"] == "mentor", "value"] = "*"
+        return out
+
+    monkeypatch.setattr(control, "protect", hides_the_mentors)
+    published = control.public_findings(frame(rows)).set_index(["role", "statistic"])["value"]
+    assert published[("all", "wilcoxon_p")] == "*" and published[("mentee", "wilcoxon_p")] != "*"
+    assert published[("all", "change_mean")] != "*"

@@ -152,8 +152,26 @@ def public_findings(findings: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -
     safe.loc[unpublished, WITHHELD_COLUMN] = "not_published"
     for column in ("value", "n"):
         safe[column] = secondary_suppression(safe, findings, column, rule)
-    protected = tag_withheld(protect(findings, safe, rule, reveal=revealer(rule)), "secondary", rule)
+    protected = protect(findings, safe, rule, reveal=revealer(rule))
+    # the audit models counts, sums and the n a statistic gives away, not a p-value, an effect size or an
+    # interval's width: where the audit hid one role's, the figure for everyone goes too (fail closed)
+    unmodelled = ~pd.Series([is_modelled(m, s) for m, s in zip(findings["measure"], findings["statistic"],
+                                                               strict=True)], index=findings.index)
+    after = secondary_suppression(protected, findings, "value", rule)
+    protected.loc[unmodelled, "value"] = after[unmodelled]
+    protected = tag_withheld(protected, "secondary", rule)
     return hide_rare_categories(findings, protected, rule)[[*findings.columns, WITHHELD_COLUMN]]
+
+
+def is_modelled(measure: str, statistic: str) -> bool:
+    """Whether the differencing audit holds a statistic's value as a constraint (a count, a share of
+    counts, a mean of whole numbers), rather than only the number of people it rests on."""
+    found = registry.spec(measure, statistic)
+    if found is None:
+        return False
+    if found.kind in ("count", "percentage", "proportion") or registry.family(measure) == "yes_no":
+        return True
+    return found.kind == "mean" and found.scale is not None and found.whole_numbers
 
 
 def revealer(rule: DisclosureRule = DISCLOSURE) -> Callable[[pd.DataFrame, object, str], str]:
