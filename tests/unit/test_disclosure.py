@@ -201,7 +201,7 @@ def test_the_method_statement_counts_what_was_hidden():
         value=["*", "10"], n=["*", "10"])
     text = disclosure_statement(safe)
     assert text.startswith("Counts of 1 to 7 are shown as *")
-    assert text.endswith("In this summary 1 figures and 1 group sizes are suppressed.")
+    assert text.endswith("In this summary 1 figures and 1 group sizes are suppressed.") and "1-7" in text
 
 
 HEARD = [  # mentors 20 answered: 12, 6, 2; mentees 12: 8, 4, 0; everyone 32: 20, 10, 2
@@ -376,8 +376,8 @@ def test_a_withheld_share_is_given_as_a_safe_band_by_its_definition():
 
 @pytest.mark.parametrize("n", [8, 12, 19, 33, 80, 121])
 def test_every_band_a_public_table_shows_is_true(n):
-    """For every count of yes answers of n, the public yes/no table's share cell is the published share or a
-    band, and a band always holds for the true share."""
+    """For every count of yes answers of n, the public yes/no table's count and share cells are the published
+    figures or bands, and a band always holds for the true count and share."""
     from rm_research.disclosure.control import PUBLIC_YES_NO_STATISTICS, public_table
 
     bands = 0
@@ -387,6 +387,11 @@ def test_every_band_a_public_table_shows_is_true(n):
                 for statistic, value in (("yes_count", part), ("yes_proportion", part / total),
                                          ("wilson_ci_low", 0.0), ("wilson_ci_high", 1.0))]
         table = public_table(public_findings(frame(rows)), {"missed_any": "Missed"}, PUBLIC_YES_NO_STATISTICS)
+        count = str(table.loc[table["Role"] == "Mentors"].iloc[0, 1])
+        if count == "1-7":
+            assert 1 <= yes <= 7, (yes, n)
+        elif count.endswith(" or more"):
+            assert yes >= int(count.split()[0]), (yes, n, count)
         cell = str(table.loc[table["Role"] == "Mentors"].iloc[0, 2])
         if cell.endswith("% or more"):
             assert yes / n >= int(cell.split("%")[0]) / 100, (yes, n, cell)
@@ -430,3 +435,13 @@ def test_a_statistic_the_audit_does_not_model_goes_for_everyone_when_the_audit_h
     published = control.public_findings(frame(rows)).set_index(["role", "statistic"])["value"]
     assert published[("all", "wilcoxon_p")] == "*" and published[("mentee", "wilcoxon_p")] != "*"
     assert published[("all", "change_mean")] != "*"
+
+
+def test_a_withheld_count_is_given_as_a_safe_band_by_its_definition():
+    """A count withheld as small itself is 1-7; one whose rest of a group of at least 33 (a shown 35) is
+    1-7 is 26 or more; a reason that bounds nothing, or a hidden group, gives no band."""
+    from rm_research.disclosure.control import count_band
+
+    assert count_band("small", 35) == "1-7" and count_band("small_rest", 35) == "26 or more"
+    assert count_band("small_rest", 10) == "" and count_band("secondary", 35) == ""
+    assert count_band("small", float("nan")) == ""

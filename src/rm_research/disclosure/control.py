@@ -116,6 +116,19 @@ def share_band(reason: str, shown_n: float, rule: DisclosureRule = DISCLOSURE) -
     return f"{ceiling}% or less" if ceiling < 50 else ""
 
 
+def count_band(reason: str, shown_n: float, rule: DisclosureRule = DISCLOSURE) -> str:
+    """A withheld count as a safe band, or blank: "1-7" for one withheld as small itself (its group's n
+    shown), "N or more" for one withheld because the rest of its group is 1-7 (N the smallest group the
+    rounded n allows, less 7; given from 8 up). Like ``share_band``, each says only what the reason and
+    the rounded n say, which the audit takes every reader to know."""
+    if pd.isna(shown_n) or is_small(shown_n, rule) or shown_n == 0:
+        return ""
+    if reason == "small":
+        return f"1-{rule.smallest_shown - 1}"
+    least = math.ceil(shown_n - rule.rounding_base / 2) - (rule.smallest_shown - 1)
+    return f"{least} or more" if reason == "small_rest" and least >= rule.smallest_shown else ""
+
+
 def tag_withheld(safe: pd.DataFrame, reason: str, rule: DisclosureRule = DISCLOSURE) -> pd.DataFrame:
     """``safe`` with its ``withheld`` column brought up to date: a value withheld since an earlier step keeps
     its reason, one withheld by this step gets ``reason``, a shown or blank one has none."""
@@ -323,8 +336,10 @@ def method_statement(safe: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -> s
     reasons = safe.loc[safe["value"] == rule.mark, WITHHELD_COLUMN].value_counts() \
         if WITHHELD_COLUMN in safe else pd.Series(dtype=int)
     why = "; ".join(f"{WITHHELD_REASONS.get(reason, reason)} ({count})" for reason, count in reasons.items() if reason)
-    return (f"{rule.describe()} In this summary {hidden['value']} figures and {hidden['n']} group sizes are "
-            f"suppressed" + (f", for these reasons (figures): {why}." if why else "."))
+    bands = (f" In tables, a withheld count may read 1-{rule.smallest_shown - 1} or \"N or more\", and a withheld "
+             "share \"X% or more\" or \"X% or less\": bands that say no more than why the figure is withheld.")
+    return (f"{rule.describe()}{bands} In this summary {hidden['value']} figures and {hidden['n']} group sizes "
+            f"are suppressed" + (f", for these reasons (figures): {why}." if why else "."))
 
 
 def public_flow_table(safe: pd.DataFrame) -> pd.DataFrame:
@@ -442,15 +457,17 @@ def public_table(safe: pd.DataFrame, measures: dict[str, str], statistics: list[
 
 
 def _cell(values: pd.DataFrame, measure: str, statistic: str, rule: DisclosureRule = DISCLOSURE) -> str:
-    """A public table's cell: the value as displayed, or a withheld share's safe band (``share_band``)."""
+    """A public table's cell: the value as displayed, or a withheld share's or count's safe band
+    (``share_band``, ``count_band``)."""
     found, value = registry.spec(measure, statistic), values.at[statistic, "value"]
-    if value == rule.mark and found is not None and (
-            (registry.family(measure) == "yes_no" and found.kind == "proportion")
-            or (found.kind == "percentage" and found.whole)):
-        n = pd.to_numeric(values.at[statistic, "n"], errors="coerce")
-        band = share_band(str(values.at[statistic, WITHHELD_COLUMN]) if WITHHELD_COLUMN in values else "", n, rule)
-        if band:
-            return band
+    if value != rule.mark or found is None or WITHHELD_COLUMN not in values:
+        return display(value, found)
+    reason, n = str(values.at[statistic, WITHHELD_COLUMN]), pd.to_numeric(values.at[statistic, "n"], errors="coerce")
+    if (registry.family(measure) == "yes_no" and found.kind == "proportion") or (
+            found.kind == "percentage" and found.whole):
+        return share_band(reason, n, rule) or display(value, found)
+    if found.kind == "count":
+        return count_band(reason, n, rule) or display(value, found)
     return display(value, found)
 
 
