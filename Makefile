@@ -162,8 +162,9 @@ lock: ## Re-resolve the newest compatible versions into the three lock files and
 	$(LOCK_COMPILE) pyproject.toml --extra lab -c .venv-lock/all.txt -o .venv-lock/lab.txt
 	.venv-lock/bin/python scripts/write_environment.py --resolved .venv-lock && rm -rf .venv-lock
 
-clean: ## Remove derived files (data/processed, reports, caches); never touches data/raw
+clean: ## Remove derived files (data/processed, reports, the public site's files, caches); never touches data/raw
 	find data/processed reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
+	if [ -d public ]; then find public -type f \( -name findings-public.csv -o -name 'report-public.*' -o -name index.html \) -delete; find public -depth -type d -empty -delete; fi
 	rm -rf .pytest_cache .ruff_cache
 	find src tests -name __pycache__ -type d -exec rm -rf {} +
 

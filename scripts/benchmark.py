@@ -332,10 +332,7 @@ def example_stages(repeat: int, skip_reports: bool, timeout: float, memory_limit
     if skip_reports:
         return
     with tempfile.TemporaryDirectory() as scratch:
-        sys.path.insert(0, str(ROOT))
-        from tests.conftest import make_project
-
-        project = make_project(Path(scratch))
+        project = example_project(Path(scratch))
         cli = [str(Path(PY).parent / "rm-research"), "report", "--cohort", "1", "--root", str(project)]
         stages = {
             "rm-research report --no-html (findings only)": [*cli, "--no-html"],
@@ -369,15 +366,21 @@ def report_phases(project: Path, timeout: float) -> None:
           + "; ".join(f"{seconds:.2f} s {source!r}" for seconds, source in traced["slowest cells"]), flush=True)
 
 
-def collaborative_project(scratch: Path) -> Path:
-    """A scratch project holding the notebooks and a copy of every example cohort in ``data/raw``."""
-    sys.path.insert(0, str(ROOT))
-    from tests.conftest import make_project
+def example_project(scratch: Path) -> Path:
+    """A scratch project holding only the SYNTHETIC South East cohort 1, written by the package's own
+    generator (``make benchmark`` installs the report set only: nothing here may need the test set)."""
+    from rm_research.core.config import SYNTHETIC_SEED
+    from rm_research.examples.synthetic import write_example
 
-    project = make_project(scratch)
-    shutil.rmtree(project / "data" / "raw")
-    shutil.copytree(ROOT / "data" / "raw", project / "data" / "raw")
-    return project
+    write_example(scratch / "data" / "raw" / "south-east" / "cohort-1", SYNTHETIC_SEED)
+    return scratch
+
+
+def collaborative_project(scratch: Path) -> Path:
+    """A scratch project holding a copy of every example cohort in ``data/raw`` (the notebooks come with
+    the package)."""
+    shutil.copytree(ROOT / "data" / "raw", scratch / "data" / "raw")
+    return scratch
 
 
 def naive_commands(project: Path, out: Path) -> list[list[str]]:

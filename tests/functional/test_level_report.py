@@ -68,9 +68,9 @@ def test_the_report_has_every_section_and_a_forest_plot_per_item_and_role(render
     assert "variation between cohorts beyond chance" in text
     assert "sensitivity analysis only" in text  # five cohorts: the mixed model and its caveat
     images = re.findall(r'<img [^>]*src="data:image/svg\+xml;base64,', page(rendered, "national"))
-    # the flow, and conf_senior x 3 roles, conf_junior (asked of mentees) and comfort_needs (of mentors) once
-    # each: everyone's forest plot of a question one role was asked would repeat that role's exactly
-    assert len(images) == 1 + 3 + 1 + 1
+    # the summary's chart, the flow, and conf_senior x 3 roles, conf_junior (asked of mentees) and comfort_needs
+    # (of mentors) once each: everyone's forest plot of a question one role was asked would repeat that role's
+    assert len(images) == 1 + 1 + 3 + 1 + 1
     assert "the same as for the mentees, the only role who answered this question" in text
     north = visible_text(page(rendered, "north"))
     assert "fitted only where at least 5 cohorts" in north
@@ -85,11 +85,21 @@ def test_a_region_of_one_cohort_says_why_nothing_is_pooled(rendered):
 
 
 def test_the_report_records_every_cohorts_checksums(rendered):
+    """In its machine-readable record, report.json, not in pages of the report (issue 18); the page gives
+    their fingerprint: the SHA-256 of the sorted checksums, one a line."""
     import hashlib
+    import json
 
-    text = visible_text(page(rendered, "national"))
-    for path in (rendered / "data" / "raw").rglob("*.*"):
-        assert hashlib.sha256(path.read_bytes()).hexdigest() in text, path
+    record = json.loads((rendered / "reports" / "national" / "report.json").read_text(encoding="utf-8"))
+    recorded = {(row["region"], row["cohort"], row["file"]): (row["bytes"], row["sha256"])
+                for row in record["provenance"]["data"]}
+    raw = list((rendered / "data" / "raw").rglob("*.*"))
+    assert len(recorded) == len(raw)
+    for path in raw:
+        key = (path.parent.parent.name, int(path.parent.name.split("-")[1]), path.name)
+        assert recorded[key] == (path.stat().st_size, hashlib.sha256(path.read_bytes()).hexdigest()), path
+    fingerprint = hashlib.sha256("\n".join(sorted(s for _, s in recorded.values())).encode()).hexdigest()
+    assert fingerprint in visible_text(page(rendered, "national"))
 
 
 def test_data_is_escaped_and_no_identifier_is_shown(rendered):
@@ -153,4 +163,4 @@ def test_a_region_says_why_a_cohort_whose_changes_were_all_equal_was_not_pooled(
     run_level_report(tmp_path, "west")
     text = visible_text(page(tmp_path, "west"))
     assert "nobody answered" not in text.lower()
-    assert "left out: west, cohort 1 (every change was the same)" in text
+    assert "left out: West, cohort 1 (every change was the same)" in text

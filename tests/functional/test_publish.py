@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -55,7 +56,11 @@ def test_a_cohort_too_small_to_publish_says_so_on_one_screen(published_example):
 
 def test_public_files_are_written_beside_the_internal_ones(published_example):
     assert {p.name for p in published_example.iterdir()} == {
-        "report.html", "findings.csv", "report-public.html", "findings-public.csv"}
+        "report.html", "findings.csv", "report.json", "report-public.html", "findings-public.csv", "report-public.json"}
+    public = json.loads((published_example / "report-public.json").read_text(encoding="utf-8"))
+    assert "provenance" not in public and public["one_page_notice"] is True  # no file sizes, no checksums
+    internal = json.loads((published_example / "report.json").read_text(encoding="utf-8"))
+    assert {row["file"] for row in internal["provenance"]["data"]} >= {"participants.csv", "enrolment.csv"}
 
 
 def test_every_figure_on_1_to_7_people_is_suppressed_and_counts_are_rounded(published_example):

@@ -240,8 +240,12 @@ def test_publish_all_leaves_no_figure_recoverable_across_levels(tmp_path, capsys
     monkeypatch.setattr(collaborative, "republish", lambda root, unit, *a, **k: again.append(unit) or republish(
         root, unit, *a, **k))
     assert main(["publish-all", "--root", str(root), "--region", "midlands", "-j", "2"]) == EXIT_OK
-    assert "published again after the audit of every level together" in (out := capsys.readouterr().out)
-    assert out.splitlines()[0].endswith("shown): midlands/1")
+    out = capsys.readouterr().out
+    assert "published again after the audit of every level together" in out
+    # said in the summary, on the unit's own line (issue 18: it was a line above the summary)
+    rows = {line.split("  ")[0].strip(): line for line in out.splitlines() if line.startswith("midlands")}
+    assert "audited again" in rows["midlands cohort 1"]
+    assert not [line for name, line in rows.items() if name != "midlands cohort 1" and "audited again" in line]
     assert again == ["midlands/1", "midlands"]
     (measure, statistic, role), = hid
     cohort = read_public(root / "reports" / "midlands" / "cohort-1" / "findings-public.csv")

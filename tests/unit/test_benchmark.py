@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "benchmark.py"
+REPO = Path(__file__).resolve().parents[2]
+SCRIPT = REPO / "scripts" / "benchmark.py"
 
 
 @pytest.fixture(scope="module")
@@ -66,3 +67,24 @@ def test_a_stage_that_fails_is_not_tried_on_larger_cohorts(benchmark, tmp_path, 
 def test_the_table_has_a_row_per_result_under_its_header(benchmark):
     text = benchmark.table([["1", "a"], ["22", "bb"]], ["x", "y"])
     assert text.splitlines() == ["| x  | y  |", "|----|----|", "| 1  | a  |", "| 22 | bb |"]
+
+
+def test_the_scripts_need_nothing_from_the_tests():
+    """``make benchmark`` installs the report set only: a script importing ``tests`` (which needs pytest)
+    crashed on a fresh clone (issue 18)."""
+    import ast
+
+    for script in (REPO / "scripts").glob("*.py"):
+        names = [alias.name for node in ast.walk(ast.parse(script.read_text(encoding="utf-8")))
+                 if isinstance(node, ast.Import) for alias in node.names]
+        names += [node.module or "" for node in ast.walk(ast.parse(script.read_text(encoding="utf-8")))
+                  if isinstance(node, ast.ImportFrom)]
+        assert not [n for n in names if n == "tests" or n.startswith(("tests.", "pytest"))], script.name
+
+
+def test_the_example_project_is_the_committed_example(benchmark, tmp_path):
+    project = benchmark.example_project(tmp_path)
+    written = project / "data" / "raw" / "south-east" / "cohort-1"
+    committed = REPO / "data" / "raw" / "south-east" / "cohort-1"
+    assert sorted(p.name for p in written.iterdir()) == sorted(p.name for p in committed.iterdir())
+    assert all((written / p.name).read_bytes() == p.read_bytes() for p in committed.iterdir())

@@ -413,3 +413,16 @@ def test_public_files_of_a_cohort_whose_data_are_gone_are_removed_and_named(tmp_
     after = {p: p.read_bytes() for p in (tmp_path / "reports").rglob("*") if p.is_file() and "lock" not in p.name}
     assert after == {p: content for p, content in before.items() if p not in gone}
     assert collaborative.withdraw_orphans(plan) == []  # nothing left to remove
+
+
+def test_a_single_report_keeps_the_record_make_reports_reads(tmp_path):
+    """Issue 18: make reports, make report COHORT=1, make reports rendered cohort 1 again, as make report
+    threw the record away. Its key is now the one make reports computes for the same outputs."""
+    folder = tmp_path / "data" / "raw" / "london" / "cohort-1"
+    folder.mkdir(parents=True)
+    (folder / "participants.csv").write_text("participant_id\n", encoding="utf-8")
+    cohort = CohortId("london", 1)
+    for docx in (False, True):
+        plan = collaborative.make_plan(tmp_path, docx=docx)
+        assert collaborative.cohort_record_key(tmp_path, cohort, docx=docx) == plan.cohort_keys[cohort]
+    assert collaborative.cohort_record_key(tmp_path, cohort, html=False) != plan.cohort_keys[cohort]

@@ -289,3 +289,17 @@ def test_a_withheld_mean_change_comes_back_from_its_shown_interval():
     pinned = Audit(findings, safe).pinned()
     assert [(p.index, p.column, p.value) for p in pinned] == [(0, "value", 15.0)]
     assert Audit(findings, safe.assign(value=["*", "*", "*"])).pinned() == []
+
+
+def test_what_the_solver_prints_goes_to_the_log_not_the_terminal(capfd, caplog):
+    """HiGHS has printf lines its output flag does not silence (issue 18: seen at 126 cohorts)."""
+    import os
+
+    from rm_research.disclosure.differencing import solver_output_logged
+
+    with caplog.at_level("DEBUG", logger="rm_research.disclosure.differencing"), solver_output_logged():
+        os.write(1, b"HighsMipSolverData::feasibilityJump called with primal bound of 3\n")
+    assert capfd.readouterr().out == ""
+    assert any("feasibilityJump" in record.getMessage() for record in caplog.records)
+    os.write(1, b"after\n")  # and the terminal has its standard output back
+    assert capfd.readouterr().out == "after\n"

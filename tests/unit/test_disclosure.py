@@ -325,7 +325,7 @@ def test_a_cohort_change_hidden_for_any_reason_hides_a_pooling_of_two(london):
     item, role = pooled[0]
     statistics = ["pooled_change", "pooled_ci_low", "tau2", "i2"]
     assert "*" not in _cells(public_level_findings(london), item, role, statistics)
-    hidden = {("london, cohort 1", item, role)}
+    hidden = {("London, cohort 1", item, role)}
     safe = public_level_findings(london, hidden_changes=hidden)
     assert set(_cells(safe, item, role, statistics)) == {"*"}
     assert set(INVERTIBLE_POOLED) >= set(statistics)
@@ -339,7 +339,7 @@ def test_a_member_cohort_with_no_public_table_counts_as_hiding_every_change(tmp_
     from rm_research.disclosure.control import members_hidden_changes
 
     hidden = members_hidden_changes([("london", 1, tmp_path / "absent.csv")])
-    assert hidden == {("london, cohort 1", item, role) for item in config.RATING_ITEMS
+    assert hidden == {("London, cohort 1", item, role) for item in config.RATING_ITEMS
                       for role in (*config.ROLES, config.ALL_ROLES)}
 
 

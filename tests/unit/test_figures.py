@@ -276,3 +276,27 @@ def test_dollar_signs_in_answers_are_text_not_mathematics():
     assert svg.startswith("<?xml")
     labels = [t.get_text() for t in chart.figure.axes[0].get_yticklabels()]
     assert any("$$" in label for label in labels)
+
+
+def test_pay_bands_keep_the_scales_order_and_percentages_stop_at_100():
+    """Issue 18: Figure 3 ordered bands by frequency (8c, 6, 7, 5, 8d) and its axis ran to 120%."""
+    bands = ["Band 8c", "Band 6", "Band 7", "Band 5", "Band 8d", "Band 10", "VSM"]
+    assert sorted(bands, key=figures.natural_order) == ["Band 5", "Band 6", "Band 7", "Band 8c", "Band 8d", "Band 10",
+                                                        "VSM"]
+    counts = pd.DataFrame({"category": ["Band 8c", "Band 6", "Band 5"], "role": "mentee", "count": [5, 1, 1],
+                           "n": 7})
+    chart = figures.category_chart(counts, "band", ordered=True)
+    ax = chart.figure.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Band 5", "Band 6", "Band 8c"]
+    assert max(ax.get_xticks()) == 100
+    plt.close(chart.figure)
+
+
+def test_an_ethnic_group_headline_speaks_of_each_role_not_both_pooled():
+    from rm_research.report.summary import headline_category
+
+    counts = pd.DataFrame({"category": ["Asian", "White", "Asian", "White", "Asian", "White"],
+                           "role": ["mentor", "mentor", "mentee", "mentee", "all", "all"],
+                           "count": [4, 0, 0, 7, 4, 7], "n": [11, 11, 7, 7, 18, 18]})
+    assert headline_category(counts, "ethnic group", by_role=True) == \
+        "Ethnic group by role: mentors: most often Asian (4 of 11); mentees: White (7 of 7)"

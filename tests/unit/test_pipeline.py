@@ -14,15 +14,15 @@ import pandas as pd
 import pytest
 
 from rm_research.core.config import LOCK_TIMEOUT_VARIABLE, Settings
-from rm_research.core.paths import CohortPaths
+from rm_research.core.paths import CohortPaths, region_title
 from rm_research.core.problems import OutputError
 from rm_research.run import cohort as pipeline
 from rm_research.run import step
 from tests.helpers import FIXTURE, write_cohort
 
 REGION = "test-region"
-INTERNAL_PAGE = f"<p>Reverse Mentoring (race) Programme: {REGION}, cohort 1</p>"  # the default programme.toml
-PUBLIC_PAGE = f"<p>Reverse Mentoring (race) Programme: {REGION}, cohort 1 (public)</p>"
+INTERNAL_PAGE = f"<p>Reverse Mentoring (race) Programme: {region_title(REGION)}, cohort 1</p>"  # default programme.toml
+PUBLIC_PAGE = f"<p>Reverse Mentoring (race) Programme: {region_title(REGION)}, cohort 1 (public)</p>"
 #: Holds the cohort's lock until its standard input closes: "another run in progress".
 HOLDER = ("import sys; from filelock import FileLock; lock = FileLock(sys.argv[1]); lock.acquire(); "
           "print('held', flush=True); sys.stdin.read()")
@@ -69,7 +69,7 @@ def test_a_page_made_again_without_its_word_copy_removes_the_old_copy(paths, fak
     """A Word copy left beside a page made since would no longer match it: the run removes it, and only it."""
     from rm_research.run import step
 
-    monkeypatch.setattr(step, "word_version", lambda page, title: f"docx of {page}".encode())
+    monkeypatch.setattr(step, "word_version", lambda page, title, outputs_shown=(): f"docx of {page}".encode())
     pipeline.run_report(paths.root, REGION, 1, html=True, docx=True)
     pipeline.run_publish(paths.root, REGION, 1, docx=True)
     assert paths.report_docx.read_bytes() == f"docx of {INTERNAL_PAGE}".encode()

@@ -100,7 +100,7 @@ def test_the_report_title_and_item_wording_follow_the_programme(tmp_path):
     folder = write_cohort(tmp_path / "data" / "raw" / "east-of-england" / "cohort-2")
     (folder / FILE_NAME).write_text('programme = "Disability Reverse Mentoring"\nfocus = "disability"\n')
     loaded = load_cohort(str(tmp_path), "east-of-england", 2)  # a str root is accepted too
-    assert report_title(loaded) == "Disability Reverse Mentoring: east-of-england, cohort 2"
+    assert report_title(loaded) == "Disability Reverse Mentoring: East of England, cohort 2"
     labels = item_labels(loaded.programme)
     assert labels["conf_senior"] == "Confidence talking about experiences of disabled colleagues with senior leaders"
     assert "(disability)" in labels["comfort_needs"] and "BAME" not in " ".join(labels.values())

@@ -72,7 +72,7 @@ def test_banner_escapes_its_text_and_colour():
     page = narrative.banner("**Note:** <img src=x onerror=alert(1)>", colour='red" onmouseover="alert(1)')
     (tag, attrs), *others = Elements(page).tags
     assert (tag, others) == ("div", [])
-    assert list(attrs) == ["style"]
+    assert list(attrs) == ["class", "style"] and attrs["class"] == "rm-banner"
     assert "Note: <img src=x onerror=alert(1)>" in "".join(Elements(page).text)
 
 

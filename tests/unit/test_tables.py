@@ -177,13 +177,19 @@ def test_every_source_of_the_published_figures_is_named_in_words():
     assert all(not name.startswith("seeds") and len(name) > 30 for name in names.values())
 
 
-def test_comparison_table_names_its_sources_in_words():
+def test_comparison_table_cites_each_source_once_in_words():
+    """Each row cites its document by number, and the documents are named once, in words (issue 18: the
+    appendix repeated a whole citation on every row, some 40 pages of a Word copy)."""
     published = verify.published_figures("south-east", 1)
     comparison = verify.compare(pd.DataFrame(columns=["measure", "role", "statistic", "value", "n"]), published)
-    sources = dict(zip(published["source"], tables.comparison_table(comparison)["Source"], strict=False))
+    cited = tables.cited_sources(comparison)
+    assert len(cited) == published["source"].nunique() == len(set(cited))
+    numbers = dict(zip(published["source"], tables.comparison_table(comparison)["Source"], strict=False))
+    sources = {code: cited[int(number.strip("[]")) - 1] for code, number in numbers.items()}
     assert sources["002"].startswith("NHS England and NHS Improvement South East, Reverse Mentoring (race) Programme")
     assert "March 2021" in sources["002"]
     assert "Evaluation Report Summary" in sources["000/001"]
+    assert numbers[published["source"].iloc[0]] == "[1]"
     assert verify.source_name("999", {}) == "source 999 (not named in sources.csv)"
 
 
@@ -202,3 +208,19 @@ def test_the_public_flow_chart_draws_the_published_counts_and_marks_the_withheld
     assert "mentors: enrolled 150, matched with a partner *" in chart.alt
     assert "mentees: enrolled 135, matched with a partner 125" in chart.alt
     assert "rounded to the nearest 5" in chart.caption
+
+
+def test_styler_tables_get_ids_from_their_place_so_the_same_inputs_give_the_same_page():
+    """pandas' Styler names each table with a random id; the page numbers them in order instead (issue 18:
+    two runs of make report gave different report.html bytes)."""
+    from rm_research.render.notebook import stable_table_ids
+
+    def page() -> str:
+        one = tables.styled(pd.DataFrame({"a": [1]})).to_html()
+        two = tables.styled(pd.DataFrame({"b": [2]})).to_html()
+        return stable_table_ids(one + two)
+
+    first = page()
+    assert first == page()
+    assert first.count('<table id="T_1"') == 1 and first.count('<table id="T_2"') == 1
+    assert "T_1_row0_col0" in first and "T_2_row0_col0" in first

@@ -166,3 +166,62 @@ def test_an_empty_table_cell_still_holds_the_paragraph_word_requires():
     document, _, _ = docx_parts(wordexport.docx_bytes(html, "Report"))
     cells = list(document.iter(f"{W}tc"))
     assert len(cells) == 4 and all(cell.find(f"{W}p") is not None for cell in cells)
+
+
+# issue 18: a copy fit for a board paper -------------------------------------------------------------------
+def _xml(data: bytes, name: str) -> ElementTree.Element:
+    with zipfile.ZipFile(io.BytesIO(data)) as docx:
+        return ElementTree.fromstring(docx.read(name))
+
+
+def test_the_word_copy_is_a4_with_two_centimetre_margins(converted_bytes):
+    """ISO 216 A4 is 210 x 297 mm: 11,906 x 16,838 twentieths of a point (1 mm = 56.69 of them); 2 cm is 1,134."""
+    section = _xml(converted_bytes, "word/document.xml").find(f"{W}body/{W}sectPr")
+    assert section is not None
+    size, margins = section.find(f"{W}pgSz"), section.find(f"{W}pgMar")
+    assert (round(210 * 1440 / 25.4), round(297 * 1440 / 25.4)) == (11906, 16838)
+    assert (size.get(f"{W}w"), size.get(f"{W}h")) == ("11906", "16838")
+    assert {margins.get(f"{W}{side}") for side in ("top", "right", "bottom", "left")} == {str(round(20 * 1440 / 25.4))}
+
+
+@pytest.fixture(scope="module")
+def converted_bytes() -> bytes:
+    banner = '<div class="rm-banner" style="border: 3px solid red">Internal report: contains small numbers.</div>'
+    return wordexport.docx_bytes(page(banner), "Board paper: reverse mentoring")
+
+
+def test_the_internal_banner_stays_a_banner(converted_bytes):
+    document = _xml(converted_bytes, "word/document.xml")
+    styled = [p for p in document.iter(f"{W}p") if "Internal report" in "".join(t.text or "" for t in p.iter(f"{W}t"))]
+    assert [p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") for p in styled] == [wordexport.BANNER_STYLE]
+    styles = _xml(converted_bytes, "word/styles.xml")
+    banner = [s for s in styles.iter(f"{W}style") if s.get(f"{W}styleId") == wordexport.BANNER_STYLE]
+    assert len(banner) == 1 and banner[0].find(f"{W}pPr/{W}pBdr") is not None  # a bordered paragraph
+
+
+def test_an_svg_figure_with_a_png_copy_is_a_png_in_word():
+    """LibreOffice and Word before 2016 show no SVG: a figure the notebook gave a PNG copy of goes in as it."""
+    import hashlib
+
+    pngs = wordexport.figure_pngs([{"data": {"text/html": f'<img src="{data_uri("image/svg+xml", SVG)}">',
+                                             "image/png": base64.b64encode(PNG).decode()}},
+                                   {"data": {"text/html": "<p>no figure</p>"}}])
+    assert pngs == {hashlib.sha256(SVG).hexdigest(): PNG}
+    _, media, _ = docx_parts(wordexport.docx_bytes(page(), "Board paper", pngs))
+    assert sorted(name.rsplit(".", 1)[1] for name in media) == ["png", "png"]
+
+
+def test_the_same_page_gives_the_same_bytes():
+    assert wordexport.docx_bytes(page(), "Same") == wordexport.docx_bytes(page(), "Same")
+    with zipfile.ZipFile(io.BytesIO(wordexport.docx_bytes(page(), "Same"))) as docx:
+        assert {info.date_time for info in docx.infolist()} == {(1980, 1, 1, 0, 0, 0)}
+
+
+def test_columns_share_the_width_by_their_text_so_no_word_is_broken():
+    """A column's share is its longest word, or its text up to WRAP_AT characters; a heading wraps at its words."""
+    tree = wordexport.document_tree("<table><thead><tr><th>Figure</th><th>Source</th></tr></thead><tbody>"
+                                    f"<tr><td>{'word ' * 20}</td><td>[1]</td></tr></tbody></table>")
+    table = next(block for block in tree["blocks"] if block["t"] == "Table")
+    widths = [spec[1]["c"] for spec in wordexport.column_widths(table)]
+    first, second = wordexport.WRAP_AT, len("Source")
+    assert widths == pytest.approx([round(first / (first + second), 4), round(second / (first + second), 4)])

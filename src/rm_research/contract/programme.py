@@ -12,10 +12,14 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Final
 
+from rm_research.core.paths import region_title
 from rm_research.core.problems import DataError, Problem
 from rm_research.core.safety import INVISIBLE
 
 FILE_NAME: Final = "programme.toml"
+#: A region's own settings, beside its cohort folders: ``data/raw/<region>/region.toml``, optional, with
+#: one key, ``name``, the region's name in words as its reports should print it.
+REGION_FILE: Final = "region.toml"
 
 #: The protected characteristic a programme focuses on, and the words the report uses for the
 #: experiences its confidence items ask about ("BAME experiences" in the South East's forms).
@@ -109,3 +113,28 @@ def _whole(low: int, high: int):
 
 def _number(low: float, high: float):
     return lambda v: isinstance(v, int | float) and not isinstance(v, bool) and low <= v <= high
+
+
+def read_region_name(region_folder: Path) -> str:
+    """The region's name in words: ``name`` in ``region_folder/region.toml`` where the region gives
+    one, else made from the folder's slug (``core.paths.region_title``). Raises ``DataError`` for a
+    file that is not TOML, an unknown key or a name that is not text."""
+    path = region_folder / REGION_FILE
+    if not path.is_file():
+        return region_title(region_folder.name)
+    shown = f"{region_folder.name}/{REGION_FILE}"
+    try:
+        settings = tomllib.loads(path.read_bytes().decode("utf-8-sig"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise DataError([Problem(shown, None, None, f"could not be read as TOML settings ({error}); it holds one "
+                                 'line, e.g. name = "North East and Yorkshire"')]) from error
+    problems = [Problem(shown, None, key, "is not a known setting; expected: name")
+                for key in settings if key != "name"]
+    name = settings.get("name", "")
+    name = INVISIBLE.sub("", name).strip() if isinstance(name, str) else name
+    if not isinstance(name, str) or not name:
+        problems.append(Problem(shown, None, "name", f"{settings.get('name')!r} is not valid; expected a name in "
+                                "quotes"))
+    if problems:
+        raise DataError(problems)
+    return str(name)

@@ -30,6 +30,20 @@ def check_region(region: str) -> str:
     return region
 
 
+#: Words that stay lower-case inside a region's name made from its slug ("North East and Yorkshire").
+_SMALL_WORDS: Final = frozenset({"and", "of", "the", "in", "on", "upon"})
+
+
+def region_title(slug: str) -> str:
+    """A region's name in words from its slug, where the region does not name itself (``region.toml``):
+    ``north-east-and-yorkshire`` is "North East and Yorkshire", ``east-of-england`` "East of England";
+    the national level is "England"."""
+    if slug == NATIONAL:
+        return "England"
+    words = slug.split("-")
+    return " ".join(w if i and w in _SMALL_WORDS else w.capitalize() for i, w in enumerate(words))
+
+
 def missing_folder_hint(folder: Path) -> str:
     """What is near ``data/raw/<region>/cohort-<N>/`` when that folder does not exist: the region
     folder a mistyped region is close to, a cohort folder named nearly right ('Cohort 1', 'cohort1',
@@ -121,9 +135,20 @@ class ReportFiles:
         return self.reports / "report-public.docx"
 
     @property
+    def card(self) -> Path:
+        """The report's machine-readable record, ``report.json``: what it covers (names, dates) and what it
+        was made from (each raw file's size and SHA-256, the code and package versions)."""
+        return self.reports / "report.json"
+
+    @property
+    def public_card(self) -> Path:
+        """The public report's record, ``report-public.json``: what it covers, nothing about the files."""
+        return self.reports / "report-public.json"
+
+    @property
     def public_files(self) -> tuple[Path, ...]:
-        """Every file a publish command writes here: the public findings, page and Word copy."""
-        return (self.public_findings, self.public_html, self.public_docx)
+        """Every file a publish command writes here: the public findings, page, Word copy and record."""
+        return (self.public_findings, self.public_html, self.public_docx, self.public_card)
 
 
 @dataclass(frozen=True)

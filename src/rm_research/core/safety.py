@@ -15,8 +15,10 @@ from __future__ import annotations
 import html
 import re
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 
-import pandas as pd
+if TYPE_CHECKING:  # imported on use: escaping text must not cost pandas (an index written in a rerun)
+    import pandas as pd
 
 #: Cells beginning with these run as formulas in Excel, LibreOffice and Google Sheets (the contract
 #: names = + - @; tab and carriage return are the OWASP additions that some spreadsheets also honour).
@@ -68,6 +70,8 @@ def neutralise_formulas(table: pd.DataFrame) -> pd.DataFrame:
     Numbers stay numbers: a rating of -1 stored as a number is written as ``-1``, not as text.
     Column names are included because extra columns of a raw file keep the header its author typed.
     """
+    import pandas as pd
+
     out = table.copy()
     for position in range(out.shape[1]):
         column = out.iloc[:, position]

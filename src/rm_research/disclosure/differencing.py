@@ -31,8 +31,13 @@ the solver is scipy's.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import math
-from collections.abc import Callable, Iterable, Mapping
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -45,6 +50,7 @@ from rm_research.core.config import DISCLOSURE, DisclosureRule
 from rm_research.disclosure.categories import publishable
 from rm_research.findings import registry
 
+log = logging.getLogger(__name__)
 INF = math.inf
 #: A bound no count, group or sum of ratings reaches, standing in for infinity in the solver.
 CAP = 1e9
@@ -132,8 +138,9 @@ class Model:
         """A feasible integer point minimising ``objective`` (None if there is none)."""
         # capped, so that no objective is unbounded: no count of people comes near the cap
         bounds = Bounds(np.clip(self.lower, -CAP, CAP), np.clip(self.upper, -CAP, CAP))
-        result = milp(objective, constraints=self.constraints() if constraints is None else constraints,
-                      bounds=bounds, integrality=np.ones(len(self.lower)))
+        with solver_output_logged():
+            result = milp(objective, constraints=self.constraints() if constraints is None else constraints,
+                          bounds=bounds, integrality=np.ones(len(self.lower)))
         return result.x if result.success else None
 
     def fixed(self, variables: Iterable[int], seed: int = 0, probes: int = 8) -> dict[int, float]:
@@ -143,6 +150,10 @@ class Model:
         variable prove it is not fixed, so a few points from random objectives settle most
         variables; the rest get a minimum and a maximum of their own.
         """
+        with solver_output_logged():  # one redirection for all the solves
+            return self._fixed(variables, seed, probes)
+
+    def _fixed(self, variables: Iterable[int], seed: int, probes: int) -> dict[int, float]:
         size, rng = len(self.lower), np.random.default_rng(seed)
         variables = list(dict.fromkeys(variables))
         if not variables:
@@ -177,6 +188,39 @@ class Model:
             if len(extremes) == 2 and extremes[0] == extremes[1]:
                 fixed[variable] = float(extremes[0])
         return fixed
+
+
+_REDIRECTED = False
+
+
+@contextlib.contextmanager
+def solver_output_logged() -> Iterator[None]:
+    """Send what the solver's C++ code prints straight to the process's standard output (HiGHS has
+    ``printf`` debugging lines its ``output_flag`` does not silence, such as ``HighsMipSolverData::
+    feasibilityJump called ...``, seen at 126 cohorts) to the log at DEBUG instead of the terminal.
+    Python's own output is flushed first, so nothing of it is caught; nested calls redirect once."""
+    global _REDIRECTED
+    if _REDIRECTED:
+        yield
+        return
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError, AttributeError):  # no standard output to redirect (a closed or odd stream)
+        yield
+        return
+    _REDIRECTED = True
+    with tempfile.TemporaryFile() as caught:
+        os.dup2(caught.fileno(), 1)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+            _REDIRECTED = False
+            caught.seek(0)
+            if text := caught.read().decode("utf-8", "replace").strip():
+                log.debug("the solver printed: %s", text)
 
 
 #: The limits of the t interval of a mean change, and the mean it is centred on.

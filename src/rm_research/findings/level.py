@@ -27,7 +27,8 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Final
 
 import numpy as np
 import pandas as pd
@@ -37,7 +38,7 @@ from statsmodels.tools.tools import add_constant
 
 from rm_research.core import config
 from rm_research.core.config import DISCLOSURE, SETTINGS, AnalysisSettings, DisclosureRule
-from rm_research.core.paths import NATIONAL
+from rm_research.core.paths import NATIONAL, region_title
 from rm_research.findings import registry
 from rm_research.findings.table import FINDINGS_COLUMNS, FLOW_STAGES, PSYCH_ANSWERS
 from rm_research.findings.views import role_view
@@ -72,8 +73,9 @@ FIXED_EFFECTS_NOTE = (
 
 
 def cohort_label(region: str, cohort: int) -> str:
-    """How a cohort is named in a region's or the national report: ``south-east, cohort 1``."""
-    return f"{region}, cohort {cohort}"
+    """How a cohort is named in a region's or the national report: ``South East, cohort 1`` (the region's
+    slug in words, ``core.paths.region_title``)."""
+    return f"{region_title(region)}, cohort {cohort}"
 
 
 def _floats(values: pd.Series) -> np.ndarray:
@@ -246,6 +248,33 @@ def pooled_change(people: pd.DataFrame, item: str, role: str,
     return meta.meta_analysis(paired_changes(people, item, role), confidence=settings.confidence)
 
 
+#: Above this many cohorts the national report draws each region (its pooled change, its cohorts behind it)
+#: rather than every cohort, and lists every cohort in an appendix table (issue 18: 126 cohorts in one plot).
+GROUP_BY_REGION_ABOVE: Final = 15
+
+
+def region_analyses(people: pd.DataFrame, settings: AnalysisSettings = SETTINGS
+                    ) -> dict[tuple[str, str], dict[str, meta.MetaAnalysis]]:
+    """Each region's meta-analysis of each item and role, keyed (item, role) then region: the same
+    ``pooled_change`` over the same cohorts as the region's own report, so the national report's region
+    rows are the region reports' figures."""
+    regions = sorted(people["region"].unique())
+    return {(item, role): {region: pooled_change(people[people["region"] == region], item, role, settings)
+                           for region in regions}
+            for item in config.RATING_ITEMS for role in roles_present(people) if answered_item(people, item, role)}
+
+
+def region_estimate(result: meta.MetaAnalysis) -> tuple[float, float, float]:
+    """A region's change with its interval: the pooled one where it pooled 2 or more cohorts, its one
+    cohort's own where it has one (a region of one cohort is that cohort), NaN where it has none."""
+    if result.k >= 2:
+        return result.pooled_change, result.pooled_ci_low, result.pooled_ci_high
+    if result.k == 1:
+        only = result.cohorts[0]
+        return only.y, only.ci_low, only.ci_high
+    return math.nan, math.nan, math.nan
+
+
 def answered_item(people: pd.DataFrame, item: str, role: str) -> bool:
     """Whether anyone of ``role`` answered ``item`` at enrolment or at the end."""
     group = in_role(people, role)
@@ -387,15 +416,20 @@ def mixed_model(people: pd.DataFrame, dose: str, role: str, item: str = DOSE_ITE
         warnings.simplefilter("always")
         try:
             fit = model.fit(reml=True)
+            # statsmodels computes these lazily, and warns (an invalid square root) where the fit's
+            # covariance is not positive definite: inside the catch, so the warning becomes the note
+            slope, se = float(fit.fe_params["dose"]), float(fit.bse_fe["dose"])
+            p = float(fit.pvalues["dose"])
         except (np.linalg.LinAlgError, ValueError) as error:
             out["note"] = f"the model could not be fitted ({error})"
             return out
-    slope, se = float(fit.fe_params["dose"]), float(fit.bse_fe["dose"])
     z = float(sps.norm.ppf(0.5 + settings.confidence / 2))
     variance = float(np.asarray(fit.cov_re)[0, 0])
-    out.update(slope=slope, ci_low=slope - z * se, ci_high=slope + z * se, p=float(fit.pvalues["dose"]),
-               cohort_variance=variance)
     notes = []
+    if not math.isfinite(se):
+        out["note"] = "the model's standard errors could not be computed (its covariance is not positive definite)"
+        return out
+    out.update(slope=slope, ci_low=slope - z * se, ci_high=slope + z * se, p=p, cohort_variance=variance)
     if not fit.converged or any("converge" in str(w.message).lower() for w in caught):
         notes.append("the fit did not fully converge")
     if variance < BOUNDARY_VARIANCE:
@@ -478,6 +512,8 @@ class LevelResults:
     fits: Fits
     findings: pd.DataFrame
     by_unit: Breakdowns
+    #: the national level's: each region's meta-analyses (``region_analyses``); empty for a region
+    regions: dict[tuple[str, str], dict[str, meta.MetaAnalysis]] = field(default_factory=dict)
 
     def reasons(self) -> dict[tuple[str, str], str]:
         """Why an item and role has no pooled figure, where it has none (``meta.MetaAnalysis.reason``)."""
@@ -504,7 +540,8 @@ def level_results(people: pd.DataFrame, level: str, settings: AnalysisSettings =
     records = [(level, "all", measure, role, statistic, value, n)
                for measure, role, statistic, value, n in level_rows(people, analyses, fits, settings)]
     findings = registry.registered(pd.DataFrame.from_records(records, columns=FINDINGS_COLUMNS))
-    return LevelResults(level, people, analyses, fits, findings, breakdowns(people, level, settings))
+    regional = region_analyses(people, settings) if level == NATIONAL else {}
+    return LevelResults(level, people, analyses, fits, findings, breakdowns(people, level, settings), regional)
 
 
 def people_findings(people: pd.DataFrame, level: str, settings: AnalysisSettings = SETTINGS) -> pd.DataFrame:

@@ -47,6 +47,16 @@ class Cohort:
         """The end-of-programme survey, typed (a required file: always supplied)."""
         return self.supplied["end_survey"]
 
+    @property
+    def start(self) -> pd.Timestamp | None:
+        """When the cohort started: its earliest enrolment-survey date (None where no date is recorded)."""
+        return _earliest_or_latest([self.enrolment], earliest=True)
+
+    @property
+    def end(self) -> pd.Timestamp | None:
+        """When the cohort ended: its latest end-survey or mentoring-session date (None where none is recorded)."""
+        return _earliest_or_latest([self.end_survey, self.supplied.get("mentoring_sessions")], earliest=False)
+
     def __getattr__(self, name: str) -> pd.DataFrame | None:
         """An optional file's table, None where it was not supplied."""
         if name.startswith("_") or name == "supplied" or name not in SPEC:
@@ -134,3 +144,11 @@ def tidy_table(name: str, raw: pd.DataFrame) -> pd.DataFrame:
 def tidy_cohort(raw: RawCohort) -> Cohort:
     """Type every supplied table of a validated cohort."""
     return Cohort({name: tidy_table(name, table) for name, table in raw.tables.items()})
+
+
+def _earliest_or_latest(tables: list[pd.DataFrame | None], earliest: bool) -> pd.Timestamp | None:
+    found = [table["date"].dropna() for table in tables if table is not None and "date" in table]
+    values = pd.concat(found) if found else pd.Series(dtype="datetime64[ns]")
+    if values.empty:
+        return None
+    return values.min() if earliest else values.max()

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from rm_research.contract.programme import Programme
+from rm_research.contract.programme import Programme, read_region_name
 from rm_research.core.paths import NATIONAL, CohortPaths, check_cohort, check_level, check_region, discover
 from rm_research.core.problems import DataError, Problem
 from rm_research.ingest.clean import Cohort, tidy_cohort
@@ -29,6 +29,11 @@ class LoadedCohort:
     def programme(self) -> Programme:
         """The cohort's programme settings (``programme.toml``, with any override applied)."""
         return self.raw.programme
+
+    @property
+    def region_name(self) -> str:
+        """The cohort's region in words (``contract.programme.read_region_name``)."""
+        return read_region_name(self.paths.raw.parent)
 
     @property
     def is_synthetic(self) -> bool:

@@ -132,10 +132,11 @@ def cohort_page(root: Path | str | None, region: str, cohort: int, psych_offered
     settings = handed_settings(state)
     if not public:
         loaded, results = notebook_cohort(root, region, cohort, psych_offered, state, settings.analysis)
-        return CohortPage(public=False, loaded=loaded, findings=results.findings, results=results, settings=settings)
+        return CohortPage(public=False, loaded=loaded, findings=results.findings, results=results, settings=settings,
+                          png_copies=png_copies(state))
     loaded = loaded_cohort(root, region, cohort, psych_offered, state)
     safe = published_findings(loaded.paths.reports, public_findings_csv)
-    return CohortPage(public=True, loaded=loaded, findings=safe, settings=settings)
+    return CohortPage(public=True, loaded=loaded, findings=safe, settings=settings, png_copies=png_copies(state))
 
 
 def level_page(root: Path | str | None, level: str, cohorts: Iterable[Sequence[object]] | None = None,
@@ -147,12 +148,12 @@ def level_page(root: Path | str | None, level: str, cohorts: Iterable[Sequence[o
     if not public:
         loaded, results = notebook_level(root, level, cohorts, state, settings.analysis)
         return LevelPage(public=False, level=level, loaded=loaded, findings=results.findings, results=results,
-                         settings=settings)
+                         settings=settings, png_copies=png_copies(state))
     loaded = loaded_level(root, level, cohorts, state)
     safe = published_findings(LevelPaths(loaded[0].paths.root, level).reports, public_findings_csv)
     members = load(state).get("members") if state else None
     return LevelPage(public=True, level=level, loaded=loaded, findings=safe, settings=settings,
-                     members=members if members is not None else member_findings(loaded))
+                     png_copies=png_copies(state), members=members if members is not None else member_findings(loaded))
 
 
 def member_findings(loaded: Iterable[LoadedCohort], public_root: Path | str | None = None) -> dict[str, pd.DataFrame]:
@@ -171,3 +172,9 @@ def handed_settings(state: str | Path | None) -> Settings:
     """The run's settings, as the command resolved them (``state``), else the defaults (a notebook run
     by hand: the environment is the command line's to read, once)."""
     return load(state).get("settings", DEFAULTS) if state else DEFAULTS
+
+
+def png_copies(state: str | Path | None) -> bool:
+    """Whether the command makes a Word copy, so that the page's figures carry PNG copies for it
+    (``report.figures.show``); never for a notebook run by hand."""
+    return bool(load(state).get("png_copies", False)) if state else False

@@ -193,13 +193,29 @@ def render_html(notebook: nbformat.NotebookNode, title: str) -> str:
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, embed_images=True,
     )
     notebook.metadata["title"] = title
+    for number, cell in enumerate(notebook.cells):  # papermill gives the cell it injects a random id
+        cell["id"] = f"cell-{number}"
     body, _ = exporter.from_notebook_node(notebook)
-    body = scope_table_headers(blank_headers_as_cells(body))
+    body = stable_table_ids(scope_table_headers(blank_headers_as_cells(body)))
     # escaping failed somewhere: refuse the page rather than write it
     if found := active_content(body) + embedded_svg_content(body):
         raise OutputError("the rendered report holds markup that could run (" + "; ".join(found[:5])
                           + "); nothing was written. Please report this as a bug.")
     return body
+
+
+#: The id pandas' Styler gives each table: "T_" and five random hexadecimal digits (its ``uuid``),
+#: the prefix of every id and style selector of that table.
+_STYLER_TABLE = re.compile(r'<table id="T_([0-9a-f]{5})"')
+
+
+def stable_table_ids(page: str) -> str:
+    """``page`` with each Styler table's random id replaced by its place in the page (``T_1``,
+    ``T_2``, ...), in its ids and its style rules alike, so that the same inputs give the same bytes.
+    A random id is unique in the page; the replacement keeps it unique."""
+    for number, uuid in enumerate(dict.fromkeys(_STYLER_TABLE.findall(page)), start=1):
+        page = re.sub(rf"\bT_{uuid}(?=[_\s\"{{,:.#>]|$)", f"T_{number}", page)
+    return page
 
 
 #: A table's sections and its header cells' start tags. Text from the data is escaped before it

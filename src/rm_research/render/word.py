@@ -9,8 +9,14 @@ Pandoc (the ``pypandoc-binary`` package ships it) reads the page into its docume
 its sandbox. The tree is then tidied here: the "¶" anchor links nbconvert adds to headings are
 dropped; each embedded figure (a ``data:`` URI, PNG or SVG; pandoc reads an inline ``<svg>`` as one)
 is written to a file in a temporary folder, an SVG given its own width; any other image source is
-replaced by its description, so that nothing is ever fetched from anywhere. Pandoc then writes the
-.docx from the tree, reading images only from that folder. The HTML page's text was escaped when
+replaced by its description, so that nothing is ever fetched from anywhere. Where the notebook gave
+a PNG copy of an SVG figure (``figure_pngs``), Word gets the PNG: LibreOffice and Word before 2016
+show no SVG, and pandoc makes a PNG fallback only with ``rsvg-convert``, which a pip-installed
+project does not have. Pandoc then writes the .docx from the tree, reading images only from that
+folder, with the package's reference document (``reference_docx``): A4 with 2 cm margins, captions
+kept with what they caption (above it), and a ``Banner`` style for the internal report's warning.
+Its dates are ``SOURCE_DATE_EPOCH``'s (``REPRODUCIBLE_DATE`` unless the environment sets one), so the
+same page gives the same bytes. The HTML page's text was escaped when
 the page was made; pandoc reads it back as text, so ``<script>`` in an answer stays the words
 ``<script>`` in Word.
 """
@@ -19,10 +25,18 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
+import io
 import json
+import os
 import re
+import subprocess
 import tempfile
 import urllib.parse
+import zipfile
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +44,22 @@ import pypandoc
 
 from rm_research.core.problems import OutputError
 
-#: Figures no wider than this (inches): the text width of A4 and of US Letter with 1-inch margins.
-MAX_FIGURE_WIDTH_IN = 6.0
+#: Figures no wider than this (inches): the text width of A4 with 2 cm margins is 6.7 in.
+MAX_FIGURE_WIDTH_IN = 6.5
+#: The date a Word copy carries (its properties and the files in its zip) unless the environment sets
+#: ``SOURCE_DATE_EPOCH``: a report's date is its data's, not the moment it was rendered.
+REPRODUCIBLE_DATE = "315532800"  # 1980-01-01, the earliest date a zip file can hold
+#: The class of the HTML banner (``report.narrative.banner``) that becomes the ``Banner`` paragraph style.
+BANNER_CLASS = "rm-banner"
+BANNER_STYLE = "Banner"
+#: A4 and 2 cm margins, in twentieths of a point (Word's page units).
+_A4_SECTION = ('<w:pgSz w:w="11906" w:h="16838" /><w:pgMar w:top="1134" w:right="1134" w:bottom="1134" '
+               'w:left="1134" w:header="567" w:footer="567" w:gutter="0" />')
+_BANNER = (f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{BANNER_STYLE}"><w:name w:val="{BANNER_STYLE}" />'
+           '<w:basedOn w:val="BodyText" /><w:pPr><w:keepNext /><w:pBdr>'
+           + "".join(f'<w:{side} w:val="single" w:sz="18" w:space="4" w:color="DA291C" />'
+                     for side in ("top", "left", "bottom", "right"))
+           + '</w:pBdr><w:shd w:val="clear" w:color="auto" w:fill="FDECEA" /></w:pPr><w:rPr><w:b /></w:rPr></w:style>')
 IMAGE_TYPES = {"image/png": "png", "image/svg+xml": "svg", "image/jpeg": "jpg", "image/gif": "gif"}
 SVG_UNITS_IN = {"in": 1.0, "pt": 1 / 72, "px": 1 / 96, "cm": 1 / 2.54, "mm": 1 / 25.4, "": 1 / 96}
 _DATA_URI = re.compile(r"data:(?P<mime>[\w.+-]+/[\w.+-]+)(?P<params>(?:;[^,;]*)*),(?P<payload>.*)", re.DOTALL)
@@ -103,12 +131,69 @@ def _inlines(text: str) -> list[Node]:
     return out
 
 
-class _Tidy:
-    """One pass over the document tree (see the module docstring); figures go to ``media``."""
+def figure_pngs(outputs: Iterable[Mapping[str, Any]]) -> dict[str, bytes]:
+    """``{SHA-256 of an SVG figure: its PNG copy}`` from the notebook's display outputs that carry
+    both (``report.figures.show`` with ``png=True``): the Word copy's figures."""
+    copies = {}
+    for output in outputs:
+        data = output.get("data", {})
+        html, png = data.get("text/html"), data.get("image/png")
+        if not html or not png:
+            continue
+        for encoded in re.findall(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]*)"', "".join(html)):
+            copies[hashlib.sha256(base64.b64decode(encoded)).hexdigest()] = base64.b64decode("".join(png))
+    return copies
 
-    def __init__(self, media: Path, title: str) -> None:
+
+@lru_cache(maxsize=1)
+def reference_docx() -> bytes:
+    """Pandoc's own reference document, made A4 with 2 cm margins, its image captions kept with the
+    figure they sit above, its tables in 9 point, and a ``Banner`` paragraph style (red border, pale red
+    fill, bold)."""
+    default = subprocess.run([pypandoc.get_pandoc_path(), "--print-default-data-file", "reference.docx"],
+                             check=True, capture_output=True).stdout
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(default)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item)
+            if item.filename == "word/document.xml":
+                # (after the footnote properties: the section's schema order)
+                data = re.sub(rb"(<w:sectPr>.*?</w:footnotePr>)", rb"\1" + _A4_SECTION.encode(), data, count=1,
+                              flags=re.DOTALL)
+            elif item.filename == "word/styles.xml":
+                data = re.sub(rb'(w:styleId="ImageCaption">\s*<w:name w:val="Image Caption" />\s*'
+                              rb'<w:basedOn w:val="Caption" />)', rb"\1<w:pPr><w:keepNext /></w:pPr>", data, count=1)
+                data = data.replace(b"</w:styles>", _BANNER.encode() + b"</w:styles>", 1)
+                # tables in 9 point, so that a wide one fits the page's width without breaking words
+                # (in the style's schema order: its run properties come just before its table properties)
+                data = re.sub(rb'(w:styleId="Table">.*?)(<w:tblPr>)',
+                              rb'\1<w:rPr><w:sz w:val="18" /><w:szCs w:val="18" /></w:rPr>\2', data, count=1,
+                              flags=re.DOTALL)
+            entry = zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0))  # pandoc keeps these dates
+            target.writestr(entry, data, zipfile.ZIP_DEFLATED)
+    return out.getvalue()
+
+
+@contextmanager
+def _reproducible_date() -> Iterator[None]:
+    """``SOURCE_DATE_EPOCH`` set for pandoc (it dates the document and its zip entries by it)."""
+    previous = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = previous or REPRODUCIBLE_DATE
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+
+
+class _Tidy:
+    """One pass over the document tree (see the module docstring); figures go to ``media``, as the
+    PNG copy in ``pngs`` of an SVG figure where there is one."""
+
+    def __init__(self, media: Path, title: str, pngs: Mapping[str, bytes] | None = None) -> None:
         self.media, self.title, self.figures = media, " ".join(title.split()), 0
         self.title_dropped = False
+        self.pngs = pngs or {}
 
     def tree(self, node: Node) -> Node:
         if isinstance(node, list):
@@ -134,6 +219,14 @@ class _Tidy:
             return [header]
         if kind == "Image":
             return [self.image(node)]
+        if kind == "Table":
+            table = self.tree(node)
+            table["c"][2] = column_widths(table)
+            return [table]
+        if kind == "Div" and BANNER_CLASS in node["c"][0][1]:
+            (ident, classes, attributes), blocks = node["c"]
+            return [{"t": "Div", "c": [[ident, classes, [*attributes, ["custom-style", BANNER_STYLE]]],
+                                       self.tree(blocks)]}]
         if kind == "Figure":
             return self.figure(self.tree(node))
         return [self.tree(node)]
@@ -157,14 +250,49 @@ class _Tidy:
             described = plain_text(alt) or "no description"
             return {"t": "Emph", "c": _inlines(f"[Figure not included: {described}]")}
         mime, data = decoded
+        if mime == "image/svg+xml" and (png := self.pngs.get(hashlib.sha256(data).hexdigest())) is not None:
+            width = svg_width_in(data)
+            mime, data = "image/png", png
+        else:
+            width = svg_width_in(data) if mime == "image/svg+xml" else None
         self.figures += 1
         name = f"figure-{self.figures}.{IMAGE_TYPES[mime]}"
         (self.media / name).write_bytes(data)
         attributes = [pair for pair in attributes if pair[0] not in ("width", "height")]
-        width = svg_width_in(data) if mime == "image/svg+xml" else None
         if width:
             attributes.append(["width", f"{min(width, MAX_FIGURE_WIDTH_IN):.2f}in"])
         return {"t": "Image", "c": [[ident, classes, attributes], self.tree(alt), [name, title]]}
+
+
+#: A column's text counts as no longer than this many characters when sharing out a table's width:
+#: longer text wraps; the longest word of a column always fits unbroken.
+WRAP_AT = 32
+
+
+def column_widths(table: Node) -> list[Node]:
+    """A pandoc table's column specifications with relative widths from its cells' text, as a word
+    processor's "fit to contents" would make them: each column's share of the page is its longest
+    word, or its longest text up to ``WRAP_AT`` characters, whichever is more. Without widths
+    pandoc gives every column the same width, and LibreOffice then breaks words in narrow columns
+    ("Englan d")."""
+    _, _, specs, head, bodies, foot = table["c"]
+    headers = [*head[1], *(row for body in bodies for row in body[2])]
+    rows = [*(row for body in bodies for row in body[3]), *foot[1]]
+    weights = [1.0] * len(specs)
+    for row in [*headers, *rows]:
+        column = 0
+        for cell in row[1]:
+            _, _, _, span, blocks = cell
+            text = plain_text(blocks)
+            if span == 1 and column < len(weights):
+                longest_word = max((len(word) for word in text.split()), default=1)
+                # a heading wraps at its words; a cell's text takes up to WRAP_AT characters
+                wanted = longest_word if any(row is header for header in headers) else min(len(text), WRAP_AT)
+                weights[column] = max(weights[column], float(longest_word), float(wanted))
+            column += span
+    total = sum(weights)
+    return [[align, {"t": "ColWidth", "c": round(weight / total, 4)}] for (align, _), weight in zip(specs, weights,
+                                                                                                  strict=True)]
 
 
 def document_tree(html: str) -> dict[str, Node]:
@@ -172,23 +300,29 @@ def document_tree(html: str) -> dict[str, Node]:
     return json.loads(pypandoc.convert_text(html, "json", format="html", sandbox=True))
 
 
-def docx_bytes(html: str, title: str) -> bytes:
-    """The report page as a .docx: headings as Word headings, tables as Word tables, figures as
-    pictures; ``title`` is the document's title (its Title paragraph and properties), and a first
-    level-1 heading saying the same is not repeated."""
+def docx_bytes(html: str, title: str, pngs: Mapping[str, bytes] | None = None) -> bytes:
+    """The report page as an A4 .docx: headings as Word headings, tables as Word tables, figures as
+    pictures (``pngs``: PNG copies of its SVG figures, ``figure_pngs``); ``title`` is the document's
+    title (its Title paragraph and properties), and a first level-1 heading saying the same is not
+    repeated."""
     try:
         tree = document_tree(html)
         with tempfile.TemporaryDirectory(prefix="rm-research-docx-") as folder:
             media = Path(folder)
-            tidy = _Tidy(media, title)
+            tidy = _Tidy(media, title, pngs)
             tree["blocks"] = tidy.tree(tree["blocks"])
             tree["meta"]["title"] = {"t": "MetaInlines", "c": _inlines(title)}
             out = media / "report.docx"
-            # --quiet: without rsvg-convert pandoc warns, for every SVG figure, that it cannot add a PNG
-            # copy for Word before 2016; the SVG itself is embedded all the same
-            pypandoc.convert_text(json.dumps(tree), "docx", format="json", outputfile=str(out), cworkdir=folder,
-                                  extra_args=["--resource-path", folder, "--quiet"])
+            reference = media / "reference.docx"
+            reference.write_bytes(reference_docx())
+            # --quiet: an SVG figure without a PNG copy would make pandoc warn that it cannot add one
+            # for Word before 2016 (it has no rsvg-convert); the SVG itself is embedded all the same
+            with _reproducible_date():
+                pypandoc.convert_text(json.dumps(tree), "docx", format="json", outputfile=str(out), cworkdir=folder,
+                                      extra_args=["--resource-path", folder, "--quiet", f"--reference-doc={reference}",
+                                                  "--figure-caption-position=above",
+                                                  "--table-caption-position=above"])
             return out.read_bytes()
-    except (OSError, RuntimeError) as error:
+    except (OSError, RuntimeError, subprocess.CalledProcessError) as error:
         raise OutputError(f"Could not make the Word version of the report: pandoc failed ({error}). Is the "
                           "pypandoc-binary package installed in the project's environment?") from error

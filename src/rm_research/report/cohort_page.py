@@ -24,7 +24,7 @@ from rm_research.findings import registry, verify
 from rm_research.findings.cohort import CohortResults
 from rm_research.ingest.clean import Cohort
 from rm_research.ingest.load import LoadedCohort
-from rm_research.report import descriptive, figures, narrative, summary, tables, themes
+from rm_research.report import board, descriptive, figures, narrative, summary, tables, themes
 from rm_research.report.page import CONTENTS, DISCLOSURE_CONTROL, PUBLIC_PROVENANCE_INTRO, Page, Section, heading_only
 
 
@@ -59,7 +59,8 @@ class CohortPage(Page):
         self.title_heading(PUBLIC_TITLE if self.public else TITLE)
         if self.public:
             self.markdown(PUBLIC_OPENING)
-        self.markdown(narrative.heading(self.programme, self.loaded.paths.region, self.loaded.paths.cohort))
+        self.markdown(narrative.heading(self.programme, self.loaded.region_name, self.loaded.paths.cohort,
+                                        summary.period(self.people.start, self.people.end)))
         if not self.public:
             self.html(narrative.banner(narrative.SMALL_NUMBERS_NOTICE))
         if self.loaded.is_synthetic:
@@ -100,9 +101,14 @@ def _too_small(page: CohortPage) -> None:
         f"cohort whose public figures would hide more than half of its headline figures is published this way, "
         f"on one page, rather than as tables of {rule.mark}.")
     page.markdown(f"Its participants are counted in the public report of its region, "
-                  f"**{narrative.escape_markdown(region)}** ([`{region}/report-public.html`](../report-public.html)), "
+                  f"**{narrative.escape_markdown(page.loaded.region_name)}** "
+                  f"([`{region}/report-public.html`](../report-public.html)), "
                   "and in the national public report "
                   "([`national/report-public.html`](../../national/report-public.html)), where the cohorts are pooled.")
+
+
+def _summary(page: CohortPage) -> None:
+    board.show_summary(page, page.labels, psych_offered=page.programme.offers_psych_sessions)
 
 
 def _key_findings(page: CohortPage) -> None:
@@ -139,7 +145,8 @@ def _ethnicity_and_band(page: CohortPage) -> None:
         if page.unless_missing(key):
             counts = descriptive.findings_counts(page.findings, key)
             page.table(descriptive.counts_table(counts, what.capitalize()), f"{descriptive.SECTIONS[key]}, by role")
-            page.figure(figures.category_chart(counts, what, title=summary.headline_category(counts, what)))
+            title = summary.headline_category(counts, what, by_role=True)
+            page.figure(figures.category_chart(counts, what, title=title, ordered=key == "band"))
 
 
 def _ethnicity_and_band_public(page: CohortPage) -> None:
@@ -386,11 +393,14 @@ def _published(page: CohortPage) -> None:
         return
     page.markdown(f"{int(comparison['match'].sum())} of {len(comparison)} published figures reproduced.")
     page.table(tables.comparison_table(comparison), "Published figures and the values reproduced")
+    page.markdown("Sources:\n\n" + "\n".join(f"{number}. {narrative.escape_markdown(name)}" for number, name
+                                              in enumerate(tables.cited_sources(comparison), start=1)))
 
 
 #: The cohort page's sections, in the order shown (``report.page.Section``).
 CohortPage.SECTIONS = (
     Section("too_small", "Why this cohort's figures are not shown", None, _too_small, listed=False, alone=True),
+    Section("summary", board.TITLE, _summary, _summary, listed=False, intro=board.INTRO),
     Section("key_findings", "Key findings", _key_findings, _key_findings, listed=False),
     CONTENTS,
     Section("who_took_part", "Who took part", heading_only, heading_only),

@@ -24,7 +24,7 @@ import base64
 import io
 import math
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import matplotlib.pyplot as plt
@@ -394,6 +394,32 @@ def forest_plot(result: MetaAnalysis, label: str, unit: str = "points", title: s
                            "the dashed line is no change.")
 
 
+def region_forest_plot(regional: Mapping[str, MetaAnalysis], national: MetaAnalysis, label: str,
+                       unit: str = "points", title: str | None = None) -> Chart:
+    """The national forest plot once there are too many cohorts to draw (``findings.level.GROUP_BY_REGION_ABOVE``):
+    one row per region, its pooled change with its interval (a region of one cohort: that cohort's own,
+    ``findings.level.region_estimate``), labelled with its cohorts and people; the diamond is the national
+    pooled change over every cohort (not over the regions). Squares are one size: a region's weight is
+    not a weight in the national pooling."""
+    from rm_research.core.paths import region_title
+    from rm_research.findings.level import region_estimate
+
+    rows = []
+    for region, result in sorted(regional.items()):
+        if result.k == 0:
+            continue
+        y, low, high = region_estimate(result)
+        rows.append({"cohort": f"{region_title(region)} ({_plural(result.k, 'cohort')})", "n": str(result.n),
+                     "y": y, "ci_low": low, "ci_high": high, "weight": math.nan})
+    table = pd.DataFrame(rows, columns=["cohort", "n", "y", "ci_low", "ci_high", "weight"])
+    pooled = ForestPooled(national.k, str(national.n), national.pooled_change, national.pooled_ci_low,
+                          national.pooled_ci_high, national.pi_low, national.pi_high) if national.k >= 2 else None
+    return _forest(table, pooled, label, unit, title, withheld="not known",
+                   caption="Squares: each region's pooled change (a region of one cohort: that cohort's); diamond: the "
+                           "national pooled change over every cohort. Every cohort's change is in the appendix. The "
+                           "dashed line is no change.")
+
+
 def public_forest_plot(rows: pd.DataFrame, pooled: ForestPooled | None, label: str, unit: str = "points",
                        title: str | None = None, rule: DisclosureRule = DISCLOSURE) -> Chart:
     """The forest plot of a public report, drawn from published figures only: ``rows`` (cohort, n as
@@ -458,6 +484,53 @@ def _forest(rows: pd.DataFrame, pooled: ForestPooled | None, label: str, unit: s
     return _chart(fig, title, capped(_forest_title(label, unit), _forest_items(rows, pooled, withheld)), caption)
 
 
+def change_alt(rows: pd.DataFrame, withheld: str = "withheld") -> str:
+    """Alternative text of ``change_chart``: each question and role's change, its interval and people."""
+    items = [f"{ROLE_NAMES[r['role']]}, {r['label']}: " + (withheld if r["withheld"] else
+             f"{_number(r['estimate'], 1)} ({_number(r['low'], 1)} to {_number(r['high'], 1)}), "
+             f"{_plural(int(r['n']), 'person', 'people') if not math.isnan(r['n']) else 'people not known'}")
+             for r in rows.to_dict("records")]
+    return capped("Dot chart of the change in confidence on each question (points on the 1-10 scale, end - "
+                  "enrolment), with its 95% interval, by role.", items)
+
+
+def change_chart(rows: pd.DataFrame, title: str, withheld: str = "withheld") -> Chart:
+    """Every confidence question's change by role with its 95% interval (``report.board.change_rows``),
+    one row per question, mentors and mentees side by side in their colours and markers, the dashed
+    line at no change; a withheld change is named, with no dot. The one-page summary's chart."""
+    questions = list(dict.fromkeys(rows["label"]))
+    fig, ax = _figure(width=8.0, height=1.6 + 0.55 * max(len(questions), 1))
+    if rows.empty:
+        return _chart(fig, title, _nothing_to_show(ax, "Change in confidence"))
+    roles = _roles(rows["role"])
+    offsets = {role: (index - (len(roles) - 1) / 2) * 0.28 for index, role in enumerate(roles)}
+    positions = {label: len(questions) - i for i, label in enumerate(questions)}
+    drawn = []
+    for role in roles:
+        mine = rows[(rows["role"] == role) & ~rows["withheld"] & rows["estimate"].notna()]
+        at = [positions[label] + offsets[role] for label in mine["label"]]
+        ax.hlines(at, mine["low"], mine["high"], color=PALETTE[role], linewidth=1.6)
+        ax.scatter(mine["estimate"], at, marker=MARKERS[role], s=42, color=PALETTE[role], zorder=3,
+                   label=ROLE_NAMES[role].capitalize(), edgecolor="white")
+        drawn += [*mine["low"].dropna(), *mine["high"].dropna(), *mine["estimate"]]
+        for label in rows.loc[(rows["role"] == role) & rows["withheld"], "label"]:
+            ax.annotate(f"{ROLE_NAMES[role]}: {withheld}", (0, positions[label] + offsets[role]), xytext=(4, 0),
+                        textcoords="offset points", va="center", fontsize="small", color=TEXT)
+    ax.axvline(0, color=REFERENCE, linestyle="--", linewidth=1)
+    low, high = min([*drawn, -1.0]), max([*drawn, 1.0])
+    margin = 0.08 * (high - low)
+    ax.set_xlim(max(low - margin, -LARGEST_CHANGE), min(high + margin, LARGEST_CHANGE))
+    ax.set_yticks(list(positions.values()), [textwrap.fill(label, LABEL_WIDTH + 12) for label in questions])
+    ax.set_ylim(0.4, len(questions) + 0.6)
+    ax.grid(axis="y", visible=False)
+    ax.set(xlabel="Change in points (1-10 scale), 95% interval")
+    if drawn:  # above the plot, where it can cover no dot
+        ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(roles), frameon=False, fontsize="small")
+    return _chart(fig, title, change_alt(rows, withheld),
+                  "A dot right of the dashed line is a rise; where its line crosses the dashed line, the change "
+                  "could be none at all.")
+
+
 def flow_by_cohort_alt(flow: pd.DataFrame) -> str:
     """Alternative text of ``flow_by_cohort_chart``: each cohort's count at each stage."""
     stages = [s for s in FLOW_STAGE_LABELS if s in flow.columns]
@@ -496,10 +569,22 @@ def category_alt(data: pd.DataFrame, what: str, percent: bool = True, top: int =
     return capped(f"Bar chart of {what} by role.", items)
 
 
-def category_chart(data: pd.DataFrame, what: str, title: str | None = None, percent: bool = True) -> Chart:
+def natural_order(category: object) -> tuple[object, ...]:
+    """The sort key of an ordered scale written as text: numbers as numbers, so "Band 8c" comes after
+    "Band 7" and before "Band 9", and "Band 10" after "Band 9" (not by frequency, not as text)."""
+    import re
+
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part.lower())
+                 for part in re.findall(r"\d+|\D+", str(category)))
+
+
+def category_chart(data: pd.DataFrame, what: str, title: str | None = None, percent: bool = True,
+                   ordered: bool = False) -> Chart:
     """Horizontal bars of a category-by-role table with columns exactly ``category, role, count, n``
     (``n`` the role's answerers, the same on each of its rows): the percentage of ``n`` (or the count)
-    per category, the most frequent category first, roles by colour, hatch and direct labels."""
+    per category, roles by colour, hatch and direct labels. The most frequent category first, or, for
+    an ordered scale (``ordered``: pay bands), in the scale's order (``natural_order``). A percentage
+    axis runs to 100% and no further."""
     if list(data.columns) != ["category", "role", "count", "n"]:
         raise ValueError(f"category_chart needs columns category, role, count, n, not {list(data.columns)}")
     title = title or what[:1].upper() + what[1:]
@@ -508,7 +593,8 @@ def category_chart(data: pd.DataFrame, what: str, title: str | None = None, perc
         return _chart(fig, title, _nothing_to_show(ax, what))
     roles = _roles(data["role"])
     order = data.groupby("category")["count"].sum().sort_values(ascending=False, kind="stable")
-    categories = sorted(order.index, key=lambda c: (-order[c], str(c)))
+    categories = sorted(order.index, key=natural_order) if ordered else sorted(order.index,
+                                                                                key=lambda c: (-order[c], str(c)))
     counts = data.pivot(index="category", columns="role", values="count").reindex(index=categories, columns=roles)
     answered = data.groupby("role")["n"].first()
     series, labels = {}, {}
@@ -519,6 +605,9 @@ def category_chart(data: pd.DataFrame, what: str, title: str | None = None, perc
     names = {role: f"{ROLE_NAMES[role]} (n={int(answered[role])})" for role in roles}
     _grouped_bars(ax, [str(c) for c in categories], series, labels, _role_styles(), names, counts=not percent)
     ax.set(xlabel="% of those who answered" if percent else "People", ylabel="")
+    if percent:  # room for the labels beyond the bars, but no tick past 100%
+        ax.set_xlim(0, 130)
+        ax.set_xticks(range(0, 101, 20))
     return _chart(fig, title, category_alt(data, what, percent),
                   "Bars are labelled with the percentage of the role's answerers and the count." if percent
                   else "Bars are labelled with the number of people.")
@@ -585,13 +674,25 @@ def figure_html(chart: Chart, heading: str | None = None) -> str:
             f'height="{height}">{note}\n</figure>')
 
 
-def show(chart: Chart, numbering: Numbering | None = None) -> None:
+def png_bytes(fig: Figure) -> bytes:
+    """The figure as a PNG at the style's resolution (200 dots per inch), with no metadata that
+    changes from run to run: the copy a Word document shows (``render.word``)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", metadata={"Software": None})
+    return buffer.getvalue()
+
+
+def show(chart: Chart, numbering: Numbering | None = None, png: bool = False) -> None:
     """Display ``chart`` in the notebook (``figure_html``), numbered by ``numbering`` if given, and
-    free its figure (pyplot would otherwise show it a second time)."""
+    free its figure (pyplot would otherwise show it a second time). ``png``: with a PNG copy in the
+    same output, which the HTML page ignores (it shows the HTML) and the Word copy uses."""
     from IPython.display import display
 
     heading = numbering.figure(chart.title) if numbering is not None else chart.title
-    display({"text/html": figure_html(chart, heading), "text/plain": f"{heading}\n{chart.alt}"}, raw=True)
+    bundle = {"text/html": figure_html(chart, heading), "text/plain": f"{heading}\n{chart.alt}"}
+    if png:
+        bundle["image/png"] = base64.b64encode(png_bytes(chart.figure)).decode("ascii")
+    display(bundle, raw=True)
     plt.close(chart.figure)
 
 

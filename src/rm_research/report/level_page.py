@@ -9,6 +9,7 @@ cannot reach an unprotected figure.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
@@ -16,13 +17,13 @@ from typing import Final
 import pandas as pd
 
 from rm_research.core import config, provenance
-from rm_research.core.paths import NATIONAL
+from rm_research.core.paths import NATIONAL, region_title
 from rm_research.disclosure import control as disclosure
 from rm_research.findings import level as pooling
 from rm_research.findings import registry
 from rm_research.findings.level import LevelResults
 from rm_research.ingest.load import LoadedCohort
-from rm_research.report import figures, narrative, summary, tables
+from rm_research.report import board, figures, narrative, summary, tables
 from rm_research.report.page import CONTENTS, DISCLOSURE_CONTROL, PUBLIC_PROVENANCE_INTRO, Page, Section
 from rm_research.stats import meta
 
@@ -51,11 +52,16 @@ class LevelPage(Page):
             raise ValueError("the public page has no unprotected results")
         return self.results
 
+    @property
+    def name(self) -> str:
+        """The level in words: its region's name (``region.toml``, else from its slug), or England."""
+        return self.loaded[0].region_name if self.level != NATIONAL and self.loaded else region_title(self.level)
+
     def opening(self) -> None:
         """The page's title, what it covers, the internal page's banner, and the synthetic-data notice."""
         self.title_heading(PUBLIC_TITLE if self.public else TITLE)
         self.markdown(PUBLIC_OPENING if self.public else OPENING)
-        where = "All regions" if self.level == NATIONAL else "Region: " + self.level
+        where = "All regions" if self.level == NATIONAL else "Region: " + narrative.escape_markdown(self.name)
         people = "" if self.public else f", {len(self.internal.people)} people enrolled"  # the person table's rows
         self.markdown(f"**{where}**, {len(self.loaded)} cohorts{' pooled' if self.public else ''}{people}.")
         if not self.public:
@@ -77,6 +83,11 @@ PUBLIC_OPENING: Final = (
     "Small numbers are suppressed and other counts rounded, so that no participant can be recognised; the method is "
     "described below. The figures are in `findings-public.csv` beside this report. Figures for single cohorts are in "
     "the internal report only.")
+
+
+def _summary(page: LevelPage) -> None:
+    offered = any(cohort.programme.offers_psych_sessions for cohort in page.loaded)
+    board.show_summary(page, page.labels, pooled=True, psych_offered=offered, level=page.name)
 
 
 def _key_findings(page: LevelPage) -> None:
@@ -121,17 +132,28 @@ def _pooled_public(page: LevelPage) -> None:
     page.markdown(narrative.public_pooled_before_after_explained())
 
 
+def grouped(page: LevelPage) -> bool:
+    """Whether the page draws regions rather than cohorts (the nation, above ``GROUP_BY_REGION_ABOVE`` cohorts)."""
+    return bool(page.level == NATIONAL and len(page.loaded) > pooling.GROUP_BY_REGION_ABOVE)
+
+
 def _forest_plots(page: LevelPage) -> None:
     analyses = page.internal.analyses
+    if grouped(page):
+        page.markdown(f"With {len(page.loaded)} cohorts, each plot shows the regions: each region's pooled change, "
+                      "the cohorts behind it named; every cohort's own change is in the appendix.")
+        page.table(tables.regions_compared_table(page.internal.regions, page.labels), "The regions compared")
     for (item, role), result in analyses.items():
         label = f"{page.labels[item]}: {'everyone' if role == config.ALL_ROLES else role + 's'}"
         if role == config.ALL_ROLES and (asked := pooling.only_role(analyses, item)):
             page.note(f"{label}: the same as for the {asked}s, the only role who answered this question; the figure "
                       "above is everyone's.")
             continue
-        if result.cohorts:
-            page.figure(figures.forest_plot(result, label,
-                                            title=summary.headline_pooled(page.findings, item, role, page.labels)))
+        title = summary.headline_pooled(page.findings, item, role, page.labels)
+        if result.cohorts and grouped(page):
+            page.figure(figures.region_forest_plot(page.internal.regions[(item, role)], result, label, title=title))
+        elif result.cohorts:
+            page.figure(figures.forest_plot(result, label, title=title))
         page.markdown(f"{narrative.escape_markdown(label)}: {meta.heterogeneity_sentence(result)}")
 
 
@@ -159,6 +181,11 @@ def _pooled_items(findings: pd.DataFrame) -> list[tuple[str, str]]:
     """The (item, role) pairs a level's findings pool, in their order (a ``k`` row each)."""
     rows = findings[(findings["statistic"] == "k") & findings["measure"].isin(config.RATING_ITEMS)]
     return list(dict.fromkeys(zip(rows["measure"], rows["role"], strict=True)))
+
+
+def _every_cohort(page: LevelPage) -> None:
+    page.table(tables.every_cohort_table(page.internal.analyses, page.labels),
+               "Each cohort's mean change, by question and role")
 
 
 def _excluded(page: LevelPage) -> None:
@@ -242,7 +269,12 @@ def _statistics(page: LevelPage) -> None:
 def _provenance(page: LevelPage) -> None:
     page.markdown(f"Code: `rm-research` commit `{provenance.git_commit(page.loaded[0].paths.root)}`; "
                   f"{page.settings.analysis.confidence:.0%} intervals throughout.")
-    page.table(tables.cohort_checksums(page.loaded), "Raw files and their checksums")
+    checksums = tables.cohort_checksums(page.loaded)
+    fingerprint = hashlib.sha256("\n".join(sorted(checksums["sha256"])).encode("ascii")).hexdigest()
+    size = int(checksums["bytes"].sum())
+    page.markdown(f"{len(checksums)} raw files of {len(page.loaded)} cohorts, {size:,} bytes in all; the SHA-256 of "
+                  f"their checksums (sorted, one a line) is `{fingerprint}`. Each file's size and checksum is in "
+                  "`report.json` beside this report, the machine-readable record of what it was made from.")
     page.table(provenance.package_versions(), "Package versions")
 
 
@@ -256,6 +288,7 @@ _PSYCH_TITLE: Final = "Session length, missed sessions and the psychological ses
 
 #: The level page's sections, in the order shown (``report.page.Section``).
 LevelPage.SECTIONS = (
+    Section("summary", board.TITLE, _summary, _summary, listed=False, intro=board.INTRO),
     Section("key_findings", "Key findings", _key_findings, _key_findings, listed=False),
     CONTENTS,
     Section("flow", "Participant flow by region and cohort", _flow, None, reads=("flow", "cohort_flow", "region_flow"),
@@ -307,13 +340,17 @@ LevelPage.SECTIONS = (
                   "interval.",
             public_intro="The meta-analyses in full: pooled change, interval and p, with the heterogeneity between "
                          "cohorts (I², and Cochran's Q p-value)."),
+    Section("every_cohort", "Every cohort's change", _every_cohort, None, appendix=True, when=grouped,
+            reads=tuple(config.RATING_ITEMS),
+            intro="Each cohort's mean change (end - enrolment) with its 95% interval and the people paired, for every "
+                  "question and role pooled: the rows behind the regions in the forest plots."),
     Section("statistics", "The statistics reported", _statistics, None, appendix=True,
             intro="Every statistic in this report's `findings.csv`, from the package's registry of statistics."),
     DISCLOSURE_CONTROL,
     Section("provenance", "Data and provenance", _provenance, _provenance_public,
             reads=("participants",), appendix=True,
-            intro="The code version, the versions of the packages that computed this report, and the SHA-256 checksum "
-                  "of every raw file of every cohort pooled. Re-running the same code on files with the same checksums "
+            intro="The code version, the versions of the packages that computed this report, and a fingerprint of "
+                  "every raw file of every cohort pooled. Re-running the same code on files with the same checksums "
                   "gives the same report.",
             public_intro=PUBLIC_PROVENANCE_INTRO),
 )

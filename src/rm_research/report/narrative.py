@@ -7,7 +7,7 @@ import pandas as pd
 from rm_research.contract.programme import Programme
 from rm_research.core import config
 from rm_research.core.config import DISCLOSURE, AnalysisSettings, DisclosureRule
-from rm_research.core.paths import NATIONAL
+from rm_research.core.paths import NATIONAL, region_title
 from rm_research.core.safety import escape_html, escape_markdown
 from rm_research.report.summary import SMALL_GROUP
 from rm_research.report.tables import FLOW_LABELS, ROLE_LABELS
@@ -55,18 +55,21 @@ NO_PSYCH_SESSIONS = ("this programme offered no psychological sessions (programm
                      "psychological-input analysis")
 
 
-def heading(programme: Programme, region: str, cohort: int) -> str:
-    """The report's first line: the programme (escaped: it comes from the cohort's settings), region
-    and cohort, and what the confidence items asked about."""
+def heading(programme: Programme, region: str, cohort: int, dates: str = "") -> str:
+    """The report's first line: the programme (escaped: it comes from the cohort's settings), the region
+    in words (escaped: a region may name itself), the cohort and when it ran (``period``), and what the
+    confidence items asked about."""
+    ran = f" &nbsp; **Dates:** {escape_markdown(dates)}" if dates else ""
     return (f"**Programme:** {escape_markdown(programme.programme)} &nbsp; **Region:** {escape_markdown(region)} "
-            f"&nbsp; **Cohort:** {int(cohort)} &nbsp; **Focus:** {escape_markdown(programme.focus_wording)}")
+            f"&nbsp; **Cohort:** {int(cohort)}{ran} &nbsp; **Focus:** {escape_markdown(programme.focus_wording)}")
 
 
 def banner(text: str, colour: str = "#DA291C") -> str:
     """An HTML banner that stands out at the top of a report: ``text`` (Markdown bold markers
     dropped) and ``colour`` are escaped, so neither can add markup."""
     body = escape_html(text).replace("**", "")
-    return (f'<div style="border: 3px solid {escape_html(colour)}; background: #FDECEA; padding: 0.8em 1em; '
+    return (f'<div class="rm-banner" '
+            f'style="border: 3px solid {escape_html(colour)}; background: #FDECEA; padding: 0.8em 1em; '
             f'margin: 0.5em 0 1em; font-size: 1.05em;">{body}</div>')
 
 
@@ -246,11 +249,7 @@ def public_pooled_before_after_explained(rule: DisclosureRule = DISCLOSURE) -> s
             f"rounded to the nearest {rule.rounding_base}.")
 
 
-
-
-
-
-def level_title(level: str) -> str:
-    """The report's title."""
-    where = "all regions" if level == NATIONAL else level
+def level_title(level: str, name: str | None = None) -> str:
+    """The report's title, naming the region in words (``name``, else from its slug) or all regions."""
+    where = "all regions" if level == NATIONAL else (name or region_title(level))
     return f"Reverse mentoring evaluation: {where}, every cohort pooled"

@@ -47,7 +47,8 @@ class Section(Generic[P]):
     families, ``findings.registry.family``), contract files, and the results the command computed
     (``CohortResults``/``LevelResults`` fields). ``unavailable``: why the whole section cannot be shown
     on a page, or None; it is then said in its place in one line, the same way everywhere. ``alone``:
-    shown only on a page that shows it in place of all the others (``Page.alone``)."""
+    shown only on a page that shows it in place of all the others (``Page.alone``). ``when``: on the pages
+    for which it is true only (None: on every page), not even named elsewhere."""
 
     key: str
     title: str
@@ -61,6 +62,7 @@ class Section(Generic[P]):
     reads: tuple[str, ...] = ()
     unavailable: Callable[[P], str | None] | None = None
     alone: bool = False
+    when: Callable[[P], bool] | None = None
 
     def on(self, public: bool) -> Callable[[P], None] | None:
         """How the internal (``public`` False) or the public version shows it; None: not at all."""
@@ -77,6 +79,7 @@ class Page:
     findings: pd.DataFrame  # the level's findings on the internal page, its protected findings on the public one
     numbering: figures.Numbering = field(default_factory=figures.Numbering, init=False)
     settings: Settings = field(default=DEFAULTS, kw_only=True)  # the run's (``core.config.Settings``)
+    png_copies: bool = field(default=False, kw_only=True)  # figures with PNG copies, for a Word copy
 
     SECTIONS: ClassVar[tuple[Section, ...]] = ()
 
@@ -89,7 +92,8 @@ class Page:
     def sections(self) -> list[Section]:
         """The sections this page (internal or public) shows, in order."""
         alone = self.alone()
-        return [s for s in self.SECTIONS if s.on(self.public) is not None and s.alone == alone]
+        return [s for s in self.SECTIONS if s.on(self.public) is not None and s.alone == alone
+                and (s.when is None or s.when(self))]
 
     def title(self, section: Section) -> str:
         """A section's heading: its title, an appendix's lettered ("Appendix A. Methods")."""
@@ -147,8 +151,8 @@ class Page:
         figures.show_table(table, title, self.numbering, index=index)
 
     def figure(self, chart: figures.Chart) -> None:
-        """Show ``chart`` with its number (``figures.show``)."""
-        figures.show(chart, self.numbering)
+        """Show ``chart`` with its number (``figures.show``), with its PNG copy when the page has a Word copy."""
+        figures.show(chart, self.numbering, png=self.png_copies)
 
     def missing(self, reason: str) -> None:
         """Say in one line why a part of a section is not shown (``narrative.unavailable``)."""

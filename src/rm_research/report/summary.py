@@ -101,6 +101,18 @@ class Figures(Lookup):
 
 
 # numbers in words ------------------------------------------------------------------------------------------
+def period(start: pd.Timestamp | None, end: pd.Timestamp | None) -> str:
+    """When a cohort ran, to the month ("October 2020 to May 2021"): its first enrolment survey to its
+    last end survey or mentoring session (``ingest.clean.Cohort.start``/``end``). Months, not days: the
+    day of a survey could point to a person."""
+    shown = [f"{date:%B %Y}" for date in (start, end) if date is not None and not pd.isna(date)]
+    if not shown:
+        return "dates not recorded"
+    if len(shown) == 1 or shown[0] == shown[1]:
+        return shown[0] if start is not None else f"until {shown[0]}"
+    return f"{shown[0]} to {shown[1]}"
+
+
 def decimals(value: float, places: int, sign: bool = False) -> str:
     """``value`` to ``places`` decimal places, halves away from zero as printed reports round, never
     "-0.0"; with ``sign``, a "+" before a positive value."""
@@ -567,10 +579,26 @@ def headline_pooled(level_findings: pd.DataFrame, item: str, role: str, labels: 
             f"{_interval(figures, item, role, POOLED[1:])})")
 
 
-def headline_category(counts: pd.DataFrame, what: str) -> str:
+def headline_category(counts: pd.DataFrame, what: str, by_role: bool = False) -> str:
     """A category chart's title from its tidy counts (``descriptive``: category, role, count, n), for
     everyone: "The most common channel was EDI network (7 of 18 people who answered)"; ``what`` names
-    the categories ("channel", "ethnic group"). Plain text: the caller escapes it."""
+    the categories ("channel", "ethnic group"). ``by_role``: for mentors and mentees apart (an ethnic
+    group pooled over the two roles says nothing true of either, in a programme whose mentors are from
+    the under-represented group): "Mentors: most often Asian (4 of 11); mentees: White (7 of 7)".
+    Plain text: the caller escapes it."""
+    if by_role:
+        parts = []
+        for role in config.ROLES:
+            mine = counts[(counts["role"] == role) & (counts["count"] > 0)]
+            if mine.empty:
+                continue
+            top = mine.sort_values(["count", "category"], ascending=[False, True]).iloc[0]
+            tied = int((mine["count"] == top["count"]).sum())
+            most = f"{top['category']}" if tied == 1 else f"{tied} tied, among them {top['category']}"
+            parts.append(f"{ROLE_WORDS[role][1]}: {'most often ' if not parts else ''}{most} "
+                         f"({round(top['count'])} of {round(top['n'])})")
+        text = "; ".join(parts) or f"no {what} was given"
+        return f"{what[:1].upper()}{what[1:]} by role: {text}"
     everyone = counts[counts["role"] == config.ALL_ROLES]
     if everyone.empty or everyone["count"].max() <= 0:
         return f"No {what} was given"

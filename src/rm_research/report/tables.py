@@ -16,6 +16,7 @@ from rm_research.contract.programme import FILE_NAME as PROGRAMME_FILE
 from rm_research.contract.programme import Programme
 from rm_research.core import config, provenance
 from rm_research.core.config import DISCLOSURE, SETTINGS, AnalysisSettings, DisclosureRule
+from rm_research.core.paths import region_title
 from rm_research.core.rounding import round_as_printed
 from rm_research.core.safety import escape_html
 from rm_research.disclosure.control import PUBLIC_ROLE_LABELS as ROLE_LABELS
@@ -24,7 +25,7 @@ from rm_research.findings.table import FLOW_STAGES
 from rm_research.findings.verify import source_name, source_names
 from rm_research.ingest.load import LoadedCohort
 from rm_research.report import summary
-from rm_research.report.summary import SMALL_GROUP, Figures, change_verdict, could_be_small
+from rm_research.report.summary import SMALL_GROUP, Figures, change_verdict, could_be_small, period
 from rm_research.stats.nonparametric import can_be_tested
 
 ROLE_ORDER = [*config.ROLES, config.ALL_ROLES]
@@ -461,14 +462,21 @@ def areas_table(findings: pd.DataFrame) -> pd.DataFrame:
     return wide.map(round_as_printed).astype("Int64").rename_axis("Area of work")
 
 
-def comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
-    """``verify.compare`` output labelled for readers, each figure's source named in words
-    (``published/sources.csv``)."""
+def cited_sources(comparison: pd.DataFrame) -> list[str]:
+    """The documents the compared figures come from, in words (``published/sources.csv``), each once,
+    in the order first cited: source [1] is the first."""
     names = source_names()
+    return [source_name(code, names) for code in dict.fromkeys(comparison["source"].astype(str))]
+
+
+def comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
+    """``verify.compare`` output labelled for readers, each figure's source by its number in
+    ``cited_sources`` (the documents are listed once, under the table, not on every row)."""
+    numbers = {code: number for number, code in enumerate(dict.fromkeys(comparison["source"].astype(str)), start=1)}
     return pd.DataFrame({
         "Figure": comparison["figure"],
         "Role": comparison["role"],
-        "Source": [source_name(code, names) for code in comparison["source"]],
+        "Source": [f"[{numbers[str(code)]}]" for code in comparison["source"]],
         "Published": comparison["published"],
         "Reproduced": comparison["reproduced"],
         "Rounded as published": comparison["as_printed"],
@@ -504,6 +512,8 @@ def level_flow_table(flow: pd.DataFrame, by: str = "cohort_label") -> pd.DataFra
     ``findings.level.region_flow``) with a total row; a blank total where a cohort's count is unknown."""
     group = "Region" if by == "region" else "Cohort"
     table = flow[[by, *FLOW_STAGES]].rename(columns={by: group, **{s: FLOW_LABELS[s] for s in FLOW_STAGES}})
+    if by == "region":
+        table[group] = table[group].map(region_title)
     total = {group: "All", **{FLOW_LABELS[s]: flow[s].sum(skipna=False) for s in FLOW_STAGES}}
     table = pd.concat([table, pd.DataFrame([total])], ignore_index=True)
     return table.astype({FLOW_LABELS[s]: "Int64" for s in FLOW_STAGES})
@@ -621,13 +631,65 @@ def level_item_labels(loaded: Sequence[LoadedCohort]) -> dict[str, str]:
 
 
 def cohorts_table(loaded: Sequence[LoadedCohort]) -> pd.DataFrame:
-    """The cohorts pooled: region, cohort, programme, focus, psychological sessions offered, and
+    """The cohorts pooled: region (in words), cohort, when it ran (``narrative.period``), programme, focus,
+    psychological sessions offered, and
     whether the data are the synthetic example (no identifiers; the programme's name is data, which
     ``tables.styled`` escapes)."""
-    return pd.DataFrame([{"Region": item.paths.region, "Cohort": item.paths.cohort,
+    return pd.DataFrame([{"Region": item.region_name, "Cohort": item.paths.cohort,
+                          "Dates": period(item.cohort.start, item.cohort.end),
                           "Programme": item.programme.programme, "Focus": item.programme.focus,
                           "Psychological sessions offered": item.programme.psych_sessions_offered,
                           "Synthetic": "yes" if item.is_synthetic else "no"} for item in loaded])
+
+
+def _change_text(y: float, low: float, high: float, n: int) -> str:
+    if math.isnan(y):
+        return "–"
+    interval = "" if math.isnan(low) or math.isnan(high) else f" ({low:+.1f} to {high:+.1f})"
+    return f"{y:+.1f}{interval}, n={n}"
+
+
+def _role_column(labels: Mapping[str, str], item: str, role: str) -> str:
+    who = "everyone" if role == config.ALL_ROLES else f"{role}s"
+    return f"{labels.get(item, item)}: {who}"
+
+
+def regions_compared_table(regional: Mapping[tuple[str, str], Mapping[str, object]],
+                           labels: Mapping[str, str] = ITEM_LABELS) -> pd.DataFrame:
+    """The regions side by side (``findings.level.region_analyses``): each region's cohorts, and its change
+    on each question for everyone (pooled, or its one cohort's: ``findings.level.region_estimate``) with
+    its interval and people."""
+    from rm_research.findings.level import region_estimate
+
+    items = [(item, role) for item, role in regional if role == config.ALL_ROLES]
+    regions = sorted({region for results in regional.values() for region in results})
+    rows = []
+    for region in regions:
+        row: dict[str, object] = {"Region": region_title(region),
+                                  "Cohorts": max(regional[key][region].k for key in regional)}  # type: ignore[attr-defined]
+        for item, role in items:
+            result = regional[(item, role)][region]
+            row[_role_column(labels, item, role)] = _change_text(*region_estimate(result), result.n)  # type: ignore[arg-type]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def every_cohort_table(analyses: Mapping[tuple[str, str], object], labels: Mapping[str, str] = ITEM_LABELS
+                       ) -> pd.DataFrame:
+    """Every pooled cohort's own mean change with its 95% interval and people paired, one row per cohort and
+    one column per question and role (``meta.MetaAnalysis.cohort_table``); a dash where it was not pooled."""
+    columns: dict[str, dict[str, str]] = {}
+    order: list[str] = []
+    for (item, role), result in analyses.items():
+        table = result.cohort_table()  # type: ignore[attr-defined]
+        column = columns.setdefault(_role_column(labels, item, role), {})
+        for cohort, n, y, low, high in zip(table["cohort"], table["n"], table["y"], table["ci_low"], table["ci_high"],
+                                           strict=True):
+            column[cohort] = _change_text(y, low, high, int(n))
+            order.append(cohort)
+    cohorts = list(dict.fromkeys(order))
+    return pd.DataFrame({"Cohort": cohorts, **{name: [values.get(c, "–") for c in cohorts]
+                                                for name, values in columns.items()}})
 
 
 def cohort_checksums(loaded: Sequence[LoadedCohort]) -> pd.DataFrame:

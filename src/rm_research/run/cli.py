@@ -23,8 +23,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 
 from rm_research.core import config
@@ -66,6 +65,8 @@ def parser() -> argparse.ArgumentParser:
     """The ``rm-research`` argument parser: a sub-command for each ``make`` target."""
     main = argparse.ArgumentParser(prog="rm-research", description=__doc__.splitlines()[0])
     main.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    main.add_argument("-v", "--verbose", action="store_true",
+                      help="also log each step (validated, wrote; papermill's kernel lines), for a developer")
     commands = main.add_subparsers(dest="command", required=True)
     helps = {
         "validate": "check a cohort's raw files against the data contract",
@@ -175,8 +176,14 @@ def cmd_report(args: argparse.Namespace) -> int:
     from rm_research.run.cohort import run_report
 
     docx = args.format == "docx"
+    key = None  # an override of programme.toml makes a report make reports would not: it keeps no record
+    if args.psych_sessions is None:
+        from rm_research.core.paths import CohortId
+        from rm_research.run.collaborative import cohort_record_key
+
+        key = cohort_record_key(args.root, CohortId(args.region, args.cohort), not args.no_html, docx, args.settings)
     paths = run_report(args.root, args.region, args.cohort, html=not args.no_html, psych_offered=args.psych_sessions,
-                       docx=docx, settings=args.settings)
+                       docx=docx, settings=args.settings, record_key=key)
     print(f"wrote {paths.findings.relative_to(args.root)}"
           + ("" if args.no_html else f" and {paths.report_html.relative_to(args.root)}")
           + (f" and {paths.report_docx.relative_to(args.root)}" if docx else "")
@@ -233,18 +240,6 @@ def cmd_publish(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-@contextmanager
-def _quiet_logging(level: int = logging.WARNING) -> Iterator[None]:
-    """Keep each report's INFO lines (papermill's, the pipeline's) out of the progress bar and summary."""
-    logger = logging.getLogger()
-    previous = logger.level
-    logger.setLevel(max(previous, level))
-    try:
-        yield
-    finally:
-        logger.setLevel(previous)
-
-
 def cmd_collaborative(args: argparse.Namespace) -> int:
     """``reports`` and ``publish-all``: plan (no heavy imports), run in parallel, then the summary."""
     from rm_research.run import collaborative as co
@@ -278,24 +273,27 @@ def cmd_collaborative(args: argparse.Namespace) -> int:
             bar.update()
 
     try:
-        with _quiet_logging():
-            if kind == co.PUBLISH:
-                outcomes, protected, withdrawn = co.publish_all(plan, args.jobs, progress)
-            else:
-                outcomes, protected, withdrawn = co.run(plan, args.jobs, progress), [], []
+        if kind == co.PUBLISH:
+            outcomes, protected, withdrawn = co.publish_all(plan, args.jobs, progress)
+        else:
+            outcomes, protected, withdrawn = co.run(plan, args.jobs, progress), [], []
     finally:
         if bar is not None:
             bar.close()
-    if protected:
-        print("published again after the audit of every level together (more figures hidden where another "
-              "level's report would give them away; figures the others give away anyway shown): "
-              f"{', '.join(protected)}")
-    if withdrawn:
-        print(f"public files removed, as their data are no longer in data/raw: {', '.join(withdrawn)}")
+    from rm_research.run import site
+
+    index = site.write_index(args.root, co.index_statuses(outcomes))
     for section in co.problem_sections(outcomes):
         print(f"\n{section}", file=sys.stderr)
-    print(co.summary_table(outcomes, args.root))
-    print(f"{co.counts(outcomes)} in {time.perf_counter() - started:.1f} s")
+    print(co.summary_table(outcomes, args.root, protected))
+    if protected:
+        print("audited again: published again after the audit of every level together (more figures hidden where "
+              "another level's report would give them away; figures the others give away anyway shown)")
+    if withdrawn:
+        print(f"public files removed, as their data are no longer in data/raw: {', '.join(withdrawn)}")
+    print(f"{co.counts(outcomes)} in {time.perf_counter() - started:.1f} s; every report: "
+          f"{index.relative_to(args.root).as_posix()}"
+          + (f"; the public site: {site.PUBLIC_SITE}/{site.INDEX}" if kind == co.PUBLISH else ""))
     if plan.discovery.notes:  # said again at the end, where it is seen: those folders made no report
         print("\nPassed over, so not in any report:\n" + "\n".join(f"  - {note}" for note in plan.discovery.notes),
               file=sys.stderr)
@@ -312,7 +310,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command in ``argv`` (default: the command line); returns the exit status (module docstring)."""
     args = parser().parse_args(argv)
     args.root = (args.root or project_root()).resolve()
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    # The terminal shows progress, results and problems (each command prints what it wrote); the steps'
+    # INFO lines, papermill's among them, only with --verbose.
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     # SIGTERM unwinds as Ctrl-C does, so locks and temporary files are freed (a handler needs the main thread)
     main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _stop) if main_thread else None

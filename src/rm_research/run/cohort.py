@@ -17,20 +17,20 @@ import pandas as pd
 from rm_research.contract.columns import CONTRACT_FILES
 from rm_research.core.config import DEFAULTS, Settings
 from rm_research.core.paths import CohortPaths
-from rm_research.disclosure.control import public_findings, write_public
+from rm_research.disclosure.control import public_findings, too_small_to_publish, write_public
 from rm_research.findings.cohort import cohort_findings, cohort_results
 from rm_research.ingest.clean import Cohort
 from rm_research.ingest.load import LoadedCohort, load_cohort
 from rm_research.render.handoff import NOTEBOOK
-from rm_research.run import outputs, publication
+from rm_research.run import outputs, publication, site
 from rm_research.run.step import Written, commit, render_page
 
 log = logging.getLogger(__name__)
 
 
 def report_title(loaded: LoadedCohort) -> str:
-    """The report's title: the programme's name, the region and the cohort."""
-    return f"{loaded.programme.programme}: {loaded.paths.region}, cohort {loaded.paths.cohort}"
+    """The report's title: the programme's name, the region in words and the cohort."""
+    return f"{loaded.programme.programme}: {loaded.region_name}, cohort {loaded.paths.cohort}"
 
 
 def processed_tables(cohort: Cohort) -> dict[str, pd.DataFrame]:
@@ -90,7 +90,7 @@ def run_report(root: Path, region: str, cohort: int, html: bool = True, psych_of
         tables = {**{paths.processed / f"{name}.csv": table for name, table in processed.items()},
                   paths.findings: findings}
         commit(held, root, Written(paths.reports, "report", tables, page, paths.report_html, paths.report_docx,
-                                   removed), record_key)
+                                   removed, card=site.card([loaded], root=root), card_path=paths.card), record_key)
     log.info("wrote %s and %s", paths.findings, paths.processed)
     return paths
 
@@ -117,7 +117,8 @@ def run_publish(root: Path, region: str, cohort: int, psych_offered: int | None 
                       "public": True, "public_findings_csv": str(Path(private) / "public.csv")}
         page = render_page(root, NOTEBOOK, parameters, f"{report_title(loaded)} (public)", Path(private), docx,
                            settings, loaded=loaded)  # the public page is handed no unprotected figure
+        record = site.card([loaded], public=True, alone=too_small_to_publish(safe, settings.disclosure))
         commit(held, out, Written(paths.reports, "publish", {paths.public_findings: safe}, page, paths.public_html,
-                                  paths.public_docx), record_key)
+                                  paths.public_docx, card=record, card_path=paths.public_card), record_key)
     log.info("wrote %s", paths.public_html)
     return CohortPaths(root, region, cohort)

@@ -29,7 +29,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor
 from concurrent.futures import wait as wait_for
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Final, TextIO
 
 from rm_research.core.config import DEFAULTS, Settings
 from rm_research.core.paths import (
@@ -230,6 +230,16 @@ def make_plan(root: Path, kind: str = REPORT, html: bool = True, region: str | N
     return plan
 
 
+def cohort_record_key(root: Path, cohort: CohortId, html: bool = True, docx: bool = False,
+                      settings: Settings = DEFAULTS) -> str:
+    """The key ``make reports`` would give this cohort's report (``records.cohort_key``), so that a single
+    ``make report`` leaves a record ``make reports`` accepts: the two commands write the same files from
+    the same inputs, and neither throws the other's work away."""
+    plan = Plan(Path(root), REPORT, html, Discovery(()), code_digests(Path(root)), docx=docx and html,
+                run_settings=settings)
+    return cohort_key(Path(root), cohort, plan.code, plan.settings)
+
+
 def cross_level_pass(plan: Plan, outcomes: list[Outcome]) -> list[str]:
     """After ``publish-all``: audit every published table together (``publication``), and publish
     again, and record, each unit whose hidden figures could otherwise be worked out from another
@@ -274,6 +284,25 @@ def cross_level_pass(plan: Plan, outcomes: list[Outcome]) -> list[str]:
     if after is not None:
         record_audit(marker, after)
     return hidden_more
+
+
+#: How the index names this run's outcome of each report (``run.site``): the same words for the same inputs.
+INDEX_STATUS: Final = {RENDERED: "up to date", UNCHANGED: "up to date", BAD_DATA: "not made: the data break the "
+                       "contract", FAILED: "not made: an error (see the run's messages)", SKIPPED: "not made"}
+
+
+def index_statuses(outcomes: Iterable[Outcome]) -> dict[str, str]:
+    """Each outcome's report folder (relative to ``reports/``) and its status in words, for the index."""
+    found = {}
+    for outcome in outcomes:
+        if outcome.cohort is not None:
+            folder = f"{outcome.cohort.region}/cohort-{outcome.cohort.cohort}"
+        elif outcome.level is not None:
+            folder = outcome.level
+        else:
+            continue
+        found[folder] = INDEX_STATUS.get(outcome.status, outcome.status)
+    return found
 
 
 def publish_all(plan: Plan, jobs: int | None = None, progress: Callable[[Outcome], None] | None = None
@@ -435,8 +464,18 @@ def exit_status(outcomes: Sequence[Outcome]) -> int:
     return 0
 
 
-def summary_table(outcomes: Sequence[Outcome], root: Path) -> str:
-    """One line per report: what, status, seconds, where the report is (relative to ``root``)."""
+def unit_of(outcome: Outcome) -> str:
+    """The unit an outcome is about, as the cross-level audit names units: ``region/N``, a region, ``national``."""
+    if outcome.cohort is not None:
+        return f"{outcome.cohort.region}/{outcome.cohort.cohort}"
+    return outcome.level or outcome.label
+
+
+def summary_table(outcomes: Sequence[Outcome], root: Path, again: Iterable[str] = ()) -> str:
+    """One line per report: what, status, seconds, where the report is (relative to ``root``). ``again``: the
+    units ``publish-all`` published again after its audit of every level together, said in their status."""
+    again = set(again)
+    outcomes = [replace(o, status=f"{o.status}, audited again") if unit_of(o) in again else o for o in outcomes]
     def where(outcome: Outcome) -> str:
         if outcome.where is None:
             return outcome.detail.splitlines()[0] if outcome.status == SKIPPED and outcome.detail else ""
@@ -445,7 +484,8 @@ def summary_table(outcomes: Sequence[Outcome], root: Path) -> str:
         except ValueError:
             return str(outcome.where)
 
-    rows = [(o.label, o.status, f"{o.seconds:.1f} s" if o.status in (RENDERED, BAD_DATA, FAILED) else "", where(o))
+    rows = [(o.label, o.status, f"{o.seconds:.1f} s" if o.status.split(",")[0] in (RENDERED, BAD_DATA, FAILED) else "",
+             where(o))
             for o in outcomes]
     header = ("report", "status", "time", "where")
     widths = [max(len(header[i]), *(len(r[i]) for r in rows)) if rows else len(header[i]) for i in range(4)]

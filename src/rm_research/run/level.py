@@ -24,12 +24,12 @@ from pathlib import Path
 import pandas as pd
 
 from rm_research.core.config import DEFAULTS, Settings
-from rm_research.core.paths import CohortPaths, LevelPaths
+from rm_research.core.paths import NATIONAL, CohortPaths, LevelPaths
 from rm_research.disclosure.control import members_hidden_changes, public_level_findings, write_public
 from rm_research.ingest.load import CohortKey, LoadedCohort
 from rm_research.render.handoff import LEVEL_NOTEBOOK, member_findings, notebook_level
 from rm_research.report.narrative import level_title
-from rm_research.run import outputs, publication
+from rm_research.run import outputs, publication, site
 from rm_research.run.step import Written, commit, render_page
 
 log = logging.getLogger(__name__)
@@ -38,6 +38,11 @@ log = logging.getLogger(__name__)
 def _parameters(root: Path, level: str, loaded: list[LoadedCohort]) -> dict[str, object]:
     """The level notebook's parameters: the level and the cohorts it pools."""
     return {"level": level, "root": str(root), "cohorts": [[region, number] for region, number in _keys(loaded)]}
+
+
+def _name(level: str, loaded: list[LoadedCohort]) -> str | None:
+    """The region's name in words (its ``region.toml``), None for the nation."""
+    return loaded[0].region_name if level != NATIONAL and loaded else None
 
 
 def _keys(loaded: list[LoadedCohort]) -> list[CohortKey]:
@@ -54,10 +59,12 @@ def run_level_report(root: Path, level: str, cohorts: Iterable[Sequence[object]]
     paths = LevelPaths(root, level)
     with outputs.locked(paths.lock, timeout=settings.lock_timeout_s) as held, tempfile.TemporaryDirectory() as private:
         loaded, results = notebook_level(root, level, cohorts, analysis=settings.analysis)
-        page = render_page(root, LEVEL_NOTEBOOK, _parameters(root, level, loaded), level_title(level), Path(private),
+        title = level_title(level, _name(level, loaded))
+        page = render_page(root, LEVEL_NOTEBOOK, _parameters(root, level, loaded), title, Path(private),
                            docx, settings, loaded=loaded, results=results) if html else None
         commit(held, root, Written(paths.reports, "report", {paths.findings: results.findings}, page,
-                                   paths.report_html, paths.report_docx), record_key)
+                                   paths.report_html, paths.report_docx,
+                                   card=site.card(loaded, level, root=root), card_path=paths.card), record_key)
     log.info("wrote %s", paths.reports)
     return paths.reports
 
@@ -84,10 +91,12 @@ def run_level_publish(root: Path, level: str, cohorts: Iterable[Sequence[object]
         write_public(safe, Path(private) / "public.csv")
         parameters = {**_parameters(root, level, loaded), "public": True,
                       "public_findings_csv": str(Path(private) / "public.csv")}
-        page = render_page(root, LEVEL_NOTEBOOK, parameters, f"{level_title(level)} (public)", Path(private), docx,
+        title = f"{level_title(level, _name(level, loaded))} (public)"
+        page = render_page(root, LEVEL_NOTEBOOK, parameters, title, Path(private), docx,
                            settings, loaded=loaded,  # the public page is handed no unprotected figure
                            members=member_findings(loaded, out))  # its cohorts' public findings, as published
         commit(held, out, Written(paths.reports, "publish", {paths.public_findings: safe}, page, paths.public_html,
-                                  paths.public_docx), record_key)
+                                  paths.public_docx, card=site.card(loaded, level, public=True),
+                                  card_path=paths.public_card), record_key)
     log.info("wrote %s", paths.public_html)
     return LevelPaths(root, level).reports

@@ -16,7 +16,9 @@ public set as it was. The transaction:
    is removed first. Every unit of the run publishes into the shadow (``into``), the cross-level audit
    reads the shadow and publishes again into it, and public files of units whose data are gone are
    removed from it.
-3. **Commit.** Every file of the shadow that differs from the live one, and the removal of every live
+3. **The public site** (``run.site.public_site``): ``public/`` in the shadow is made to hold exactly the
+   shadow's public files and their index.
+4. **Commit.** Every file of the shadow that differs from the live one, and the removal of every live
    file the shadow no longer has, go into one ``outputs.Staging`` set: flushed, one journal renamed
    into place (the commit point), then moved. Before that point ``reports/`` holds the earlier public
    set, whole; after it, the new one (a run killed while moving is finished by the next one, under
@@ -36,8 +38,9 @@ from pathlib import Path
 
 from rm_research.core.config import DEFAULT_LOCK_TIMEOUT_S
 from rm_research.core.paths import COHORT_FOLDER, REGION_PATTERN, ReportFolder
-from rm_research.run import outputs
+from rm_research.run import outputs, site
 from rm_research.run.records import AUDIT_RECORD, Record
+from rm_research.run.site import PUBLIC_SITE
 
 #: The lock every run that writes public files takes (``publish``, ``publish-all``), under ``reports/``.
 LOCK = ".publish-all.lock"
@@ -70,7 +73,8 @@ def unit_public_files(folder: Path) -> tuple[Path, ...]:
 
 def public_set(base: Path, region: str | None = None) -> set[str]:
     """The public files under the project ``base`` within the scope (every region and the nation, or the
-    one ``region``), as paths relative to ``base``: those that exist."""
+    one ``region``), and the public site (``public/``, whatever the scope: it lists every level), as paths
+    relative to ``base``: those that exist."""
     reports = Path(base) / "reports"
     if region is not None:
         regions = [reports / region]
@@ -80,6 +84,8 @@ def public_set(base: Path, region: str | None = None) -> set[str]:
     folders = [*regions, *(c for r in regions for c in sorted(r.glob("cohort-*")) if COHORT_FOLDER.fullmatch(c.name))]
     found = {path for folder in folders for path in unit_public_files(folder)}
     found.add(audit_marker(base, region))
+    site = Path(base) / PUBLIC_SITE
+    found |= set(site.rglob("*")) if site.is_dir() else set()
     return {path.relative_to(base).as_posix() for path in found if path.is_file()}
 
 
@@ -126,12 +132,13 @@ def transaction(root: Path, region: str | None = None, timeout: float = DEFAULT_
         shadow = shadow_root(root)
         try:
             _remove(shadow)  # an interrupted run's: never committed, so never published
-            for rel in sorted(public_set(root, region)):
+            for rel in sorted(public_set(root)):  # every level's: the public site lists them all
                 _link(root / rel, shadow / rel)
         except OSError as error:
             raise outputs.output_error(error, shadow) from error
         try:
             yield shadow
+            site.public_site(shadow / "reports", shadow / PUBLIC_SITE)
             commit(held, root, shadow, region)
         finally:
             with contextlib.suppress(OSError):

@@ -73,12 +73,13 @@ def code_digests(root: Path, package: Path | None = None) -> dict[str, dict[str,
 
 def cohort_digests(root: Path, cohort: CohortId) -> dict[str, str]:
     """Every file in the cohort's raw folder (``programme.toml`` included: ignored files too, which
-    ``validate`` lists), and the region's ``columns.toml``, which maps headers for all its cohorts."""
+    ``validate`` lists), and the region's ``columns.toml``, which maps headers for all its cohorts, and
+    ``region.toml``, which names the region."""
     paths = cohort.paths(Path(root))
     digests = folder_digests(paths.raw)
-    region_columns = paths.raw.parent / "columns.toml"
-    if region_columns.is_file():
-        digests["../columns.toml"] = file_digest(region_columns)
+    for shared in ("columns.toml", "region.toml"):  # the region's header mapping and its name in words
+        if (paths.raw.parent / shared).is_file():
+            digests[f"../{shared}"] = file_digest(paths.raw.parent / shared)
     return digests
 
 

@@ -14,7 +14,7 @@ Under the unit's lock (``outputs.locked``, taken by the caller, who also compute
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ from rm_research.core.safety import neutralise_formulas
 from rm_research.render import handoff
 from rm_research.run import outputs
 from rm_research.run.records import stage_record
+from rm_research.run.site import card_text
 
 
 @dataclass(frozen=True)
@@ -44,17 +45,21 @@ def render_page(root: Path, notebook: str, parameters: Mapping[str, Any], title:
     # imported on use: papermill and nbconvert cost seconds, which a run without a page never pays
     from rm_research.render.notebook import render_html, run_notebook
 
-    state = handoff.save(private, settings=settings, **handed)
+    state = handoff.save(private, settings=settings, png_copies=docx, **handed)
     executed = run_notebook(root, notebook, {**parameters, "state": str(state)}, fork_kernels=settings.fork_kernels)
     html = render_html(executed, title)
-    return Page(html, word_version(html, title) if docx else None)
+    if not docx:
+        return Page(html)
+    outputs_shown = (output for cell in getattr(executed, "cells", ()) for output in cell.get("outputs", ()))
+    return Page(html, word_version(html, title, outputs_shown))
 
 
-def word_version(page: str, title: str) -> bytes:
-    """The rendered ``page`` as a Word document (``render.word``: pandoc), for board papers."""
-    from rm_research.render.word import docx_bytes  # imported on use: pypandoc, for --format docx only
+def word_version(page: str, title: str, outputs_shown: Iterable[Mapping[str, Any]] = ()) -> bytes:
+    """The rendered ``page`` as a Word document (``render.word``: pandoc), for board papers, its
+    figures the PNG copies among the notebook's ``outputs_shown``."""
+    from rm_research.render.word import docx_bytes, figure_pngs  # imported on use: pypandoc, for --format docx only
 
-    return docx_bytes(page, title)
+    return docx_bytes(page, title, figure_pngs(outputs_shown))
 
 
 def write_csv(table: pd.DataFrame, path: Path) -> None:
@@ -77,6 +82,9 @@ class Written:
     html: Path | None = None
     docx: Path | None = None
     removed: tuple[Path, ...] = field(default_factory=tuple)
+    #: the report's record (``run.site.card``), written at ``card_path``
+    card: Mapping[str, object] | None = None
+    card_path: Path | None = None
 
 
 def commit(held: outputs.Outputs, root: Path, written: Written, record_key: str | None) -> None:
@@ -95,4 +103,6 @@ def commit(held: outputs.Outputs, root: Path, written: Written, record_key: str 
                 staging.path(written.docx).write_bytes(written.page.docx)
             else:  # a page made again without its Word copy: an older copy would no longer match it
                 staging.remove(written.docx)
+        if written.card is not None and written.card_path is not None:
+            staging.path(written.card_path).write_text(card_text(written.card), encoding="utf-8")
         stage_record(staging, root, written.folder, written.kind, record_key)

@@ -33,6 +33,9 @@ page = handoff.level_page(root, level, cohorts, state, public=bool(public), publ
 page.opening()
 
 # %%
+page.show("summary")
+
+# %%
 page.show("key_findings")
 
 # %%
@@ -67,6 +70,9 @@ page.show("dose")
 
 # %%
 page.show("technical")
+
+# %%
+page.show("every_cohort")
 
 # %%
 page.show("statistics")

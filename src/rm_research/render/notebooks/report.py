@@ -37,6 +37,9 @@ page.opening()
 page.show("too_small")
 
 # %%
+page.show("summary")
+
+# %%
 page.show("key_findings")
 
 # %%

@@ -1,0 +1,332 @@
+"""The one-page summary every report opens with: what a board needs to know, in its order, and no more.
+
+A board reads three to five headlines and decides; the full key findings (``report.summary``) follow
+for whoever wants them. The headlines are ranked as the board's questions are (issue 18):
+
+1. **the change in confidence**: on how many of the confidence questions each role ended higher,
+   with the clearest change in words and numbers;
+2. **who took part and stayed**: enrolled, completed the end survey, withdrew;
+3. **what the psychological input added**: how many found the sessions supportive, and whether
+   those who attended more ended with more confidence (an association, said as one);
+4. **what to do next**: one or two actions that follow from the figures by stated rules
+   (``next_steps``), never from judgement the figures do not support.
+
+Each headline carries its number and the people it rests on. One line then says how far the
+evidence goes (``evidence_line``), and one chart shows every change with its uncertainty
+(``change_rows``, drawn by ``report.figures.change_chart``). Statistical names (Hedges, Spearman,
+ANCOVA, Hartung-Knapp) stay out: an interval is "likely between", a clear change is one whose 95%
+interval leaves out no change, as in the key findings (``summary.change_verdict``).
+
+Everything is read through ``summary.Figures``, so a public summary says exactly what the public
+findings say: counts "about" their rounded value, a withheld figure withheld (with its safe band
+where the findings give one), never worked out.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Final
+
+import pandas as pd
+
+from rm_research.core import config
+from rm_research.core.safety import escape_markdown
+from rm_research.disclosure.control import share_band
+from rm_research.report import figures as charts
+from rm_research.report.page import Page
+from rm_research.report.summary import (
+    CHANGE,
+    HIGHER,
+    LOWER,
+    PAIRED_MEANS,
+    POOLED,
+    POOLED_PRIMARY_DOSE,
+    PRIMARY_DOSE,
+    ROLE_WORDS,
+    SCALE,
+    SMALL_GROUP,
+    UNCLEAR,
+    WITHHELD,
+    Figures,
+    change_verdict,
+    could_be_small,
+    possessive,
+)
+
+#: Completion of the end survey below this share is a finding a board acts on: the changes then rest
+#: on a minority of those who enrolled. 70% is the response rate below which survey guidance commonly
+#: asks for a non-response check (docs/methods.md, "The one-page summary").
+LOW_COMPLETION: Final = 0.70
+#: Half or more of those who answered missing a mentoring session is a finding a board acts on.
+MANY_MISSED: Final = 0.5
+#: Fewer cohorts than this pooled: the region's or the nation's picture is still forming (the same
+#: threshold as a prediction interval, ``summary.MIN_COHORTS_FOR_PREDICTION``).
+FEW_COHORTS: Final = 5
+#: The columns of ``change_rows``: one row per confidence question and role.
+CHANGE_COLUMNS: Final = ("item", "label", "role", "estimate", "low", "high", "n", "verdict", "withheld")
+
+
+@dataclass(frozen=True)
+class Headline:
+    """One headline of the summary: ``title``, a few words in bold; ``text``, the finding with its
+    number (Markdown, data-derived words escaped); ``rests_on``, the people (or cohorts) behind it."""
+
+    title: str
+    text: str
+    rests_on: str
+
+    def markdown(self) -> str:
+        """The headline as one Markdown list item's text."""
+        return f"**{self.title}.** {self.text} *({self.rests_on})*"
+
+
+def _count(count: float, figures: Figures) -> str:
+    if math.isnan(count):
+        return "an unknown number of"
+    whole = round(count)
+    return f"about {whole}" if figures.public and whole > 0 else str(whole)
+
+
+def _people(count: float, figures: Figures, what: str, noun: str = "people") -> str:
+    """"7 mentors answered both surveys: few, so read with care"."""
+    if not math.isnan(count) and round(count) == 1:
+        noun = {"people": "person", "mentors": "mentor", "mentees": "mentee"}.get(noun, noun)
+    small = ": few, so read with care" if could_be_small(count, figures.public, SMALL_GROUP, figures.rule) else ""
+    return f"{_count(count, figures)} {noun} {what}{small}"
+
+
+def change_rows(figures: Figures, labels: dict[str, str], pooled: bool = False) -> pd.DataFrame:
+    """Every confidence question's change by role (``CHANGE_COLUMNS``): a cohort's mean change over the
+    people who answered both surveys, or (``pooled``) a region's or the nation's pooled change; its
+    95% interval; the people it rests on; its verdict (``summary.change_verdict``); and whether the
+    findings withhold it (its numbers are then NaN, never guessed)."""
+    statistics = POOLED if pooled else CHANGE
+    rows = []
+    for item in config.RATING_ITEMS:
+        for role in config.ROLES:
+            if not figures.has(item, role, statistics[0]):
+                continue
+            withheld = figures.withheld(item, role, *statistics)
+            estimate, low, high = (math.nan,) * 3 if withheld else (figures.value(item, role, s) for s in statistics)
+            n = figures.n(item, role, statistics[0])
+            verdict = WITHHELD if withheld else change_verdict(estimate, low, high)
+            rows.append((item, labels.get(item, item), role, estimate, low, high, n, verdict, withheld))
+    return pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
+
+
+def _likely(low: float, high: float) -> str:
+    return f"likely between {low:+.1f} and {high:+.1f} points"
+
+
+def confidence_headline(figures: Figures, labels: dict[str, str], pooled: bool = False) -> Headline | None:
+    """Headline 1: on how many questions each role ended higher, and the clearest change in words."""
+    rows = change_rows(figures, labels, pooled)
+    if rows.empty:
+        return None
+    shown = rows[~rows["withheld"]]
+    if shown.empty:
+        return Headline("Confidence", f"Every change in confidence is {WITHHELD}: see the region's report, which "
+                        "pools this cohort with others.", "the groups are too small to publish")
+    parts = []
+    for role in config.ROLES:
+        mine = shown[shown["role"] == role]
+        if mine.empty:
+            continue
+        higher = int((mine["verdict"] == HIGHER).sum())
+        lower = int((mine["verdict"] == LOWER).sum())
+        fell = f" (lower on {lower})" if lower else ""
+        questions = "confidence question" if len(mine) == 1 else "confidence questions"
+        what = f" {questions}" if not parts else ""
+        parts.append(f"{ROLE_WORDS[role][1]} {'ended higher on ' if not parts else 'on '}{higher} of {len(mine)}{what}"
+                     f"{fell}")
+    clear = shown[shown["verdict"].isin([HIGHER, LOWER])]
+    if clear.empty:
+        best = shown.loc[shown["n"].fillna(0).idxmax()]
+        example = (f"No question showed a clear change: the largest group, {ROLE_WORDS[best['role']][1]} on "
+                   f"{escape_markdown(_lower_first(best['label']))}, moved {best['estimate']:+.1f} points "
+                   f"({_likely(best['low'], best['high'])}), which could be no change at all.")
+    else:
+        best = clear.loc[clear["low"].abs().combine(clear["high"].abs(), min).idxmax()]
+        label = escape_markdown(_lower_first(best["label"]))
+        subject = f"{possessive(ROLE_WORDS[best['role']][1].capitalize())} {label}"
+        moved = "rose" if best["verdict"] == HIGHER else "fell"
+        means = "" if pooled else _means(figures, best["item"], best["role"])
+        example = (f"{subject} {moved}{means} ({best['estimate']:+.1f} points on the {SCALE} scale, "
+                   f"{_likely(best['low'], best['high'])}).")
+    across = "pooled across cohorts" if pooled else "answered both surveys"
+    role = ROLE_WORDS[best["role"]][1]
+    opening = ", ".join(parts)
+    return Headline("Confidence", f"{opening[:1].upper()}{opening[1:]}. {example}",
+                    _people(best["n"], figures, f"{across}", noun=role))
+
+
+def _means(figures: Figures, item: str, role: str) -> str:
+    pre, post = (figures.value(item, role, s) for s in PAIRED_MEANS)
+    return "" if math.isnan(pre) or math.isnan(post) else f" from {pre:.1f} to {post:.1f}"
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def participation_headline(figures: Figures) -> Headline | None:
+    """Headline 2: who enrolled, who completed the end survey (and what share), who withdrew."""
+    everyone = config.ALL_ROLES
+    if not figures.has("flow", everyone, "enrolled"):
+        return None
+    if figures.withheld("flow", everyone, "enrolled", "completed_end_survey"):
+        return Headline("Who took part", f"How many took part and stayed is {WITHHELD}.",
+                        "the groups are too small to publish")
+    enrolled = figures.value("flow", everyone, "enrolled")
+    completed = figures.value("flow", everyone, "completed_end_survey")
+    roles = [r for r in config.ROLES
+             if figures.has("flow", r, "enrolled") and not figures.withheld("flow", r, "enrolled")]
+    split = " and ".join(f"{_count(figures.value('flow', r, 'enrolled'), figures)} {ROLE_WORDS[r][1]}" for r in roles)
+    share = f" ({completed / enrolled:.0%})" if enrolled > 0 and not figures.public else ""
+    withdrawn = figures.value("flow", everyone, "withdrawn")
+    left = (f"; {_count(withdrawn, figures)} withdrew" if not math.isnan(withdrawn) and withdrawn > 0
+            and not figures.withheld("flow", everyone, "withdrawn") else "")
+    return Headline("Who took part and stayed",
+                    f"{_count(enrolled, figures).capitalize()} people enrolled{f' ({split})' if split else ''}; "
+                    f"{_count(completed, figures)}{share} completed the end survey{left}.",
+                    "everyone enrolled")
+
+
+def psychological_headline(figures: Figures, pooled: bool = False, offered: bool = True) -> Headline | None:
+    """Headline 3: whether people found the psychological sessions supportive, and whether those who
+    attended more ended with more confidence at the same starting point (an association only)."""
+    if not offered:
+        return Headline("Psychological input", "No psychological sessions were offered, so this report cannot say "
+                        "what they add; the region's and the national reports compare programmes that offered them.",
+                        "the programme's settings")
+    parts, rests = [], ""
+    everyone = config.ALL_ROLES
+    if figures.has("psych_supportive", everyone, "yes_count"):
+        yes, n = figures.value("psych_supportive", everyone, "yes_count"), figures.n("psych_supportive", everyone,
+                                                                                      "yes_count")
+        if figures.withheld("psych_supportive", everyone, "yes_count", n_of="yes_count"):
+            band = share_band(figures.why("psych_supportive", everyone, "yes_count"), n, figures.rule)
+            parts.append(f"{band.capitalize()} of those who answered found the sessions supportive" if band
+                         else f"how many found the sessions supportive is {WITHHELD}")
+        elif not math.isnan(yes) and n > 0:
+            parts.append(f"{_count(yes, figures)} of {_count(n, figures)} who answered found the sessions supportive")
+        rests = _people(n, figures, "answered")
+    primary = POOLED_PRIMARY_DOSE if pooled else PRIMARY_DOSE
+    if figures.has("psych_effect", everyone, primary[0]):
+        if figures.withheld("psych_effect", everyone, *primary, n_of=primary[0]):
+            parts.append(f"whether attending more went with more confidence is {WITHHELD}")
+        else:
+            slope, low, high = (figures.value("psych_effect", everyone, s) for s in primary)
+            verdict = change_verdict(slope, low, high)
+            if verdict == HIGHER:
+                parts.append(f"those who attended more sessions ended more confident than others who started at the "
+                             f"same point ({slope:+.2f} points a session): an association only, not evidence that the "
+                             "sessions made the difference")
+            elif verdict == LOWER:
+                parts.append(f"those who attended more sessions ended less confident than others who started at the "
+                             f"same point ({slope:+.2f} points a session), an association only")
+            elif verdict == UNCLEAR:
+                parts.append("those who attended more sessions did not clearly end more confident than others who "
+                             "started at the same point")
+            people = _people(figures.n("psych_effect", everyone, primary[0]), figures,
+                             "with a count of sessions attended")
+            rests = f"{rests}; {people}" if rests else people
+    if not parts:
+        return None
+    text = "; ".join(parts)
+    return Headline("Psychological input", f"{text[:1].upper()}{text[1:]}.", rests or "those who answered")
+
+
+def next_steps(figures: Figures, pooled: bool = False, level: str = "") -> Headline:
+    """Headline 4: one or two actions that follow from the figures by these rules, in this order:
+
+    - fewer than ``LOW_COMPLETION`` of those enrolled completed the end survey: chase it, since the
+      changes rest on those who did;
+    - (a region or the nation) fewer than ``FEW_COHORTS`` cohorts pooled: keep adding cohorts before
+      firm conclusions; (a cohort) a role with fewer than ``summary.SMALL_GROUP`` answering both
+      surveys: read its change with its region's pooled figures;
+    - ``MANY_MISSED`` or more of those who answered missed a mentoring session: protect the time;
+    - otherwise: keep running and evaluating the programme the same way.
+    """
+    actions = []
+    everyone = config.ALL_ROLES
+    enrolled = figures.value("flow", everyone, "enrolled")
+    completed = figures.value("flow", everyone, "completed_end_survey")
+    if enrolled > 0 and completed / enrolled < LOW_COMPLETION:
+        actions.append(f"Raise the end-survey response: {_count(completed, figures)} of {_count(enrolled, figures)} "
+                       "completed it, and every change in this report rests on them")
+    if pooled:
+        k = figures.value(config.RATING_ITEMS[0], "mentee", "k")
+        if not math.isnan(k) and k < FEW_COHORTS:
+            actions.append(f"Keep adding cohorts before drawing firm conclusions: {level or 'this level'} pools only "
+                           f"{round(k)} so far")
+    else:
+        small = [r for r in config.ROLES if figures.has(config.RATING_ITEMS[0], r, "change_mean")
+                 and could_be_small(figures.n(config.RATING_ITEMS[0], r, "change_mean"), figures.public, SMALL_GROUP,
+                                    figures.rule)]
+        if small:
+            actions.append(f"Read this cohort's changes for {' and '.join(ROLE_WORDS[r][1] for r in small)} with the "
+                           "region's pooled figures: too few answered both surveys to show a change clearly alone")
+    yes, n = figures.value("missed_any", everyone, "yes_count"), figures.n("missed_any", everyone, "yes_count")
+    if n > 0 and yes / n >= MANY_MISSED:
+        actions.append(f"Protect mentoring time: {_count(yes, figures)} of {_count(n, figures)} who answered missed at "
+                       "least one session")
+    if not actions:
+        actions.append("Keep running and evaluating the programme the same way: the figures raise no concern that "
+                       "these rules look for")
+    return Headline("What to do next", ". ".join(actions[:2]) + ".", "the rules in the methods")
+
+
+def evidence_line(figures: Figures, pooled: bool = False) -> str:
+    """How far the evidence goes, in one line."""
+    everyone = config.ALL_ROLES
+    enrolled = figures.value("flow", everyone, "enrolled")
+    people = f"{_count(enrolled, figures)} people" if not math.isnan(enrolled) else "the people"
+    if pooled:
+        k = max((figures.value(i, r, "k") for i in config.RATING_ITEMS for r in config.ROLES
+                 if figures.has(i, r, "k")), default=math.nan)
+        cohorts = f" in {round(k)} cohorts" if not math.isnan(k) else ""
+        spread = " Cohorts can differ, so a new cohort's change may fall outside the pooled range."
+    else:
+        cohorts, spread = "", ""
+    return (f"**How far the evidence goes:** surveys of {people}{cohorts} at enrolment and at the end, with no "
+            "comparison group, so the figures show what changed, not why; a change is called clear only "
+            f"where its likely range leaves out no change.{spread}")
+
+
+def headlines(figures: Figures, labels: dict[str, str], *, pooled: bool = False, psych_offered: bool = True,
+              level: str = "") -> list[Headline]:
+    """The summary's three to five headlines, in the board's order (module docstring)."""
+    found = [confidence_headline(figures, labels, pooled), participation_headline(figures),
+             psychological_headline(figures, pooled, psych_offered), next_steps(figures, pooled, level)]
+    return [h for h in found if h is not None]
+
+
+def summary_markdown(found: list[Headline], evidence: str) -> str:
+    """The headlines as a numbered list, then the evidence line."""
+    return "\n".join(f"{number}. {h.markdown()}" for number, h in enumerate(found, start=1)) + f"\n\n{evidence}"
+
+
+#: The summary's heading, and the class of the page break after it (a printed page, a Word page).
+TITLE: Final = "Summary"
+INTRO: Final = ("What a board needs to know, on one page: each headline with its number and the people it rests on. "
+                "The key findings that follow give every figure.")
+PAGE_BREAK: Final = '<div class="rm-page-break"></div>'
+
+
+def show_summary(page: Page, labels: dict[str, str], *, pooled: bool = False, psych_offered: bool = True,
+                 level: str = "") -> None:
+    """The one-page summary on ``page``: the headlines, the evidence line and the chart of every change,
+    then a page break, so that it prints (and opens in Word) as a page of its own."""
+    figures = Figures(page.findings, public=page.public, rule=page.settings.disclosure,
+                      confidence=page.settings.analysis.confidence)
+    page.markdown(summary_markdown(headlines(figures, labels, pooled=pooled, psych_offered=psych_offered, level=level),
+                                   evidence_line(figures, pooled)))
+    rows = change_rows(figures, labels, pooled)
+    if not rows.empty:
+        what = "pooled change" if pooled else "change"
+        page.figure(charts.change_chart(rows, f"The {what} in confidence on each question, by role",
+                                        withheld=f"withheld ({page.settings.disclosure.mark})"
+                                        if page.public else "withheld"))
+    page.html(PAGE_BREAK)
