@@ -427,6 +427,78 @@ def collaborative_stages(repeat: int, timeout: float, memory_limit: int) -> None
         print(line("rm-research reports, rerun with nothing changed (< 1 s)", reruns), flush=True)
 
 
+#: A collaborative command run as a child that reports its own CPU (the part no worker shares: the serial part)
+#: and its workers' (reaped children), with their peak memory, as its last line.
+COMMAND_CHILD = """
+import json, resource, sys, time
+from rm_research.run.cli import main
+started = time.perf_counter()
+status = main(sys.argv[1:])
+wall = time.perf_counter() - started
+me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"status": status, "wall": wall, "self_cpu": me.ru_utime + me.ru_stime,
+                  "workers_cpu": kids.ru_utime + kids.ru_stime, "self_rss_mb": me.ru_maxrss / 1024,
+                  "workers_rss_mb": kids.ru_maxrss / 1024}))
+"""
+NHS_HEADER = ["cohorts", "command", "wall s", "s per cohort", "own CPU s", "serial share", "workers' CPU s",
+              "peak RSS MB (own / a worker)", "reports made"]
+
+
+def run_command(project: Path, command: list[str], timeout: float) -> dict[str, float] | None:
+    """One collaborative command on ``project`` (``COMMAND_CHILD``): its figures, and how many reports it
+    made (the summary's "rendered" lines); None if it failed."""
+    done = subprocess.run([PY, "-c", COMMAND_CHILD, *command, "--root", str(project)], capture_output=True,
+                          text=True, timeout=timeout, cwd=project)
+    lines = done.stdout.strip().splitlines()
+    if done.returncode != 0 or not lines:
+        print(f"  {' '.join(command)} failed: {done.stderr.strip().splitlines()[-1:]}", flush=True)
+        return None
+    figures = json.loads(lines[-1])
+    figures["made"] = sum(1 for row in lines if "  rendered" in row)
+    figures["noise"] = len([row for row in done.stderr.splitlines() if row.strip()])
+    return figures
+
+
+def nhs_scale(counts: Sequence[int], jobs: int, timeout: float, seed: int) -> list[list[str]]:
+    """Issue 18: a generated SYNTHETIC collaborative of each size (``examples.collaborative.scaled_cohorts``)
+    through ``reports`` then ``publish-all`` (``-j jobs``), each run again with nothing changed, then once
+    more after one cohort's data changed (only that cohort, its region and the nation should be made)."""
+    from rm_research.examples.collaborative import scaled_cohorts, write_collaborative
+
+    rows = []
+    for count in counts:
+        with tempfile.TemporaryDirectory() as scratch:
+            project = Path(scratch)
+            specs = scaled_cohorts(count, seed)
+            write_collaborative(project, seed, specs)
+            steps = [("reports", ["reports", "-j", str(jobs)]), ("publish-all", ["publish-all", "-j", str(jobs)]),
+                     ("reports, nothing changed", ["reports", "-j", str(jobs)]),
+                     ("publish-all, nothing changed", ["publish-all", "-j", str(jobs)])]
+            for name, command in steps:
+                figures = run_command(project, command, timeout)
+                if figures is None:
+                    break
+                rows.append(_nhs_row(count, name, figures))
+                print("  " + " | ".join(rows[-1]), flush=True)
+            changed = project / "data" / "raw" / specs[0].slug / "enrolment.csv"
+            text = changed.read_text(encoding="utf-8").splitlines()
+            changed.write_text("\n".join([*text[:-1], text[-1].replace(",5,", ",6,", 1)]) + "\n", encoding="utf-8")
+            for name, command in [("reports, one cohort changed", ["reports", "-j", str(jobs)])]:
+                figures = run_command(project, command, timeout)
+                if figures is not None:
+                    rows.append(_nhs_row(count, name, figures))
+                    print("  " + " | ".join(rows[-1]), flush=True)
+    return rows
+
+
+def _nhs_row(count: int, name: str, figures: dict[str, float]) -> list[str]:
+    wall = figures["wall"]
+    return [f"{count:,}", name, f"{wall:.1f}", f"{wall / count:.2f}", f"{figures['self_cpu']:.1f}",
+            f"{figures['self_cpu'] / wall:.0%}" if wall else "", f"{figures['workers_cpu']:.1f}",
+            f"{figures['self_rss_mb']:.0f} / {figures['workers_rss_mb']:.0f}", f"{figures['made']}"
+            + (f" ({figures['noise']} lines on stderr)" if figures["noise"] else "")]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs of each stage (default 3)")
@@ -443,6 +515,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, default=Path(tempfile.gettempdir()) / "rm-research-benchmark",
                         help="folder caching the generated cohorts (default: in the temporary folder)")
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--nhs", type=int, nargs="*", default=[100, 1000],
+                        help="cohorts in each generated SYNTHETIC collaborative through reports and publish-all "
+                             "(default: 100 1000; none to skip)")
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="-j for the collaborative commands")
     parser.add_argument("--source", type=Path, default=None,
                         help="measure the package in this source folder instead (e.g. src/ of a `git archive` "
                              "of main), on the same cohorts; scale stages only")
@@ -452,6 +528,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         example_stages(args.repeat, args.skip_reports, args.timeout, limit)
     if not args.skip_collaborative:
         collaborative_stages(args.repeat, args.timeout, limit)
+    if args.nhs:
+        print("\nAt the size of the NHS: generated SYNTHETIC collaboratives, 7 regions, cohorts of 8-40 people "
+              f"(-j {args.jobs}; own CPU: the command's process, which no worker shares; serial share = own CPU / "
+              "wall):", flush=True)
+        rows = nhs_scale(args.nhs, args.jobs, max(args.timeout, 7200.0), args.seed)
+        print("\n" + table(rows, NHS_HEADER), flush=True)
     if args.sizes:
         print(f"\nSYNTHETIC cohorts (cache {cache_root(args.cache, args.seed)}; code measured: "
               f"{args.source or ROOT / 'src'}):", flush=True)

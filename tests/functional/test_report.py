@@ -130,3 +130,24 @@ def test_a_disability_programme_without_psychological_sessions_reads_right(tmp_p
     assert "Reciprocal <Mentoring> for Inclusion" in text  # escaped, so shown as typed
     assert "experiences of disabled colleagues" in text and "BAME" not in text
     assert "offered no psychological sessions" in text
+
+
+def test_the_same_inputs_give_the_same_page_byte_for_byte(rendered_example, tmp_path):
+    """Issue 18: two runs of make report gave different report.html bytes (random table and cell ids)."""
+    again = make_project(tmp_path)
+    run_report(again, "south-east", 1)
+    name = Path("reports") / "south-east" / "cohort-1"
+    for file in ("report.html", "findings.csv", "report.json"):
+        assert (again / name / file).read_bytes() == (rendered_example / name / file).read_bytes(), file
+
+
+def test_the_report_opens_with_its_one_page_summary(rendered_example):
+    """Issue 18: the board's page first, before the key findings, with one chart and a page break after it."""
+    page = html_text(rendered_example)
+    summary, findings = page.index('id="Summary"'), page.index('id="Key-findings"')
+    assert summary < findings and page.index('class="rm-page-break"') in range(summary, findings)
+    text = visible_text(page[summary:findings])
+    for headline in ("Confidence.", "Who took part and stayed.", "Psychological input.", "What to do next.",
+                     "How far the evidence goes:"):
+        assert headline in text
+    assert page[summary:findings].count("<img ") == 1

@@ -253,3 +253,18 @@ def test_gitignore_lets_exactly_the_synthetic_files_be_tracked():
 def test_gitignore_holds_the_generators_lines():
     lines = set((REPO / ".gitignore").read_text().splitlines())
     assert set(collaborative.gitignore_lines()) <= lines
+
+
+def test_the_scaled_collaborative_spreads_cohorts_over_the_seven_regions_as_specified():
+    """``make benchmark``'s NHS-sized collaborative (issue 18): 7 regions, cohorts numbered from 1 in each,
+    8-40 people, 0-4 psychological sessions offered, the same cohorts from the same seed."""
+    from rm_research.examples.collaborative import REGION_NAMES, scaled_cohorts
+
+    specs = scaled_cohorts(100, seed=7)
+    assert specs == scaled_cohorts(100, seed=7) and specs != scaled_cohorts(100, seed=8)
+    assert {s.region for s in specs} == set(REGION_NAMES)
+    for region in REGION_NAMES:
+        numbers = [s.cohort for s in specs if s.region == region]
+        assert numbers == list(range(1, len(numbers) + 1))
+    assert all(8 <= s.people <= 40 and 0 <= s.psych_offered <= 4 for s in specs)
+    assert len({s.slug for s in specs}) == 100

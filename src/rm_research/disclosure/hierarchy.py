@@ -8,7 +8,7 @@ region less its published cohorts. ``make publish-all`` writes what this returns
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -61,22 +61,43 @@ def load_all(root: Path | str, keys: Iterable[tuple[str, int]]) -> list[LoadedCo
     return [load_cohort(root, region, int(cohort)) for region, cohort in keys]
 
 
+Mapper = Callable[..., Iterable[object]]
+
+
+def _cohort_part(root: Path, region: str, cohort: int, settings: Settings) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One cohort's person-table rows and its findings as the audit reads them (rare answers merged)."""
+    loaded = load_cohort(root, region, int(cohort))
+    return person_table([loaded]), publishable(cohort_findings(loaded, settings.analysis), settings.disclosure)
+
+
+def _level_part(people: pd.DataFrame, level: str, settings: Settings) -> tuple[pd.DataFrame, dict]:
+    """A region's or the nation's findings and which cohorts each pooled figure pools."""
+    results = level_results(people, level, settings.analysis)
+    return results.findings, pooled_labels(results.analyses)
+
+
 def published_levels(root: Path | str, cohorts: Sequence[tuple[str, int]], regions: Sequence[str],
-                     national: bool, settings: Settings = DEFAULTS, public_root: Path | str | None = None
-                     ) -> list[Level]:
+                     national: bool, settings: Settings = DEFAULTS, public_root: Path | str | None = None,
+                     mapper: Mapper = map) -> list[Level]:
     """Every unit's findings (computed again from the raw files, which the runs have just validated,
     with the run's ``settings``) and the public findings it has written under ``public_root`` (the
-    project's ``reports/`` unless given: ``publish-all`` reads its shadow), as a hierarchy."""
+    project's ``reports/`` unless given: ``publish-all`` reads its shadow), as a hierarchy. ``mapper``:
+    how the cohorts' and the levels' findings are computed, ``map`` in this process or a pool's ``map``
+    over the command's workers (each cohort and each level on its own: at a thousand cohorts this is
+    most of the audit's time, and no part needs another's)."""
     root = Path(root)
     public = Path(public_root) if public_root is not None else root
-    loaded = load_all(root, cohorts)
-    units = [(cohort_unit(c.paths.region, c.paths.cohort), c.paths.region, public / "reports" / c.paths.slug,
-              publishable(cohort_findings(c, settings.analysis), settings.disclosure), {}) for c in loaded]
-    for region in [*regions, *([NATIONAL] if national else [])]:
-        members = [c for c in loaded if region == NATIONAL or c.paths.region == region]
-        results = level_results(person_table(members), region, settings.analysis)
-        parent = NATIONAL if national and region != NATIONAL else None
-        units.append((region, parent, public / "reports" / region, results.findings, pooled_labels(results.analyses)))
+    parts = list(mapper(_cohort_part, *zip(*[(root, r, c, settings) for r, c in cohorts], strict=True)))
+    people = {key: rows for key, (rows, _) in zip(cohorts, parts, strict=True)}  # type: ignore[misc]
+    units = [(cohort_unit(r, c), r, public / "reports" / r / f"cohort-{int(c)}", findings, {})
+             for (r, c), (_, findings) in zip(cohorts, parts, strict=True)]  # type: ignore[misc]
+    levels = [*regions, *([NATIONAL] if national else [])]
+    tables = [pd.concat([rows for (r, _), rows in people.items() if level in (NATIONAL, r)], ignore_index=True)
+              for level in levels]
+    for level, (findings, pooled) in zip(levels, mapper(_level_part, tables, levels, [settings] * len(levels)),
+                                         strict=True):  # type: ignore[misc]
+        parent = NATIONAL if national and level != NATIONAL else None
+        units.append((level, parent, public / "reports" / level, findings, pooled))
     return [Level(unit, parent, findings, read_public(folder / ReportFiles.PUBLIC_FINDINGS), pooled)
             for unit, parent, folder, findings, pooled in units if (folder / ReportFiles.PUBLIC_FINDINGS).is_file()]
 

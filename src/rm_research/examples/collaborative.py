@@ -600,6 +600,29 @@ def write_collaborative(root: Path, seed: int = COLLABORATIVE_SEED,
     return [path for spec in cohorts for path in write_cohort(root, spec, seed)]
 
 
+def scaled_cohorts(count: int, seed: int = COLLABORATIVE_SEED) -> list[CohortSpec]:
+    """``count`` SYNTHETIC cohorts spread over the 7 regions (a region's cohort numbers run 1, 2, ...), for
+    measuring the package at the size of the NHS (``make benchmark``): sizes 8-40, true changes -0.5 to 3,
+    0-4 psychological sessions offered, one cohort a quarter from 2018, drawn from ``seed``. Not the
+    example: nothing here is committed."""
+    rng = np.random.default_rng([seed, count])
+    regions = list(REGION_NAMES)
+    numbers = dict.fromkeys(regions, 0)
+    specs = []
+    for index in range(count):
+        region = regions[index % len(regions)]
+        numbers[region] += 1
+        start = pd.Timestamp("2018-01-01") + pd.DateOffset(months=3 * (numbers[region] - 1))
+        start += pd.Timedelta(days=int(rng.integers(0, 28)))
+        change = round(float(rng.uniform(-0.5, 3)), 2)
+        specs.append(CohortSpec(region, numbers[region], int(rng.integers(8, 41)), change, int(rng.integers(0, 5)),
+                                f"{start:%Y-%m-%d}",
+                                withdrawn_share=round(float(rng.uniform(0, 0.15)), 2),
+                                response_share=round(float(rng.uniform(0.6, 0.95)), 2),
+                                coders=int(rng.integers(1, 3))))
+    return specs
+
+
 def committed_files(seed: int = COLLABORATIVE_SEED) -> list[str]:
     """Every file ``write_collaborative`` writes, as paths relative to the project root."""
     return [f"data/raw/{spec.slug}/{name}" for spec in COHORTS for name in _file_names(spec, seed)]

@@ -52,6 +52,8 @@ REPRODUCIBLE_DATE = "315532800"  # 1980-01-01, the earliest date a zip file can 
 #: The class of the HTML banner (``report.narrative.banner``) that becomes the ``Banner`` paragraph style.
 BANNER_CLASS = "rm-banner"
 BANNER_STYLE = "Banner"
+#: The class of the page break after the one-page summary (``report.board.PAGE_BREAK``): a page break in Word.
+PAGE_BREAK_CLASS = "rm-page-break"
 #: A4 and 2 cm margins, in twentieths of a point (Word's page units).
 _A4_SECTION = ('<w:pgSz w:w="11906" w:h="16838" /><w:pgMar w:top="1134" w:right="1134" w:bottom="1134" '
                'w:left="1134" w:header="567" w:footer="567" w:gutter="0" />')
@@ -223,6 +225,8 @@ class _Tidy:
             table = self.tree(node)
             table["c"][2] = column_widths(table)
             return [table]
+        if kind == "Div" and PAGE_BREAK_CLASS in node["c"][0][1]:
+            return [{"t": "RawBlock", "c": ["openxml", '<w:p><w:r><w:br w:type="page" /></w:r></w:p>']}]
         if kind == "Div" and BANNER_CLASS in node["c"][0][1]:
             (ident, classes, attributes), blocks = node["c"]
             return [{"t": "Div", "c": [[ident, classes, [*attributes, ["custom-style", BANNER_STYLE]]],

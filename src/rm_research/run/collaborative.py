@@ -240,7 +240,7 @@ def cohort_record_key(root: Path, cohort: CohortId, html: bool = True, docx: boo
     return cohort_key(Path(root), cohort, plan.code, plan.settings)
 
 
-def cross_level_pass(plan: Plan, outcomes: list[Outcome]) -> list[str]:
+def cross_level_pass(plan: Plan, outcomes: list[Outcome], jobs: int | None = None) -> list[str]:
     """After ``publish-all``: audit every published table together (``publication``), and publish
     again, and record, each unit whose hidden figures could otherwise be worked out from another
     level's table (a region less its cohorts, the nation less its regions). Returns those units. A
@@ -261,7 +261,9 @@ def cross_level_pass(plan: Plan, outcomes: list[Outcome]) -> list[str]:
         return []  # this very public set was audited across levels when it was published: nothing to redo
     from rm_research.disclosure import hierarchy  # imported on use: see the note above
 
-    levels = hierarchy.published_levels(plan.root, cohorts, regions, plan.national, plan.run_settings, base)
+    with _executor(jobs or default_jobs()) as pool:  # each unit's findings again, over the workers
+        levels = hierarchy.published_levels(plan.root, cohorts, regions, plan.national, plan.run_settings, base,
+                                            mapper=pool.map)
     changes = hierarchy.cross_level_changes(levels, plan.run_settings.disclosure)
     changes.update(hierarchy.pooling_after_audit(levels, changes, plan.run_settings.disclosure))
     hidden_more = sorted(changes)
@@ -314,7 +316,7 @@ def publish_all(plan: Plan, jobs: int | None = None, progress: Callable[[Outcome
     with publication.transaction(plan.root, plan.scope, plan.run_settings.lock_timeout_s) as shadow:
         staged = replace(plan, into=shadow)
         outcomes = run(staged, jobs, progress)
-        protected = cross_level_pass(staged, outcomes)
+        protected = cross_level_pass(staged, outcomes, jobs)
         withdrawn = withdraw_orphans(staged)
     return outcomes, protected, withdrawn
 
@@ -343,6 +345,11 @@ class _InlineExecutor:
 
     def __exit__(self, *_: object) -> None:
         return None
+
+    @staticmethod
+    def map(function: Callable[..., object], *iterables: Iterable[object]) -> Iterator[object]:
+        """``function`` over the iterables, here and now, as the pool's ``map``."""
+        return map(function, *iterables)
 
     def submit(self, function: Callable[..., Outcome], *args: object) -> Future[Outcome]:
         future: Future[Outcome] = Future()
