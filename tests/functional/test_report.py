@@ -145,7 +145,8 @@ def test_the_report_opens_with_its_one_page_summary(rendered_example):
     """Issue 18: the board's page first, before the key findings, with one chart and a page break after it."""
     page = html_text(rendered_example)
     summary, findings = page.index('id="Summary"'), page.index('id="Key-findings"')
-    assert summary < findings and page.index('class="rm-page-break"') in range(summary, findings)
+    assert summary < findings and page.index('class="rm-page-break"', summary) in range(summary, findings)
+    assert page.rindex('class="rm-page-break"', 0, summary) > page.index("<h1")  # the summary starts a page
     text = visible_text(page[summary:findings])
     for headline in ("Confidence.", "Who took part and stayed.", "Psychological input.", "What to do next.",
                      "How far the evidence goes:"):

@@ -223,12 +223,12 @@ def test_columns_share_the_width_by_their_text_so_no_word_is_broken():
                                     f"<tr><td>{'word ' * 20}</td><td>[1]</td></tr></tbody></table>")
     table = next(block for block in tree["blocks"] if block["t"] == "Table")
     widths = [spec[1]["c"] for spec in wordexport.column_widths(table)]
-    first, second = wordexport.WRAP_AT, len("Source")
+    first, second = wordexport.WRAP_AT + wordexport.CELL_MARGIN, len("Source") + wordexport.CELL_MARGIN
     assert widths == pytest.approx([round(first / (first + second), 4), round(second / (first + second), 4)])
 
 
 def test_the_summarys_page_break_is_a_page_break_in_word():
-    from rm_research.report.board import PAGE_BREAK
+    from rm_research.report.page import PAGE_BREAK
 
     document = _xml(wordexport.docx_bytes(page(PAGE_BREAK), "Board paper"), "word/document.xml")
     assert [br.get(f"{W}type") for br in document.iter(f"{W}br")] == ["page"]

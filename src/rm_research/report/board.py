@@ -34,7 +34,7 @@ from rm_research.core import config
 from rm_research.core.safety import escape_markdown
 from rm_research.disclosure.control import share_band
 from rm_research.report import figures as charts
-from rm_research.report.page import Page
+from rm_research.report.page import PAGE_BREAK, Page
 from rm_research.report.summary import (
     CHANGE,
     HIGHER,
@@ -308,11 +308,10 @@ def summary_markdown(found: list[Headline], evidence: str) -> str:
     return "\n".join(f"{number}. {h.markdown()}" for number, h in enumerate(found, start=1)) + f"\n\n{evidence}"
 
 
-#: The summary's heading, and the class of the page break after it (a printed page, a Word page).
+#: The summary's heading (the section starts a page: ``report.page.Section.new_page``; a break ends it).
 TITLE: Final = "Summary"
 INTRO: Final = ("What a board needs to know, on one page: each headline with its number and the people it rests on. "
                 "The key findings that follow give every figure.")
-PAGE_BREAK: Final = '<div class="rm-page-break"></div>'
 
 
 def show_summary(page: Page, labels: dict[str, str], *, pooled: bool = False, psych_offered: bool = True,

@@ -400,7 +400,7 @@ def _published(page: CohortPage) -> None:
 #: The cohort page's sections, in the order shown (``report.page.Section``).
 CohortPage.SECTIONS = (
     Section("too_small", "Why this cohort's figures are not shown", None, _too_small, listed=False, alone=True),
-    Section("summary", board.TITLE, _summary, _summary, listed=False, intro=board.INTRO),
+    Section("summary", board.TITLE, _summary, _summary, listed=False, intro=board.INTRO, new_page=True),
     Section("key_findings", "Key findings", _key_findings, _key_findings, listed=False),
     CONTENTS,
     Section("who_took_part", "Who took part", heading_only, heading_only),

@@ -288,7 +288,7 @@ _PSYCH_TITLE: Final = "Session length, missed sessions and the psychological ses
 
 #: The level page's sections, in the order shown (``report.page.Section``).
 LevelPage.SECTIONS = (
-    Section("summary", board.TITLE, _summary, _summary, listed=False, intro=board.INTRO),
+    Section("summary", board.TITLE, _summary, _summary, listed=False, intro=board.INTRO, new_page=True),
     Section("key_findings", "Key findings", _key_findings, _key_findings, listed=False),
     CONTENTS,
     Section("flow", "Participant flow by region and cohort", _flow, None, reads=("flow", "cohort_flow", "region_flow"),

@@ -48,7 +48,8 @@ class Section(Generic[P]):
     (``CohortResults``/``LevelResults`` fields). ``unavailable``: why the whole section cannot be shown
     on a page, or None; it is then said in its place in one line, the same way everywhere. ``alone``:
     shown only on a page that shows it in place of all the others (``Page.alone``). ``when``: on the pages
-    for which it is true only (None: on every page), not even named elsewhere."""
+    for which it is true only (None: on every page), not even named elsewhere. ``new_page``: printed
+    (and in Word) from the top of a page."""
 
     key: str
     title: str
@@ -63,6 +64,7 @@ class Section(Generic[P]):
     unavailable: Callable[[P], str | None] | None = None
     alone: bool = False
     when: Callable[[P], bool] | None = None
+    new_page: bool = False
 
     def on(self, public: bool) -> Callable[[P], None] | None:
         """How the internal (``public`` False) or the public version shows it; None: not at all."""
@@ -112,6 +114,8 @@ class Page:
         render = section.on(self.public)
         if render is None or section not in self.sections():
             return
+        if section.new_page:
+            self.html(PAGE_BREAK)
         self.heading(self.title(section), section.level)
         intro = section.public_intro if self.public and section.public_intro is not None else section.intro
         if intro:
@@ -165,6 +169,10 @@ class Page:
                      f'<a class="anchor-link" href="#{escape_html(target)}">¶</a></h{level}>'))
 
 
+
+
+#: A page break in print and in the Word copy (``render.word``), between a page's parts.
+PAGE_BREAK: Final = '<div class="rm-page-break"></div>'
 
 
 def heading_only(page: Page) -> None:
