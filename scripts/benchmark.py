@@ -480,15 +480,29 @@ def nhs_scale(counts: Sequence[int], jobs: int, timeout: float, seed: int) -> li
                     break
                 rows.append(_nhs_row(count, name, figures))
                 print("  " + " | ".join(rows[-1]), flush=True)
-            changed = project / "data" / "raw" / specs[0].slug / "enrolment.csv"
-            text = changed.read_text(encoding="utf-8").splitlines()
-            changed.write_text("\n".join([*text[:-1], text[-1].replace(",5,", ",6,", 1)]) + "\n", encoding="utf-8")
+            change_one_rating(project / "data" / "raw" / specs[0].slug / "enrolment.csv")
             for name, command in [("reports, one cohort changed", ["reports", "-j", str(jobs)])]:
                 figures = run_command(project, command, timeout)
                 if figures is not None:
                     rows.append(_nhs_row(count, name, figures))
                     print("  " + " | ".join(rows[-1]), flush=True)
     return rows
+
+
+def change_one_rating(path: Path, column: str = "conf_senior") -> None:
+    """Move the first answered ``column`` rating of a contract CSV by one point (within 1-10): a change to
+    one cohort's data, as a late correction would be."""
+    import csv
+
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    row = next(r for r in rows if r.get(column, "").strip().isdigit())
+    rating = int(row[column])
+    row[column] = str(rating + 1 if rating < 10 else rating - 1)
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def _nhs_row(count: int, name: str, figures: dict[str, float]) -> list[str]:

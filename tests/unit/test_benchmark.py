@@ -88,3 +88,13 @@ def test_the_example_project_is_the_committed_example(benchmark, tmp_path):
     committed = REPO / "data" / "raw" / "south-east" / "cohort-1"
     assert sorted(p.name for p in written.iterdir()) == sorted(p.name for p in committed.iterdir())
     assert all((written / p.name).read_bytes() == p.read_bytes() for p in committed.iterdir())
+
+
+def test_one_rating_is_changed_and_nothing_else(benchmark, tmp_path):
+    """The benchmark's "one cohort changed" step must change the data (it once rewrote a file unchanged)."""
+    path = tmp_path / "enrolment.csv"
+    path.write_text("participant_id,date,conf_senior,conf_junior\nA,2020-01-01,,4\nB,2020-01-02,10,5\nC,,3,\n",
+                    encoding="utf-8")
+    benchmark.change_one_rating(path)
+    assert path.read_text(encoding="utf-8") == ("participant_id,date,conf_senior,conf_junior\nA,2020-01-01,,4\n"
+                                                "B,2020-01-02,9,5\nC,,3,\n")

@@ -98,7 +98,7 @@ def test_the_public_summary_says_what_the_public_findings_say_and_no_more():
     found = board.headlines(figures, LABELS)
     text = " ".join(h.text for h in found)
     assert "withheld" in found[0].text
-    assert found[1].text == "How many took part and stayed is withheld to protect privacy."
+    assert found[1].text == "About 20 people enrolled; how many completed the end survey is withheld to protect privacy."
     assert "%" not in text  # no share is worked out from rounded counts
 
 
@@ -109,3 +109,23 @@ def test_the_summary_chart_draws_every_shown_change_and_names_the_withheld():
     chart = figures.change_chart(rows, "The change in confidence on each question, by role")
     assert len(rows) == 3
     assert "mentors, Confidence talking about BAME experiences with senior leaders: 1.5 (0.5 to 2.5), 12 people" in chart.alt
+
+
+def test_where_the_roles_changes_are_withheld_everyones_shown_change_stands_in():
+    """A public cohort page may show everyone's change while hiding each role's: the summary then reads
+    everyone's (it said every change was withheld while the public index showed everyone's)."""
+    public = frame([("conf_senior", role, statistic, "*", "*") for role in ("mentor", "mentee")
+                    for statistic in ("change_mean", "change_ci_low", "change_ci_high")]
+                   + [("conf_senior", "all", "change_mean", "1.2", "15"), ("conf_senior", "all", "change_ci_low", "0.7", "15"),
+                      ("conf_senior", "all", "change_ci_high", "1.6", "15")])
+    figures = Figures(public, public=True, rule=DISCLOSURE)
+    rows = board.change_rows(figures, LABELS)
+    assert rows[["role", "verdict"]].values.tolist() == [["mentor", "withheld to protect privacy"],
+                                                        ["mentee", "withheld to protect privacy"],
+                                                        ["all", "higher at the end"]]
+    headline = board.confidence_headline(figures, LABELS)
+    assert headline is not None and headline.text.startswith("People ended higher on 1 of 1 confidence question.")
+    assert "+1.2 points" in headline.text and headline.rests_on == "about 15 people answered both surveys"
+    internal = frame([*change("conf_senior", "mentor", 12, 1.5, 0.5, 2.5, 6.0, 7.5),
+                      *change("conf_senior", "all", 20, 1.0, 0.2, 1.8, 6.0, 7.0)])
+    assert board.change_rows(Figures(internal, public=False), LABELS)["role"].tolist() == ["mentor"]

@@ -104,14 +104,18 @@ def change_rows(figures: Figures, labels: dict[str, str], pooled: bool = False) 
     statistics = POOLED if pooled else CHANGE
     rows = []
     for item in config.RATING_ITEMS:
-        for role in config.ROLES:
+        mine = []
+        for role in (*config.ROLES, config.ALL_ROLES):
             if not figures.has(item, role, statistics[0]):
                 continue
             withheld = figures.withheld(item, role, *statistics)
+            if role == config.ALL_ROLES and (withheld or (mine and not any(row[-1] for row in mine))):
+                continue  # everyone's only where a role's is withheld (a public page) and everyone's is not
             estimate, low, high = (math.nan,) * 3 if withheld else (figures.value(item, role, s) for s in statistics)
             n = figures.n(item, role, statistics[0])
             verdict = WITHHELD if withheld else change_verdict(estimate, low, high)
-            rows.append((item, labels.get(item, item), role, estimate, low, high, n, verdict, withheld))
+            mine.append((item, labels.get(item, item), role, estimate, low, high, n, verdict, withheld))
+        rows += mine
     return pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
 
 
@@ -129,7 +133,7 @@ def confidence_headline(figures: Figures, labels: dict[str, str], pooled: bool =
         return Headline("Confidence", f"Every change in confidence is {WITHHELD}: see the region's report, which "
                         "pools this cohort with others.", "the groups are too small to publish")
     parts = []
-    for role in config.ROLES:
+    for role in (*config.ROLES, config.ALL_ROLES):
         mine = shown[shown["role"] == role]
         if mine.empty:
             continue
@@ -175,11 +179,14 @@ def participation_headline(figures: Figures) -> Headline | None:
     everyone = config.ALL_ROLES
     if not figures.has("flow", everyone, "enrolled"):
         return None
-    if figures.withheld("flow", everyone, "enrolled", "completed_end_survey"):
+    if figures.withheld("flow", everyone, "enrolled"):
         return Headline("Who took part", f"How many took part and stayed is {WITHHELD}.",
                         "the groups are too small to publish")
     enrolled = figures.value("flow", everyone, "enrolled")
     completed = figures.value("flow", everyone, "completed_end_survey")
+    if figures.withheld("flow", everyone, "completed_end_survey"):
+        return Headline("Who took part and stayed", f"{_count(enrolled, figures).capitalize()} people enrolled; how "
+                        f"many completed the end survey is {WITHHELD}.", "everyone enrolled")
     roles = [r for r in config.ROLES
              if figures.has("flow", r, "enrolled") and not figures.withheld("flow", r, "enrolled")]
     split = " and ".join(f"{_count(figures.value('flow', r, 'enrolled'), figures)} {ROLE_WORDS[r][1]}" for r in roles)
