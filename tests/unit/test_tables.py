@@ -224,3 +224,18 @@ def test_styler_tables_get_ids_from_their_place_so_the_same_inputs_give_the_same
     assert first == page()
     assert first.count('<table id="T_1"') == 1 and first.count('<table id="T_2"') == 1
     assert "T_1_row0_col0" in first and "T_2_row0_col0" in first
+
+
+def test_a_national_public_forest_plot_drawn_by_region_reads_each_regions_published_pooled_change():
+    """Above 15 cohorts the nation's public page draws regions (issue 18): each row is the region's own
+    published pooled change, as its public findings give it; a withheld one is a row without a square."""
+    def region(values: dict[str, str]) -> pd.DataFrame:
+        return pd.DataFrame([{"measure": "conf_senior", "role": "all", "statistic": s, "value": v, "n": "40"}
+                             for s, v in values.items()])
+
+    regions = {"London": region({"k": "3", "pooled_change": "1.2", "pooled_ci_low": "0.4", "pooled_ci_high": "2.0"}),
+               "Midlands": region({"k": "3", "pooled_change": "*", "pooled_ci_low": "*", "pooled_ci_high": "*"})}
+    rows = tables.public_forest_rows(regions, "conf_senior", "all", tables.POOLED_CHANGE)
+    assert rows["cohort"].tolist() == ["London", "Midlands"]
+    assert rows.iloc[0][["y", "ci_low", "ci_high"]].tolist() == [1.2, 0.4, 2.0] and rows["n"].tolist() == ["40", "40"]
+    assert rows.iloc[1][["y", "ci_low", "ci_high"]].isna().all()

@@ -29,7 +29,7 @@ from typing import Any
 import pandas as pd
 
 from rm_research.core.config import DEFAULTS, AnalysisSettings, Settings
-from rm_research.core.paths import CohortPaths, LevelPaths, ReportFiles, project_root
+from rm_research.core.paths import NATIONAL, CohortPaths, LevelPaths, ReportFiles, project_root
 from rm_research.core.version import __version__
 from rm_research.disclosure.control import read_public
 from rm_research.findings.cohort import CohortResults, cohort_results
@@ -152,8 +152,10 @@ def level_page(root: Path | str | None, level: str, cohorts: Iterable[Sequence[o
     loaded = loaded_level(root, level, cohorts, state)
     safe = published_findings(LevelPaths(loaded[0].paths.root, level).reports, public_findings_csv)
     members = load(state).get("members") if state else None
+    regions = load(state).get("regions") if state else None
     return LevelPage(public=True, level=level, loaded=loaded, findings=safe, settings=settings,
-                     png_copies=png_copies(state), members=members if members is not None else member_findings(loaded))
+                     png_copies=png_copies(state), members=members if members is not None else member_findings(loaded),
+                     regions=regions if regions is not None else region_findings(loaded, level))
 
 
 def member_findings(loaded: Iterable[LoadedCohort], public_root: Path | str | None = None) -> dict[str, pd.DataFrame]:
@@ -166,6 +168,21 @@ def member_findings(loaded: Iterable[LoadedCohort], public_root: Path | str | No
         if path.is_file():
             found[cohort_label(cohort.paths.region, cohort.paths.cohort)] = read_public(path)
     return found
+
+
+def region_findings(loaded: Iterable[LoadedCohort], level: str, public_root: Path | str | None = None
+                    ) -> dict[str, pd.DataFrame]:
+    """For the national public page: each region's public findings as written (under ``public_root``, else the
+    project), by the region's name in words; empty for a region's page or where none is written yet."""
+    if level != NATIONAL:
+        return {}
+    found = {}
+    for cohort in loaded:
+        root = Path(public_root) if public_root is not None else cohort.paths.root
+        path = LevelPaths(root, cohort.paths.region).public_findings
+        if cohort.region_name not in found and path.is_file():
+            found[cohort.region_name] = read_public(path)
+    return dict(sorted(found.items()))
 
 
 def handed_settings(state: str | Path | None) -> Settings:

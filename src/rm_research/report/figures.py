@@ -26,6 +26,7 @@ import math
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Final
 
 import matplotlib.pyplot as plt
 import numpy as np
@@ -420,8 +421,17 @@ def region_forest_plot(regional: Mapping[str, MetaAnalysis], national: MetaAnaly
                            "dashed line is no change.")
 
 
+#: What a public forest plot's rows are: each cohort's change, or (a nation drawn by region) each region's.
+PUBLIC_FOREST_CAPTION: Final = ("Squares: each cohort's published mean change; diamond: the pooled change; a withheld "
+                                "cohort is named without a square. The dashed line is no change.")
+PUBLIC_REGION_FOREST_CAPTION: Final = ("Squares: each region's published pooled change; diamond: the national pooled "
+                                       "change over every cohort; a withheld region is named without a square. The "
+                                       "dashed line is no change.")
+
+
 def public_forest_plot(rows: pd.DataFrame, pooled: ForestPooled | None, label: str, unit: str = "points",
-                       title: str | None = None, rule: DisclosureRule = DISCLOSURE) -> Chart:
+                       title: str | None = None, rule: DisclosureRule = DISCLOSURE,
+                       caption: str = PUBLIC_FOREST_CAPTION) -> Chart:
     """The forest plot of a public report, drawn from published figures only: ``rows`` (cohort, n as
     published, y, ci_low, ci_high; NaN where the cohort's public findings withhold its change:
     ``tables.public_forest_rows``) and ``pooled`` (from the level's public findings). A withheld cohort
@@ -429,9 +439,7 @@ def public_forest_plot(rows: pd.DataFrame, pooled: ForestPooled | None, label: s
     give the withheld cohorts' variances away."""
     rows = rows.assign(weight=math.nan)
     withheld = f"withheld ({rule.mark})"
-    return _forest(rows, pooled, label, unit, title, withheld=withheld,
-                   caption="Squares: each cohort's published mean change; diamond: the pooled change; a withheld "
-                           "cohort is named without a square. The dashed line is no change.")
+    return _forest(rows, pooled, label, unit, title, withheld=withheld, caption=caption)
 
 
 def _forest(rows: pd.DataFrame, pooled: ForestPooled | None, label: str, unit: str, title: str | None,

@@ -39,6 +39,8 @@ class LevelPage(Page):
     results: LevelResults | None = None
     #: the member cohorts' public findings by label (public page only), for figures drawn per cohort
     members: Mapping[str, pd.DataFrame] = field(default_factory=dict)
+    #: the national public page's: each region's public findings, by the region's name in words
+    regions: Mapping[str, pd.DataFrame] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.public == (self.results is not None):
@@ -160,13 +162,20 @@ def _forest_plots(page: LevelPage) -> None:
 def _forest_plots_public(page: LevelPage) -> None:
     rule = page.settings.disclosure
     pooled = _pooled_items(page.findings)
+    by_region = grouped(page) and bool(page.regions)
+    if by_region:
+        page.markdown(f"With {len(page.loaded)} cohorts, each plot shows the regions: each region's pooled change as "
+                      "its own public report publishes it.")
     for item, role in pooled:
         label = f"{page.labels[item]}: {'everyone' if role == config.ALL_ROLES else role + 's'}"
         asked = [r for i, r in pooled if i == item and r != config.ALL_ROLES]
         if role == config.ALL_ROLES and len(asked) == 1:
             page.note(f"{label}: the same as for the {asked[0]}s, the only role asked this question.")
             continue
-        rows = tables.public_forest_rows(page.members, item, role)
+        if by_region:  # the regions' published pooled changes, not 16 or more cohorts
+            rows = tables.public_forest_rows(page.regions, item, role, tables.POOLED_CHANGE)
+        else:
+            rows = tables.public_forest_rows(page.members, item, role)
         pooled_row = tables.public_forest_pooled(page.findings, item, role)
         if rows.empty:
             continue
@@ -174,7 +183,8 @@ def _forest_plots_public(page: LevelPage) -> None:
             page.note(f"{label}: every cohort's change and the pooled change are withheld ({rule.mark}), so there "
                       "is no forest plot to draw.")
             continue
-        page.figure(figures.public_forest_plot(rows, pooled_row, label, rule=rule))
+        page.figure(figures.public_forest_plot(rows, pooled_row, label, rule=rule, caption=(
+            figures.PUBLIC_REGION_FOREST_CAPTION if by_region else figures.PUBLIC_FOREST_CAPTION)))
 
 
 def _pooled_items(findings: pd.DataFrame) -> list[tuple[str, str]]:

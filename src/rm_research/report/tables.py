@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import Final
 
 import pandas as pd
 
@@ -737,18 +738,24 @@ def _published_number(text: str) -> float:
         return math.nan
 
 
-def public_forest_rows(members: Mapping[str, pd.DataFrame], item: str, role: str) -> pd.DataFrame:
-    """A public forest plot's cohort rows for ``item`` and ``role``, from each member cohort's public
-    findings (``members``: label -> its ``findings-public.csv``) only: cohort, n as published, the mean
-    change and its interval (NaN where withheld). A cohort with no row for the item and role (nobody of
-    the role was asked it) has no row here."""
+#: A cohort's published change with its interval, and a region's pooled one (``public_forest_rows``).
+COHORT_CHANGE: Final = ("change_mean", "change_ci_low", "change_ci_high")
+POOLED_CHANGE: Final = ("pooled_change", "pooled_ci_low", "pooled_ci_high")
+
+
+def public_forest_rows(members: Mapping[str, pd.DataFrame], item: str, role: str,
+                       statistics: tuple[str, str, str] = COHORT_CHANGE) -> pd.DataFrame:
+    """A public forest plot's rows for ``item`` and ``role``, from each member's public findings only
+    (``members``: label -> its ``findings-public.csv``): the member, n as published, the change and its
+    interval (NaN where withheld). Members are cohorts, or (``statistics`` ``POOLED_CHANGE``) the regions
+    of a national report drawn by region, each with its published pooled change. A member with no row
+    for the item and role (nobody of the role was asked it) has no row here."""
     rows = []
     for label, safe in members.items():
         found = _published(safe, item, role)
-        if "change_mean" not in found:
+        if statistics[0] not in found:
             continue
-        (y, n), (low, _), (high, _) = (found.get(s, ("", ""))
-                                        for s in ("change_mean", "change_ci_low", "change_ci_high"))
+        (y, n), (low, _), (high, _) = (found.get(s, ("", "")) for s in statistics)
         numbers = [_published_number(text) for text in (y, low, high)]
         if any(math.isnan(x) for x in numbers):
             numbers = [math.nan] * 3  # a change without its interval (or the reverse) is not drawn half

@@ -267,11 +267,12 @@ def cross_level_pass(plan: Plan, outcomes: list[Outcome], jobs: int | None = Non
     changes = hierarchy.cross_level_changes(levels, plan.run_settings.disclosure)
     changes.update(hierarchy.pooling_after_audit(levels, changes, plan.run_settings.disclosure))
     hidden_more = sorted(changes)
-    # a level's public page draws its cohorts' published changes (its forest plots): published again
-    # with theirs, even where its own findings stand; cohorts first, so that it draws their new files
+    # a level's public page draws its cohorts' published changes (its forest plots; the nation's, above 15
+    # cohorts, its regions'): published again with theirs, even where its own findings stand; cohorts
+    # first, then regions, so that it draws their new files
     for level in levels:
         if "/" not in level.unit and level.unit not in changes and any(
-                unit.startswith(f"{level.unit}/") or (level.unit == NATIONAL and "/" in unit) for unit in changes):
+                unit.startswith(f"{level.unit}/") or (level.unit == NATIONAL and unit != NATIONAL) for unit in changes):
             changes[level.unit] = level.safe
     for unit, safe in sorted(changes.items(), key=lambda change: ("/" not in change[0], change[0] == NATIONAL)):
         if "/" in unit:
@@ -422,7 +423,9 @@ def run(plan: Plan, jobs: int | None = None, progress: Callable[[Outcome], None]
     report = progress or (lambda _: None)
     outcomes: dict[object, Outcome] = {}
     good: set[CohortId] = set()
-    waiting = {level: set(plan.members(level)) for level in plan.levels}
+    waiting: dict[str, set[object]] = {level: set(plan.members(level)) for level in plan.levels}
+    if plan.kind == PUBLISH and NATIONAL in waiting:  # the nation's public page may draw the regions' published rows
+        waiting[NATIONAL] |= {level for level in plan.levels if level != NATIONAL}
     running: dict[Future[Outcome], object] = {}
 
     def settle(name: object, outcome: Outcome) -> None:
@@ -433,6 +436,9 @@ def run(plan: Plan, jobs: int | None = None, progress: Callable[[Outcome], None]
                 good.add(outcome.cohort)
             for left in waiting.values():
                 left.discard(outcome.cohort)
+        elif outcome.level is not None:
+            for left in waiting.values():
+                left.discard(outcome.level)
 
     def start_ready_levels(pool: ProcessPoolExecutor | _InlineExecutor) -> None:
         for level in [lv for lv, left in waiting.items() if not left]:

@@ -27,7 +27,7 @@ from rm_research.core.config import DEFAULTS, Settings
 from rm_research.core.paths import NATIONAL, CohortPaths, LevelPaths
 from rm_research.disclosure.control import members_hidden_changes, public_level_findings, write_public
 from rm_research.ingest.load import CohortKey, LoadedCohort
-from rm_research.render.handoff import LEVEL_NOTEBOOK, member_findings, notebook_level
+from rm_research.render.handoff import LEVEL_NOTEBOOK, member_findings, notebook_level, region_findings
 from rm_research.report.narrative import level_title
 from rm_research.run import outputs, publication, site
 from rm_research.run.step import Written, commit, render_page
@@ -94,7 +94,8 @@ def run_level_publish(root: Path, level: str, cohorts: Iterable[Sequence[object]
         title = f"{level_title(level, _name(level, loaded))} (public)"
         page = render_page(root, LEVEL_NOTEBOOK, parameters, title, Path(private), docx,
                            settings, loaded=loaded,  # the public page is handed no unprotected figure
-                           members=member_findings(loaded, out))  # its cohorts' public findings, as published
+                           members=member_findings(loaded, out),  # its cohorts' public findings, as published
+                           regions=region_findings(loaded, level, out))  # and the regions' (the nation's page)
         commit(held, out, Written(paths.reports, "publish", {paths.public_findings: safe}, page, paths.public_html,
                                   paths.public_docx, card=site.card(loaded, level, public=True),
                                   card_path=paths.public_card), record_key)
