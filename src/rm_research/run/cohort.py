@@ -70,7 +70,8 @@ def run_report(root: Path, region: str, cohort: int, html: bool = True, psych_of
     Replaces only those files (and removes a processed table whose raw file is no longer supplied),
     all together, under the cohort's lock (``step``); any other file in those folders is left alone.
     With them goes the record of what they were made from (``records.stage_record``: ``record_key``
-    from ``make reports``; none from a single-cohort command, which removes an earlier record). With
+    from ``make reports``, or the same key from ``make report`` (``collaborative.cohort_record_key``); none
+    where a run overrides the settings, which removes an earlier record). With
     ``docx``, the report is also written as ``report.docx`` for board papers. ``settings``: the run's,
     as the command resolved them (``core.config.Settings``).
     """
