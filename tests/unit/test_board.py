@@ -129,3 +129,13 @@ def test_where_the_roles_changes_are_withheld_everyones_shown_change_stands_in()
     internal = frame([*change("conf_senior", "mentor", 12, 1.5, 0.5, 2.5, 6.0, 7.5),
                       *change("conf_senior", "all", 20, 1.0, 0.2, 1.8, 6.0, 7.0)])
     assert board.change_rows(Figures(internal, public=False), LABELS)["role"].tolist() == ["mentor"]
+
+
+def test_a_change_with_no_interval_says_so_and_a_region_name_is_escaped():
+    one = frame([("conf_senior", "mentor", "change_mean", 1.0, 1), ("conf_senior", "mentor", "change_ci_low", math.nan, 1),
+                 ("conf_senior", "mentor", "change_ci_high", math.nan, 1)])
+    headline = board.confidence_headline(Figures(one, public=False), LABELS)
+    assert headline is not None and "nan" not in headline.text and "no range could be computed" in headline.text
+    pooled = frame([*flow(60, 50), ("conf_senior", "mentee", "k", 3, 40)])
+    text = board.next_steps(Figures(pooled, public=False), pooled=True, level="Kent_[x](y)").text
+    assert "London pools only 3" not in text and "Kent\\_\\[x\\](y) pools only 3 so far" in text

@@ -426,3 +426,18 @@ def test_a_single_report_keeps_the_record_make_reports_reads(tmp_path):
         plan = collaborative.make_plan(tmp_path, docx=docx)
         assert collaborative.cohort_record_key(tmp_path, cohort, docx=docx) == plan.cohort_keys[cohort]
     assert collaborative.cohort_record_key(tmp_path, cohort, html=False) != plan.cohort_keys[cohort]
+
+
+def test_the_nation_is_made_when_its_regions_settle_without_running(tmp_path, monkeypatch):
+    """A publish starts the nation after its regions; where the last regions settle at once (unchanged or
+    skipped), the nation became ready after the loop had looked, and was dropped (found in review)."""
+    for region in ("east", "west"):
+        folder = tmp_path / "data" / "raw" / region / "cohort-1"
+        folder.mkdir(parents=True)
+        (folder / "participants.csv").write_text("participant_id\n", encoding="utf-8")
+    plan = collaborative.make_plan(tmp_path, collaborative.PUBLISH)
+    monkeypatch.setattr(collaborative.Plan, "cohort_task", lambda self, cohort: None)
+    monkeypatch.setattr(collaborative.Plan, "level_task", lambda self, level, good: None)
+    outcomes = collaborative.run(plan, jobs=1)
+    assert [(o.label, o.status) for o in outcomes][-3:] == [("east (region)", "unchanged"), ("west (region)", "unchanged"),
+                                                             ("national", "unchanged")]

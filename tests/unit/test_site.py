@@ -55,12 +55,15 @@ def test_the_index_gives_the_headline_change_as_the_findings_give_it():
     assert site.headline_figures(internal, pooled=False) == ("18", "+0.8 (+0.2 to +1.4), 10 people")
     public = findings([("flow", "all", "enrolled", "20", "20"), ("conf_senior", "all", "pooled_change", "*", "*"),
                        ("conf_senior", "all", "pooled_ci_low", "*", "*"), ("conf_senior", "all", "pooled_ci_high", "*", "*")])
-    assert site.headline_figures(public, pooled=True) == ("about 20", "withheld")
+    assert site.headline_figures(public, pooled=True, public=True) == ("about 20", "withheld")
 
 
-def unit(root, relative: str, record: dict, public: bool = True) -> None:
+def unit(root, relative: str, record: dict, public: bool = True, audited: bool = True) -> None:
+    """A unit's report files; ``audited``: published by publish-all (its record beside it), not alone."""
     folder = root / "reports" / relative
     folder.mkdir(parents=True, exist_ok=True)
+    if public and audited:
+        (folder / ".publish-inputs.json").write_text('{"key": "k", "outputs": {}}', encoding="utf-8")
     name = "report-public" if public else "report"
     (folder / f"{name}.json").write_text(json.dumps(record), encoding="utf-8")
     (folder / f"{name}.html").write_text("<p>page</p>", encoding="utf-8")
@@ -87,7 +90,25 @@ def test_the_public_site_holds_the_public_files_only_and_keeps_what_it_did_not_w
     (public / "zed" / "cohort-9").mkdir(parents=True)
     (public / "zed" / "cohort-9" / "report-public.html").write_text("a removed cohort's page", encoding="utf-8")
     (public / "README.txt").write_text("the web team's note", encoding="utf-8")
+    (public / "archive" / "2024" / "zed").mkdir(parents=True)  # a user's copy of an old page, named as ours are
+    (public / "archive" / "2024" / "zed" / "report-public.html").write_text("kept", encoding="utf-8")
+    # published alone (make publish): not checked against the other levels, so not for the site
+    unit(tmp_path, "zed/cohort-2", {"kind": "cohort", "region": "zed", "cohort": 2}, audited=False)
     site.public_site(tmp_path / "reports", public)
     files = sorted(p.relative_to(public).as_posix() for p in public.rglob("*") if p.is_file())
-    assert files == ["README.txt", "index.html", "zed/cohort-1/findings-public.csv",
-                     "zed/cohort-1/report-public.html", "zed/cohort-1/report-public.json"]
+    assert files == ["README.txt", "archive/2024/zed/report-public.html", "index.html",
+                     "zed/cohort-1/findings-public.csv", "zed/cohort-1/report-public.html",
+                     "zed/cohort-1/report-public.json"]
+
+
+def test_a_region_name_on_two_lines_is_refused(tmp_path):
+    import pytest
+
+    from rm_research.contract.programme import read_region_name
+    from rm_research.core.problems import DataError
+
+    folder = tmp_path / "kent"
+    folder.mkdir()
+    (folder / "region.toml").write_text('name = "Kent\\n\\n# Heading"\n', encoding="utf-8")
+    with pytest.raises(DataError):
+        read_region_name(folder)

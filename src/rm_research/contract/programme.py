@@ -132,9 +132,9 @@ def read_region_name(region_folder: Path) -> str:
                 for key in settings if key != "name"]
     name = settings.get("name", "")
     name = INVISIBLE.sub("", name).strip() if isinstance(name, str) else name
-    if not isinstance(name, str) or not name:
+    if not isinstance(name, str) or not name or any(not c.isprintable() for c in name):
         problems.append(Problem(shown, None, "name", f"{settings.get('name')!r} is not valid; expected a name in "
-                                "quotes"))
+                                "quotes, on one line"))
     if problems:
         raise DataError(problems)
     return str(name)

@@ -158,19 +158,26 @@ def reference_docx() -> bytes:
     with zipfile.ZipFile(io.BytesIO(default)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for item in source.infolist():
             data = source.read(item)
+            patches = 0
             if item.filename == "word/document.xml":
                 # (after the footnote properties: the section's schema order)
-                data = re.sub(rb"(<w:sectPr>.*?</w:footnotePr>)", rb"\1" + _A4_SECTION.encode(), data, count=1,
-                              flags=re.DOTALL)
+                data, patches = re.subn(rb"(<w:sectPr>.*?</w:footnotePr>)", rb"\1" + _A4_SECTION.encode(), data,
+                                        count=1, flags=re.DOTALL)
+                patches -= 1
             elif item.filename == "word/styles.xml":
-                data = re.sub(rb'(w:styleId="ImageCaption">\s*<w:name w:val="Image Caption" />\s*'
-                              rb'<w:basedOn w:val="Caption" />)', rb"\1<w:pPr><w:keepNext /></w:pPr>", data, count=1)
+                data, caption = re.subn(rb'(w:styleId="ImageCaption">\s*<w:name w:val="Image Caption" />\s*'
+                                        rb'<w:basedOn w:val="Caption" />)', rb"\1<w:pPr><w:keepNext /></w:pPr>", data,
+                                        count=1)
                 data = data.replace(b"</w:styles>", _BANNER.encode() + b"</w:styles>", 1)
                 # tables in 9 point, so that a wide one fits the page's width without breaking words
                 # (in the style's schema order: its run properties come just before its table properties)
-                data = re.sub(rb'(w:styleId="Table">.*?)(<w:tblPr>)',
-                              rb'\1<w:rPr><w:sz w:val="18" /><w:szCs w:val="18" /></w:rPr>\2', data, count=1,
-                              flags=re.DOTALL)
+                data, table = re.subn(rb'(w:styleId="Table">.*?)(<w:tblPr>)',
+                                      rb'\1<w:rPr><w:sz w:val="18" /><w:szCs w:val="18" /></w:rPr>\2', data, count=1,
+                                      flags=re.DOTALL)
+                patches = caption + table - 2
+            if patches:  # a pandoc whose reference document is shaped otherwise: say so, never a Letter-sized copy
+                raise OutputError(f"pandoc's reference document has changed shape ({item.filename}); the Word copy "
+                                  "cannot be made A4. Please report this as a bug.")
             entry = zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0))  # pandoc keeps these dates
             target.writestr(entry, data, zipfile.ZIP_DEFLATED)
     return out.getvalue()

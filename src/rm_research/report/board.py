@@ -51,6 +51,7 @@ from rm_research.report.summary import (
     Figures,
     change_verdict,
     could_be_small,
+    decimals,
     possessive,
 )
 
@@ -119,8 +120,17 @@ def change_rows(figures: Figures, labels: dict[str, str], pooled: bool = False) 
     return pd.DataFrame(rows, columns=list(CHANGE_COLUMNS))
 
 
+def _points(value: float) -> str:
+    """A change in points as the reports print it: one decimal, halves away from zero, with its sign."""
+    return decimals(value, 1, sign=True)
+
+
 def _likely(low: float, high: float) -> str:
-    return f"likely between {low:+.1f} and {high:+.1f} points"
+    """"likely between +0.2 and +1.5 points"; where no interval could be computed (one person, or every
+    change the same), says so."""
+    if math.isnan(low) or math.isnan(high):
+        return "no range could be computed"
+    return f"likely between {_points(low)} and {_points(high)} points"
 
 
 def confidence_headline(figures: Figures, labels: dict[str, str], pooled: bool = False) -> Headline | None:
@@ -148,7 +158,7 @@ def confidence_headline(figures: Figures, labels: dict[str, str], pooled: bool =
     if clear.empty:
         best = shown.loc[shown["n"].fillna(0).idxmax()]
         example = (f"No question showed a clear change: the largest group, {ROLE_WORDS[best['role']][1]} on "
-                   f"{escape_markdown(_lower_first(best['label']))}, moved {best['estimate']:+.1f} points "
+                   f"{escape_markdown(_lower_first(best['label']))}, moved {_points(best['estimate'])} points "
                    f"({_likely(best['low'], best['high'])}), which could be no change at all.")
     else:
         best = clear.loc[clear["low"].abs().combine(clear["high"].abs(), min).idxmax()]
@@ -156,7 +166,7 @@ def confidence_headline(figures: Figures, labels: dict[str, str], pooled: bool =
         subject = f"{possessive(ROLE_WORDS[best['role']][1].capitalize())} {label}"
         moved = "rose" if best["verdict"] == HIGHER else "fell"
         means = "" if pooled else _means(figures, best["item"], best["role"])
-        example = (f"{subject} {moved}{means} ({best['estimate']:+.1f} points on the {SCALE} scale, "
+        example = (f"{subject} {moved}{means} ({_points(best['estimate'])} points on the {SCALE} scale, "
                    f"{_likely(best['low'], best['high'])}).")
     across = "pooled across cohorts" if pooled else "answered both surveys"
     role = ROLE_WORDS[best["role"]][1]
@@ -167,7 +177,7 @@ def confidence_headline(figures: Figures, labels: dict[str, str], pooled: bool =
 
 def _means(figures: Figures, item: str, role: str) -> str:
     pre, post = (figures.value(item, role, s) for s in PAIRED_MEANS)
-    return "" if math.isnan(pre) or math.isnan(post) else f" from {pre:.1f} to {post:.1f}"
+    return "" if math.isnan(pre) or math.isnan(post) else f" from {decimals(pre, 1)} to {decimals(post, 1)}"
 
 
 def _lower_first(text: str) -> str:
@@ -227,12 +237,13 @@ def psychological_headline(figures: Figures, pooled: bool = False, offered: bool
             slope, low, high = (figures.value("psych_effect", everyone, s) for s in primary)
             verdict = change_verdict(slope, low, high)
             if verdict == HIGHER:
+                per = decimals(slope, 2, sign=True)
                 parts.append(f"those who attended more sessions ended more confident than others who started at the "
-                             f"same point ({slope:+.2f} points a session): an association only, not evidence that the "
+                             f"same point ({per} points a session): an association only, not evidence that the "
                              "sessions made the difference")
             elif verdict == LOWER:
                 parts.append(f"those who attended more sessions ended less confident than others who started at the "
-                             f"same point ({slope:+.2f} points a session), an association only")
+                             f"same point ({decimals(slope, 2, sign=True)} points a session), an association only")
             elif verdict == UNCLEAR:
                 parts.append("those who attended more sessions did not clearly end more confident than others who "
                              "started at the same point")
@@ -266,12 +277,13 @@ def next_steps(figures: Figures, pooled: bool = False, level: str = "") -> Headl
     if pooled:
         k = figures.value(config.RATING_ITEMS[0], "mentee", "k")
         if not math.isnan(k) and k < FEW_COHORTS:
-            actions.append(f"Keep adding cohorts before drawing firm conclusions: {level or 'this level'} pools only "
-                           f"{round(k)} so far")
+            where = escape_markdown(level) or "this level"
+            actions.append(f"Keep adding cohorts before drawing firm conclusions: {where} pools only {round(k)} so far")
     else:
-        small = [r for r in config.ROLES if figures.has(config.RATING_ITEMS[0], r, "change_mean")
-                 and could_be_small(figures.n(config.RATING_ITEMS[0], r, "change_mean"), figures.public, SMALL_GROUP,
-                                    figures.rule)]
+        item = config.RATING_ITEMS[0]  # a withheld n is no evidence of a small group: it is not counted
+        small = [r for r in config.ROLES if figures.has(item, r, "change_mean")
+                 and not figures.withheld(item, r, n_of="change_mean")
+                 and could_be_small(figures.n(item, r, "change_mean"), figures.public, SMALL_GROUP, figures.rule)]
         if small:
             actions.append(f"Read this cohort's changes for {' and '.join(ROLE_WORDS[r][1] for r in small)} with the "
                            "region's pooled figures: too few answered both surveys to show a change clearly alone")
@@ -279,7 +291,11 @@ def next_steps(figures: Figures, pooled: bool = False, level: str = "") -> Headl
     if n > 0 and yes / n >= MANY_MISSED:
         actions.append(f"Protect mentoring time: {_count(yes, figures)} of {_count(n, figures)} who answered missed at "
                        "least one session")
-    if not actions:
+    unknown = figures.withheld("flow", everyone, "enrolled", "completed_end_survey") \
+        or figures.withheld("missed_any", everyone, "yes_count", n_of="yes_count")
+    if not actions and unknown:
+        actions.append("See the region's report: the figures these rules read are withheld here")
+    elif not actions:
         actions.append("Keep running and evaluating the programme the same way: the figures raise no concern that "
                        "these rules look for")
     return Headline("What to do next", ". ".join(actions[:2]) + ".", "the rules in the methods")

@@ -108,8 +108,10 @@ def period(start: pd.Timestamp | None, end: pd.Timestamp | None) -> str:
     shown = [f"{date:%B %Y}" for date in (start, end) if date is not None and not pd.isna(date)]
     if not shown:
         return "dates not recorded"
-    if len(shown) == 1 or shown[0] == shown[1]:
-        return shown[0] if start is not None else f"until {shown[0]}"
+    if len(shown) == 1:
+        return f"from {shown[0]}" if start is not None and not pd.isna(start) else f"until {shown[0]}"
+    if shown[0] == shown[1]:
+        return shown[0]
     return f"{shown[0]} to {shown[1]}"
 
 

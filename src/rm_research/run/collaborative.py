@@ -441,7 +441,13 @@ def run(plan: Plan, jobs: int | None = None, progress: Callable[[Outcome], None]
                 left.discard(outcome.level)
 
     def start_ready_levels(pool: ProcessPoolExecutor | _InlineExecutor) -> None:
-        for level in [lv for lv, left in waiting.items() if not left]:
+        # a level settled here (unchanged, skipped) may make another ready (the nation waits for its regions
+        # in a publish): so until none is
+        while ready := [lv for lv, left in waiting.items() if not left]:
+            _start_levels(pool, ready)
+
+    def _start_levels(pool: ProcessPoolExecutor | _InlineExecutor, ready: list[str]) -> None:
+        for level in ready:
             del waiting[level]
             members = [c for c in plan.members(level) if c in good]
             label = "national" if level == NATIONAL else f"{level} (region)"

@@ -34,7 +34,9 @@ from typing import Any, Final
 
 from rm_research.core.config import ALL_ROLES
 from rm_research.core.paths import COHORT_FOLDER, NATIONAL, REGION_PATTERN, ReportFolder, region_title
+from rm_research.core.rounding import round_as_printed
 from rm_research.core.safety import escape_html
+from rm_research.run.records import Record
 
 #: The public site's folder, at the project's top level.
 PUBLIC_SITE: Final = "public"
@@ -127,11 +129,10 @@ def _number(text: str) -> float:
         return math.nan
 
 
-def headline_figures(findings: Mapping[tuple[str, str, str], tuple[str, str]], pooled: bool,
+def headline_figures(findings: Mapping[tuple[str, str, str], tuple[str, str]], pooled: bool, public: bool = False,
                      mark: str = "*") -> tuple[str, str]:
     """The people enrolled and the headline change ("+0.8 (+0.2 to +1.4), 10 people"), as the findings
-    give them: a public table's rounded counts as "about N", a withheld figure as "withheld"."""
-    public = any(value == mark for value, _ in findings.values()) or any(n == mark for _, n in findings.values())
+    give them: a ``public`` table's rounded counts as "about N", a withheld figure as "withheld"."""
     enrolled, _ = findings.get(("flow", ALL_ROLES, "enrolled"), ("", ""))
     people = "withheld" if enrolled == mark else ("–" if math.isnan(_number(enrolled)) else
                                                    f"{'about ' if public else ''}{_number(enrolled):.0f}")
@@ -145,8 +146,14 @@ def headline_figures(findings: Mapping[tuple[str, str, str], tuple[str, str]], p
         return people, "–"
     n = cells[0][1]
     on = "withheld" if n == mark else f"{'about ' if public else ''}{_number(n):.0f}"
-    interval = "" if math.isnan(low) or math.isnan(high) else f" ({low:+.1f} to {high:+.1f})"
-    return people, f"{change:+.1f}{interval}, {on} people"
+    interval = "" if math.isnan(low) or math.isnan(high) else f" ({_signed(low)} to {_signed(high)})"
+    return people, f"{_signed(change)}{interval}, {on} people"
+
+
+def _signed(value: float) -> str:
+    """One decimal, halves away from zero as the reports print (``core.rounding``), with its sign."""
+    rounded = round_as_printed(value, 1) + 0.0
+    return f"{rounded:+.1f}"
 
 
 def _units(reports: Path) -> list[Path]:
@@ -172,7 +179,7 @@ def entries(reports: Path, public: bool, statuses: Mapping[str, str] | None = No
             continue
         relative = folder.relative_to(reports).as_posix()
         findings = _findings(files.public_findings if public else files.findings)
-        people, change = headline_figures(findings, pooled=record.get("kind") != "cohort")
+        people, change = headline_figures(findings, pooled=record.get("kind") != "cohort", public=public)
         if public:
             status = ("one-page notice: most figures withheld, too small to publish alone"
                       if record.get("one_page_notice") else "published")
@@ -243,6 +250,7 @@ def _write(path: Path, text: str) -> None:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp")
+    temporary.unlink(missing_ok=True)  # a leftover may be linked to a live file: never written into
     temporary.write_text(text, encoding="utf-8")
     os.replace(temporary, path)
 
@@ -263,6 +271,8 @@ def public_site(source: Path, target: Path) -> list[str]:
     Returns what it wrote."""
     wanted: dict[str, Path] = {}
     for folder in _units(source):
+        if not Record.path(folder, "publish").is_file():
+            continue  # published on its own (make publish), not audited against the other levels: not for the site
         for path in ReportFolder(folder).public_files:
             if path.is_file():
                 wanted[path.relative_to(source).as_posix()] = path
@@ -273,17 +283,18 @@ def public_site(source: Path, target: Path) -> list[str]:
             continue
         destination.parent.mkdir(parents=True, exist_ok=True)
         temporary = destination.with_name(f".{destination.name}.tmp")
+        temporary.unlink(missing_ok=True)  # a leftover may be linked to a live file: never written into
         shutil.copyfile(path, temporary)
         os.replace(temporary, destination)  # never written in place: it may be a link to a live file
         written.append(relative)
     index = index_html(entries(source, public=True), public=True)
     _write(target / INDEX, index)
     written.append(INDEX)
-    ours = {path.name for path in ReportFolder(target).public_files}
-    for path in sorted(target.rglob("*"), reverse=True):  # only files of the names this writes: never a user's
-        relative = path.relative_to(target).as_posix()
-        if path.is_file() and path.name in ours and relative not in wanted:
-            path.unlink()
-        elif path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
+    for folder in _units(target):  # only a unit's public files, where this writes them: never a user's file
+        for path in ReportFolder(folder).public_files:
+            if path.is_file() and path.relative_to(target).as_posix() not in wanted:
+                path.unlink()
+        for empty in (folder, folder.parent):
+            if empty != target and empty.is_dir() and not any(empty.iterdir()):
+                empty.rmdir()
     return written
