@@ -164,7 +164,8 @@ lock: ## Re-resolve the newest compatible versions into the three lock files and
 
 clean: ## Remove derived files (data/processed, reports, the public site's files, caches); never touches data/raw
 	find data/processed reports -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
-	if [ -d public ]; then find public -type f \( -name findings-public.csv -o -name 'report-public.*' -o -name index.html \) -delete; find public -depth -type d -empty -delete; fi
+	rm -f public/index.html public/*/findings-public.csv public/*/report-public.* public/*/cohort-*/findings-public.csv public/*/cohort-*/report-public.*
+	if [ -d public ]; then find public -depth -mindepth 1 -type d -empty -delete; rmdir public 2>/dev/null || true; fi
 	rm -rf .pytest_cache .ruff_cache
 	find src tests -name __pycache__ -type d -exec rm -rf {} +
 
