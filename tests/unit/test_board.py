@@ -139,3 +139,10 @@ def test_a_change_with_no_interval_says_so_and_a_region_name_is_escaped():
     pooled = frame([*flow(60, 50), ("conf_senior", "mentee", "k", 3, 40)])
     text = board.next_steps(Figures(pooled, public=False), pooled=True, level="Kent_[x](y)").text
     assert "London pools only 3" not in text and "Kent\\_\\[x\\](y) pools only 3 so far" in text
+
+
+def test_no_estimate_at_all_is_said_in_words():
+    none = frame([("conf_senior", "mentor", "change_mean", math.nan, 0), ("conf_senior", "mentor", "change_ci_low", math.nan, 0),
+                  ("conf_senior", "mentor", "change_ci_high", math.nan, 0)])
+    headline = board.confidence_headline(Figures(none, public=False), LABELS)
+    assert headline is not None and "nan" not in headline.text and "No change could be estimated" in headline.text

@@ -140,8 +140,9 @@ def confidence_headline(figures: Figures, labels: dict[str, str], pooled: bool =
         return None
     shown = rows[~rows["withheld"]]
     if shown.empty:
-        return Headline("Confidence", f"Every change in confidence is {WITHHELD}: see the region's report, which "
-                        "pools this cohort with others.", "the groups are too small to publish")
+        where = ("" if pooled else ": see the region's report, which pools this cohort with others")
+        return Headline("Confidence", f"Every change in confidence is {WITHHELD}{where}.",
+                        "the groups are too small to publish")
     parts = []
     for role in (*config.ROLES, config.ALL_ROLES):
         mine = shown[shown["role"] == role]
@@ -155,8 +156,12 @@ def confidence_headline(figures: Figures, labels: dict[str, str], pooled: bool =
         parts.append(f"{ROLE_WORDS[role][1]} {'ended higher on ' if not parts else 'on '}{higher} of {len(mine)}{what}"
                      f"{fell}")
     clear = shown[shown["verdict"].isin([HIGHER, LOWER])]
-    if clear.empty:
-        best = shown.loc[shown["n"].fillna(0).idxmax()]
+    estimated = shown[shown["estimate"].notna()]
+    if clear.empty and estimated.empty:
+        best = shown.iloc[0]
+        example = "No change could be estimated: too few people answered both surveys."
+    elif clear.empty:
+        best = estimated.loc[estimated["n"].fillna(0).idxmax()]
         example = (f"No question showed a clear change: the largest group, {ROLE_WORDS[best['role']][1]} on "
                    f"{escape_markdown(_lower_first(best['label']))}, moved {_points(best['estimate'])} points "
                    f"({_likely(best['low'], best['high'])}), which could be no change at all.")
