@@ -145,7 +145,7 @@ def test_an_error_in_the_block_changes_nothing(project):
 
 @pytest.mark.parametrize("code", [errno.ENOSPC, errno.EROFS, errno.EACCES])
 def test_a_failure_to_write_the_commit_record_is_a_message_and_changes_nothing(project, monkeypatch, code):
-    real_write = outputs._write_atomically
+    real_write = outputs.write_atomically
 
     def failing(path, text, before_rename=None):
         if '"committed"' in text:  # the commit record: half written, then the disk refuses
@@ -153,7 +153,7 @@ def test_a_failure_to_write_the_commit_record_is_a_message_and_changes_nothing(p
             raise OSError(code, os.strerror(code), str(path) + ".tmp")
         real_write(path, text, before_rename)
 
-    monkeypatch.setattr(outputs, "_write_atomically", failing)
+    monkeypatch.setattr(outputs, "write_atomically", failing)
     with pytest.raises(OutputError, match="Earlier outputs were left as they were") as caught:
         stage_new(project)
     assert "Traceback" not in str(caught.value)

@@ -75,10 +75,9 @@ def test_the_scripts_need_nothing_from_the_tests():
     import ast
 
     for script in (REPO / "scripts").glob("*.py"):
-        names = [alias.name for node in ast.walk(ast.parse(script.read_text(encoding="utf-8")))
-                 if isinstance(node, ast.Import) for alias in node.names]
-        names += [node.module or "" for node in ast.walk(ast.parse(script.read_text(encoding="utf-8")))
-                  if isinstance(node, ast.ImportFrom)]
+        nodes = list(ast.walk(ast.parse(script.read_text(encoding="utf-8"))))
+        names = [alias.name for node in nodes if isinstance(node, ast.Import) for alias in node.names]
+        names += [node.module or "" for node in nodes if isinstance(node, ast.ImportFrom)]
         assert not [n for n in names if n == "tests" or n.startswith(("tests.", "pytest"))], script.name
 
 

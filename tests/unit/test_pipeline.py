@@ -38,10 +38,12 @@ def paths(tmp_path) -> CohortPaths:
 def fake_notebooks(monkeypatch):
     """Notebook execution and rendering replaced by pages naming their title (seconds saved per run);
     disclosure control is tested elsewhere."""
+    import nbformat
+
     from rm_research.disclosure import control as disclosure
     from rm_research.render import notebook as report
 
-    monkeypatch.setattr(report, "run_notebook", lambda *args, **kwargs: None)
+    monkeypatch.setattr(report, "run_notebook", lambda *args, **kwargs: nbformat.v4.new_notebook())
     monkeypatch.setattr(report, "render_html", lambda notebook, title: f"<p>{title}</p>")
     monkeypatch.setattr(disclosure, "public_findings", lambda findings, *rule: findings.astype(str))
 

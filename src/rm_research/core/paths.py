@@ -151,6 +151,20 @@ class ReportFiles:
         return (self.public_findings, self.public_html, self.public_docx, self.public_card)
 
 
+def report_folders(reports: Path, region: str | None = None) -> list[Path]:
+    """Every report folder under ``reports``: the nation, then each region followed by its cohorts in number
+    order; with ``region``, that region and its cohorts only. Folders that do not exist are left out."""
+    if not reports.is_dir():
+        return []
+    regions = [reports / region] if region is not None else sorted(
+        p for p in reports.iterdir() if p.is_dir() and REGION_PATTERN.fullmatch(p.name) and p.name != NATIONAL)
+    found = [] if region is not None else [reports / NATIONAL]
+    for folder in regions:
+        cohorts = [c for c in folder.glob("cohort-*") if c.is_dir() and COHORT_FOLDER.fullmatch(c.name)]
+        found += [folder, *sorted(cohorts, key=lambda c: int(c.name.split("-")[1]))]
+    return [folder for folder in found if folder.is_dir()]
+
+
 @dataclass(frozen=True)
 class ReportFolder(ReportFiles):
     """The report files of any report folder, given the folder itself (a cohort's or a level's)."""

@@ -18,3 +18,10 @@ def round_as_printed(value: float, digits: int = 0, rule: str = "half_up") -> fl
     quantum = Decimal(1).scaleb(-digits)
     # repr() gives the shortest decimal that round-trips, so 2.675 is treated as printed
     return float(Decimal(repr(value)).quantize(quantum, rounding=mode))
+
+
+def decimals(value: float, places: int, sign: bool = False) -> str:
+    """``value`` to ``places`` decimal places, halves away from zero as printed reports round, never
+    "-0.0"; with ``sign``, a "+" before a positive value."""
+    rounded = round_as_printed(float(value), places) + 0.0  # + 0.0 turns -0.0 into 0.0
+    return f"+{rounded:.{places}f}" if sign and rounded > 0 else f"{rounded:.{places}f}"

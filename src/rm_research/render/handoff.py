@@ -21,7 +21,7 @@ because a pickle of one version's classes is not a promise about another's.
 from __future__ import annotations
 
 import pickle
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -161,13 +161,8 @@ def level_page(root: Path | str | None, level: str, cohorts: Iterable[Sequence[o
 def member_findings(loaded: Iterable[LoadedCohort], public_root: Path | str | None = None) -> dict[str, pd.DataFrame]:
     """The public findings each cohort of a level has written (under ``public_root``, else its own project),
     by the cohort's label in the level's report; a cohort not yet published has none."""
-    found = {}
-    for cohort in loaded:
-        root = Path(public_root) if public_root is not None else cohort.paths.root
-        path = CohortPaths(root, cohort.paths.region, cohort.paths.cohort).public_findings
-        if path.is_file():
-            found[cohort_label(cohort.paths.region, cohort.paths.cohort)] = read_public(path)
-    return found
+    return _published(loaded, public_root, lambda root, c: CohortPaths(root, c.paths.region, c.paths.cohort),
+                      lambda c: cohort_label(c.paths.region, c.paths.cohort))
 
 
 def region_findings(loaded: Iterable[LoadedCohort], level: str, public_root: Path | str | None = None
@@ -176,13 +171,20 @@ def region_findings(loaded: Iterable[LoadedCohort], level: str, public_root: Pat
     project), by the region's name in words; empty for a region's page or where none is written yet."""
     if level != NATIONAL:
         return {}
+    found = _published(loaded, public_root, lambda root, c: LevelPaths(root, c.paths.region), lambda c: c.region_name)
+    return dict(sorted(found.items()))
+
+
+def _published(loaded: Iterable[LoadedCohort], public_root: Path | str | None,
+               unit: Callable[[Path, LoadedCohort], ReportFiles], label: Callable[[LoadedCohort], str]
+               ) -> dict[str, pd.DataFrame]:
+    """The public findings of each cohort's ``unit`` (its own report, or its region's) that exist, by ``label``."""
     found = {}
     for cohort in loaded:
-        root = Path(public_root) if public_root is not None else cohort.paths.root
-        path = LevelPaths(root, cohort.paths.region).public_findings
-        if cohort.region_name not in found and path.is_file():
-            found[cohort.region_name] = read_public(path)
-    return dict(sorted(found.items()))
+        path = unit(Path(public_root) if public_root is not None else cohort.paths.root, cohort).public_findings
+        if label(cohort) not in found and path.is_file():
+            found[label(cohort)] = read_public(path)
+    return found
 
 
 def handed_settings(state: str | Path | None) -> Settings:

@@ -31,6 +31,7 @@ from typing import Final
 import pandas as pd
 
 from rm_research.core import config
+from rm_research.core.rounding import decimals
 from rm_research.core.safety import escape_markdown
 from rm_research.disclosure.control import share_band
 from rm_research.report import figures as charts
@@ -51,7 +52,7 @@ from rm_research.report.summary import (
     Figures,
     change_verdict,
     could_be_small,
-    decimals,
+    lower_first,
     possessive,
 )
 
@@ -82,19 +83,12 @@ class Headline:
         return f"**{self.title}.** {self.text} *({self.rests_on})*"
 
 
-def _count(count: float, figures: Figures) -> str:
-    if math.isnan(count):
-        return "an unknown number of"
-    whole = round(count)
-    return f"about {whole}" if figures.public and whole > 0 else str(whole)
-
-
 def _people(count: float, figures: Figures, what: str, noun: str = "people") -> str:
     """"7 mentors answered both surveys: few, so read with care"."""
     if not math.isnan(count) and round(count) == 1:
         noun = {"people": "person", "mentors": "mentor", "mentees": "mentee"}.get(noun, noun)
     small = ": few, so read with care" if could_be_small(count, figures.public, SMALL_GROUP, figures.rule) else ""
-    return f"{_count(count, figures)} {noun} {what}{small}"
+    return f"{figures.counted(count)} {noun} {what}{small}"
 
 
 def change_rows(figures: Figures, labels: dict[str, str], pooled: bool = False) -> pd.DataFrame:
@@ -163,11 +157,11 @@ def confidence_headline(figures: Figures, labels: dict[str, str], pooled: bool =
     elif clear.empty:
         best = estimated.loc[estimated["n"].fillna(0).idxmax()]
         example = (f"No question showed a clear change: the largest group, {ROLE_WORDS[best['role']][1]} on "
-                   f"{escape_markdown(_lower_first(best['label']))}, moved {_points(best['estimate'])} points "
+                   f"{escape_markdown(lower_first(best['label']))}, moved {_points(best['estimate'])} points "
                    f"({_likely(best['low'], best['high'])}), which could be no change at all.")
     else:
         best = clear.loc[clear["low"].abs().combine(clear["high"].abs(), min).idxmax()]
-        label = escape_markdown(_lower_first(best["label"]))
+        label = escape_markdown(lower_first(best["label"]))
         subject = f"{possessive(ROLE_WORDS[best['role']][1].capitalize())} {label}"
         moved = "rose" if best["verdict"] == HIGHER else "fell"
         means = "" if pooled else _means(figures, best["item"], best["role"])
@@ -185,10 +179,6 @@ def _means(figures: Figures, item: str, role: str) -> str:
     return "" if math.isnan(pre) or math.isnan(post) else f" from {decimals(pre, 1)} to {decimals(post, 1)}"
 
 
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:]
-
-
 def participation_headline(figures: Figures) -> Headline | None:
     """Headline 2: who enrolled, who completed the end survey (and what share), who withdrew."""
     everyone = config.ALL_ROLES
@@ -200,18 +190,18 @@ def participation_headline(figures: Figures) -> Headline | None:
     enrolled = figures.value("flow", everyone, "enrolled")
     completed = figures.value("flow", everyone, "completed_end_survey")
     if figures.withheld("flow", everyone, "completed_end_survey"):
-        return Headline("Who took part and stayed", f"{_count(enrolled, figures).capitalize()} people enrolled; how "
+        return Headline("Who took part and stayed", f"{figures.counted(enrolled).capitalize()} people enrolled; how "
                         f"many completed the end survey is {WITHHELD}.", "everyone enrolled")
     roles = [r for r in config.ROLES
              if figures.has("flow", r, "enrolled") and not figures.withheld("flow", r, "enrolled")]
-    split = " and ".join(f"{_count(figures.value('flow', r, 'enrolled'), figures)} {ROLE_WORDS[r][1]}" for r in roles)
+    split = " and ".join(f"{figures.counted(figures.value('flow', r, 'enrolled'))} {ROLE_WORDS[r][1]}" for r in roles)
     share = f" ({completed / enrolled:.0%})" if enrolled > 0 and not figures.public else ""
     withdrawn = figures.value("flow", everyone, "withdrawn")
-    left = (f"; {_count(withdrawn, figures)} withdrew" if not math.isnan(withdrawn) and withdrawn > 0
+    left = (f"; {figures.counted(withdrawn)} withdrew" if not math.isnan(withdrawn) and withdrawn > 0
             and not figures.withheld("flow", everyone, "withdrawn") else "")
     return Headline("Who took part and stayed",
-                    f"{_count(enrolled, figures).capitalize()} people enrolled{f' ({split})' if split else ''}; "
-                    f"{_count(completed, figures)}{share} completed the end survey{left}.",
+                    f"{figures.counted(enrolled).capitalize()} people enrolled{f' ({split})' if split else ''}; "
+                    f"{figures.counted(completed)}{share} completed the end survey{left}.",
                     "everyone enrolled")
 
 
@@ -232,7 +222,7 @@ def psychological_headline(figures: Figures, pooled: bool = False, offered: bool
             parts.append(f"{band.capitalize()} of those who answered found the sessions supportive" if band
                          else f"how many found the sessions supportive is {WITHHELD}")
         elif not math.isnan(yes) and n > 0:
-            parts.append(f"{_count(yes, figures)} of {_count(n, figures)} who answered found the sessions supportive")
+            parts.append(f"{figures.counted(yes)} of {figures.counted(n)} who answered found the sessions supportive")
         rests = _people(n, figures, "answered")
     primary = POOLED_PRIMARY_DOSE if pooled else PRIMARY_DOSE
     if figures.has("psych_effect", everyone, primary[0]):
@@ -277,7 +267,7 @@ def next_steps(figures: Figures, pooled: bool = False, level: str = "") -> Headl
     enrolled = figures.value("flow", everyone, "enrolled")
     completed = figures.value("flow", everyone, "completed_end_survey")
     if enrolled > 0 and completed / enrolled < LOW_COMPLETION:
-        actions.append(f"Raise the end-survey response: {_count(completed, figures)} of {_count(enrolled, figures)} "
+        actions.append(f"Raise the end-survey response: {figures.counted(completed)} of {figures.counted(enrolled)} "
                        "completed it, and every change in this report rests on them")
     if pooled:
         k = figures.value(config.RATING_ITEMS[0], "mentee", "k")
@@ -294,7 +284,7 @@ def next_steps(figures: Figures, pooled: bool = False, level: str = "") -> Headl
                            "region's pooled figures: too few answered both surveys to show a change clearly alone")
     yes, n = figures.value("missed_any", everyone, "yes_count"), figures.n("missed_any", everyone, "yes_count")
     if n > 0 and yes / n >= MANY_MISSED:
-        actions.append(f"Protect mentoring time: {_count(yes, figures)} of {_count(n, figures)} who answered missed at "
+        actions.append(f"Protect mentoring time: {figures.counted(yes)} of {figures.counted(n)} who answered missed at "
                        "least one session")
     unknown = figures.withheld("flow", everyone, "enrolled", "completed_end_survey") \
         or figures.withheld("missed_any", everyone, "yes_count", n_of="yes_count")
@@ -310,7 +300,7 @@ def evidence_line(figures: Figures, pooled: bool = False) -> str:
     """How far the evidence goes, in one line."""
     everyone = config.ALL_ROLES
     enrolled = figures.value("flow", everyone, "enrolled")
-    people = f"{_count(enrolled, figures)} people" if not math.isnan(enrolled) else "the people"
+    people = f"{figures.counted(enrolled)} people" if not math.isnan(enrolled) else "the people"
     if pooled:
         k = max((figures.value(i, r, "k") for i in config.RATING_ITEMS for r in config.ROLES
                  if figures.has(i, r, "k")), default=math.nan)

@@ -38,7 +38,9 @@ from matplotlib.ticker import MaxNLocator
 
 from rm_research.core import config
 from rm_research.core.config import DISCLOSURE, DisclosureRule
+from rm_research.core.paths import region_title
 from rm_research.core.safety import escape_html
+from rm_research.findings.level import region_estimate
 from rm_research.report.accessibility import DECORATIVE_GID
 from rm_research.report.narrative import unavailable
 from rm_research.report.summary import LARGEST_CHANGE, MIN_COHORTS_FOR_PREDICTION
@@ -402,9 +404,6 @@ def region_forest_plot(regional: Mapping[str, MetaAnalysis], national: MetaAnaly
     ``findings.level.region_estimate``), labelled with its cohorts and people; the diamond is the national
     pooled change over every cohort (not over the regions). Squares are one size: a region's weight is
     not a weight in the national pooling."""
-    from rm_research.core.paths import region_title
-    from rm_research.findings.level import region_estimate
-
     rows = []
     for region, result in sorted(regional.items()):
         if result.k == 0:

@@ -26,7 +26,7 @@ import pandas as pd
 
 from rm_research.core import config
 from rm_research.core.config import DISCLOSURE, SETTINGS, DisclosureRule
-from rm_research.core.rounding import round_as_printed
+from rm_research.core.rounding import decimals
 from rm_research.core.safety import escape_markdown
 from rm_research.disclosure.control import WITHHELD_REASONS, share_band
 from rm_research.findings import registry
@@ -88,6 +88,10 @@ class Figures(Lookup):
             return WITHHELD_REASONS[reason]
         return WITHHELD_WHY_POOLED if pooled else WITHHELD_WHY
 
+    def counted(self, count: float) -> str:
+        """A count of people as this page states it (``counted``): "about N" on a public page."""
+        return counted(count, self.public)
+
     def show(self, measure: str, role: str, statistic: str, digits: int = 1, sign: bool = False) -> str:
         """The value as printed: rounded once, to ``digits`` places, halves away from zero; a dash where
         blank. A public value was rounded by the disclosure rule already (to the registry's public
@@ -115,13 +119,6 @@ def period(start: pd.Timestamp | None, end: pd.Timestamp | None) -> str:
     return f"{shown[0]} to {shown[1]}"
 
 
-def decimals(value: float, places: int, sign: bool = False) -> str:
-    """``value`` to ``places`` decimal places, halves away from zero as printed reports round, never
-    "-0.0"; with ``sign``, a "+" before a positive value."""
-    rounded = round_as_printed(float(value), places) + 0.0  # + 0.0 turns -0.0 into 0.0
-    return f"+{rounded:.{places}f}" if sign and rounded > 0 else f"{rounded:.{places}f}"
-
-
 def one_decimal(value: float) -> str:
     """``value`` to one decimal place, halves away from zero: "7.7"."""
     return decimals(value, 1)
@@ -132,7 +129,7 @@ def signed(value: float) -> str:
     return decimals(value, 1, sign=True)
 
 
-def _count(count: float, public: bool) -> str:
+def counted(count: float, public: bool) -> str:
     """A count of people as stated: exact, or "about N" where the public rule rounded it."""
     if math.isnan(count):
         return "an unknown number"
@@ -158,7 +155,7 @@ def _people(count: float, figures: Figures, small_group: int, what: str = "who a
     """"6 people who answered both surveys, a small group, so treat with caution"."""
     small = could_be_small(count, figures.public, small_group, figures.rule)
     caution = ", a small group, so treat with caution" if small else ""
-    return f"{_count(count, figures.public)} {_noun(config.ALL_ROLES, count)} {what}{caution}"
+    return f"{counted(count, figures.public)} {_noun(config.ALL_ROLES, count)} {what}{caution}"
 
 
 def _interval(figures: Figures, measure: str, role: str, limits: tuple[str, str], digits: int = 1,
@@ -167,14 +164,15 @@ def _interval(figures: Figures, measure: str, role: str, limits: tuple[str, str]
     return f"{confidence:.0%} CI {low} to {high}"
 
 
-def _lower_first(text: str) -> str:
+def lower_first(text: str) -> str:
+    """``text`` with its first letter lower-case (an item label inside a sentence)."""
     return text[:1].lower() + text[1:]
 
 
 def _subject(role: str, label: str, markdown: bool = True) -> str:
     """"Mentees' confidence talking about ...": the role's plural, possessive, and the item label
     (escaped as Markdown text unless ``markdown`` is False: a chart title is plain text)."""
-    label = _lower_first(label)
+    label = lower_first(label)
     return f"{possessive(ROLE_WORDS[role][1].capitalize())} {escape_markdown(label) if markdown else label}"
 
 
@@ -297,9 +295,9 @@ def flow_sentences(figures: Figures) -> Iterator[str]:
     enrolled = {r: figures.value("flow", r, "enrolled") for r in roles}
     everyone = figures.value("flow", config.ALL_ROLES, "enrolled")
     total = sum(enrolled.values()) if math.isnan(everyone) else everyone
-    parts = " and ".join(f"{_count(enrolled[r], False)} {_noun(r, enrolled[r])}" for r in roles)
-    withdrew = [f"{_count(w, False)} {_noun(r, w)}" for r in roles if (w := figures.value("flow", r, "withdrawn")) > 0]
-    yield (f"{_count(total, False)} people enrolled: {parts}"
+    parts = " and ".join(f"{counted(enrolled[r], False)} {_noun(r, enrolled[r])}" for r in roles)
+    withdrew = [f"{counted(w, False)} {_noun(r, w)}" for r in roles if (w := figures.value("flow", r, "withdrawn")) > 0]
+    yield (f"{counted(total, False)} people enrolled: {parts}"
            + (f"; {' and '.join(withdrew)} withdrew." if withdrew else "."))
     yield f"{completion(figures, roles)}."
 
@@ -312,17 +310,17 @@ def _public_flow(figures: Figures, roles: list[str]) -> Iterator[str]:
         if figures.withheld("flow", role, "enrolled"):
             yield f"How many {plural} enrolled is {WITHHELD}."
         elif figures.withheld("flow", role, "completed_end_survey"):
-            yield (f"{_count(enrolled, True).capitalize()} {plural} enrolled; how many completed the end survey is "
+            yield (f"{counted(enrolled, True).capitalize()} {plural} enrolled; how many completed the end survey is "
                    f"{WITHHELD}.")
         else:
-            yield (f"{_count(enrolled, True).capitalize()} {plural} enrolled and {_count(completed, True)} completed "
+            yield (f"{counted(enrolled, True).capitalize()} {plural} enrolled and {counted(completed, True)} completed "
                    "the end survey.")
 
 
 def completion(figures: Figures, roles: list[str]) -> str:
     """"7 of 11 mentors and 3 of 7 mentees completed the end survey" (no full stop)."""
     done = {r: figures.value("flow", r, "completed_end_survey") for r in roles}
-    parts = [f"{_count(done[r], figures.public)} of {_count(figures.value('flow', r, 'enrolled'), figures.public)} "
+    parts = [f"{counted(done[r], figures.public)} of {counted(figures.value('flow', r, 'enrolled'), figures.public)} "
              f"{ROLE_WORDS[r][1]}" for r in roles if not math.isnan(done[r])]
     return " and ".join(parts) + " completed the end survey" if parts else "No end survey is recorded"
 
@@ -333,7 +331,7 @@ def sessions_sentences(figures: Figures, planned: int | None = None) -> Iterator
     for role in _roles(figures, "sessions_reported", "mean"):
         plural = ROLE_WORDS[role][1]
         n = figures.n("sessions_reported", role, "mean")
-        answered = f"{_count(n, figures.public)} answered"
+        answered = f"{counted(n, figures.public)} answered"
         if figures.withheld("sessions_reported", role, "mean", n_of="mean"):
             yield f"How many mentoring sessions {plural} reported is {WITHHELD}."
             continue
@@ -355,12 +353,12 @@ def yes_no_sentences(figures: Figures, items: tuple[str, ...] = config.YES_NO_IT
             yes, n = figures.value(item, role, "yes_count"), figures.n(item, role, "yes_count")
             if figures.withheld(item, role, "yes_count", n_of="yes_count"):
                 band = share_band(figures.why(item, role, "yes_count"), n, figures.rule)
-                answered = "" if math.isnan(n) else f" ({_count(n, figures.public)} {plural} answered)"
-                yield (f"{band.capitalize()} of {_count(n, figures.public)} {plural} who answered "
+                answered = "" if math.isnan(n) else f" ({counted(n, figures.public)} {plural} answered)"
+                yield (f"{band.capitalize()} of {counted(n, figures.public)} {plural} who answered "
                        f"{YES_NO_WORDS[item]}." if band
                        else f"How many {plural} {YES_NO_WORDS[item]} is {WITHHELD}{answered}.")
             elif not math.isnan(yes):
-                yield (f"{_count(yes, figures.public).capitalize()} of {_count(n, figures.public)} {plural} who "
+                yield (f"{counted(yes, figures.public).capitalize()} of {counted(n, figures.public)} {plural} who "
                        f"answered {YES_NO_WORDS[item]}.")
 
 
@@ -386,7 +384,7 @@ def dose_sentences(figures: Figures, labels: dict[str, str], small_group: int = 
     points another way, the sentence says so rather than leaving one of them out."""
     primary, secondary = (POOLED_PRIMARY_DOSE, POOLED_SECONDARY_DOSE) if pooled else (PRIMARY_DOSE, SECONDARY_DOSE)
     words = POOLED_SECONDARY_WORDS if pooled else SECONDARY_WORDS
-    label = escape_markdown(_lower_first(labels.get(DOSE_ITEM, DOSE_ITEM)))
+    label = escape_markdown(lower_first(labels.get(DOSE_ITEM, DOSE_ITEM)))
     for measure in measures:
         if not figures.has(measure, role, primary[0]):
             continue

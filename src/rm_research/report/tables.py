@@ -22,6 +22,7 @@ from rm_research.core.rounding import round_as_printed
 from rm_research.core.safety import escape_html
 from rm_research.disclosure.control import PUBLIC_ROLE_LABELS as ROLE_LABELS
 from rm_research.findings import registry
+from rm_research.findings.level import region_estimate
 from rm_research.findings.table import FLOW_STAGES
 from rm_research.findings.verify import source_name, source_names
 from rm_research.ingest.load import LoadedCohort
@@ -660,8 +661,6 @@ def regions_compared_table(regional: Mapping[tuple[str, str], Mapping[str, objec
     """The regions side by side (``findings.level.region_analyses``): each region's cohorts, and its change
     on each question for everyone (pooled, or its one cohort's: ``findings.level.region_estimate``) with
     its interval and people."""
-    from rm_research.findings.level import region_estimate
-
     items = [(item, role) for item, role in regional if role == config.ALL_ROLES]
     regions = sorted({region for results in regional.values() for region in results})
     rows = []

@@ -161,6 +161,13 @@ def execute(root: Path, task: Task) -> Outcome:
                    detail, exit_status, task.cohort, task.level)
 
 
+def key_settings(kind: str, html: bool, docx: bool, settings: Settings) -> dict[str, object]:
+    """The settings of a run that shape its outputs, part of every key (``reports`` and ``publish-all`` take
+    no ``--psych-sessions`` override): what it writes, and the analysis and disclosure settings."""
+    return {"kind": kind, "html": html, "psych_offered": None, "docx": docx,
+            "analysis": asdict(settings.analysis), "disclosure": asdict(settings.disclosure)}
+
+
 @dataclass
 class Plan:
     """The reports to make for a run, their keys, and what is already decided (unchanged reports)."""
@@ -186,10 +193,8 @@ class Plan:
 
     @property
     def settings(self) -> dict[str, object]:
-        """The run's settings that shape its outputs, part of every key (these commands take no
-        ``--psych-sessions`` override): what it writes, and the analysis and disclosure settings."""
-        return {"kind": self.kind, "html": self.html, "psych_offered": None, "docx": self.docx,
-                "analysis": asdict(self.run_settings.analysis), "disclosure": asdict(self.run_settings.disclosure)}
+        """The run's settings that shape its outputs, part of every key (``key_settings``)."""
+        return key_settings(self.kind, self.html, self.docx, self.run_settings)
 
     @property
     def levels(self) -> list[str]:
@@ -235,9 +240,7 @@ def cohort_record_key(root: Path, cohort: CohortId, html: bool = True, docx: boo
     """The key ``make reports`` would give this cohort's report (``records.cohort_key``), so that a single
     ``make report`` leaves a record ``make reports`` accepts: the two commands write the same files from
     the same inputs, and neither throws the other's work away."""
-    plan = Plan(Path(root), REPORT, html, Discovery(()), code_digests(Path(root)), docx=docx and html,
-                run_settings=settings)
-    return cohort_key(Path(root), cohort, plan.code, plan.settings)
+    return cohort_key(Path(root), cohort, code_digests(Path(root)), key_settings(REPORT, html, docx and html, settings))
 
 
 def cross_level_pass(plan: Plan, outcomes: list[Outcome], jobs: int | None = None) -> list[str]:

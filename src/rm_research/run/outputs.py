@@ -121,9 +121,12 @@ def _fsync_path(path: Path) -> None:
         os.close(fd)
 
 
-def _write_atomically(path: Path, text: str, before_rename: str | None = None) -> None:
-    """Replace ``path`` by a flushed file holding ``text``, in one rename (the umask sets its mode)."""
+def write_atomically(path: Path, text: str, before_rename: str | None = None) -> None:
+    """Replace ``path`` by a flushed file holding ``text``, in one rename (the umask sets its mode). A
+    temporary file left by an interrupted run is removed first, never written into: it may be a hard link
+    to a live file (``run.publication``'s shadow links every file of the public site)."""
     temporary = path.with_name(path.name + ".tmp")
+    temporary.unlink(missing_ok=True)
     with open(temporary, "w", encoding="utf-8") as file:
         file.write(text)
         file.flush()
@@ -161,7 +164,7 @@ class Journal:
             "moves": [[self._relative(a), self._relative(b)] for a, b in self.moves],
             "removals": [self._relative(p) for p in self.removals],
         }
-        _write_atomically(self.path, json.dumps(record, indent=1), before_rename)
+        write_atomically(self.path, json.dumps(record, indent=1), before_rename)
 
     @classmethod
     def load(cls, path: Path) -> Journal:

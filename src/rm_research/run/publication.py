@@ -37,7 +37,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from rm_research.core.config import DEFAULT_LOCK_TIMEOUT_S
-from rm_research.core.paths import COHORT_FOLDER, REGION_PATTERN, ReportFolder
+from rm_research.core.paths import ReportFolder, report_folders
 from rm_research.run import outputs, site
 from rm_research.run.records import AUDIT_RECORD, Record
 from rm_research.run.site import PUBLIC_SITE
@@ -75,14 +75,7 @@ def public_set(base: Path, region: str | None = None) -> set[str]:
     """The public files under the project ``base`` within the scope (every region and the nation, or the
     one ``region``), and the public site (``public/``, whatever the scope: it lists every level), as paths
     relative to ``base``: those that exist."""
-    reports = Path(base) / "reports"
-    if region is not None:
-        regions = [reports / region]
-    else:
-        regions = sorted(p for p in reports.iterdir() if p.is_dir() and REGION_PATTERN.fullmatch(p.name)) \
-            if reports.is_dir() else []  # 'national' included: its report folder is a level like the rest
-    folders = [*regions, *(c for r in regions for c in sorted(r.glob("cohort-*")) if COHORT_FOLDER.fullmatch(c.name))]
-    found = {path for folder in folders for path in unit_public_files(folder)}
+    found = {path for folder in report_folders(Path(base) / "reports", region) for path in unit_public_files(folder)}
     found.add(audit_marker(base, region))
     site = Path(base) / PUBLIC_SITE
     found |= set(site.rglob("*")) if site.is_dir() else set()

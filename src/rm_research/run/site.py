@@ -33,9 +33,10 @@ from pathlib import Path
 from typing import Any, Final
 
 from rm_research.core.config import ALL_ROLES
-from rm_research.core.paths import COHORT_FOLDER, NATIONAL, REGION_PATTERN, ReportFolder, region_title
-from rm_research.core.rounding import round_as_printed
+from rm_research.core.paths import NATIONAL, ReportFolder, region_title, report_folders
+from rm_research.core.rounding import decimals
 from rm_research.core.safety import escape_html
+from rm_research.run.outputs import write_atomically
 from rm_research.run.records import Record
 
 #: The public site's folder, at the project's top level.
@@ -146,25 +147,10 @@ def headline_figures(findings: Mapping[tuple[str, str, str], tuple[str, str]], p
         return people, "–"
     n = cells[0][1]
     on = "withheld" if n == mark else f"{'about ' if public else ''}{_number(n):.0f}"
-    interval = "" if math.isnan(low) or math.isnan(high) else f" ({_signed(low)} to {_signed(high)})"
-    return people, f"{_signed(change)}{interval}, {on} people"
+    interval = "" if math.isnan(low) or math.isnan(high) else \
+        f" ({decimals(low, 1, sign=True)} to {decimals(high, 1, sign=True)})"
+    return people, f"{decimals(change, 1, sign=True)}{interval}, {on} people"
 
-
-def _signed(value: float) -> str:
-    """One decimal, halves away from zero as the reports print (``core.rounding``), with its sign."""
-    rounded = round_as_printed(value, 1) + 0.0
-    return f"{rounded:+.1f}"
-
-
-def _units(reports: Path) -> list[Path]:
-    """Every report folder under ``reports``: the nation, then each region followed by its cohorts."""
-    if not reports.is_dir():
-        return []
-    regions = sorted(p for p in reports.iterdir() if p.is_dir() and REGION_PATTERN.fullmatch(p.name)
-                     and p.name != NATIONAL)
-    cohorts = {r: sorted((c for c in r.iterdir() if c.is_dir() and COHORT_FOLDER.fullmatch(c.name)),
-                         key=lambda c: int(c.name.split("-")[1])) for r in regions}
-    return [reports / NATIONAL, *(folder for r in regions for folder in (r, *cohorts[r]))]
 
 
 def entries(reports: Path, public: bool, statuses: Mapping[str, str] | None = None) -> list[Entry]:
@@ -172,7 +158,7 @@ def entries(reports: Path, public: bool, statuses: Mapping[str, str] | None = No
     ``report-public.json`` for the public index), in the index's order. ``statuses``: this run's word
     for each folder (relative to ``reports``), where it made or checked it."""
     found = []
-    for folder in _units(reports):
+    for folder in report_folders(reports):
         files = ReportFolder(folder)
         record = _read_card(files.public_card if public else files.card)
         if record is None:
@@ -241,18 +227,15 @@ def index_html(found: list[Entry], public: bool) -> str:
 
 
 def _write(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all (a temporary file renamed into place, so never into
-    a file linked elsewhere); unchanged bytes are not written again."""
+    """Write ``text`` to ``path`` whole or not at all (``outputs.write_atomically``); unchanged bytes are
+    not written again."""
     try:
         if path.read_text(encoding="utf-8") == text:
             return
     except OSError:
         pass
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.tmp")
-    temporary.unlink(missing_ok=True)  # a leftover may be linked to a live file: never written into
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    write_atomically(path, text)
 
 
 def write_index(root: Path, statuses: Mapping[str, str] | None = None) -> Path:
@@ -270,7 +253,7 @@ def public_site(source: Path, target: Path) -> list[str]:
     whose report is gone are removed (any other file there is left alone: not the package's to delete).
     Returns what it wrote."""
     wanted: dict[str, Path] = {}
-    for folder in _units(source):
+    for folder in report_folders(source):
         if not Record.path(folder, "publish").is_file():
             continue  # published on its own (make publish), not audited against the other levels: not for the site
         for path in ReportFolder(folder).public_files:
@@ -290,7 +273,7 @@ def public_site(source: Path, target: Path) -> list[str]:
     index = index_html(entries(source, public=True), public=True)
     _write(target / INDEX, index)
     written.append(INDEX)
-    for folder in _units(target):  # only a unit's public files, where this writes them: never a user's file
+    for folder in report_folders(target):  # only a unit's public files, where this writes them: never a user's file
         for path in ReportFolder(folder).public_files:
             if path.is_file() and path.relative_to(target).as_posix() not in wanted:
                 path.unlink()

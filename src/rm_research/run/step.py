@@ -50,7 +50,7 @@ def render_page(root: Path, notebook: str, parameters: Mapping[str, Any], title:
     html = render_html(executed, title)
     if not docx:
         return Page(html)
-    outputs_shown = (output for cell in getattr(executed, "cells", ()) for output in cell.get("outputs", ()))
+    outputs_shown = (output for cell in executed.cells for output in cell.get("outputs", ()))
     return Page(html, word_version(html, title, outputs_shown))
 
 
