@@ -56,7 +56,8 @@ def test_a_cohort_too_small_to_publish_says_so_on_one_screen(published_example):
 
 def test_public_files_are_written_beside_the_internal_ones(published_example):
     assert {p.name for p in published_example.iterdir()} == {
-        "report.html", "findings.csv", "report.json", "report-public.html", "findings-public.csv", "report-public.json"}
+        "report.html", "findings.csv", "report.json", "report-public.html", "findings-public.csv", "report-public.json",
+        ".publish-audit.json"}  # what the cross-level audit reads of this cohort (internal, like findings.csv)
     public = json.loads((published_example / "report-public.json").read_text(encoding="utf-8"))
     assert "provenance" not in public and public["one_page_notice"] is True  # no file sizes, no checksums
     internal = json.loads((published_example / "report.json").read_text(encoding="utf-8"))

@@ -303,3 +303,98 @@ def test_what_the_solver_prints_goes_to_the_log_not_the_terminal(capfd, caplog):
     assert any("feasibilityJump" in record.getMessage() for record in caplog.records)
     os.write(1, b"after\n")  # and the terminal has its standard output back
     assert capfd.readouterr().out == "after\n"
+
+
+def test_a_units_audit_input_reads_back_exactly(tmp_path):
+    """What a publish writes for the cross-level audit (``.publish-audit.json``) reads back as the same
+    table, every number to the last bit and every column type, so the audit of a later run pairs the same
+    true values with the public ones as it would have computed."""
+    from rm_research.disclosure.hierarchy import audit_input_text, cohort_audit_input, read_audit_input
+
+    findings = pd.DataFrame({"measure": ["flow", "conf_senior"], "statistic": ["enrolled", "change_mean"],
+                             "role": ["all", "mentor"], "n": [12, 9], "value": [12.0, 1 / 3 + 1e-12],
+                             "note": ["", "SYNTHETIC"]})
+    found = cohort_audit_input(findings)
+    path = tmp_path / ".publish-audit.json"
+    path.write_text(audit_input_text(found), encoding="utf-8")
+    table, pooled = read_audit_input(path)
+    pd.testing.assert_frame_equal(table, found[0], check_exact=True)
+    assert pooled == {} and table.at[1, "value"] == 1 / 3 + 1e-12
+    path.write_text(audit_input_text(found).replace('"version": "', '"version": "older-'), encoding="utf-8")
+    assert read_audit_input(path) is None  # another version's findings may differ: computed again
+
+
+# --- the cross-level audit in parts (``parts``): never finds less than the whole programme -------
+
+def regions_levels(regions, rule=DISCLOSURE):
+    """Cohort flow tables in several regions, each region's sums and the nation's, each published on its
+    own under ``rule``. ``regions``: for each region, its cohorts' ((enrolled), (matched), (withdrawn))."""
+    def summed(flows):
+        return [tuple(sum(c[k][j] for c in flows) for j in range(2)) for k in range(3)]
+
+    tables = []
+    for number, cohorts in enumerate(regions, start=1):
+        tables += [(f"r{number}/{i + 1}", f"r{number}", flow(*counts)) for i, counts in enumerate(cohorts)]
+        tables.append((f"r{number}", "national", flow(*summed(cohorts))))
+    tables.append(("national", None, flow(*summed([c for cohorts in regions for c in cohorts]))))
+    return [Level(unit, parent, findings, public_findings(findings, rule)) for unit, parent, findings in tables]
+
+
+def random_regions(seed):
+    rng = np.random.default_rng(seed)
+
+    def cohort():
+        enrolled = tuple(int(x) for x in rng.integers(1, 25, size=2))
+        matched = tuple(int(min(e, m)) for e, m in zip(enrolled, rng.integers(0, 20, size=2), strict=True))
+        matched = (min(matched), min(matched))  # one mentor and one mentee in every pair
+        withdrawn = tuple(int(rng.integers(0, e - m + 1)) for e, m in zip(enrolled, matched, strict=True))
+        return enrolled, matched, withdrawn
+
+    return [[cohort() for _ in range(int(rng.integers(2, 5)))] for _ in range(int(rng.integers(2, 4)))]
+
+
+def pinned_cells_of(found):
+    return {(unit, cell.index, cell.column) for unit, cells in found.items() for cell in cells}
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("rounding_base", [1, 5])
+def test_the_audit_in_parts_finds_every_cell_the_whole_programme_finds(seed, rounding_base):
+    """Holding the other tables at their true values only adds constraints, so a part pins every cell the
+    whole programme pins (and perhaps more: it never hides less). Unrounded counts (base 1) make many cells
+    pinned, so the comparison has something to compare."""
+    from rm_research.disclosure.parts import AuditInParts
+
+    rule = DisclosureRule(rounding_base=rounding_base)
+    hierarchy = regions_levels(random_regions(seed), rule)
+    whole = pinned_cells_of(audit_levels(hierarchy, rule))
+    in_parts = pinned_cells_of(AuditInParts(chunk=2)(hierarchy, rule))
+    assert whole <= in_parts
+
+
+def test_some_of_those_hierarchies_have_pinned_cells_to_compare():
+    found = [pinned_cells_of(audit_levels(regions_levels(random_regions(seed), DisclosureRule(rounding_base=1)),
+                                          DisclosureRule(rounding_base=1))) for seed in range(12)]
+    assert sum(1 for cells in found if cells) >= 6
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_protecting_in_parts_leaves_nothing_the_whole_programme_can_pin(seed):
+    """The attack: protect with the audit in parts, then audit every table in one programme."""
+    from rm_research.disclosure.parts import AuditInParts
+
+    careless = DisclosureRule(rounding_base=1)
+    hierarchy = regions_levels(random_regions(seed), careless)
+    protected = protect_levels(hierarchy, careless, auditor=AuditInParts(chunk=2), siblings=False)
+    again = [Level(level.unit, level.parent, level.findings, protected[level.unit]) for level in hierarchy]
+    assert pinned_cells_of(audit_levels(again, careless)) == set()
+
+
+def test_protecting_in_parts_leaves_the_hidden_count_open_by_brute_force():
+    from rm_research.disclosure.parts import AuditInParts
+
+    careless = DisclosureRule(rounding_base=1)
+    hierarchy = levels([((20, 12), (0, 0), (0, 0)), ((5, 9), (0, 0), (0, 0))], careless)
+    protected = protect_levels(hierarchy, careless, auditor=AuditInParts(), siblings=False)
+    possible = enrolled_mentors_of_cohort_2(hierarchy, protected, half=0)
+    assert 5 in possible and len(possible) > 1

@@ -146,6 +146,13 @@ class ReportFiles:
         return self.reports / "report-public.json"
 
     @property
+    def audit_input(self) -> Path:
+        """What the cross-level audit reads of this unit, ``.publish-audit.json``: its true findings as the
+        audit pairs them with the public ones, written by each publish beside them (``disclosure.hierarchy``),
+        so that ``publish-all`` need not compute every unit's findings again. Internal: never published."""
+        return self.reports / ".publish-audit.json"
+
+    @property
     def public_files(self) -> tuple[Path, ...]:
         """Every file a publish command writes here: the public findings, page, Word copy and record."""
         return (self.public_findings, self.public_html, self.public_docx, self.public_card)

@@ -143,17 +143,21 @@ class Model:
                           bounds=bounds, integrality=np.ones(len(self.lower)))
         return result.x if result.success else None
 
-    def fixed(self, variables: Iterable[int], seed: int = 0, probes: int = 8) -> dict[int, float]:
+    def fixed(self, variables: Iterable[int], seed: int = 0, probes: int = 8,
+              truth: Mapping[int, float] | None = None) -> dict[int, float]:
         """The variables among ``variables`` that take one value in every feasible point, with it.
 
         A variable whose bounds meet is fixed by them. Any two feasible points that differ on a
         variable prove it is not fixed, so a few points from random objectives settle most
-        variables; the rest get a minimum and a maximum of their own.
+        variables; the rest get a minimum and a maximum of their own. ``truth``: the true value of
+        some variables (the true table is a feasible point: ``Audit.truth``): a point that differs from
+        it proves a variable not fixed, so each of the rest needs one solve where a second would do.
         """
         with solver_output_logged():  # one redirection for all the solves
-            return self._fixed(variables, seed, probes)
+            return self._fixed(variables, seed, probes, truth or {})
 
-    def _fixed(self, variables: Iterable[int], seed: int, probes: int) -> dict[int, float]:
+    def _fixed(self, variables: Iterable[int], seed: int, probes: int, truth: Mapping[int, float]
+               ) -> dict[int, float]:
         size, rng = len(self.lower), np.random.default_rng(seed)
         variables = list(dict.fromkeys(variables))
         if not variables:
@@ -165,8 +169,12 @@ class Model:
                                "rm_research.disclosure.differencing, and nothing can be published until it is fixed")
         fixed = {v: self.lower[v] for v in variables if self.lower[v] == self.upper[v]}
         open_ = [v for v in variables if v not in fixed]
+        def values(variable: int) -> set[float]:
+            seen = {round(x[variable]) for x in points}
+            return seen | {round(truth[variable])} if variable in truth else seen
+
         for _ in range(probes):  # push the undecided variables every which way at once
-            open_ = [v for v in open_ if len({round(x[v]) for x in points}) == 1]
+            open_ = [v for v in open_ if len(values(v)) == 1]
             if not open_ or not points:
                 break
             objective = np.zeros(size)
@@ -175,7 +183,7 @@ class Model:
             if point is not None:
                 points.append(point)
         for variable in variables:
-            if variable in fixed or len({round(x[variable]) for x in points}) > 1:
+            if variable in fixed or len(values(variable)) > 1:
                 continue
             extremes = []
             for sign in (1.0, -1.0):
@@ -185,6 +193,8 @@ class Model:
                 if point is not None:
                     points.append(point)
                     extremes.append(round(point[variable]))
+                if len(values(variable)) > 1:  # the lowest differs from the true value: not fixed
+                    break
             if len(extremes) == 2 and extremes[0] == extremes[1]:
                 fixed[variable] = float(extremes[0])
         return fixed
@@ -264,7 +274,8 @@ class Audit:
         self.cells: list[Cell] = []  # suppressed cells to check
         self.present = {(m, r) for m, r in zip(findings["measure"], findings["role"], strict=True)}
         self.limits: dict[tuple[str, str, str], float] = {}  # shown limits of a t interval, for its centre
-        for index, row in findings.iterrows():
+        # rows as plain dicts: a pandas row costs microseconds per field, and a part audits thousands
+        for index, row in zip(findings.index, findings.to_dict("records"), strict=True):
             found = registry.spec(row["measure"], row["statistic"])
             if found is not None:
                 self._row(index, row, found)
@@ -289,7 +300,7 @@ class Audit:
         return self.model.var(("S", self.unit, measure, statistic, role), -INF, INF)
 
     # one findings row ------------------------------------------------------------------------
-    def _row(self, index: object, row: pd.Series, found: registry.Statistic) -> None:
+    def _row(self, index: object, row: Mapping[str, object], found: registry.Statistic) -> None:
         measure, role, statistic = row["measure"], row["role"], row["statistic"]
         n, value = float(row["n"]), float(row["value"])
         people = self.people(measure, found.population, role)
@@ -389,8 +400,9 @@ class Audit:
     def _roles_add_up(self) -> None:
         """everyone = mentors + mentees for every group of people, count and sum with an ``all`` row."""
         for key in list(self.model.index):
-            kind, _, where, name, role = key
-            if role != EVERYONE or (kind == "C" and not self._additive(where, name)) \
+            kind, unit, where, name, role = key
+            # this table's only: in a model shared by several tables, each adds its own (once)
+            if unit != self.unit or role != EVERYONE or (kind == "C" and not self._additive(where, name)) \
                     or (kind == "P" and name in registry.ROLES_DO_NOT_ADD_UP):
                 continue
             parts = [self._role_part(key, role_name) for role_name in ROLES]
@@ -569,10 +581,12 @@ class Audit:
 
     def pinned(self) -> list[Pinned]:
         """Every suppressed cell whose value the published cells determine."""
-        return _pinned_cells(self.cells, self.model.fixed(v for cell in self.cells for v in cell.variables))
+        return pinned_cells(self.cells, self.model.fixed((v for cell in self.cells for v in cell.variables),
+                                                         truth=self.truth))
 
 
-def _pinned_cells(cells: Iterable[Cell], fixed: dict[int, float]) -> list[Pinned]:
+def pinned_cells(cells: Iterable[Cell], fixed: dict[int, float]) -> list[Pinned]:
+    """The ``cells`` whose values the ``fixed`` variables (``Model.fixed``) give away."""
     return [Pinned(cell.index, cell.column, fixed[cell.variables[0]], cell.own) for cell in cells
             if _disclosed(fixed, cell.variables)]
 
@@ -610,56 +624,99 @@ def audit_levels(levels: list[Level], rule: DisclosureRule = DISCLOSURE) -> dict
     the joint programme of every measure of twenty tables is too large to solve quickly.
     """
     model = Model()
-    audits = {level.unit: Audit(*_summed(level), rule, level.unit, model) for level in levels}
+    audits = {level.unit: Audit(*summed(level), rule, level.unit, model) for level in levels}
     for parent in {level.parent for level in levels if level.parent in audits}:
         children = [audits[level.unit] for level in levels if level.parent == parent]
-        _children_add_up(audits[parent], children)  # type: ignore[index]
-    fixed = model.fixed(v for one in audits.values() for cell in one.cells for v in cell.variables)
-    return {unit: _pinned_cells(one.cells, fixed) for unit, one in audits.items()}
+        children_add_up(audits[parent], children)  # type: ignore[index]
+    truth = {variable: value for one in audits.values() for variable, value in one.truth.items()}
+    fixed = model.fixed((v for one in audits.values() for cell in one.cells for v in cell.variables), truth=truth)
+    return {unit: pinned_cells(one.cells, fixed) for unit, one in audits.items()}
 
 
-def _summed(level: Level) -> tuple[pd.DataFrame, pd.DataFrame]:
+def summed(level: Level) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The rows of a level's findings and public findings whose measures add up across levels."""
     keep = level.findings["measure"].map(registry.family).isin(SUMMED_FAMILIES)
     return level.findings[keep], level.safe[keep]
 
 
-def _children_add_up(parent: Audit, children: list[Audit]) -> None:
-    """A parent's summed counts and groups equal the sums of its children's; any other group of
-    people at the parent is no larger than the children's together."""
-    for key, variable in list(parent.model.index.items()):
+def linked_keys(parent: Audit) -> list[Key]:
+    """The keys of ``parent``'s table that its children's tables add up to (``children_add_up``)."""
+    linked = []
+    for key in list(parent.model.index):
         kind, unit, where, name, _ = key
         if unit != parent.unit or kind == "S":
             continue
-        summed = where == "*" or registry.family(where) in SUMMED_FAMILIES
-        if kind == "C" and not (summed and parent._additive(where, name)):
+        if kind == "C" and not (_summed_measure(where) and parent._additive(where, name)):
             continue
-        parts = [child._part_of(key) for child in children]
-        if summed:
-            parent.model.equal(variable, parts)
-        else:
-            parent.model.add({variable: 1.0, **{part: -1.0 for part in parts}}, -INF, 0.0)
+        linked.append(key)
+    return linked
 
 
-def protect_levels(levels: list[Level], rule: DisclosureRule = DISCLOSURE,
-                   rounds: int = 200, reveal: Reveal | None = None) -> dict[str, pd.DataFrame]:
+def _summed_measure(where: str) -> bool:
+    return where == "*" or registry.family(where) in SUMMED_FAMILIES
+
+
+def children_add_up(parent: Audit, children: list[Audit], known: Iterable[Audit] = ()) -> None:
+    """A parent's summed counts and groups equal the sums of its children's; any other group of
+    people at the parent is no larger than the children's together. ``known``: children held at their
+    true values (``parts``), whose shares stand in the sums as numbers (each must be one:
+    ``part_value``)."""
+    known = list(known)
+    for key in linked_keys(parent):
+        variable = parent.model.index[key]
+        coefficients = {variable: 1.0}
+        for part in (child._part_of(key) for child in children):
+            coefficients[part] = coefficients.get(part, 0.0) - 1.0
+        constant = sum(part_value(child, key) for child in known)  # type: ignore[misc]
+        parent.model.add(coefficients, constant if _summed_measure(key[2]) else -INF, constant)
+
+
+def part_value(audit: Audit, key: Key) -> float | None:
+    """The true value of ``audit``'s table's share of another table's ``key`` (as ``Audit._part_of`` makes
+    it: 0 where the table has no row of that measure at all), or None where it is not a known number."""
+    kind, _, where, name, role = key
+    mine = (kind, audit.unit, where, name, role)
+    if mine in audit.model.index:
+        return audit.truth.get(audit.model.index[mine])
+    if where != "*" and where not in set(audit.findings["measure"]):
+        return 0.0
+    return None
+
+
+#: How the tables of a hierarchy are audited together: ``audit_levels``, or ``parts.AuditInParts``.
+Auditor = Callable[[list[Level], DisclosureRule], dict[str, list[Pinned]]]
+
+
+def protect_levels(levels: list[Level], rule: DisclosureRule = DISCLOSURE, rounds: int = 200,
+                   reveal: Reveal | None = None, auditor: Auditor = audit_levels,
+                   siblings: bool = True) -> dict[str, pd.DataFrame]:
     """Suppress more cells, table by table, until no suppressed cell of any table can be worked out
     from all the published tables together. Each table's ``safe`` is its own ``public_findings``
-    (already protected within the table)."""
+    (already protected within the table). ``auditor``: how the tables are audited together (every round);
+    ``siblings``: whether hiding a figure in a sibling table may protect one (not where the auditor holds
+    the siblings at their true values: ``parts``)."""
     safe = {level.unit: level.safe.copy() for level in levels}
     findings = {level.unit: level.findings for level in levels}
+    parents = {level.unit: level.parent for level in levels}
+    children: dict[str | None, list[str]] = {}
+    for level in levels:
+        children.setdefault(level.parent, []).append(level.unit)
     for _ in range(rounds):
         current = [Level(level.unit, level.parent, level.findings, safe[level.unit]) for level in levels]
-        pinned = audit_levels(current, rule)
+        pinned = auditor(current, rule)
         if not any(pinned.values()):
             return safe
         own_pinned = reveal is None or any(cell.own for cells in pinned.values() for cell in cells)
         for unit, cells in pinned.items():
             # each table is safe on its own, so the leak runs through a related table: hide the same
-            # figure in the parent, else in the children, else in the siblings, else widen at home
-            level = next(one for one in levels if one.unit == unit)
-            related = [[level.parent], [one.unit for one in levels if one.parent == unit],
-                       [one.unit for one in levels if one.parent == level.parent and one.unit != unit]]
+            # figure in the parent, else in the children, else in the siblings, else widen at home;
+            # without siblings, in the tables above the parent before the children (a sibling known
+            # exactly leaves the grandparent's total as the only figure whose hiding frees the cell)
+            above = [parents[unit]]
+            while not siblings and above[-1] is not None:
+                above.append(parents.get(above[-1]))  # type: ignore[arg-type]
+            related = [*([one] for one in above), children.get(unit, []),
+                       [one for one in children.get(parents[unit], []) if one != unit] if siblings else []]
             # as in ``protect`` (``_hide_or_show``), over every table at once
             hide, show = ([c for c in cells if c.own or reveal is None], []) if own_pinned else ([], cells)
             for cell in show:  # as in ``protect``: shown, as the published cells give it away anyway

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import atexit
 import base64
+import functools
 import logging
 import os
 import re
@@ -184,18 +185,30 @@ def warm_up_rendering() -> None:
         log.debug("warming up the HTML rendering failed", exc_info=True)
 
 
-def render_html(notebook: nbformat.NotebookNode, title: str) -> str:
-    """The executed notebook as one self-contained HTML page: no code, no external scripts, the
-    report's stylesheet (``templates/offline/report.css``), and table header cells scoped."""
+#: ``html_exporter`` is shared by the threads of a process (``warm_up_rendering`` runs in one), and
+#: an exporter registers filters on itself while it converts: one conversion at a time.
+_EXPORTING = threading.Lock()
+
+
+@functools.cache
+def html_exporter() -> HTMLExporter:
+    """This process's HTML exporter, made once: it compiles its Jinja templates on first use (about
+    0.3 s), and ``make reports`` renders many pages in each worker."""
     templates = resources.files("rm_research.render").joinpath("templates")
-    exporter = HTMLExporter(
+    return HTMLExporter(
         extra_template_basedirs=[str(templates)], template_name="offline",
         exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, embed_images=True,
     )
+
+
+def render_html(notebook: nbformat.NotebookNode, title: str) -> str:
+    """The executed notebook as one self-contained HTML page: no code, no external scripts, the
+    report's stylesheet (``templates/offline/report.css``), and table header cells scoped."""
     notebook.metadata["title"] = title
     for number, cell in enumerate(notebook.cells):  # papermill gives the cell it injects a random id
         cell["id"] = f"cell-{number}"
-    body, _ = exporter.from_notebook_node(notebook)
+    with _EXPORTING:
+        body, _ = html_exporter().from_notebook_node(notebook)
     body = stable_table_ids(scope_table_headers(blank_headers_as_cells(body)))
     # escaping failed somewhere: refuse the page rather than write it
     if found := active_content(body) + embedded_svg_content(body):
@@ -213,9 +226,12 @@ def stable_table_ids(page: str) -> str:
     """``page`` with each Styler table's random id replaced by its place in the page (``T_1``,
     ``T_2``, ...), in its ids and its style rules alike, so that the same inputs give the same bytes.
     A random id is unique in the page; the replacement keeps it unique."""
-    for number, uuid in enumerate(dict.fromkeys(_STYLER_TABLE.findall(page)), start=1):
-        page = re.sub(rf"\bT_{uuid}(?=[_\s\"{{,:.#>]|$)", f"T_{number}", page)
-    return page
+    numbers = {uuid: f"T_{number}" for number, uuid in enumerate(dict.fromkeys(_STYLER_TABLE.findall(page)), start=1)}
+    if not numbers:
+        return page
+    # one pass over the page for every table (a page holds dozens, and is most of a megabyte)
+    ids = re.compile(rf"\bT_({'|'.join(numbers)})(?=[_\s\"{{,:.#>]|$)")
+    return ids.sub(lambda found: numbers[found.group(1)], page)
 
 
 #: A table's sections and its header cells' start tags. Text from the data is escaped before it

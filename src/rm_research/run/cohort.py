@@ -18,6 +18,7 @@ from rm_research.contract.columns import CONTRACT_FILES
 from rm_research.core.config import DEFAULTS, Settings
 from rm_research.core.paths import CohortPaths
 from rm_research.disclosure.control import public_findings, too_small_to_publish, write_public
+from rm_research.disclosure.hierarchy import audit_input_text, cohort_audit_input
 from rm_research.findings.cohort import cohort_findings, cohort_results
 from rm_research.ingest.clean import Cohort
 from rm_research.ingest.load import LoadedCohort, load_cohort
@@ -111,8 +112,11 @@ def run_publish(root: Path, region: str, cohort: int, psych_offered: int | None 
             tempfile.TemporaryDirectory() as private:
         loaded = load_cohort(root, region, cohort, psych_offered)
         paths = CohortPaths(out, region, cohort)
-        if safe is None:
-            safe = public_findings(cohort_findings(loaded, settings.analysis), settings.disclosure)
+        texts = {}
+        if safe is None:  # with the findings the cross-level audit reads (a publish again with ``safe`` keeps them)
+            findings = cohort_findings(loaded, settings.analysis)
+            safe = public_findings(findings, settings.disclosure)
+            texts[paths.audit_input] = audit_input_text(cohort_audit_input(findings, settings.disclosure))
         write_public(safe, Path(private) / "public.csv")
         parameters = {"region": region, "cohort": cohort, "psych_offered": psych_offered, "root": str(root),
                       "public": True, "public_findings_csv": str(Path(private) / "public.csv")}
@@ -120,6 +124,6 @@ def run_publish(root: Path, region: str, cohort: int, psych_offered: int | None 
                            settings, loaded=loaded)  # the public page is handed no unprotected figure
         record = site.card([loaded], public=True, alone=too_small_to_publish(safe, settings.disclosure))
         commit(held, out, Written(paths.reports, "publish", {paths.public_findings: safe}, page, paths.public_html,
-                                  paths.public_docx, card=record, card_path=paths.public_card), record_key)
+                                  paths.public_docx, card=record, card_path=paths.public_card, texts=texts), record_key)
     log.info("wrote %s", paths.public_html)
     return CohortPaths(root, region, cohort)

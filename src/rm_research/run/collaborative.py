@@ -264,28 +264,25 @@ def cross_level_pass(plan: Plan, outcomes: list[Outcome], jobs: int | None = Non
         return []  # this very public set was audited across levels when it was published: nothing to redo
     from rm_research.disclosure import hierarchy  # imported on use: see the note above
 
-    with _executor(jobs or default_jobs()) as pool:  # each unit's findings again, over the workers
+    with _executor(jobs or default_jobs()) as pool:  # the audit's parts and the publishing again, over the workers
         levels = hierarchy.published_levels(plan.root, cohorts, regions, plan.national, plan.run_settings, base,
                                             mapper=pool.map)
-    changes = hierarchy.cross_level_changes(levels, plan.run_settings.disclosure)
-    changes.update(hierarchy.pooling_after_audit(levels, changes, plan.run_settings.disclosure))
-    hidden_more = sorted(changes)
-    # a level's public page draws its cohorts' published changes (its forest plots; the nation's, above 15
-    # cohorts, its regions'): published again with theirs, even where its own findings stand; cohorts
-    # first, then regions, so that it draws their new files
-    for level in levels:
-        if "/" not in level.unit and level.unit not in changes and any(
-                unit.startswith(f"{level.unit}/") or (level.unit == NATIONAL and unit != NATIONAL) for unit in changes):
-            changes[level.unit] = level.safe
-    for unit, safe in sorted(changes.items(), key=lambda change: ("/" not in change[0], change[0] == NATIONAL)):
-        if "/" in unit:
-            region, number = unit.split("/")
-            folder = CohortId(region, int(number)).paths(base).reports
-        else:
-            folder = base / "reports" / unit
-        record = Record.read(folder, PUBLISH)  # the outputs change on purpose: the record vouches for the new ones
-        republish(plan.root, unit, safe, cohorts, None if record is None else record.key, plan.docx,
-                  plan.run_settings, plan.into)
+        changes = hierarchy.cross_level_changes(levels, plan.run_settings.disclosure, mapper=pool.map)
+        changes.update(hierarchy.pooling_after_audit(levels, changes, plan.run_settings.disclosure))
+        hidden_more = sorted(changes)
+        # a level's public page draws its cohorts' published changes (its forest plots; the nation's, above 15
+        # cohorts, its regions'): published again with theirs, even where its own findings stand; cohorts
+        # first, then regions, then the nation, so that each draws the new files of those below it
+        for level in levels:
+            if "/" not in level.unit and level.unit not in changes and any(
+                    unit.startswith(f"{level.unit}/") or (level.unit == NATIONAL and unit != NATIONAL)
+                    for unit in changes):
+                changes[level.unit] = level.safe
+        for stage in (lambda unit: "/" in unit, lambda unit: "/" not in unit and unit != NATIONAL,
+                      lambda unit: unit == NATIONAL):
+            units = sorted(unit for unit in changes if stage(unit))
+            list(pool.map(_republish_unit, [plan] * len(units), units, [changes[unit] for unit in units],
+                          [cohorts] * len(units)))
     after = published_key(folders, base)
     if after is not None:
         record_audit(marker, after)
@@ -574,7 +571,7 @@ def withdraw(plan: Plan, unit: str, files: ReportFiles) -> None:
     else:
         lock = LevelPaths(plan.root, unit).lock
     with outputs.locked(lock, timeout=plan.run_settings.lock_timeout_s) as held, held.replacing() as staging:
-        for path in (*files.public_files, Record.path(files.reports, PUBLISH)):
+        for path in publication.unit_public_files(files.reports):
             if path.exists():
                 staging.remove(path)
 
@@ -586,6 +583,19 @@ def withdraw_orphans(plan: Plan) -> list[str]:
     for unit, files in orphans:
         withdraw(plan, unit, files)
     return [unit for unit, _ in orphans]
+
+
+def _republish_unit(plan: Plan, unit: str, safe: pd.DataFrame, members: Sequence[tuple[str, int]]) -> None:
+    """Publish ``unit`` again into the plan's shadow with ``safe`` (the cross-level audit's), under the
+    record of its last publish (the outputs change on purpose: the record vouches for the new ones)."""
+    if "/" in unit:
+        region, number = unit.split("/")
+        folder = CohortId(region, int(number)).paths(plan.public_root).reports
+    else:
+        folder = plan.public_root / "reports" / unit
+    record = Record.read(folder, PUBLISH)
+    republish(plan.root, unit, safe, members, None if record is None else record.key, plan.docx,
+              plan.run_settings, plan.into)
 
 
 def republish(root: Path | str, unit: str, safe: pd.DataFrame, members: Sequence[tuple[str, int]],

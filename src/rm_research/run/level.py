@@ -26,6 +26,7 @@ import pandas as pd
 from rm_research.core.config import DEFAULTS, Settings
 from rm_research.core.paths import NATIONAL, CohortPaths, LevelPaths
 from rm_research.disclosure.control import members_hidden_changes, public_level_findings, write_public
+from rm_research.disclosure.hierarchy import audit_input_text, level_audit_input
 from rm_research.ingest.load import CohortKey, LoadedCohort
 from rm_research.render.handoff import LEVEL_NOTEBOOK, member_findings, notebook_level, region_findings
 from rm_research.report.narrative import level_title
@@ -83,11 +84,13 @@ def run_level_publish(root: Path, level: str, cohorts: Iterable[Sequence[object]
             tempfile.TemporaryDirectory() as private:
         paths = LevelPaths(out, level)
         loaded, results = notebook_level(root, level, cohorts, analysis=settings.analysis)
+        texts = {}
         if safe is None:  # a pooled figure may not give away a change a member cohort's public report hides
             members = [(c.paths.region, c.paths.cohort, CohortPaths(out, c.paths.region, c.paths.cohort)
                         .public_findings) for c in loaded]
             safe = public_level_findings(results, settings.disclosure,
                                          members_hidden_changes(members, settings.disclosure))
+            texts[paths.audit_input] = audit_input_text(level_audit_input(results))  # what the cross-level audit reads
         write_public(safe, Path(private) / "public.csv")
         parameters = {**_parameters(root, level, loaded), "public": True,
                       "public_findings_csv": str(Path(private) / "public.csv")}
@@ -98,6 +101,6 @@ def run_level_publish(root: Path, level: str, cohorts: Iterable[Sequence[object]
                            regions=region_findings(loaded, level, out))  # and the regions' (the nation's page)
         commit(held, out, Written(paths.reports, "publish", {paths.public_findings: safe}, page, paths.public_html,
                                   paths.public_docx, card=site.card(loaded, level, public=True),
-                                  card_path=paths.public_card), record_key)
+                                  card_path=paths.public_card, texts=texts), record_key)
     log.info("wrote %s", paths.public_html)
     return LevelPaths(root, level).reports

@@ -11,7 +11,8 @@ public set as it was. The transaction:
    undo the last run's commit from its journal.
 2. **Shadow.** ``reports/.publishing/`` mirrors the project (``reports/.publishing/reports/<region>/...``):
    the public files in scope (``public_set``: each unit's ``findings-public.csv``, ``report-public.html``
-   and ``.docx``, its ``.publish-inputs.json`` record, and the cross-level audit's record) are linked into
+   and ``.docx``, its ``.publish-inputs.json`` record and the ``.publish-audit.json`` the cross-level audit
+   reads of it, and the cross-level audit's record) are linked into
    it (hard links: a run never edits a file in place, it replaces it), a shadow an interrupted run left
    is removed first. Every unit of the run publishes into the shadow (``into``), the cross-level audit
    reads the shadow and publishes again into it, and public files of units whose data are gone are
@@ -66,9 +67,10 @@ def audit_marker(root: Path, region: str | None) -> Path:
 
 
 def unit_public_files(folder: Path) -> tuple[Path, ...]:
-    """A unit's public files and the record of what they were made from, in its report folder."""
+    """A unit's public files, the record of what they were made from and what the cross-level audit reads
+    of it (``ReportFiles.audit_input``), in its report folder: what a publish writes, all together."""
     files = ReportFolder(folder)
-    return (*files.public_files, Record.path(folder, "publish"))
+    return (*files.public_files, Record.path(folder, "publish"), files.audit_input)
 
 
 def public_set(base: Path, region: str | None = None) -> set[str]:

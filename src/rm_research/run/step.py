@@ -85,6 +85,8 @@ class Written:
     #: the report's record (``run.site.card``), written at ``card_path``
     card: Mapping[str, object] | None = None
     card_path: Path | None = None
+    #: other text files by path (a publish's ``ReportFiles.audit_input``)
+    texts: Mapping[Path, str] = field(default_factory=dict)
 
 
 def commit(held: outputs.Outputs, root: Path, written: Written, record_key: str | None) -> None:
@@ -103,6 +105,8 @@ def commit(held: outputs.Outputs, root: Path, written: Written, record_key: str 
                 staging.path(written.docx).write_bytes(written.page.docx)
             else:  # a page made again without its Word copy: an older copy would no longer match it
                 staging.remove(written.docx)
+        for path, text in written.texts.items():
+            staging.path(path).write_text(text, encoding="utf-8")
         if written.card is not None and written.card_path is not None:
             staging.path(written.card_path).write_text(card_text(written.card), encoding="utf-8")
         stage_record(staging, root, written.folder, written.kind, record_key)
