@@ -303,3 +303,33 @@ def test_an_interrupted_publish_all_leaves_the_earlier_public_set_whole(tmp_path
     assert not (root / "reports" / SHADOW).exists()
     levels = published_levels(root, [("midlands", 1), ("midlands", 3)], ["midlands"], national=False)
     assert len(levels) == 3 and all(cells == [] for cells in audit_levels(levels).values())
+
+
+def test_the_audit_reads_what_each_publish_wrote_and_it_is_what_it_would_compute(tmp_path):
+    """Each publish writes its unit's findings for the cross-level audit (``.publish-audit.json``), so that
+    ``publish-all`` computes no unit's findings again. Read back, they are exactly what computing them
+    again from the raw files gives (the path a unit published by an older version takes), pooled
+    cohorts and all; and a file written by another version is not read."""
+    import shutil
+
+    import pandas as pd
+
+    from rm_research.disclosure.hierarchy import published_levels
+    from tests.conftest import REPO
+
+    root = make_project(tmp_path, files={})
+    shutil.rmtree(root / "data" / "raw" / "test-region")
+    shutil.copytree(REPO / "data" / "raw" / "midlands", root / "data" / "raw" / "midlands")
+    assert main(["publish-all", "--root", str(root), "--region", "midlands", "-j", "1"]) == EXIT_OK
+    cohorts = sorted(("midlands", int(p.name.split("-")[1])) for p in (root / "data" / "raw" / "midlands").glob("cohort-*"))
+    saved = sorted((root / "reports").rglob(".publish-audit.json"))
+    assert len(saved) == len(cohorts) + 1  # every cohort and the region
+    read = published_levels(root, cohorts, ["midlands"], national=False)
+    for path in saved:
+        path.write_text(path.read_text(encoding="utf-8").replace('"version": "', '"version": "older-'), encoding="utf-8")
+    computed = published_levels(root, cohorts, ["midlands"], national=False)
+    assert [level.unit for level in read] == [level.unit for level in computed]
+    for one, other in zip(read, computed, strict=True):
+        pd.testing.assert_frame_equal(one.findings, other.findings, check_exact=True)
+        assert dict(one.pooled) == dict(other.pooled) and one.parent == other.parent
+    assert any(level.pooled for level in read)  # the region's pooled figures name their cohorts
