@@ -268,3 +268,6 @@ def test_the_scaled_collaborative_spreads_cohorts_over_the_seven_regions_as_spec
         assert numbers == list(range(1, len(numbers) + 1))
     assert all(8 <= s.people <= 40 and 0 <= s.psych_offered <= 4 for s in specs)
     assert len({s.slug for s in specs}) == 100
+    # at the size of the NHS a region runs several cohorts at once: every start within 2018-2025, none in the future
+    starts = [s.start for s in scaled_cohorts(1000, seed=7)]
+    assert min(starts) >= "2018-01-01" and max(starts) < "2026-01-01"

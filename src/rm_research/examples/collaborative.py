@@ -600,11 +600,15 @@ def write_collaborative(root: Path, seed: int = COLLABORATIVE_SEED,
     return [path for spec in cohorts for path in write_cohort(root, spec, seed)]
 
 
+#: The quarters over which ``scaled_cohorts`` spreads a region's cohort starts.
+QUARTERS = 32
+
+
 def scaled_cohorts(count: int, seed: int = COLLABORATIVE_SEED) -> list[CohortSpec]:
     """``count`` SYNTHETIC cohorts spread over the 7 regions (a region's cohort numbers run 1, 2, ...), for
     measuring the package at the size of the NHS (``make benchmark``): sizes 8-40, true changes -0.5 to 3,
-    0-4 psychological sessions offered, one cohort a quarter from 2018, drawn from ``seed``. Not the
-    example: nothing here is committed."""
+    0-4 psychological sessions offered, a region's cohorts a quarter apart from 2018 (over ``QUARTERS``),
+    drawn from ``seed``. Not the example: nothing here is committed."""
     rng = np.random.default_rng([seed, count])
     regions = list(REGION_NAMES)
     numbers = dict.fromkeys(regions, 0)
@@ -612,7 +616,9 @@ def scaled_cohorts(count: int, seed: int = COLLABORATIVE_SEED) -> list[CohortSpe
     for index in range(count):
         region = regions[index % len(regions)]
         numbers[region] += 1
-        start = pd.Timestamp("2018-01-01") + pd.DateOffset(months=3 * (numbers[region] - 1))
+        # a region's cohorts start a quarter apart over 8 years (2018-2025), several at once where a
+        # region has more than 32 (at the size of the NHS, each system runs its own): never in the future
+        start = pd.Timestamp("2018-01-01") + pd.DateOffset(months=3 * ((numbers[region] - 1) % QUARTERS))
         start += pd.Timedelta(days=int(rng.integers(0, 28)))
         change = round(float(rng.uniform(-0.5, 3)), 2)
         specs.append(CohortSpec(region, numbers[region], int(rng.integers(8, 41)), change, int(rng.integers(0, 5)),
