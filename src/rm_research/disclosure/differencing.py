@@ -628,9 +628,14 @@ def audit_levels(levels: list[Level], rule: DisclosureRule = DISCLOSURE) -> dict
     for parent in {level.parent for level in levels if level.parent in audits}:
         children = [audits[level.unit] for level in levels if level.parent == parent]
         children_add_up(audits[parent], children)  # type: ignore[index]
-    truth = {variable: value for one in audits.values() for variable, value in one.truth.items()}
-    fixed = model.fixed((v for one in audits.values() for cell in one.cells for v in cell.variables), truth=truth)
+    fixed = model.fixed((v for one in audits.values() for cell in one.cells for v in cell.variables),
+                        truth=shared_truth(audits.values()))
     return {unit: pinned_cells(one.cells, fixed) for unit, one in audits.items()}
+
+
+def shared_truth(audits: Iterable[Audit]) -> dict[int, float]:
+    """The true values of every variable of ``audits`` (tables sharing one model): a feasible point."""
+    return {variable: value for one in audits for variable, value in one.truth.items()}
 
 
 def summed(level: Level) -> tuple[pd.DataFrame, pd.DataFrame]:

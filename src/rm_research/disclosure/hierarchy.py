@@ -45,7 +45,7 @@ def hierarchy(cohorts: Sequence[LoadedCohort], rule: DisclosureRule = DISCLOSURE
     # the audit pairs each table's true rows with its published ones: both with rare answers merged
     levels = [Level(cohort_unit(c.paths.region, c.paths.cohort), c.paths.region, findings,
                     public_findings(findings, rule))
-              for c in cohorts for findings in [publishable(cohort_findings(c), rule)]]
+              for c in cohorts for findings, _ in [cohort_audit_input(cohort_findings(c), rule)]]
     # a pooled figure may not give away a change that a cohort's public table hides, for any reason
     hidden = hidden_changes_of([level.safe.assign(region=c.paths.region, cohort=c.paths.cohort)
                                 for level, c in zip(levels, cohorts, strict=True)], rule)

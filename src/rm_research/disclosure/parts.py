@@ -48,6 +48,7 @@ from rm_research.disclosure.differencing import (
     linked_keys,
     part_value,
     pinned_cells,
+    shared_truth,
     summed,
 )
 
@@ -153,8 +154,8 @@ class _Tree:
             children_add_up(audits[parent], [audits[k] for k in kids if k in audits],
                             [self.alone(k) for k in kids if k not in audits])
         checked = [cell for cell in audits[unit].cells if (cell.index, cell.column) in cells]
-        truth = {variable: value for audit in audits.values() for variable, value in audit.truth.items()}
-        return pinned_cells(checked, model.fixed((v for cell in checked for v in cell.variables), truth=truth))
+        return pinned_cells(checked, model.fixed((v for cell in checked for v in cell.variables),
+                                                 truth=shared_truth(audits.values())))
 
 
 def audit_part(part: Part, rule: DisclosureRule = DISCLOSURE) -> dict[str, list[Pinned]]:
