@@ -80,7 +80,7 @@ endef
 
 
 .PHONY: api-docs
-.PHONY: help setup require-cohort report reports publish-all validate check-data verify publish test lint lab template benchmark example-data lock clean distclean
+.PHONY: help setup require-cohort report reports publish-all plan validate check-data verify publish test lint lab template benchmark example-data lock clean distclean
 
 help: ## List the targets (REGION defaults to south-east; COHORT is a number, e.g. COHORT=1; PSYCH_SESSIONS overrides programme.toml)
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  %-14s %s\n", $$1, $$2}'
@@ -121,6 +121,11 @@ reports: $(STAMP) ## Every cohort, region and national report that changed (REGI
 
 publish-all: $(STAMP) ## The public version of every cohort, region and national report (REGION=, -j N, FORMAT=docx)
 	$(call rm_research_all,publish-all $(if $(FORMAT),--format $(FORMAT)))
+
+plan: $(STAMP) ## People a new cohort needs: ROLE=mentee ITEM=conf_senior (CHANGE=, SD= to choose them; REGION= to pool one region)
+	@test -n "$(ROLE)" -a -n "$(ITEM)" || { echo "Please say which role and question, e.g. make plan ROLE=mentee ITEM=conf_senior"; exit 2; }
+	$(RM) plan --role $(ROLE) --item $(ITEM) $(if $(CHANGE),--change $(CHANGE)) $(if $(SD),--sd $(SD)) \
+	  $(if $(filter file undefined,$(origin REGION)),,--region $(REGION))
 
 validate: $(STAMP) require-cohort ## Check a cohort's raw files against the data contract
 	$(call rm_research,validate)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from pathlib import Path
 
@@ -63,14 +64,19 @@ def test_the_report_has_every_section_and_a_forest_plot_per_item_and_role(render
     text = visible_text(page(rendered, "national"))
     for heading in ("Participant flow by region and cohort", "Confidence before and after the programme, pooled",
                     "Forest plots", "Cohorts left out of the pooling", "Psychological sessions attended",
-                    "Attendance and psychological input, pooled", "Data and provenance"):
+                    "Attendance and psychological input, pooled", "Evidence for the next decision",
+                    "Does offering psychological sessions go with a larger change?", "Is the programme improving?",
+                    "How sure are we?", "How big must the next cohort be?", "Do the regions differ?",
+                    "Data and provenance"):
         assert heading in text
     assert "variation between cohorts beyond chance" in text
     assert "sensitivity analysis only" in text  # five cohorts: the mixed model and its caveat
     images = re.findall(r'<img [^>]*src="data:image/svg\+xml;base64,', page(rendered, "national"))
     # the summary's chart, the flow, and conf_senior x 3 roles, conf_junior (asked of mentees) and comfort_needs
-    # (of mentors) once each: everyone's forest plot of a question one role was asked would repeat that role's
-    assert len(images) == 1 + 1 + 3 + 1 + 1
+    # (of mentors) once each: everyone's forest plot of a question one role was asked would repeat that role's;
+    # then the evidence (issue 19), each for conf_senior by role (mentors, mentees): the bubble plot on sessions
+    # offered, the cumulative forest plot and (5 cohorts: not drawn by region above) the forest plot by region
+    assert len(images) == 1 + 1 + 3 + 1 + 1 + 2 + 2 + 2
     assert "the same as for the mentees, the only role who answered this question" in text
     north = visible_text(page(rendered, "north"))
     assert "fitted only where at least 5 cohorts" in north
@@ -164,3 +170,54 @@ def test_a_region_says_why_a_cohort_whose_changes_were_all_equal_was_not_pooled(
     text = visible_text(page(tmp_path, "west"))
     assert "nobody answered" not in text.lower()
     assert "left out: West, cohort 1 (every change was the same)" in text
+
+
+def test_the_section_9_rows_are_written_for_every_item_and_role_pooled(rendered):
+    """Contract section 9: for each role and item a level pools, the meta-regression on sessions offered
+    (with its residual tau²) and pairs_needed, n = the people paired in the pooled cohorts; blank where fewer
+    than 3 cohorts (a meta-regression) or 2 (pairs_needed) are pooled."""
+    section_9 = ["moderator_psych_slope", "moderator_psych_ci_low", "moderator_psych_ci_high", "moderator_psych_p",
+                 "moderator_psych_tau2", "pairs_needed"]
+    for level, fewest_blank in (("national", False), ("north", False), ("east", True)):
+        findings = pd.read_csv(rendered / "reports" / level / "findings.csv")
+        pooled = findings[findings["statistic"] == "k"]
+        for row in pooled.itertuples():
+            rows = findings[(findings["measure"] == row.measure) & (findings["role"] == row.role)].set_index("statistic")
+            assert set(section_9) <= set(rows.index), (level, row.measure, row.role)
+            assert (rows.loc[section_9, "n"] == row.n).all()
+            if row.value < 3:
+                assert rows.loc[section_9[:5], "value"].isna().all()
+            if row.value < 2:
+                assert rows.loc[section_9, "value"].isna().all()
+            else:
+                assert rows.at["pairs_needed", "value"] >= 6
+        assert fewest_blank == bool(pooled["value"].lt(2).all())
+    national = pd.read_csv(rendered / "reports" / "national" / "findings.csv")
+    north = pd.read_csv(rendered / "reports" / "north" / "findings.csv")
+    assert "between_regions_p" in set(national["statistic"]) and "between_regions_p" not in set(north["statistic"])
+
+
+def test_plan_prints_the_pairs_needed_the_national_findings_hold(rendered):
+    import contextlib
+    import io
+
+    from rm_research.run.cli import main
+
+    national = pd.read_csv(rendered / "reports" / "national" / "findings.csv")
+    needed = national[(national["measure"] == "conf_senior") & (national["role"] == "mentee")
+                      & (national["statistic"] == "pairs_needed")]["value"].item()
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        status = main(["plan", "--role", "mentee", "--item", "conf_senior", "--root", str(rendered)])
+    assert status == 0
+    assert f"a cohort needs about {needed:.0f} mentees with both surveys" in out.getvalue()
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["plan", "--role", "mentor", "--item", "conf_senior", "--change", "0.5", "--sd", "1.3",
+                     "--root", str(rendered)]) == 0
+    # R's power.t.test(delta = 0.5, sd = 1.3, type = "one.sample", strict = TRUE) n (tests/fixtures/r), then the
+    # contract's max(6, ceiling(n_t pi / 3))
+    fixture = pd.read_csv(Path(__file__).resolve().parents[1] / "fixtures" / "r" / "metareg_metafor.csv", dtype=str)
+    n_t = float(fixture[(fixture["dataset"] == "power") & (fixture["cohort"] == "0.5;1.3")
+                        & (fixture["quantity"] == "n_t")]["value"].item())
+    assert f"about {max(6, math.ceil(n_t * math.pi / 3))} mentors" in out.getvalue()

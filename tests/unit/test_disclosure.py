@@ -445,3 +445,42 @@ def test_a_withheld_count_is_given_as_a_safe_band_by_its_definition():
     assert count_band("small", 35) == "1-7" and count_band("small_rest", 35) == "26 or more"
     assert count_band("small_rest", 10) == "" and count_band("secondary", 35) == ""
     assert count_band("small", float("nan")) == ""
+
+
+@pytest.fixture(scope="module")
+def nation():
+    """The SYNTHETIC collaborative's national results: 21 cohorts, 0 to 4 psychological sessions offered."""
+    from rm_research.findings.level import level_results, person_table
+    from rm_research.ingest.load import load_level
+    from tests.conftest import REPO
+
+    return level_results(person_table(load_level(REPO, "national")), "national")
+
+
+def test_a_meta_regression_over_any_hidden_cohort_is_hidden_and_the_judgements_follow_the_pooling(nation):
+    """Issue 19: a meta-regression fits every pooled cohort's own change, so one hidden cohort hides it (and
+    its n); the certainty and the people a new cohort needs are whole numbers from the pooled figures, hidden
+    where those are (one or two hidden cohorts), shown where those are (none, or three or more hidden)."""
+    from rm_research.core.config import DisclosureRule
+    from rm_research.disclosure.control import INVERTIBLE_POOLED, public_level_findings
+    from rm_research.findings.evidence import FITTED_STATISTICS, JUDGEMENT_STATISTICS
+
+    rule = DisclosureRule(smallest_shown=2)  # no cohort is too small here: only the ones named are hidden
+    item, role = "conf_senior", "mentee"
+    labels = [c.cohort for c in nation.analyses[(item, role)].cohorts]
+    fitted = ["moderator_psych_slope", "moderator_psych_ci_low", "moderator_psych_tau2", "trend_slope", "egger_p",
+              "between_regions_p"]
+    judged = ["certainty", "certainty_imprecision", "pairs_needed", "optimal_information_size"]
+    assert set(fitted) <= set(FITTED_STATISTICS) and set(judged) <= set(JUDGEMENT_STATISTICS) <= set(INVERTIBLE_POOLED)
+    shown = public_level_findings(nation, rule)
+    assert "*" not in _cells(shown, item, role, fitted + judged)
+    for hidden, judgements_hidden in ((labels[:1], True), (labels[:2], True), (labels[:3], False)):
+        safe = public_level_findings(nation, rule, hidden_changes={(label, item, role) for label in hidden})
+        rows = safe[(safe["measure"] == item) & (safe["role"] == role)].set_index("statistic")
+        assert set(_cells(safe, item, role, fitted)) == {"*"} and set(rows.loc[fitted, "n"]) == {"*"}
+        assert set(rows.loc[fitted, "withheld"]) <= {"fits_hidden", "pooling"}
+        assert (set(_cells(safe, item, role, judged)) == {"*"}) is judgements_hidden
+        assert (set(rows.loc[judged, "n"]) == {"*"}) is judgements_hidden
+    # another item and role, whose cohorts are all shown, keeps its meta-regression
+    safe = public_level_findings(nation, rule, hidden_changes={(labels[0], item, role)})
+    assert "*" not in _cells(safe, "comfort_needs", "mentor", fitted)

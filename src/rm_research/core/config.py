@@ -65,6 +65,12 @@ class AnalysisSettings:
     robust_cov: str = "HC3"
     min_n_correlation: int = 3
     min_n_ancova: int = 5  # 3 parameters; fewer than 2 residual degrees of freedom says nothing
+    # the certainty of a pooled change (``findings.evidence``, GRADE-style): a stated smallest change
+    # that matters, in rating points (1-10 scale), the I² (percent) from which cohorts are inconsistent,
+    # and the p below which Egger's test flags small-study effects (Egger et al. 1997 used 0.10)
+    smallest_change_that_matters: float = 1.0
+    inconsistent_i2: float = 50.0
+    egger_alpha: float = 0.10
 
 
 SETTINGS: Final = AnalysisSettings()

@@ -23,6 +23,7 @@ from rm_research.disclosure.categories import SUPPRESSED_CATEGORY, hide_rare_cat
 from rm_research.disclosure.differencing import protect
 from rm_research.findings import level as pooling
 from rm_research.findings import registry
+from rm_research.findings.evidence import FEWEST_COHORTS, FITTED_STATISTICS, JUDGEMENT_STATISTICS
 from rm_research.findings.level import LevelResults
 from rm_research.findings.registry import Statistic
 from rm_research.findings.table import FLOW_STAGES, Lookup
@@ -73,6 +74,7 @@ WITHHELD_REASONS: Final = {
                      "figure away",
     "pooling": "it pools one or two cohorts whose own change is withheld, and would give those changes back",
     "one_cohort": "it rests on a single cohort, so it is that cohort's own figure",
+    "fits_hidden": "it is fitted to cohorts' own changes, one or more of which are withheld",
     "not_published": "a check kept for the internal report, never published",
 }
 
@@ -207,9 +209,10 @@ def revealer(rule: DisclosureRule = DISCLOSURE) -> Callable[[pd.DataFrame, objec
     return reveal
 
 
-#: A level's pooled statistics that, with few hidden cohorts, give those cohorts' changes away.
+#: A level's pooled statistics that, with few hidden cohorts, give those cohorts' changes away, and the
+#: judgements made from them (the certainty rating, the people a new cohort needs: ``findings.evidence``).
 INVERTIBLE_POOLED = ("pooled_change", "pooled_ci_low", "pooled_ci_high", "pooled_p", "tau2", "i2", "q_p",
-                     "pooled_pi_low", "pooled_pi_high")
+                     "pooled_pi_low", "pooled_pi_high", *JUDGEMENT_STATISTICS)
 
 
 def hide_invertible_pooling(safe: pd.DataFrame, hidden: dict[tuple[str, str], int],
@@ -220,15 +223,20 @@ def hide_invertible_pooling(safe: pd.DataFrame, hidden: dict[tuple[str, str], in
     The pooled change, its interval (so its standard error), tau² and I² (so Cochran's Q) are four
     equations in each hidden cohort's mean change and variance; the other cohorts' are published
     (their mean, n and Hedges' g give the variance). With one or two hidden cohorts that is four
-    unknowns or fewer, and they can be solved for; with three or more they cannot. The number of
-    cohorts pooled (k) stays, as a count of cohorts, not people; the number of people paired (every
-    row's n) goes with them, since less the other cohorts' published n's it is the hidden cohorts' own."""
+    unknowns or fewer, and they can be solved for; with three or more they cannot. The judgements made
+    from the same figures go with them (``findings.evidence.JUDGEMENT_STATISTICS``: the certainty and its
+    concerns, whole numbers from thresholds; the people a new cohort needs, a ceiling of the pooled
+    standard deviation's function), each at most an inequality on the hidden cohorts, never an
+    equation. The number of cohorts pooled (k) stays, as a count of cohorts, not people; the number of
+    people paired (every row's n) goes with them, since less the other cohorts' published n's it is the
+    hidden cohorts' own."""
     invertible = pd.Series(
         [1 <= hidden.get((measure, role), 0) <= 2 for measure, role in zip(safe["measure"], safe["role"], strict=True)],
         index=safe.index)
     protected = safe.copy()
     protected.loc[invertible & safe["statistic"].isin(INVERTIBLE_POOLED) & (safe["value"] != ""), "value"] = rule.mark
-    protected.loc[invertible & safe["statistic"].isin(pooling.POOLED_STATISTICS) & (safe["n"] != ""), "n"] = rule.mark
+    pooled_n = safe["statistic"].isin((*pooling.POOLED_STATISTICS, *JUDGEMENT_STATISTICS))
+    protected.loc[invertible & pooled_n & (safe["n"] != ""), "n"] = rule.mark
     return protected
 
 
@@ -481,7 +489,27 @@ def public_level_findings(results: LevelResults, rule: DisclosureRule = config.D
     hidden = pooling.hidden_pooled_cohorts(results.analyses, rule, hidden_changes)
     safe = tag_withheld(hide_invertible_pooling(public_findings(results.findings, rule), hidden, rule), "pooling", rule)
     safe = hide_single_cohort_models(blank_by_design(safe, results), results.fits, rule)
-    return tag_withheld(safe, "one_cohort", rule)
+    safe = tag_withheld(safe, "one_cohort", rule)
+    return tag_withheld(hide_evidence_over_hidden(safe, hidden, rule), "fits_hidden", rule)
+
+
+def hide_evidence_over_hidden(safe: pd.DataFrame, hidden: dict[tuple[str, str], int],
+                              rule: DisclosureRule = DISCLOSURE) -> pd.DataFrame:
+    """A level's public findings with every meta-regression of the evidence for the next decision
+    (``findings.evidence.FITTED_STATISTICS``: on sessions offered, on the start, Egger's test, the
+    regions compared) hidden, its n with it, for each item and role where any pooled cohort has its own
+    change hidden (``hidden``: ``findings.level.hidden_pooled_cohorts``). A meta-regression fits each
+    cohort's own change and variance: with the other cohorts' published, its slope, interval and
+    residual tau² are equations in the hidden ones, and with the pooled figures there are more
+    equations than a few hidden cohorts have unknowns. A blank left by design (``blank_by_design``:
+    fewer cohorts than the figure needs) stays blank."""
+    over_hidden = pd.Series([hidden.get((measure, role), 0) >= 1 for measure, role
+                             in zip(safe["measure"], safe["role"], strict=True)], index=safe.index)
+    rows = over_hidden & safe["statistic"].isin(FITTED_STATISTICS)
+    protected = safe.copy()
+    protected.loc[rows & (safe["value"] != ""), "value"] = rule.mark
+    protected.loc[rows & (safe["n"] != ""), "n"] = rule.mark
+    return protected
 
 
 def blank_by_design(safe: pd.DataFrame, results: LevelResults) -> pd.DataFrame:
@@ -492,7 +520,7 @@ def blank_by_design(safe: pd.DataFrame, results: LevelResults) -> pd.DataFrame:
     findings = results.findings
     k = {(m, r): v for m, r, s, v in zip(findings["measure"], findings["role"], findings["statistic"],
                                           findings["value"], strict=True) if s == "k"}
-    fewest = {**dict.fromkeys(INVERTIBLE_POOLED, 2), "pooled_pi_low": 3, "pooled_pi_high": 3}
+    fewest = {**dict.fromkeys(INVERTIBLE_POOLED, 2), "pooled_pi_low": 3, "pooled_pi_high": 3, **FEWEST_COHORTS}
     cohorts_fitted = {key: int(mixed.get("cohorts", 0)) for key, (_fixed, mixed) in results.fits.items()}
     blank = []
     for measure, role, statistic, value in zip(findings["measure"], findings["role"], findings["statistic"],

@@ -39,6 +39,7 @@ from statsmodels.tools.tools import add_constant
 from rm_research.core import config
 from rm_research.core.config import DISCLOSURE, SETTINGS, AnalysisSettings, DisclosureRule
 from rm_research.core.paths import NATIONAL, region_title
+from rm_research.findings import evidence as evidence_of
 from rm_research.findings import registry
 from rm_research.findings.table import FINDINGS_COLUMNS, FLOW_STAGES, PSYCH_ANSWERS
 from rm_research.findings.views import role_view
@@ -96,6 +97,7 @@ def cohort_people(loaded: LoadedCohort) -> pd.DataFrame:
         "region": loaded.paths.region,
         "cohort": int(loaded.paths.cohort),
         "cohort_label": cohort_label(loaded.paths.region, loaded.paths.cohort),
+        "start": loaded.cohort.start if loaded.cohort.start is not None else pd.NaT,
         "role": people["role"].astype(str).to_numpy(),
         "matched": people["pair_id"].notna().to_numpy(),
         "completed_end_survey": people.index.isin(view.end_survey.index),
@@ -117,7 +119,8 @@ def cohort_people(loaded: LoadedCohort) -> pd.DataFrame:
 def person_table(cohorts: Iterable[LoadedCohort]) -> pd.DataFrame:
     """One row per person of every cohort given, in the order given (no identifiers).
 
-    Columns: ``region``, ``cohort`` (number), ``cohort_label``, ``role``; ``matched``,
+    Columns: ``region``, ``cohort`` (number), ``cohort_label``, ``start`` (the cohort's earliest
+    enrolment date, NaT where none is recorded), ``role``; ``matched``,
     ``completed_end_survey``, ``withdrawn`` (True/False); ``pre_<item>`` and ``post_<item>`` for
     each rating item (NaN where not answered); ``mentoring_sessions`` (the pair's logged sessions
     held, else the sessions reported); ``psych_offered`` (the programme's setting), ``psych_logged``
@@ -514,6 +517,8 @@ class LevelResults:
     by_unit: Breakdowns
     #: the national level's: each region's meta-analyses (``region_analyses``); empty for a region
     regions: dict[tuple[str, str], dict[str, meta.MetaAnalysis]] = field(default_factory=dict)
+    #: each item and role's evidence for the next decision (``findings.evidence``), keyed as ``analyses``
+    evidence: dict[tuple[str, str], evidence_of.Evidence] = field(default_factory=dict)
 
     def reasons(self) -> dict[tuple[str, str], str]:
         """Why an item and role has no pooled figure, where it has none (``meta.MetaAnalysis.reason``)."""
@@ -521,13 +526,16 @@ class LevelResults:
 
 
 def level_rows(people: pd.DataFrame, analyses: dict[tuple[str, str], meta.MetaAnalysis], fits: Fits,
+               found: Mapping[tuple[str, str], evidence_of.Evidence], national: bool,
                settings: AnalysisSettings = SETTINGS) -> Iterator[Row]:
-    """Every findings row of a level, role by role: flow, the pooled rating items, yes/no, dose effects."""
+    """Every findings row of a level, role by role: flow, the pooled rating items with their evidence
+    (section 9; ``found``, ``national`` with the comparison of regions), yes/no, dose effects."""
     for role in roles_present(people):
         yield from flow_rows(people, role)
         for item in config.RATING_ITEMS:
             if (item, role) in analyses:
                 yield from rating_rows(analyses[(item, role)], item, role)
+                yield from found[(item, role)].rows(national)
         yield from yes_no_rows(people, role, settings)
         yield from dose_rows(fits, role)
 
@@ -537,11 +545,14 @@ def level_results(people: pd.DataFrame, level: str, settings: AnalysisSettings =
     table: ``region`` the region's slug or ``national``, ``cohort`` ``all``; values unrounded, blank
     where they cannot be computed."""
     analyses, fits = meta_analyses(people, settings), dose_fits(people, settings)
+    national = level == NATIONAL
+    found = evidence_of.level_evidence(analyses, people, national, settings)
     records = [(level, "all", measure, role, statistic, value, n)
-               for measure, role, statistic, value, n in level_rows(people, analyses, fits, settings)]
+               for measure, role, statistic, value, n in level_rows(people, analyses, fits, found, national, settings)]
     findings = registry.registered(pd.DataFrame.from_records(records, columns=FINDINGS_COLUMNS))
-    regional = region_analyses(people, settings) if level == NATIONAL else {}
-    return LevelResults(level, people, analyses, fits, findings, breakdowns(people, level, settings), regional)
+    regional = region_analyses(people, settings) if national else {}
+    return LevelResults(level, people, analyses, fits, findings, breakdowns(people, level, settings), regional,
+                        found)
 
 
 def people_findings(people: pd.DataFrame, level: str, settings: AnalysisSettings = SETTINGS) -> pd.DataFrame:

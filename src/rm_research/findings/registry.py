@@ -3,8 +3,9 @@
 Each findings row is ``(measure, role, statistic, value, n)``. Its ``Statistic`` here says:
 
 - ``kind``: count, percentage, proportion, mean, p_value, effect_size, interval_limit, level,
-  extreme (one person's value, such as the fewest sessions) or structural (a fact about the
-  programme, not about people);
+  extreme (one person's value, such as the fewest sessions), structural (a fact about the
+  programme, not about people), planning (people a future cohort needs) or judgement (a rating
+  of the evidence by stated rules);
 - ``population``: the group of people it rests on (its ``n``), named so that statistics on the same
   people share it, and the disclosure audit (``differencing``) knows which n's are equal;
 - ``label`` and ``decimals`` (internal display) and ``public_decimals`` (rounding in public output);
@@ -31,9 +32,9 @@ import pandas as pd
 from rm_research.core import config
 
 Kind = Literal["count", "percentage", "proportion", "mean", "p_value", "effect_size", "interval_limit",
-               "level", "extreme", "structural"]
+               "level", "extreme", "structural", "planning", "judgement"]
 KINDS: tuple[Kind, ...] = ("count", "percentage", "proportion", "mean", "p_value", "effect_size",
-                           "interval_limit", "level", "extreme", "structural")
+                           "interval_limit", "level", "extreme", "structural", "planning", "judgement")
 
 
 @dataclass(frozen=True)
@@ -171,6 +172,46 @@ RATING = {
                             "(k >= 3; t on k - 2 df)", "pooled"),
     "pooled_pi_high": _limit("Prediction interval to", "95% prediction interval of a new cohort's mean change "
                              "(k >= 3; t on k - 2 df)", "pooled"),
+    # the evidence for the next decision over the same cohorts (contract section 9; ``findings.evidence``)
+    "moderator_psych_slope": _effect("Change per psychological session offered", "random-effects meta-regression "
+                                     "of the cohorts' mean change on psych_sessions_offered (Paule-Mandel tau², "
+                                     "k >= 3): an association between programmes, not an effect", "pooled"),
+    "moderator_psych_ci_low": _limit("Per session offered: 95% CI from", "Hartung-Knapp interval, t on k - 2 df",
+                                     "pooled"),
+    "moderator_psych_ci_high": _limit("Per session offered: 95% CI to", "Hartung-Knapp interval, t on k - 2 df",
+                                      "pooled"),
+    "moderator_psych_p": _p("Per session offered: p", "two-sided Hartung-Knapp t-test of the slope on k - 2 df",
+                            "pooled"),
+    "moderator_psych_tau2": Statistic("effect_size", "Residual between-cohort variance (tau²)", "Paule-Mandel "
+                                      "residual variance of the meta-regression on sessions offered", "pooled",
+                                      decimals=3),
+    "trend_slope": _effect("Change per later year of starting", "random-effects meta-regression of the cohorts' "
+                           "mean change on their start (decimal year of the earliest enrolment; cohort number "
+                           "where a cohort has no date), k >= 3", "pooled"),
+    "trend_ci_low": _limit("Per year: 95% CI from", "Hartung-Knapp interval, t on k - 2 df", "pooled"),
+    "trend_ci_high": _limit("Per year: 95% CI to", "Hartung-Knapp interval, t on k - 2 df", "pooled"),
+    "trend_p": _p("Per year: p", "two-sided Hartung-Knapp t-test of the slope on k - 2 df", "pooled"),
+    "egger_p": _p("Egger's test p", "meta-regression of the cohorts' mean change on their standard errors (k >= "
+                  "10): small-study effects", "pooled"),
+    "certainty": Statistic("judgement", "Certainty (1 very low to 4 high)", "GRADE-style rating of the pooled "
+                           "change: starts low (uncontrolled before-and-after), rated down for inconsistency, "
+                           "imprecision, small numbers and small-study effects", "pooled", decimals=0),
+    **{f"certainty_{domain}": Statistic("judgement", f"Rated down for {words}", f"levels the certainty was rated "
+                                        f"down for {words} (0, 1 or 2), by the rules in the Methods", "pooled",
+                                        decimals=0)
+       for domain, words in (("inconsistency", "inconsistency"), ("imprecision", "imprecision"),
+                             ("small_numbers", "small numbers"), ("small_studies", "small-study effects"))},
+    "optimal_information_size": Statistic("planning", "People to detect a change that matters", "people with both "
+                                          "surveys one cohort needs to detect the smallest change that matters "
+                                          "(pairs_needed of that change, pooled standard deviation)", "pooled",
+                                          decimals=0),
+    "pairs_needed": Statistic("planning", "People needed in a new cohort", "people with both surveys for 80% "
+                              "power to detect the pooled change with the two-sided signed-rank test at 0.05: "
+                              "max(6, ceiling(n_t pi / 3)), n_t the one-sample t-test's exact n", "pooled",
+                              decimals=0),
+    "between_regions_p": _p("Regions differ: p", "F test of region as a factor in the random-effects "
+                            "meta-regression (Hartung-Knapp), where at least two regions pool 2 cohorts",
+                            "pooled"),
 }
 
 SESSIONS = {

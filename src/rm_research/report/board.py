@@ -34,10 +34,12 @@ from rm_research.core import config
 from rm_research.core.rounding import decimals
 from rm_research.core.safety import escape_markdown
 from rm_research.disclosure.control import share_band
+from rm_research.report import evidence as evidence_page
 from rm_research.report import figures as charts
 from rm_research.report.page import PAGE_BREAK, Page
 from rm_research.report.summary import (
     CHANGE,
+    DOSE_ITEM,
     HIGHER,
     LOWER,
     PAIRED_MEANS,
@@ -245,10 +247,59 @@ def psychological_headline(figures: Figures, pooled: bool = False, offered: bool
             people = _people(figures.n("psych_effect", everyone, primary[0]), figures,
                              "with a count of sessions attended")
             rests = f"{rests}; {people}" if rests else people
+    if pooled and (between := _between_programmes(figures)):
+        parts.append(between)
+        cohorts = figures.value(DOSE_ITEM, everyone, "k")
+        rests = f"{rests}; {cohorts:.0f} cohorts compared" if not math.isnan(cohorts) else rests
     if not parts:
         return None
     text = "; ".join(parts)
     return Headline("Psychological input", f"{text[:1].upper()}{text[1:]}.", rests or "those who answered")
+
+
+def _between_programmes(figures: Figures) -> str:
+    """The meta-regression on sessions offered (``findings.evidence``), for the board: the cohorts compared."""
+    everyone, slope_of = config.ALL_ROLES, evidence_page.PSYCH
+    if not figures.has(DOSE_ITEM, everyone, slope_of[0]):
+        return ""
+    if figures.withheld(DOSE_ITEM, everyone, *slope_of):
+        return f"whether programmes that offered more sessions saw larger changes is {WITHHELD}"
+    slope, low, high = (figures.value(DOSE_ITEM, everyone, s) for s in slope_of)
+    if math.isnan(slope):
+        return ""
+    verdict = change_verdict(slope, low, high)
+    size = f"{decimals(slope, 2, sign=True)} points a session offered, {_likely(low, high)}"
+    if verdict in (HIGHER, LOWER):
+        more = "larger" if verdict == HIGHER else "smaller"
+        return (f"programmes that offered more sessions saw {more} changes in confidence with senior leaders ({size}): "
+                "an association between programmes, not proof that the sessions caused it")
+    return (f"programmes that offered more sessions did not clearly see larger changes in confidence with senior "
+            f"leaders ({size})")
+
+
+def trend_headline(figures: Figures) -> Headline | None:
+    """A region's or the nation's headline on time: whether later cohorts changed more than earlier ones
+    (the meta-regression on the cohorts' start, ``findings.evidence``), on confidence with senior leaders."""
+    everyone, slope_of = config.ALL_ROLES, evidence_page.TREND
+    if not figures.has(DOSE_ITEM, everyone, slope_of[0]):
+        return None
+    cohorts = figures.value(DOSE_ITEM, everyone, "k")
+    rests = f"{cohorts:.0f} cohorts, in order of their start" if not math.isnan(cohorts) else "the cohorts pooled"
+    if figures.withheld(DOSE_ITEM, everyone, *slope_of):
+        return Headline("Over time", f"Whether later cohorts changed more than earlier ones is {WITHHELD}.", rests)
+    slope, low, high = (figures.value(DOSE_ITEM, everyone, s) for s in slope_of)
+    if math.isnan(slope):
+        return None
+    verdict = change_verdict(slope, low, high)
+    size = f"{decimals(slope, 2, sign=True)} points a year, {_likely(low, high)}"
+    if verdict == HIGHER:
+        text = f"Later cohorts gained more confidence with senior leaders than earlier ones ({size})."
+    elif verdict == LOWER:
+        text = f"Later cohorts gained less confidence with senior leaders than earlier ones ({size})."
+    else:
+        text = (f"Later cohorts gained about as much confidence with senior leaders as earlier ones ({size}): no "
+                "clear trend.")
+    return Headline("Over time", text, rests)
 
 
 def next_steps(figures: Figures, pooled: bool = False, level: str = "") -> Headline:
@@ -274,6 +325,9 @@ def next_steps(figures: Figures, pooled: bool = False, level: str = "") -> Headl
         if not math.isnan(k) and k < FEW_COHORTS:
             where = escape_markdown(level) or "this level"
             actions.append(f"Keep adding cohorts before drawing firm conclusions: {where} pools only {round(k)} so far")
+        if sizes := _cohort_size(figures):
+            actions.append(f"Size the next cohort for at least {sizes} with both surveys, enough to show a change "
+                           "like the pooled one")
     else:
         item = config.RATING_ITEMS[0]  # a withheld n is no evidence of a small group: it is not counted
         small = [r for r in config.ROLES if figures.has(item, r, "change_mean")
@@ -296,6 +350,16 @@ def next_steps(figures: Figures, pooled: bool = False, level: str = "") -> Headl
     return Headline("What to do next", ". ".join(actions[:2]) + ".", "the rules in the methods")
 
 
+def _cohort_size(figures: Figures) -> str:
+    """"10 mentees and 12 mentors": the people a new cohort needs (``pairs_needed``), where published."""
+    parts = []
+    for role in ("mentee", "mentor"):
+        needed = figures.value(DOSE_ITEM, role, "pairs_needed")
+        if not math.isnan(needed) and math.isfinite(needed):
+            parts.append(f"{needed:.0f} {ROLE_WORDS[role][1]}")
+    return " and ".join(parts)
+
+
 def evidence_line(figures: Figures, pooled: bool = False) -> str:
     """How far the evidence goes, in one line."""
     everyone = config.ALL_ROLES
@@ -308,16 +372,30 @@ def evidence_line(figures: Figures, pooled: bool = False) -> str:
         spread = " Cohorts can differ, so a new cohort's change may fall outside the pooled range."
     else:
         cohorts, spread = "", ""
+    certainty = ""
+    if pooled and figures.has(DOSE_ITEM, everyone, "certainty"):
+        rating, _ = evidence_page.certainty_words(figures, DOSE_ITEM, everyone)
+        if rating not in ("withheld", "not rated"):
+            down = [words for domain, words in CONCERNS.items()
+                    if figures.value(DOSE_ITEM, everyone, f"certainty_{domain}") > 0]
+            certainty = (f" Certainty of the pooled change in confidence with senior leaders: **{rating}** (it starts "
+                         f"low for before-and-after surveys{'; rated down for ' + ', '.join(down) if down else ''}).")
     return (f"**How far the evidence goes:** surveys of {people}{cohorts} at enrolment and at the end, with no "
             "comparison group, so the figures show what changed, not why; a change is called clear only "
-            f"where its likely range leaves out no change.{spread}")
+            f"where its likely range leaves out no change.{spread}{certainty}")
+
+
+#: The concerns a certainty rating is rated down for, in a board's words (``findings.evidence.DOMAINS``).
+CONCERNS: Final = {"inconsistency": "cohorts that differ", "imprecision": "a wide range",
+                   "small_numbers": "few people", "small_studies": "small cohorts reporting differently"}
 
 
 def headlines(figures: Figures, labels: dict[str, str], *, pooled: bool = False, psych_offered: bool = True,
               level: str = "") -> list[Headline]:
     """The summary's three to five headlines, in the board's order (module docstring)."""
     found = [confidence_headline(figures, labels, pooled), participation_headline(figures),
-             psychological_headline(figures, pooled, psych_offered), next_steps(figures, pooled, level)]
+             psychological_headline(figures, pooled, psych_offered), trend_headline(figures) if pooled else None,
+             next_steps(figures, pooled, level)]
     return [h for h in found if h is not None]
 
 

@@ -46,6 +46,7 @@ from rm_research.report.narrative import unavailable
 from rm_research.report.summary import LARGEST_CHANGE, MIN_COHORTS_FOR_PREDICTION
 from rm_research.report.tables import ForestPooled, styled
 from rm_research.stats.meta import MetaAnalysis
+from rm_research.stats.metareg import Step
 
 #: Role colours: NHS Blue (6.4:1 on white), a dark orange (4.8:1; NHS Orange #ED8B00 has 2.5:1) that
 #: stays distinct from the blue in simulated protanopia, deuteranopia and tritanopia, NHS Dark Grey (7.8:1).
@@ -489,6 +490,63 @@ def _forest(rows: pd.DataFrame, pooled: ForestPooled | None, label: str, unit: s
     right.tick_params(length=0)
     ax.set(xlabel=f"Mean change ({unit}; end - enrolment) with 95% interval")
     return _chart(fig, title, capped(_forest_title(label, unit), _forest_items(rows, pooled, withheld)), caption)
+
+
+def cumulative_plot(steps: Sequence[Step], sizes: Mapping[str, int], label: str, order_by: str, unit: str = "points",
+                    title: str | None = None) -> Chart:
+    """The cumulative forest plot (``findings.evidence``): row i is the random-effects pool of the first i
+    cohorts in order of their start (``order_by``: "start date" or "cohort number"), labelled with the
+    cohort it adds and the people pooled so far (``sizes``: each cohort's people paired); the first row is
+    the first cohort's own change and t interval. Squares are one size: each row is a pool, not a cohort."""
+    people, rows = 0, []
+    for step in steps:
+        people += int(sizes.get(step.added, 0))
+        rows.append({"cohort": f"+ {step.added}" if step.k > 1 else step.added, "n": str(people), "y": step.estimate,
+                     "ci_low": step.ci_low, "ci_high": step.ci_high, "weight": math.nan})
+    table = pd.DataFrame(rows, columns=["cohort", "n", "y", "ci_low", "ci_high", "weight"])
+    return _forest(table, None, label, unit, title, withheld="not known",
+                   caption=f"Each row pools every cohort above it, in order of {order_by}: the first row is the first "
+                           "cohort alone, the last the pooled change over them all (n = people pooled so far). A "
+                           "change that settles as cohorts are added is steady; one that drifts is changing over "
+                           "time. The dashed line is no change.")
+
+
+def moderator_alt(points: pd.DataFrame, xlabel: str, label: str, slope: str) -> str:
+    """Alternative text of ``moderator_plot``: the fitted slope in words, then each cohort's point."""
+    items = [f"{cohort}: {_number(x, 0)}, {_number(y, 2)}" if not math.isnan(y) else f"{cohort}: {_number(x, 0)}, "
+             "withheld" for cohort, x, y in zip(points["cohort"], points["x"], points["y"], strict=True)]
+    return capped(f"Bubble plot of each cohort's mean change in {label} (points) against {xlabel}. {slope} Cohorts "
+                  f"({xlabel}, mean change):", items)
+
+
+def moderator_plot(points: pd.DataFrame, line: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None,
+                   xlabel: str, label: str, slope: str, title: str | None = None, caption: str = "") -> Chart:
+    """A meta-regression's bubble plot: each cohort (``points``: cohort, x, y, weight; NaN y where withheld,
+    not drawn) a circle whose area follows its weight (one size where ``weight`` is NaN), and, where given,
+    the fitted line with its 95% band (``line``: x, fit, low, high). ``slope`` says the fit in words."""
+    fig, ax = _figure(7.0, 4.0)
+    title = title or label
+    drawn = points[points["y"].notna()]
+    if drawn.empty:
+        return _chart(fig, title, _nothing_to_show(ax, label))
+    weights = drawn["weight"].to_numpy(dtype=float)
+    # area from 30 to 330 square points, in proportion to the largest weight; one size where none is given
+    share = weights / np.nanmax(weights) if not np.isnan(weights).all() else np.full(len(drawn), 0.5)
+    if line is not None:
+        xs, fit, low, high = line
+        # the band's pale fill only shades what its edges (drawn in full colour) bound: decorative
+        band = ax.fill_between(xs, low, high, color=PALETTE["mentee"], alpha=0.18, linewidth=0)
+        band.set_gid(f"{DECORATIVE_GID}-band")
+        ax.plot(xs, low, xs, high, color=PALETTE["mentee"], linewidth=1, linestyle=":")
+        ax.plot(xs, fit, color=PALETTE["mentee"], linewidth=2)
+    ax.scatter(drawn["x"], drawn["y"], s=30 + 300 * share, facecolor="none", edgecolor=PALETTE["mentor"],
+               linewidth=1.6, zorder=3)
+    ax.axhline(0, color=REFERENCE, linestyle="--", linewidth=1)
+    low, high = math.floor(float(drawn["x"].min())), math.ceil(float(drawn["x"].max()))
+    ax.set_xticks(range(low, high + 1))  # whole sessions, one tick each, even where every cohort offered the same
+    ax.set_xlim(low - 0.5, high + 0.5)
+    ax.set(xlabel=xlabel, ylabel=f"Mean change ({label})" if len(label) < 28 else "Mean change (points)")
+    return _chart(fig, title, moderator_alt(points, xlabel, label, slope), caption)
 
 
 def change_alt(rows: pd.DataFrame, withheld: str = "withheld") -> str:

@@ -10,20 +10,24 @@ cannot reach an unprotected figure.
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Final
 
+import numpy as np
 import pandas as pd
 
 from rm_research.core import config, provenance
 from rm_research.core.paths import NATIONAL, region_title
 from rm_research.disclosure import control as disclosure
+from rm_research.findings import evidence as evidence_of
 from rm_research.findings import level as pooling
 from rm_research.findings import registry
 from rm_research.findings.level import LevelResults
 from rm_research.ingest.load import LoadedCohort
 from rm_research.report import board, figures, narrative, summary, tables
+from rm_research.report import evidence as evidence_page
 from rm_research.report.page import CONTENTS, DISCLOSURE_CONTROL, PUBLIC_PROVENANCE_INTRO, Page, Section
 from rm_research.stats import meta
 
@@ -258,6 +262,178 @@ def _dose_public(page: LevelPage) -> None:
                _DOSE_TITLE)
 
 
+# the evidence for the next decision (issue 19; ``report.evidence``) ------------------------------------------
+def _read(page: LevelPage) -> summary.Figures:
+    """The page's findings as its sentences and tables read them (internal numbers, or public text)."""
+    return summary.Figures(page.findings, public=page.public, rule=page.settings.disclosure,
+                           confidence=page.settings.analysis.confidence)
+
+
+def _headline_roles(page: LevelPage) -> list[str]:
+    """The roles whose headline item the evidence draws (each role that answered it, else everyone)."""
+    item, read = summary.DOSE_ITEM, _read(page)
+    roles = [role for role in config.ROLES if read.has(item, role, "k")]
+    return roles or ([config.ALL_ROLES] if read.has(item, config.ALL_ROLES, "k") else [])
+
+
+def _role_label(page: LevelPage, item: str, role: str) -> str:
+    return f"{page.labels[item]}: {'everyone' if role == config.ALL_ROLES else role + 's'}"
+
+
+MODERATOR_AXIS: Final = "Psychological sessions the programme offered"
+MODERATOR_CAPTION: Final = ("Circles: each cohort's mean change, sized by its weight in the meta-regression; line and "
+                            "band: the fitted change with its 95% interval. The dashed line is no change.")
+PUBLIC_MODERATOR_CAPTION: Final = ("Circles: each cohort's published mean change (a withheld one is not drawn), "
+                                   "all one size, since the weights would give variances away; the fitted slope is "
+                                   "in the table. The dashed line is no change.")
+
+
+def _psych_moderator(page: LevelPage) -> None:
+    read, item = _read(page), summary.DOSE_ITEM
+    for role in _headline_roles(page):
+        found = page.internal.evidence[(item, role)]
+        label = _role_label(page, item, role)
+        sentence = evidence_page.psych_sentence(read, item, role)
+        weights = list(found.psych.weights) if found.psych is not None else [math.nan] * len(found.offered)
+        points = pd.DataFrame({"cohort": [c.cohort for c in found.analysis.cohorts], "x": list(found.offered),
+                               "y": [c.y for c in found.analysis.cohorts], "weight": weights})
+        line = None
+        if found.psych is not None:
+            xs = np.linspace(min(found.offered), max(found.offered), 50)
+            line = (xs, *found.psych.line(xs, page.settings.analysis.confidence))
+        page.figure(figures.moderator_plot(points, line, MODERATOR_AXIS, label, sentence,
+                                           title=f"{label}, by psychological sessions offered",
+                                           caption=MODERATOR_CAPTION))
+        page.markdown(narrative.escape_markdown(sentence))
+    _psych_tables(page, read)
+
+
+def _psych_moderator_public(page: LevelPage) -> None:
+    read, item = _read(page), summary.DOSE_ITEM
+    offered = _offered(page)
+    for role in _headline_roles(page):
+        label = _role_label(page, item, role)
+        sentence = evidence_page.psych_sentence(read, item, role)
+        rows = tables.public_forest_rows(page.members, item, role)
+        shown = int(rows["y"].notna().sum()) if not rows.empty else 0
+        if shown >= evidence_of.TREND_MIN_COHORTS:
+            points = pd.DataFrame({"cohort": rows["cohort"], "x": [offered.get(c, math.nan) for c in rows["cohort"]],
+                                   "y": rows["y"], "weight": math.nan})
+            page.figure(figures.moderator_plot(points, None, MODERATOR_AXIS, label, sentence,
+                                               title=f"{label}, by psychological sessions offered",
+                                               caption=PUBLIC_MODERATOR_CAPTION))
+        else:
+            page.missing(f"{label}: {shown} of {len(rows)} cohorts' own changes are published, too few to draw "
+                         "against the sessions offered")
+        page.markdown(narrative.escape_markdown(sentence))
+    _psych_tables(page, read)
+
+
+ALL_FITS_WITHHELD: Final = ("every item's is withheld: each fits cohorts whose own change is withheld in their public "
+                            "reports, which it would give back")
+
+
+def _psych_tables(page: LevelPage, read: summary.Figures) -> None:
+    if evidence_page.all_withheld(read, evidence_page.PSYCH[0]):
+        page.missing(f"The change per psychological session offered: {ALL_FITS_WITHHELD}")
+    else:
+        page.table(evidence_page.moderator_table(read, page.labels, (*evidence_page.PSYCH, "moderator_psych_p"),
+                                                 "session offered"),
+                   "Change per psychological session offered, meta-regression over the cohorts")
+    page.table(evidence_page.between_within_table(read), "Between programmes and within them: confidence with "
+                                                         "senior leaders per psychological session")
+    page.markdown(evidence_page.BETWEEN_AND_WITHIN)
+
+
+def _offered(page: LevelPage) -> dict[str, int]:
+    """Each cohort's psychological sessions offered, by its label in this report."""
+    return {pooling.cohort_label(cohort.paths.region, cohort.paths.cohort): cohort.programme.psych_sessions_offered
+            for cohort in page.loaded}
+
+
+def _trend(page: LevelPage) -> None:
+    read, item = _read(page), summary.DOSE_ITEM
+    for role in _headline_roles(page):
+        found = page.internal.evidence[(item, role)]
+        label = _role_label(page, item, role)
+        if len(found.cumulative) >= 2:
+            sizes = {c.cohort: c.n for c in found.analysis.cohorts}
+            page.figure(figures.cumulative_plot(found.cumulative, sizes, label, found.order_by,
+                                                title=f"{label}: the pooled change as cohorts were added"))
+        page.markdown(narrative.escape_markdown(evidence_page.trend_sentence(read, item, role, found.order_by)))
+    _trend_table(page, read)
+
+
+def _trend_public(page: LevelPage) -> None:
+    read, item = _read(page), summary.DOSE_ITEM
+    for role in _headline_roles(page):
+        order_by = evidence_of.order_of(cohort.cohort.start for cohort in page.loaded)
+        page.markdown(narrative.escape_markdown(evidence_page.trend_sentence(read, item, role, order_by)))
+    page.note("The cumulative forest plot, which pools the cohorts one at a time in order of their start, is drawn "
+              "from each cohort's unrounded figures and is in the internal report only.")
+    _trend_table(page, read)
+
+
+def _trend_table(page: LevelPage, read: summary.Figures) -> None:
+    if evidence_page.all_withheld(read, evidence_page.TREND[0]):
+        page.missing(f"The change per later year of starting: {ALL_FITS_WITHHELD}")
+        return
+    page.table(evidence_page.moderator_table(read, page.labels, (*evidence_page.TREND, "trend_p"),
+                                             "later year of starting"),
+               "Change per later year of starting, meta-regression over the cohorts")
+
+
+def _has_trend(page: LevelPage) -> bool:
+    return page.level == NATIONAL or len(page.loaded) >= evidence_of.TREND_MIN_COHORTS
+
+
+def _certainty(page: LevelPage) -> None:
+    read = _read(page)
+    page.table(evidence_page.certainty_table(read, page.labels, page.settings.analysis),
+               "Summary of findings: how sure we are of each pooled change")
+    page.markdown(narrative.escape_markdown(evidence_page.egger_sentence(read)))
+
+
+def _planning(page: LevelPage) -> None:
+    read = _read(page)
+    if sentence := evidence_page.planning_sentence(read):
+        page.markdown(narrative.escape_markdown(sentence))
+    page.table(evidence_page.planning_table(read, page.labels), "People a new cohort needs with both surveys")
+    if not page.public:
+        page.table(evidence_page.smallest_p_table(page.internal.analyses, page.labels),
+                   "The cohort sizes seen so far, and the smallest p each can reach")
+    page.markdown(PLANNING_NOTE)
+
+
+PLANNING_NOTE: Final = (
+    "The signed-rank test cannot give p below 0.05 with 5 people or fewer, whatever happened (its smallest possible "
+    "p is 2 / 2^n: 0.0625 for 5, 0.031 for 6). `rm-research plan --role mentee --item conf_senior` prints the "
+    "people needed for another change or standard deviation.")
+
+
+def _regions_differ(page: LevelPage) -> None:
+    read, item = _read(page), summary.DOSE_ITEM
+    page.table(evidence_page.regions_table(read, page.labels), "Do the regions differ? Region as a factor in the "
+                                                               "meta-regression")
+    if grouped(page):
+        page.note("The forest plots above draw each region's pooled change, its cohorts behind it.")
+        return
+    for role in _headline_roles(page):
+        label = _role_label(page, item, role)
+        if page.public:
+            rows = tables.public_forest_rows(page.regions, item, role, tables.POOLED_CHANGE)
+            if not rows.empty and rows["y"].notna().any():
+                page.figure(figures.public_forest_plot(rows, tables.public_forest_pooled(page.findings, item, role),
+                                                       label, rule=page.settings.disclosure,
+                                                       caption=figures.PUBLIC_REGION_FOREST_CAPTION))
+        elif (result := page.internal.analyses[(item, role)]).k >= 2:
+            page.figure(figures.region_forest_plot(page.internal.regions[(item, role)], result, label))
+
+
+def _national(page: LevelPage) -> bool:
+    return page.level == NATIONAL
+
+
 _META_TITLE: Final = "Random-effects meta-analyses of the change in confidence"
 
 
@@ -295,6 +471,37 @@ def _provenance_public(page: LevelPage) -> None:
 
 
 _PSYCH_TITLE: Final = "Session length, missed sessions and the psychological sessions"
+
+
+def _evidence_intro(page: LevelPage) -> None:
+    """The evidence section's own content is its introduction; its parts follow."""
+
+
+EVIDENCE_INTRO: Final = (
+    "Four questions the next decision turns on, each answered from the same cohorts the pooled changes rest on "
+    "(data contract, section 9): whether programmes that offered more psychological sessions saw larger changes, "
+    "whether later cohorts do better than earlier ones, how sure the pooled changes are, and how many people the "
+    "next cohort needs.")
+PSYCH_MODERATOR_INTRO: Final = (
+    "A random-effects meta-regression of each cohort's mean change on the number of psychological sessions its "
+    "programme offered (Paule-Mandel between-cohort variance, Hartung-Knapp interval on k - 2 degrees of freedom; "
+    "at least 3 cohorts, and not every cohort offering the same number).")
+TREND_INTRO: Final = (
+    "The cohorts in order of their start (their first enrolment survey), pooled one at a time (a cumulative "
+    "meta-analysis), and the meta-regression of the change on the year each started.")
+CERTAINTY_INTRO: Final = (
+    "In the style of a GRADE evidence profile: the certainty of each pooled change starts low, because every cohort "
+    "compares its own people before and after with no comparison group, and is rated down for inconsistency "
+    "between cohorts, imprecision, small numbers and (with at least 10 cohorts) small-study effects, by the rules "
+    "in the Methods.")
+PLANNING_INTRO: Final = (
+    "People with both surveys a new cohort needs for an 80% chance of showing a change like the pooled one with the "
+    "two-sided signed-rank test at 0.05 (from the one-sample t-test's exact power, times π/3 for the signed-rank "
+    "test; at least 6), using the spread of the changes within the cohorts pooled so far.")
+REGIONS_INTRO: Final = (
+    "Whether the regions' pooled changes differ more than chance explains: region as a factor in the random-effects "
+    "meta-regression, its coefficients tested together (F test, Hartung-Knapp), where at least two regions have two "
+    "cohorts pooled.")
 
 #: The level page's sections, in the order shown (``report.page.Section``).
 LevelPage.SECTIONS = (
@@ -344,6 +551,17 @@ LevelPage.SECTIONS = (
             public_intro="The change in final confidence talking with senior leaders per extra session, at the same "
                          "enrolment rating: ANCOVA with cohort fixed effects (HC3), and a mixed model with a random "
                          "cohort intercept where at least 5 cohorts are pooled (a sensitivity analysis)."),
+    Section("evidence", "Evidence for the next decision", _evidence_intro, _evidence_intro, reads=("rating",),
+            intro=EVIDENCE_INTRO),
+    Section("psych_moderator", "Does offering psychological sessions go with a larger change?", _psych_moderator,
+            _psych_moderator_public, reads=("rating", "dose"), level=3, intro=PSYCH_MODERATOR_INTRO),
+    Section("trend", "Is the programme improving?", _trend, _trend_public, reads=("rating",), level=3,
+            when=_has_trend, intro=TREND_INTRO),
+    Section("certainty", "How sure are we?", _certainty, _certainty, reads=("rating",), level=3, intro=CERTAINTY_INTRO),
+    Section("planning", "How big must the next cohort be?", _planning, _planning, reads=("rating",), level=3,
+            intro=PLANNING_INTRO),
+    Section("regions_differ", "Do the regions differ?", _regions_differ, _regions_differ, reads=("rating",),
+            level=3, when=_national, intro=REGIONS_INTRO),
     Section("technical", "Technical statistics", _technical, _technical_public, reads=("rating",), appendix=True,
             intro="The meta-analyses in full: each item and role's pooled change with its interval and p, the "
                   "between-cohort variance (tau²), heterogeneity (I²), Cochran's Q p-value and the prediction "

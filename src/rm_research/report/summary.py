@@ -30,6 +30,7 @@ from rm_research.core.rounding import decimals
 from rm_research.core.safety import escape_markdown
 from rm_research.disclosure.control import WITHHELD_REASONS, share_band
 from rm_research.findings import registry
+from rm_research.findings.evidence import PREDICTION_MIN_COHORTS
 from rm_research.findings.table import Lookup
 from rm_research.stats.meta import i2_words, not_pooled_reason
 
@@ -63,11 +64,9 @@ DOSE_ITEM = "conf_senior"  # the contract's dose findings are against the change
 SCALE = f"{config.RATING_RANGE[0]}-{config.RATING_RANGE[1]}"
 #: The largest change a person's rating can show (9 on a 1-10 scale): no figure's axis runs past it.
 LARGEST_CHANGE = config.RATING_RANGE[1] - config.RATING_RANGE[0]
-#: A prediction interval is shown only where at least this many cohorts are pooled. It rests on t with
-#: k - 2 degrees of freedom: with 3 or 4 cohorts the quantile is 12.7 or 4.3, and the interval spans
-#: most of the possible changes whatever the data (-13.35 to 14.68 on a 1-10 scale was seen); from 5
-#: cohorts (3.18) it starts to say where a new cohort's change would fall (docs/methods.md).
-MIN_COHORTS_FOR_PREDICTION = 5
+#: A prediction interval is shown only where at least this many cohorts are pooled (with fewer it spans most
+#: of the possible changes whatever the data: -13.35 to 14.68 on a 1-10 scale was seen; docs/methods.md).
+MIN_COHORTS_FOR_PREDICTION = PREDICTION_MIN_COHORTS
 NAN = math.nan
 
 

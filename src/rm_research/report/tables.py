@@ -151,7 +151,7 @@ def plain_p(p: float, smallest: float = float("nan"), alpha: float = config.SETT
     return f"{round_as_printed(float(p), digits):.{digits}f}"
 
 
-def _shown(figures: Figures, measure: str, role: str, statistic: str, digits: int = 1) -> str:
+def shown_cell(figures: Figures, measure: str, role: str, statistic: str, digits: int = 1) -> str:
     """One figure as a cell: the disclosure mark where suppressed, a dash where blank, else the value
     rounded once (``Figures.show``)."""
     if figures.withheld(measure, role, statistic):
@@ -159,7 +159,7 @@ def _shown(figures: Figures, measure: str, role: str, statistic: str, digits: in
     return figures.show(measure, role, statistic, digits)
 
 
-def _p_cell(figures: Figures, measure: str, role: str, statistic: str, smallest: float = float("nan")) -> str:
+def p_cell(figures: Figures, measure: str, role: str, statistic: str, smallest: float = float("nan")) -> str:
     """``plain_p`` of a findings p-value; a public one is not rounded a second time."""
     if figures.withheld(measure, role, statistic):
         return figures.rule.mark
@@ -170,14 +170,15 @@ def _p_cell(figures: Figures, measure: str, role: str, statistic: str, smallest:
     return figures.show(measure, role, statistic, 3 if p < 0.01 else 2)
 
 
-def _people_cell(figures: Figures, measure: str, role: str, statistic: str) -> str:
+def people_cell(figures: Figures, measure: str, role: str, statistic: str) -> str:
+    """The n of ``statistic`` as a cell: the mark where withheld, a dash where unknown."""
     if figures.withheld(measure, role, n_of=statistic):
         return figures.rule.mark
     n = figures.n(measure, role, statistic)
     return "–" if pd.isna(n) else f"{n:.0f}"
 
 
-def _change_cell(figures: Figures, measure: str, role: str, statistics: tuple[str, str, str]) -> str:
+def change_cell(figures: Figures, measure: str, role: str, statistics: tuple[str, str, str]) -> str:
     """"+1.7 (0.4 to 3.0)"; the change alone where there is no interval; a dash if neither; the mark
     where suppressed."""
     if figures.withheld(measure, role, *statistics):
@@ -214,10 +215,10 @@ def _before_after(figures: Figures, labels: dict[str, str], small_group: int) ->
     rows = []
     for item, role in _rating_keys(figures, "change_mean"):
         smallest = figures.value(item, role, "wilcoxon_min_p")
-        before, after = (_shown(figures, item, role, s) for s in summary.PAIRED_MEANS)
-        rows.append([labels.get(item, item), ROLE_LABELS[role], _people_cell(figures, item, role, "change_mean"),
-                     before, after, _change_cell(figures, item, role, summary.CHANGE),
-                     _p_cell(figures, item, role, "wilcoxon_p_holm", smallest),
+        before, after = (shown_cell(figures, item, role, s) for s in summary.PAIRED_MEANS)
+        rows.append([labels.get(item, item), ROLE_LABELS[role], people_cell(figures, item, role, "change_mean"),
+                     before, after, change_cell(figures, item, role, summary.CHANGE),
+                     p_cell(figures, item, role, "wilcoxon_p_holm", smallest),
                      _meaning(figures, item, role, summary.CHANGE, "change_mean", small_group)])
     return pd.DataFrame(rows, columns=BEFORE_AFTER_COLUMNS)
 
@@ -289,7 +290,7 @@ def technical_table(findings: pd.DataFrame, labels: dict[str, str] = ITEM_LABELS
     for item, role in _rating_keys(figures, "change_mean"):
         value = {s: figures.value(item, role, s) for s in TECHNICAL_STATISTICS}
         smallest = value["wilcoxon_min_p"]
-        rows.append([labels.get(item, item), ROLE_LABELS[role], _people_cell(figures, item, role, "change_mean"),
+        rows.append([labels.get(item, item), ROLE_LABELS[role], people_cell(figures, item, role, "change_mean"),
                      with_interval(value["change_mean"], value["change_boot_ci_low"], value["change_boot_ci_high"]),
                      value["hedges_g_z"], value["hedges_g_av"], value["rank_biserial"],
                      with_interval(value["hl_shift"], value["hl_ci_low"], value["hl_ci_high"]),
@@ -326,9 +327,9 @@ def _pooled_board(figures: Figures, labels: dict[str, str], small_group: int,
                   reasons: Mapping[tuple[str, str], str] | None = None) -> pd.DataFrame:
     rows = []
     for item, role in _rating_keys(figures, "k"):
-        rows.append([labels.get(item, item), ROLE_LABELS[role], _shown(figures, item, role, "k", 0),
-                     _people_cell(figures, item, role, "k"), _change_cell(figures, item, role, summary.POOLED),
-                     _p_cell(figures, item, role, "pooled_p"), _variation(figures, item, role),
+        rows.append([labels.get(item, item), ROLE_LABELS[role], shown_cell(figures, item, role, "k", 0),
+                     people_cell(figures, item, role, "k"), change_cell(figures, item, role, summary.POOLED),
+                     p_cell(figures, item, role, "pooled_p"), _variation(figures, item, role),
                      _pooled_meaning(figures, item, role, small_group, (reasons or {}).get((item, role), ""))])
     return pd.DataFrame(rows, columns=POOLED_BOARD_COLUMNS)
 

@@ -99,6 +99,7 @@ def parser() -> argparse.ArgumentParser:
     example.add_argument("--root", type=Path, default=None)
     collaborative_commands(commands)
     template_command(commands)
+    plan_command(commands)
     return main
 
 
@@ -129,6 +130,79 @@ def template_command(commands: argparse._SubParsersAction) -> None:  # type: ign
     sub = commands.add_parser("template", help=text, description=text)
     sub.add_argument("--out", type=Path, required=True, help="folder to write it into, e.g. template")
     sub.set_defaults(root=None)
+
+
+def _change(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not (value == value and abs(value) != float("inf") and value != 0):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a change in points other than 0, e.g. 1.2")
+    return value
+
+
+def _spread(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not (value > 0 and value != float("inf")):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive standard deviation, e.g. 1.3")
+    return value
+
+
+def plan_command(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """``plan``: how many people a new cohort needs (contract section 9: ``pairs_needed``)."""
+    text = ("print how many people with both surveys a new cohort needs to detect a change: by default the "
+            "pooled change of every cohort (or of one region's), with the spread of the changes within them")
+    sub = commands.add_parser("plan", help=text, description=text)
+    sub.add_argument("--role", choices=config.ROLES, required=True)
+    sub.add_argument("--item", choices=config.RATING_ITEMS, required=True)
+    sub.add_argument("--change", type=_change, default=None, metavar="POINTS",
+                     help="the change to detect, in rating points (default: the pooled change)")
+    sub.add_argument("--sd", type=_spread, default=None, metavar="POINTS",
+                     help="the standard deviation of people's changes (default: pooled within the cohorts)")
+    sub.add_argument("--region", type=_region, default=None, help="pool this region's cohorts (default: every region)")
+    sub.add_argument("--root", type=Path, default=None, help="project folder (default: found from here)")
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    """``plan``: print the people a new cohort needs (``findings.evidence.plan``)."""
+    from rm_research.findings import evidence
+
+    source = "The change and the standard deviation as given."
+    share = float("nan")
+    change, sd = args.change, args.sd
+    if change is None or sd is None:
+        from rm_research.findings import level
+        from rm_research.ingest.load import load_level
+
+        where = args.region or NATIONAL
+        people = level.person_table(load_level(args.root, where))
+        result = level.pooled_change(people, args.item, args.role, args.settings.analysis)
+        if result.k < 2:
+            print(f"rm-research: no pooled change to plan from: {result.reason}. Give --change and --sd.",
+                  file=sys.stderr)
+            return EXIT_BAD_DATA
+        found = evidence.evidence(result, args.item, args.role, evidence.cohort_facts(people), False,
+                                  args.settings.analysis)
+        change = result.pooled_change if change is None else change
+        sd = found.sd if sd is None else sd
+        enrolled = level.in_role(people, args.role)
+        pooled = enrolled[enrolled["cohort_label"].isin([c.cohort for c in result.cohorts])]
+        share = result.n / len(pooled) if len(pooled) else float("nan")
+        from rm_research.core.paths import region_title
+
+        scope = "every region" if where == NATIONAL else region_title(where)
+        who = "mentors" if args.role == "mentor" else "mentees"
+        source = (f"From {scope}: {result.k} cohorts pooled, {result.n} {who} with both surveys; pooled change "
+                  f"{result.pooled_change:+.2f} points, standard deviation of the changes within cohorts {found.sd:.2f}"
+                  + (" (the change or the standard deviation as given replaces these)." if args.change or args.sd
+                     else "."))
+    for line in evidence.plan(args.item, args.role, change, sd, source, share, args.settings.analysis).lines():
+        print(line)
+    return EXIT_OK
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -303,7 +377,7 @@ def cmd_collaborative(args: argparse.Namespace) -> int:
 
 COMMANDS = {"validate": cmd_validate, "report": cmd_report, "verify": cmd_verify, "publish": cmd_publish,
             "make-example": cmd_make_example, "reports": cmd_collaborative, "publish-all": cmd_collaborative,
-            "template": cmd_template}
+            "template": cmd_template, "plan": cmd_plan}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -69,6 +69,24 @@ page.show("psych_attended")
 page.show("dose")
 
 # %%
+page.show("evidence")
+
+# %%
+page.show("psych_moderator")
+
+# %%
+page.show("trend")
+
+# %%
+page.show("certainty")
+
+# %%
+page.show("planning")
+
+# %%
+page.show("regions_differ")
+
+# %%
 page.show("technical")
 
 # %%
