@@ -484,3 +484,37 @@ def test_a_meta_regression_over_any_hidden_cohort_is_hidden_and_the_judgements_f
     # another item and role, whose cohorts are all shown, keeps its meta-regression
     safe = public_level_findings(nation, rule, hidden_changes={(labels[0], item, role)})
     assert "*" not in _cells(safe, "comfort_needs", "mentor", fitted)
+
+
+def test_after_the_audit_hides_cohort_changes_the_meta_regressions_over_them_go_too(nation):
+    """The reviewer's case: the cross-level audit hides a cohort's change after its level was published;
+    every meta-regression over that cohort is then withheld with its n (``control.hide_over_hidden``, the
+    rule a publish applies too), while with 3 hidden the pooled change itself may stay."""
+    from rm_research.core.config import DisclosureRule
+    from rm_research.disclosure.control import public_level_findings
+    from rm_research.disclosure.differencing import Level
+    from rm_research.disclosure.hierarchy import pooling_after_audit
+    from rm_research.findings.level import pooled_labels
+
+    rule = DisclosureRule(smallest_shown=2)
+    item, role = "conf_senior", "mentee"
+    labels = [c.cohort for c in nation.analyses[(item, role)].cohorts][:3]
+    level = Level("national", None, nation.findings, public_level_findings(nation, rule),
+                  pooled_labels(nation.analyses))
+    fitted = ["moderator_psych_slope", "moderator_psych_p", "trend_slope", "egger_p", "between_regions_p"]
+    assert "*" not in _cells(level.safe, item, role, fitted)
+    where = nation.people.groupby("cohort_label")[["region", "cohort"]].first()
+    for hidden in (labels[:1], labels):
+        cohorts, protected = [], {}
+        for label in hidden:
+            region, number = where.at[label, "region"], int(where.at[label, "cohort"])
+            table = pd.DataFrame({"region": [region], "cohort": [str(number)], "measure": [item], "role": [role],
+                                  "statistic": ["change_mean"], "value": ["1.5"], "n": ["10"]})
+            unit = f"{region}/{number}"
+            cohorts.append(Level(unit, "national", table, table))
+            protected[unit] = table.assign(value="*")
+        more = pooling_after_audit([*cohorts, level], protected, rule)
+        assert set(_cells(more["national"], item, role, fitted)) == {"*"}, hidden
+        rows = more["national"][(more["national"]["measure"] == item) & (more["national"]["role"] == role)]
+        assert set(rows.loc[rows["statistic"].isin(fitted), "n"]) == {"*"}
+        assert (_cells(more["national"], item, role, ["pooled_change"]) == ["*"]) is (len(hidden) < 3)

@@ -72,7 +72,7 @@ def test_fixture_covers_the_cases_asked_for():
     assert fit("homogeneous_k6", "psych_tau2") == 0 and fit("psych_k8", "psych_tau2") > 0
     assert fit("psych_k8", "psych_p") < 0.05  # a slope the test finds
     assert "regions_f_p" not in SETS["three_cohorts"]["fit"]  # no region with two cohorts but one
-    assert len(POWER) == 15
+    assert len(POWER) == 16 and POWER[(0.001, 3.0)]["n_t"] > 1e7  # past uniroot's first interval
 
 
 @pytest.mark.parametrize("name", DATASETS)
@@ -173,6 +173,7 @@ def test_pairs_needed_by_definition():
     assert planning.pairs_needed(50.0, 1.0) == planning.FEWEST_TESTABLE == 6
     assert math.ldexp(1, 1 - 6) < 0.05 < math.ldexp(1, 1 - 5)
     assert math.isnan(planning.pairs_needed(0.0, 1.0)) and math.isnan(planning.pairs_needed(1.0, math.nan))
+    assert math.isnan(planning.pairs_needed(1e-9, 3.0))  # beyond LARGEST_N people: blank, never infinite
     # symmetric in the change's sign (both tails count)
     assert planning.pairs_needed(-0.7, 1.3) == planning.pairs_needed(0.7, 1.3)
 
@@ -248,6 +249,6 @@ def test_reasons_say_withheld_for_a_figure_a_public_page_hides():
     reasons = evidence.certainty_reasons({"inconsistency": 1, "imprecision": 1, "small_numbers": 1,
                                           "small_studies": 0}, inputs)
     assert reasons[0] == evidence.STARTS_LOW
-    assert "I² withheld;" in reasons[1] and "-0.2 to +2.4" in reasons[1]
-    assert reasons[2].startswith("imprecision (95% interval +0.5 to +1.5 spans 1 point")
+    assert reasons[1] == "inconsistency (I² withheld; a new cohort's change -0.2 to +2.4)"
+    assert reasons[2].startswith("imprecision (95% interval +0.5 to +1.5, against no change and 1 point")
     assert reasons[3].startswith("small numbers (withheld people pooled")

@@ -487,10 +487,21 @@ def public_level_findings(results: LevelResults, rule: DisclosureRule = config.D
     public findings for any reason, ``hidden_changes_of``), and the pooled dose models resting on one
     cohort, which are that cohort's own model (``hide_single_cohort_models``)."""
     hidden = pooling.hidden_pooled_cohorts(results.analyses, rule, hidden_changes)
-    safe = tag_withheld(hide_invertible_pooling(public_findings(results.findings, rule), hidden, rule), "pooling", rule)
+    safe = hide_over_hidden(public_findings(results.findings, rule), hidden, rule)
     safe = hide_single_cohort_models(blank_by_design(safe, results), results.fits, rule)
     safe = tag_withheld(safe, "one_cohort", rule)
     return tag_withheld(hide_evidence_over_hidden(safe, hidden, rule), "fits_hidden", rule)
+
+
+def hide_over_hidden(safe: pd.DataFrame, hidden: dict[tuple[str, str], int], rule: DisclosureRule = DISCLOSURE
+                     ) -> pd.DataFrame:
+    """A level's public findings with what its hidden pooled cohorts (``hidden``: how many of each item and
+    role's are hidden) require withheld, each with its reason: the pooled figures of a pooling of 1 or 2
+    hidden cohorts (``hide_invertible_pooling``, "pooling") and every meta-regression over any hidden cohort
+    (``hide_evidence_over_hidden``, "fits_hidden"). The one rule a publish and the cross-level audit
+    (``hierarchy.pooling_after_audit``) both apply."""
+    pooled = tag_withheld(hide_invertible_pooling(safe, hidden, rule), "pooling", rule)
+    return tag_withheld(hide_evidence_over_hidden(pooled, hidden, rule), "fits_hidden", rule)
 
 
 def hide_evidence_over_hidden(safe: pd.DataFrame, hidden: dict[tuple[str, str], int],

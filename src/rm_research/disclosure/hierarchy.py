@@ -20,7 +20,7 @@ from rm_research.core.version import __version__
 from rm_research.disclosure.categories import publishable
 from rm_research.disclosure.control import (
     hidden_changes_of,
-    hide_invertible_pooling,
+    hide_over_hidden,
     public_findings,
     public_level_findings,
     read_public,
@@ -161,16 +161,16 @@ def published_levels(root: Path | str, cohorts: Sequence[tuple[str, int]], regio
 def pooling_after_audit(levels: list[Level], protected: Mapping[str, pd.DataFrame],
                         rule: DisclosureRule = DISCLOSURE) -> dict[str, pd.DataFrame]:
     """The region and national tables whose pooled statistics must be hidden once the cross-level audit
-    has hidden more cohort changes (``protected``, its changes): a pooling of 1 or 2 hidden cohorts gives
-    their changes away whatever hid them (``control.hide_invertible_pooling``), with those tables."""
+    has hidden more cohort changes (``protected``, its changes), with those tables: a pooling of 1 or 2
+    hidden cohorts gives their changes away whatever hid them, and a meta-regression fits every hidden
+    cohort (``control.hide_over_hidden``)."""
     final = {level.unit: protected.get(level.unit, level.safe) for level in levels}
     hidden = hidden_changes_of([final[level.unit] for level in levels if "/" in level.unit], rule)
     more = {}
     for level in levels:
         if "/" in level.unit or not level.pooled:
             continue
-        safe = tag_withheld(hide_invertible_pooling(final[level.unit], count_hidden(level.pooled, hidden), rule),
-                            "pooling", rule)
+        safe = hide_over_hidden(final[level.unit], count_hidden(level.pooled, hidden), rule)
         if not safe["value"].equals(final[level.unit]["value"]):
             more[level.unit] = safe
     return more

@@ -10,7 +10,8 @@ For each item and role a region or the nation pools (``level.meta_analyses``), o
 - **Is the programme improving?** The cohorts in order of their start (each cohort's earliest
   enrolment date, ``ingest.clean.Cohort.start``; by cohort number where a pooled cohort has no date),
   pooled cumulatively (``metareg.cumulative``), and the meta-regression of the change on x = the
-  start as a decimal year (the cohort number where a pooled cohort has no date).
+  start as a decimal year (in a region where a cohort has no date, the cohort number; the nation then
+  has no trend, its regions numbering their cohorts each from 1; ``start_order``).
 - **How sure are we?** A certainty rating in the style of a GRADE evidence profile (``certainty``):
   it starts *low*, because every cohort is an uncontrolled before-and-after comparison, and is
   rated down one level for each serious concern (two for a very serious one) by rules computed from
@@ -47,6 +48,7 @@ import numpy as np
 import pandas as pd
 
 from rm_research.core.config import SETTINGS, AnalysisSettings
+from rm_research.findings.table import RoleRow
 from rm_research.stats import meta, metareg, planning
 
 #: Certainty levels, GRADE's four, from 1 (very low) to 4 (high).
@@ -74,7 +76,9 @@ JUDGEMENT_STATISTICS: Final = (*CERTAINTY_STATISTICS, "optimal_information_size"
 #: whose quantile is 12.7 with 3 cohorts and 4.3 with 4, so that below 5 the interval spans most of the
 #: possible changes whatever the data (the reports show it from 5 cohorts: ``report.summary``).
 PREDICTION_MIN_COHORTS: Final = 5
-#: Fewest cohorts for a cumulative meta-analysis and a trend in a region's report (issue 19).
+#: Fewest cohorts for the trend (a meta-regression: k - 2 degrees of freedom), and for a region's report to
+#: show the section at all (issue 19: "each region with at least three cohorts"); the cumulative
+#: meta-analysis itself is drawn from 2 pooled cohorts.
 TREND_MIN_COHORTS: Final = 3
 #: The fewest pooled cohorts each evidence figure needs: with fewer it is blank by design, which the
 #: published number of cohorts (k) says (``disclosure.control.blank_by_design``).
@@ -83,7 +87,6 @@ FEWEST_COHORTS: Final = {**dict.fromkeys(PSYCH_STATISTICS, 3), **dict.fromkeys(T
                          "optimal_information_size": 2, "pairs_needed": 2,
                          "between_regions_p": 4}
 
-Row = tuple[str, str, str, float, int]
 #: Each rating item in a few words, for a sentence.
 ITEM_WORDS: Final = {"conf_senior": "confidence with senior leaders",
                      "conf_junior": "confidence with junior colleagues",
@@ -160,29 +163,24 @@ def _shown(value: float, form: str) -> str:
 
 def certainty_reasons(down: Mapping[str, int], figures: CertaintyInputs, settings: AnalysisSettings = SETTINGS
                       ) -> tuple[str, ...]:
-    """The reasons for a rating, short enough for a table cell: where it started, then each concern rated
-    down with the figures behind it, as ``figures`` holds them (a public page's hidden figure is "withheld")."""
+    """The reasons for a rating, short enough for a table cell: where it started, then each concern it was
+    rated ``down`` for with the figures the rule read, as ``figures`` holds them (a public page's hidden
+    figure is "withheld"). The rules are not evaluated again here: a public page's rounded figures could
+    fall the other side of a threshold than the figures the rating was made from."""
     f, smallest = figures, settings.smallest_change_that_matters
     reasons = [STARTS_LOW]
     if down.get("inconsistency"):
-        why = []
-        if not f.i2 < settings.inconsistent_i2:
-            why.append(f"I² {_shown(f.i2, '.0f')}{'' if math.isnan(f.i2) else '%'}")
-        if f.k >= PREDICTION_MIN_COHORTS and _includes_none(f.pi_low, f.pi_high):
-            why.append(f"a new cohort's change could be {_shown(f.pi_low, '+.1f')} to {_shown(f.pi_high, '+.1f')}, "
-                       "no change included")
-        reasons.append("inconsistency" + (f" ({'; '.join(why)})" if why else ""))
+        read = [f"I² {_shown(f.i2, '.0f')}{'' if math.isnan(f.i2) else '%'}"]
+        if f.k >= PREDICTION_MIN_COHORTS:
+            read.append(f"a new cohort's change {_shown(f.pi_low, '+.1f')} to {_shown(f.pi_high, '+.1f')}")
+        reasons.append(f"inconsistency ({'; '.join(read)})")
     if down.get("imprecision"):
-        what = [part for part, holds in (
-            ("includes no change", _includes_none(f.ci_low, f.ci_high)),
-            (f"spans {smallest:g} point, the smallest change that matters", _crosses(f.ci_low, f.ci_high, smallest)))
-            if holds]
         levels = ", two levels" if down["imprecision"] == 2 else ""
-        reasons.append(f"imprecision{levels} (95% interval {_shown(f.ci_low, '+.1f')} to {_shown(f.ci_high, '+.1f')} "
-                       + (" and ".join(what) if what else "is wide") + ")")
+        reasons.append(f"imprecision{levels} (95% interval {_shown(f.ci_low, '+.1f')} to {_shown(f.ci_high, '+.1f')}, "
+                       f"against no change and {smallest:g} point, the smallest change that matters)")
     if down.get("small_numbers"):
-        reasons.append(f"small numbers ({_shown(f.n, '.0f')} people pooled, fewer than the {_shown(f.ois, '.0f')} one "
-                       f"cohort needs to detect {smallest:g} point)")
+        reasons.append(f"small numbers ({_shown(f.n, '.0f')} people pooled; one cohort needs {_shown(f.ois, '.0f')} "
+                       f"to detect {smallest:g} point)")
     if down.get("small_studies"):
         reasons.append(f"small-study effects (Egger's test p = {_shown(f.egger_p, '.3f')})")
     if not any(down.values()):
@@ -212,8 +210,6 @@ class Evidence:
     offered: tuple[float, ...]  # each pooled cohort's psych_sessions_offered, in the analysis's order
     psych: metareg.MetaRegression | None
     order_by: str  # "start date" or "cohort number"
-    ordered: tuple[str, ...]  # the pooled cohorts' labels in order of their start
-    trend_x: tuple[float, ...]  # the trend's moderator for each pooled cohort, in the analysis's order
     trend: metareg.MetaRegression | None
     cumulative: tuple[metareg.Step, ...]
     egger: metareg.Coefficient | None
@@ -223,7 +219,7 @@ class Evidence:
     pairs_needed: float
     certainty: Certainty
 
-    def rows(self, national: bool) -> Iterator[Row]:
+    def rows(self, national: bool) -> Iterator[RoleRow]:
         """The findings rows (``EVIDENCE_STATISTICS``; ``between_regions_p`` only ``national``), n = people
         paired in the pooled cohorts, blank values where a figure cannot be computed."""
         nan = math.nan
@@ -263,17 +259,25 @@ def decimal_year(when: pd.Timestamp) -> float:
     return when.year + (when.day_of_year - 1) / days
 
 
-def start_order(labels: list[str], facts: pd.DataFrame) -> tuple[str, list[str], list[float]]:
+def start_order(labels: list[str], facts: pd.DataFrame, national: bool = False
+                ) -> tuple[str, list[str], list[float] | None]:
     """How the cohorts ``labels`` are ordered by their start, the order, and each one's trend moderator
-    (in the order given): by start date, x the decimal year, where every cohort of the level (``facts``)
-    has a date; else by cohort number (then label), x the number. The rule looks at the whole level, so
-    that every item and role, and the public page (``order_of``), order the cohorts the same way."""
+    (in the order given). Where every cohort of the level (``facts``) has a date: by start date, x the
+    decimal year. Otherwise by cohort number (then label), x the cohort number in a region, where a
+    region's cohorts are numbered in order; but none (no trend) for the nation, whose regions each
+    number their cohorts from 1. The rule looks at the whole level, so that every item and role, and
+    the public page (``order_of``), order the cohorts the same way."""
     rows = facts.loc[labels]
     if order_of(facts["start"]) == "start date":
         ordered = sorted(labels, key=lambda label: (rows.at[label, "start"], label))
         return "start date", ordered, [decimal_year(pd.Timestamp(rows.at[label, "start"])) for label in labels]
     ordered = sorted(labels, key=lambda label: (int(rows.at[label, "cohort"]), label))
-    return "cohort number", ordered, [float(rows.at[label, "cohort"]) for label in labels]
+    return "cohort number", ordered, None if national else [float(rows.at[label, "cohort"]) for label in labels]
+
+
+def trend_unit(order_by: str) -> str:
+    """What the trend's slope is per: "year" (by start date) or "cohort number"."""
+    return "year" if order_by == "start date" else "cohort number"
 
 
 def order_of(starts: Iterable[object]) -> str:
@@ -290,10 +294,11 @@ def evidence(result: meta.MetaAnalysis, item: str, role: str, facts: pd.DataFram
     v = np.array([cohort.v for cohort in result.cohorts])
     sizes = np.array([cohort.n for cohort in result.cohorts], dtype=float)
     offered = [float(facts.at[label, "psych_offered"]) for label in labels]
-    order_by, ordered, trend_x = start_order(labels, facts) if labels else ("start date", [], [])
+    order_by, ordered, trend_x = start_order(labels, facts, national) if labels else ("start date", [], None)
     pooled = result.k >= 2
     psych = metareg.moderator_slope(y, v, offered, settings.confidence) if pooled else None
-    trend = metareg.moderator_slope(y, v, trend_x, settings.confidence) if result.k >= TREND_MIN_COHORTS else None
+    trend = (metareg.moderator_slope(y, v, trend_x, settings.confidence)
+             if trend_x is not None and result.k >= TREND_MIN_COHORTS else None)
     position = {label: i for i, label in enumerate(labels)}
     steps = [position[label] for label in ordered]
     cumulative = metareg.cumulative(ordered, y[steps], v[steps],
@@ -308,7 +313,7 @@ def evidence(result: meta.MetaAnalysis, item: str, role: str, facts: pd.DataFram
     sd = planning.pooled_sd(sizes, v * sizes) if pooled else math.nan
     needed = planning.pairs_needed(result.pooled_change, sd, settings.alpha) if pooled else math.nan
     return Evidence(item=item, role=role, analysis=result, offered=tuple(offered), psych=psych, order_by=order_by,
-                    ordered=tuple(ordered), trend_x=tuple(trend_x), trend=trend, cumulative=cumulative, egger=egger,
+                    trend=trend, cumulative=cumulative, egger=egger,
                     regions=regions, sd=sd, ois=optimal_information_size(sd, settings) if pooled else math.nan,
                     pairs_needed=needed, certainty=certainty(result, sd, egger, settings))
 
@@ -339,15 +344,18 @@ class Plan:
     smallest: float
     source: str
     answered_share: float = math.nan
+    alpha: float = SETTINGS.alpha
 
     def lines(self) -> list[str]:
         """The plan in words, a line each."""
         who = {"mentor": "mentors", "mentee": "mentees"}.get(self.role, "people")
+        change = f"{self.change:+.2f}" if abs(self.change) >= 0.01 else f"{self.change:+.2g}"
         out = [f"Planning a new cohort: {who}, {ITEM_WORDS.get(self.item, self.item)} ({self.item}).", self.source,
-               f"To detect a change of {self.change:+.2f} points (standard deviation of the changes {self.sd:.2f}) "
-               f"with 80% power, two-sided signed-rank test at 0.05:"]
-        if math.isinf(self.pairs):
-            out.append("  more than 10 million people: the change is too small against the spread to detect.")
+               f"To detect a change of {change} points (standard deviation of the changes {self.sd:.2f}) with "
+               f"{planning.POWER:.0%} power, two-sided signed-rank test at {self.alpha:g}:"]
+        if math.isnan(self.pairs):
+            out.append(f"  more than {planning.LARGEST_N:.0e} {who}: the change is too small against the spread "
+                       "for any cohort to show.")
             return out
         out.append(f"  a cohort needs about {self.pairs:.0f} {who} with both surveys")
         out.append(f"  (the one-sample t-test's exact n is {self.n_t:.2f}; times pi / 3 for the signed-rank test, "
@@ -355,7 +363,7 @@ class Plan:
         if math.isfinite(self.answered_share) and 0 < self.answered_share < 1:
             out.append(f"  So far {self.answered_share:.0%} of {who} enrolled answered both surveys: enrol about "
                        f"{math.ceil(self.pairs / self.answered_share)} to end with {self.pairs:.0f}.")
-        if math.isfinite(self.for_smallest):
+        if not math.isnan(self.for_smallest):
             out.append(f"To detect the smallest change that matters ({self.smallest:g} point): about "
                        f"{self.for_smallest:.0f} {who} with both surveys.")
         return out
@@ -371,4 +379,4 @@ def plan(item: str, role: str, change: float, sd: float, source: str, answered_s
     return Plan(item=item, role=role, change=change, sd=sd, n_t=planning.t_test_n(change, sd, settings.alpha),
                 pairs=planning.pairs_needed(change, sd, settings.alpha),
                 for_smallest=planning.pairs_needed(smallest, sd, settings.alpha), smallest=smallest, source=source,
-                answered_share=answered_share)
+                answered_share=answered_share, alpha=settings.alpha)

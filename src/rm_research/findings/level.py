@@ -41,14 +41,14 @@ from rm_research.core.config import DISCLOSURE, SETTINGS, AnalysisSettings, Disc
 from rm_research.core.paths import NATIONAL, region_title
 from rm_research.findings import evidence as evidence_of
 from rm_research.findings import registry
-from rm_research.findings.table import FINDINGS_COLUMNS, FLOW_STAGES, PSYCH_ANSWERS
+from rm_research.findings.table import FINDINGS_COLUMNS, FLOW_STAGES, PSYCH_ANSWERS, RoleRow
 from rm_research.findings.views import role_view
 from rm_research.ingest.load import LoadedCohort
 from rm_research.stats import effects, meta
 from rm_research.stats.models import robust_slope
 
 #: A findings row: measure, role, statistic, value, n.
-Row = tuple[str, str, str, float, int]
+Row = RoleRow
 ROLES_AND_ALL = (*config.ROLES, config.ALL_ROLES)
 #: The doses of the dose-effect analyses: findings measure -> person-table column.
 DOSES = {"attendance_effect": "mentoring_sessions", "psych_effect": "psych_attended"}

@@ -21,6 +21,7 @@ PSYCH_ANSWERS = ("psych_supportive",)
 
 
 Row = tuple[str, str, float, int]  # measure, statistic, value, n
+RoleRow = tuple[str, str, str, float, int]  # measure, role, statistic, value, n (a level's rows, role by role)
 
 
 class Lookup:

@@ -31,6 +31,7 @@ from typing import Final
 import pandas as pd
 
 from rm_research.core import config
+from rm_research.core.config import SETTINGS
 from rm_research.core.rounding import decimals
 from rm_research.core.safety import escape_markdown
 from rm_research.disclosure.control import share_band
@@ -129,8 +130,10 @@ def _likely(low: float, high: float) -> str:
     return f"likely between {_points(low)} and {_points(high)} points"
 
 
-def confidence_headline(figures: Figures, labels: dict[str, str], pooled: bool = False) -> Headline | None:
-    """Headline 1: on how many questions each role ended higher, and the clearest change in words."""
+def confidence_headline(figures: Figures, labels: dict[str, str], pooled: bool = False,
+                        trend_per: str = "year") -> Headline | None:
+    """Headline 1: on how many questions each role ended higher, and the clearest change in words; pooled,
+    with whether later cohorts gained more (``trend_sentence``, per ``trend_per``)."""
     rows = change_rows(figures, labels, pooled)
     if rows.empty:
         return None
@@ -172,6 +175,8 @@ def confidence_headline(figures: Figures, labels: dict[str, str], pooled: bool =
     across = "pooled across cohorts" if pooled else "answered both surveys"
     role = ROLE_WORDS[best["role"]][1]
     opening = ", ".join(parts)
+    if pooled and (over_time := trend_sentence(figures, trend_per)):
+        example = f"{example} {over_time}"
     return Headline("Confidence", f"{opening[:1].upper()}{opening[1:]}. {example}",
                     _people(best["n"], figures, f"{across}", noun=role))
 
@@ -270,36 +275,28 @@ def _between_programmes(figures: Figures) -> str:
     verdict = change_verdict(slope, low, high)
     size = f"{decimals(slope, 2, sign=True)} points a session offered, {_likely(low, high)}"
     if verdict in (HIGHER, LOWER):
-        more = "larger" if verdict == HIGHER else "smaller"
-        return (f"programmes that offered more sessions saw {more} changes in confidence with senior leaders ({size}): "
-                "an association between programmes, not proof that the sessions caused it")
-    return (f"programmes that offered more sessions did not clearly see larger changes in confidence with senior "
-            f"leaders ({size})")
+        return f"programmes offering more saw {'larger' if verdict == HIGHER else 'smaller'} changes ({size})"
+    return f"the cohorts so far cannot show whether programmes offering more see larger changes ({size})"
 
 
-def trend_headline(figures: Figures) -> Headline | None:
-    """A region's or the nation's headline on time: whether later cohorts changed more than earlier ones
-    (the meta-regression on the cohorts' start, ``findings.evidence``), on confidence with senior leaders."""
+def trend_sentence(figures: Figures, per: str = "year") -> str:
+    """A region's or the nation's answer to "is it improving?", for the confidence headline: whether later
+    cohorts changed more than earlier ones (the meta-regression on the cohorts' start, ``findings.evidence``)
+    on confidence with senior leaders, per ``per`` ("year", or "cohort number" where a region's cohorts
+    have no dates: ``findings.evidence.trend_unit``); empty where there is no such figure."""
     everyone, slope_of = config.ALL_ROLES, evidence_page.TREND
     if not figures.has(DOSE_ITEM, everyone, slope_of[0]):
-        return None
-    cohorts = figures.value(DOSE_ITEM, everyone, "k")
-    rests = f"{cohorts:.0f} cohorts, in order of their start" if not math.isnan(cohorts) else "the cohorts pooled"
+        return ""
     if figures.withheld(DOSE_ITEM, everyone, *slope_of):
-        return Headline("Over time", f"Whether later cohorts changed more than earlier ones is {WITHHELD}.", rests)
+        return f"Whether later cohorts changed more than earlier ones is {WITHHELD}."
     slope, low, high = (figures.value(DOSE_ITEM, everyone, s) for s in slope_of)
     if math.isnan(slope):
-        return None
+        return ""
     verdict = change_verdict(slope, low, high)
-    size = f"{decimals(slope, 2, sign=True)} points a year, {_likely(low, high)}"
-    if verdict == HIGHER:
-        text = f"Later cohorts gained more confidence with senior leaders than earlier ones ({size})."
-    elif verdict == LOWER:
-        text = f"Later cohorts gained less confidence with senior leaders than earlier ones ({size})."
-    else:
-        text = (f"Later cohorts gained about as much confidence with senior leaders as earlier ones ({size}): no "
-                "clear trend.")
-    return Headline("Over time", text, rests)
+    size = f"{decimals(slope, 2, sign=True)} points per later {per}, {_likely(low, high)}"
+    if verdict in (HIGHER, LOWER):
+        return f"Later cohorts gained {'more' if verdict == HIGHER else 'less'} than earlier ones ({size})."
+    return f"The cohorts so far cannot show whether later ones gain more or less ({size})."
 
 
 def next_steps(figures: Figures, pooled: bool = False, level: str = "") -> Headline:
@@ -326,8 +323,7 @@ def next_steps(figures: Figures, pooled: bool = False, level: str = "") -> Headl
             where = escape_markdown(level) or "this level"
             actions.append(f"Keep adding cohorts before drawing firm conclusions: {where} pools only {round(k)} so far")
         if sizes := _cohort_size(figures):
-            actions.append(f"Size the next cohort for at least {sizes} with both surveys, enough to show a change "
-                           "like the pooled one")
+            actions.append(f"Size the next cohort for at least {sizes} with both surveys")
     else:
         item = config.RATING_ITEMS[0]  # a withheld n is no evidence of a small group: it is not counted
         small = [r for r in config.ROLES if figures.has(item, r, "change_mean")
@@ -350,14 +346,26 @@ def next_steps(figures: Figures, pooled: bool = False, level: str = "") -> Headl
     return Headline("What to do next", ". ".join(actions[:2]) + ".", "the rules in the methods")
 
 
+#: More people of a role than this in one cohort is beyond any programme seen (cohorts of 8 to 40 people):
+#: the board is told the size for the smallest change that matters instead.
+LARGEST_ROLE: Final = 100
+
+
 def _cohort_size(figures: Figures) -> str:
-    """"10 mentees and 12 mentors": the people a new cohort needs (``pairs_needed``), where published."""
-    parts = []
-    for role in ("mentee", "mentor"):
+    """"10 mentees and 12 mentors": the people a new cohort needs to show a change like the pooled one
+    (``pairs_needed``), where published; where that is more than ``LARGEST_ROLE``, the people needed for
+    the smallest change that matters (``optimal_information_size``), said as such."""
+    parts, smallest = [], False
+    for role in config.ROLES[::-1]:  # mentees first: the programme's leaders
         needed = figures.value(DOSE_ITEM, role, "pairs_needed")
-        if not math.isnan(needed) and math.isfinite(needed):
+        if needed > LARGEST_ROLE:
+            needed, smallest = figures.value(DOSE_ITEM, role, "optimal_information_size"), True
+        if not math.isnan(needed):
             parts.append(f"{needed:.0f} {ROLE_WORDS[role][1]}")
-    return " and ".join(parts)
+    if not parts:
+        return ""
+    change = f" (enough to show a change of {SETTINGS.smallest_change_that_matters:g} point)" if smallest else ""
+    return " and ".join(parts) + change
 
 
 def evidence_line(figures: Figures, pooled: bool = False) -> str:
@@ -378,24 +386,24 @@ def evidence_line(figures: Figures, pooled: bool = False) -> str:
         if rating not in ("withheld", "not rated"):
             down = [words for domain, words in CONCERNS.items()
                     if figures.value(DOSE_ITEM, everyone, f"certainty_{domain}") > 0]
-            certainty = (f" Certainty of the pooled change in confidence with senior leaders: **{rating}** (it starts "
-                         f"low for before-and-after surveys{'; rated down for ' + ', '.join(down) if down else ''}).")
+            certainty = (f" Certainty of the pooled change in confidence with senior leaders: **{rating}**"
+                         + (f" ({', '.join(down)})." if down else "."))
+            spread = ""  # the certainty's concerns say whether cohorts differ
     return (f"**How far the evidence goes:** surveys of {people}{cohorts} at enrolment and at the end, with no "
             "comparison group, so the figures show what changed, not why; a change is called clear only "
             f"where its likely range leaves out no change.{spread}{certainty}")
 
 
 #: The concerns a certainty rating is rated down for, in a board's words (``findings.evidence.DOMAINS``).
-CONCERNS: Final = {"inconsistency": "cohorts that differ", "imprecision": "a wide range",
-                   "small_numbers": "few people", "small_studies": "small cohorts reporting differently"}
+CONCERNS: Final = {"inconsistency": "cohorts differ", "imprecision": "a wide range",
+                   "small_numbers": "few people", "small_studies": "small cohorts report differently"}
 
 
 def headlines(figures: Figures, labels: dict[str, str], *, pooled: bool = False, psych_offered: bool = True,
-              level: str = "") -> list[Headline]:
+              level: str = "", trend_per: str = "year") -> list[Headline]:
     """The summary's three to five headlines, in the board's order (module docstring)."""
-    found = [confidence_headline(figures, labels, pooled), participation_headline(figures),
-             psychological_headline(figures, pooled, psych_offered), trend_headline(figures) if pooled else None,
-             next_steps(figures, pooled, level)]
+    found = [confidence_headline(figures, labels, pooled, trend_per), participation_headline(figures),
+             psychological_headline(figures, pooled, psych_offered), next_steps(figures, pooled, level)]
     return [h for h in found if h is not None]
 
 
@@ -411,13 +419,13 @@ INTRO: Final = ("What a board needs to know, on one page: each headline with its
 
 
 def show_summary(page: Page, labels: dict[str, str], *, pooled: bool = False, psych_offered: bool = True,
-                 level: str = "") -> None:
+                 level: str = "", trend_per: str = "year") -> None:
     """The one-page summary on ``page``: the headlines, the evidence line and the chart of every change,
     then a page break, so that it prints (and opens in Word) as a page of its own."""
     figures = Figures(page.findings, public=page.public, rule=page.settings.disclosure,
                       confidence=page.settings.analysis.confidence)
-    page.markdown(summary_markdown(headlines(figures, labels, pooled=pooled, psych_offered=psych_offered, level=level),
-                                   evidence_line(figures, pooled)))
+    found = headlines(figures, labels, pooled=pooled, psych_offered=psych_offered, level=level, trend_per=trend_per)
+    page.markdown(summary_markdown(found, evidence_line(figures, pooled)))
     rows = change_rows(figures, labels, pooled)
     if not rows.empty:
         what = "pooled change" if pooled else "change"

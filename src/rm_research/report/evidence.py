@@ -26,6 +26,8 @@ from rm_research.findings import evidence
 from rm_research.report.summary import DOSE_ITEM, ROLE_WORDS, WITHHELD, Figures
 from rm_research.report.tables import change_cell, p_cell, people_cell, shown_cell
 from rm_research.stats import meta, metareg
+from rm_research.stats.nonparametric import smallest_p
+from rm_research.stats.planning import POWER
 
 PSYCH: Final = ("moderator_psych_slope", "moderator_psych_ci_low", "moderator_psych_ci_high")
 TREND: Final = ("trend_slope", "trend_ci_low", "trend_ci_high")
@@ -67,7 +69,7 @@ def _why_blank(figures: Figures, item: str, role: str, fewest: int, what: str) -
 
 
 def slope_sentence(figures: Figures, item: str, role: str, *, statistics: tuple[str, str, str],
-                   per: str, larger: str, association: str) -> str:
+                   per: str, association: str) -> str:
     """One meta-regression slope in words: the change per ``per``, its likely range, and what it does
     and does not mean (``association``); or why it is not given."""
     who = ROLE_WORDS[role][1]
@@ -78,7 +80,7 @@ def slope_sentence(figures: Figures, item: str, role: str, *, statistics: tuple[
     if math.isnan(slope):
         fewest = evidence.FEWEST_COHORTS[statistics[0]]
         return f"{who.capitalize()}, {what}: not estimated ({_why_blank(figures, item, role, fewest, statistics[0])})."
-    direction = larger if slope > 0 else "smaller"
+    direction = "larger" if slope >= 0 else "smaller"
     if low > 0 or high < 0:
         verdict = "a clear pattern: the likely range leaves out no difference"
     else:
@@ -97,15 +99,14 @@ TREND_ASSOCIATION: Final = ("Later cohorts also differ in their regions and prog
 def psych_sentence(figures: Figures, item: str, role: str) -> str:
     """The meta-regression on psychological sessions offered, in words a board can read."""
     return slope_sentence(figures, item, role, statistics=PSYCH, per="extra psychological session offered",
-                          larger="larger", association=PSYCH_ASSOCIATION)
+                          association=PSYCH_ASSOCIATION)
 
 
 def trend_sentence(figures: Figures, item: str, role: str, order_by: str = "start date") -> str:
     """The meta-regression on the cohorts' start, in words: per year (per cohort number where a cohort
     has no date)."""
-    per = "later year of starting" if order_by == "start date" else "later cohort number"
-    return slope_sentence(figures, item, role, statistics=TREND, per=per, larger="larger",
-                          association=TREND_ASSOCIATION)
+    per = f"later {evidence.trend_unit(order_by)}"
+    return slope_sentence(figures, item, role, statistics=TREND, per=per, association=TREND_ASSOCIATION)
 
 
 def moderator_table(figures: Figures, labels: Mapping[str, str], statistics: tuple[str, ...], per: str
@@ -181,14 +182,13 @@ def certainty_table(figures: Figures, labels: Mapping[str, str], settings: Analy
         rating, reasons = certainty_words(figures, item, role, settings)
         pi = _interval(figures, item, role, "pooled_pi_low", "pooled_pi_high")
         rows.append({"Question": labels.get(item, item), "Role": _role(role), "Cohorts": _cohorts(figures, item, role),
-                     "People (answered both)": people_cell(figures, item, role, "k"),
+                     "People": people_cell(figures, item, role, "k"),
                      "Pooled change (95% CI)": change_cell(figures, item, role, ("pooled_change", "pooled_ci_low",
                                                                                  "pooled_ci_high")),
-                     "95% prediction interval": pi, "I² (%)": shown_cell(figures, item, role, "i2", 0),
+                     "Prediction interval": pi, "I² (%)": shown_cell(figures, item, role, "i2", 0),
                      "Certainty": rating, "Rated down for": "; ".join(reasons[1:]) if len(reasons) > 1 else reasons[0]})
-    return pd.DataFrame(rows, columns=["Question", "Role", "Cohorts", "People (answered both)",
-                                       "Pooled change (95% CI)", "95% prediction interval", "I² (%)", "Certainty",
-                                       "Rated down for"])
+    return pd.DataFrame(rows, columns=["Question", "Role", "Cohorts", "People", "Pooled change (95% CI)",
+                                       "Prediction interval", "I² (%)", "Certainty", "Rated down for"])
 
 
 def _interval(figures: Figures, item: str, role: str, low: str, high: str) -> str:
@@ -236,7 +236,7 @@ def _needed(figures: Figures, item: str, role: str, statistic: str) -> str:
     value = figures.value(item, role, statistic)
     if math.isnan(value):
         return "–"
-    return "more than 10 million" if math.isinf(value) else f"{value:.0f}"
+    return f"{value:.0f}"
 
 
 def planning_sentence(figures: Figures, item: str = DOSE_ITEM) -> str:
@@ -250,7 +250,8 @@ def planning_sentence(figures: Figures, item: str = DOSE_ITEM) -> str:
     if not parts:
         return ""
     return (f"To detect a change like the pooled one in {item_words(item)}, a new cohort needs "
-            f"{' and '.join(parts)} with both surveys (80% power, the signed-rank test at 0.05).")
+            f"{' and '.join(parts)} with both surveys ({POWER:.0%} power, the two-sided signed-rank test at "
+            f"{SETTINGS.alpha:g}).")
 
 
 def item_words(item: str) -> str:
@@ -261,8 +262,9 @@ def item_words(item: str) -> str:
 def smallest_p_table(analyses: Mapping[tuple[str, str], meta.MetaAnalysis], labels: Mapping[str, str]
                      ) -> pd.DataFrame:
     """The internal page's: the cohort sizes seen so far (people paired in the smallest, the median and
-    the largest cohort pooled) and the smallest two-sided p the signed-rank test can reach at each, 2 / 2^n:
-    a cohort of 5 or fewer cannot show a change at 0.05 whatever happened."""
+    the largest cohort pooled) and the smallest two-sided p the signed-rank test can reach at each, 2 / 2^n
+    (at least that: people whose rating did not change are dropped by the test): a cohort of 5 or fewer
+    cannot show a change at 0.05 whatever happened."""
     rows = []
     for (item, role), result in analyses.items():
         sizes = sorted(cohort.n for cohort in result.cohorts)
@@ -278,7 +280,7 @@ def smallest_p_table(analyses: Mapping[tuple[str, str], meta.MetaAnalysis], labe
 
 
 def _smallest_p(n: int) -> str:
-    p = math.ldexp(1.0, 1 - n)
+    p = smallest_p(n)
     return f"{p:.2g}" if p >= 0.001 else "<0.001"
 
 

@@ -493,22 +493,33 @@ def _forest(rows: pd.DataFrame, pooled: ForestPooled | None, label: str, unit: s
 
 
 def cumulative_plot(steps: Sequence[Step], sizes: Mapping[str, int], label: str, order_by: str, unit: str = "points",
-                    title: str | None = None) -> Chart:
+                    title: str | None = None, periods: Mapping[str, str] | None = None) -> Chart:
     """The cumulative forest plot (``findings.evidence``): row i is the random-effects pool of the first i
     cohorts in order of their start (``order_by``: "start date" or "cohort number"), labelled with the
     cohort it adds and the people pooled so far (``sizes``: each cohort's people paired); the first row is
-    the first cohort's own change and t interval. Squares are one size: each row is a pool, not a cohort."""
-    people, rows = 0, []
-    for step in steps:
+    the first cohort's own change and t interval. With ``periods`` (each cohort's period, such as its start
+    year), one row per period instead: the pool of every cohort started by its end. Squares are one size:
+    each row is a pool, not a cohort."""
+    people, cohorts, rows = 0, 0, []
+    for i, step in enumerate(steps):
         people += int(sizes.get(step.added, 0))
-        rows.append({"cohort": f"+ {step.added}" if step.k > 1 else step.added, "n": str(people), "y": step.estimate,
-                     "ci_low": step.ci_low, "ci_high": step.ci_high, "weight": math.nan})
+        cohorts += 1
+        if periods is not None:
+            last_of_period = i + 1 == len(steps) or periods[steps[i + 1].added] != periods[step.added]
+            if not last_of_period:
+                continue
+            name = f"to {periods[step.added]} ({_plural(cohorts, 'cohort')})"
+        else:
+            name = f"+ {step.added}" if step.k > 1 else step.added
+        rows.append({"cohort": name, "n": str(people), "y": step.estimate, "ci_low": step.ci_low,
+                     "ci_high": step.ci_high, "weight": math.nan})
     table = pd.DataFrame(rows, columns=["cohort", "n", "y", "ci_low", "ci_high", "weight"])
+    each = "row pools every cohort started by the end of its period" if periods is not None else \
+        "row pools every cohort above it"
     return _forest(table, None, label, unit, title, withheld="not known",
-                   caption=f"Each row pools every cohort above it, in order of {order_by}: the first row is the first "
-                           "cohort alone, the last the pooled change over them all (n = people pooled so far). A "
-                           "change that settles as cohorts are added is steady; one that drifts is changing over "
-                           "time. The dashed line is no change.")
+                   caption=f"Each {each}, in order of {order_by}: the last row is the pooled change over them all "
+                           "(n = people pooled so far). A pool narrows as cohorts are added whether or not later "
+                           "cohorts differ; whether they do is the trend in the table. The dashed line is no change.")
 
 
 def moderator_alt(points: pd.DataFrame, xlabel: str, label: str, slope: str) -> str:
@@ -564,7 +575,7 @@ def change_chart(rows: pd.DataFrame, title: str, withheld: str = "withheld") -> 
     one row per question, mentors and mentees side by side in their colours and markers, the dashed
     line at no change; a withheld change is named, with no dot. The one-page summary's chart."""
     questions = list(dict.fromkeys(rows["label"]))
-    fig, ax = _figure(width=8.0, height=1.6 + 0.55 * max(len(questions), 1))
+    fig, ax = _figure(width=8.0, height=1.4 + 0.5 * max(len(questions), 1))
     if rows.empty:
         return _chart(fig, title, _nothing_to_show(ax, "Change in confidence"))
     roles = _roles(rows["role"])

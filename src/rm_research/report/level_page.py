@@ -93,7 +93,8 @@ PUBLIC_OPENING: Final = (
 
 def _summary(page: LevelPage) -> None:
     offered = any(cohort.programme.offers_psych_sessions for cohort in page.loaded)
-    board.show_summary(page, page.labels, pooled=True, psych_offered=offered, level=page.name)
+    board.show_summary(page, page.labels, pooled=True, psych_offered=offered, level=page.name,
+                       trend_per=evidence_of.trend_unit(_order_by(page)))
 
 
 def _key_findings(page: LevelPage) -> None:
@@ -316,7 +317,7 @@ def _psych_moderator_public(page: LevelPage) -> None:
         sentence = evidence_page.psych_sentence(read, item, role)
         rows = tables.public_forest_rows(page.members, item, role)
         shown = int(rows["y"].notna().sum()) if not rows.empty else 0
-        if shown >= evidence_of.TREND_MIN_COHORTS:
+        if shown >= evidence_of.FEWEST_COHORTS["moderator_psych_slope"]:
             points = pd.DataFrame({"cohort": rows["cohort"], "x": [offered.get(c, math.nan) for c in rows["cohort"]],
                                    "y": rows["y"], "weight": math.nan})
             page.figure(figures.moderator_plot(points, None, MODERATOR_AXIS, label, sentence,
@@ -351,36 +352,53 @@ def _offered(page: LevelPage) -> dict[str, int]:
             for cohort in page.loaded}
 
 
+def _order_by(page: LevelPage) -> str:
+    """How the page's cohorts are ordered in time (``findings.evidence.order_of``: by start date where
+    every cohort has one, else by cohort number)."""
+    return evidence_of.order_of(cohort.cohort.start for cohort in page.loaded)
+
+
+def _periods(page: LevelPage, order_by: str) -> dict[str, str]:
+    """Each cohort's period for a cumulative plot of many cohorts: its start year, or its cohort number."""
+    return {pooling.cohort_label(cohort.paths.region, cohort.paths.cohort):
+            f"{cohort.cohort.start:%Y}" if order_by == "start date" else f"cohort {cohort.paths.cohort}"
+            for cohort in page.loaded}
+
+
 def _trend(page: LevelPage) -> None:
-    read, item = _read(page), summary.DOSE_ITEM
+    read, item, order_by = _read(page), summary.DOSE_ITEM, _order_by(page)
     for role in _headline_roles(page):
         found = page.internal.evidence[(item, role)]
         label = _role_label(page, item, role)
         if len(found.cumulative) >= 2:
             sizes = {c.cohort: c.n for c in found.analysis.cohorts}
+            many = len(found.cumulative) > pooling.GROUP_BY_REGION_ABOVE  # one row per year (or cohort number)
             page.figure(figures.cumulative_plot(found.cumulative, sizes, label, found.order_by,
+                                                periods=_periods(page, order_by) if many else None,
                                                 title=f"{label}: the pooled change as cohorts were added"))
-        page.markdown(narrative.escape_markdown(evidence_page.trend_sentence(read, item, role, found.order_by)))
-    _trend_table(page, read)
+    _trend_words(page, read, order_by)
 
 
 def _trend_public(page: LevelPage) -> None:
-    read, item = _read(page), summary.DOSE_ITEM
-    for role in _headline_roles(page):
-        order_by = evidence_of.order_of(cohort.cohort.start for cohort in page.loaded)
-        page.markdown(narrative.escape_markdown(evidence_page.trend_sentence(read, item, role, order_by)))
     page.note("The cumulative forest plot, which pools the cohorts one at a time in order of their start, is drawn "
               "from each cohort's unrounded figures and is in the internal report only.")
-    _trend_table(page, read)
+    _trend_words(page, _read(page), _order_by(page))
 
 
-def _trend_table(page: LevelPage, read: summary.Figures) -> None:
-    if evidence_page.all_withheld(read, evidence_page.TREND[0]):
-        page.missing(f"The change per later year of starting: {ALL_FITS_WITHHELD}")
+def _trend_words(page: LevelPage, read: summary.Figures, order_by: str) -> None:
+    if order_by != "start date" and page.level == NATIONAL:
+        page.missing("No trend over time: some cohorts have no start date, and each region numbers its cohorts "
+                     "from 1, so cohort numbers do not order the nation's cohorts in time")
         return
-    page.table(evidence_page.moderator_table(read, page.labels, (*evidence_page.TREND, "trend_p"),
-                                             "later year of starting"),
-               "Change per later year of starting, meta-regression over the cohorts")
+    for role in _headline_roles(page):
+        page.markdown(narrative.escape_markdown(evidence_page.trend_sentence(read, summary.DOSE_ITEM, role,
+                                                                             order_by)))
+    unit = evidence_of.trend_unit(order_by)
+    if evidence_page.all_withheld(read, evidence_page.TREND[0]):
+        page.missing(f"The change per later {unit}: {ALL_FITS_WITHHELD}")
+        return
+    page.table(evidence_page.moderator_table(read, page.labels, (*evidence_page.TREND, "trend_p"), f"later {unit}"),
+               f"Change per later {unit}, meta-regression over the cohorts")
 
 
 def _has_trend(page: LevelPage) -> bool:

@@ -185,10 +185,12 @@ def cmd_plan(args: argparse.Namespace) -> int:
             print(f"rm-research: no pooled change to plan from: {result.reason}. Give --change and --sd.",
                   file=sys.stderr)
             return EXIT_BAD_DATA
-        found = evidence.evidence(result, args.item, args.role, evidence.cohort_facts(people), False,
-                                  args.settings.analysis)
+        from rm_research.stats.planning import pooled_sd
+
+        sizes = [cohort.n for cohort in result.cohorts]
+        within = pooled_sd(sizes, [cohort.v * cohort.n for cohort in result.cohorts])
         change = result.pooled_change if change is None else change
-        sd = found.sd if sd is None else sd
+        sd = within if sd is None else sd
         enrolled = level.in_role(people, args.role)
         pooled = enrolled[enrolled["cohort_label"].isin([c.cohort for c in result.cohorts])]
         share = result.n / len(pooled) if len(pooled) else float("nan")
@@ -197,7 +199,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         scope = "every region" if where == NATIONAL else region_title(where)
         who = "mentors" if args.role == "mentor" else "mentees"
         source = (f"From {scope}: {result.k} cohorts pooled, {result.n} {who} with both surveys; pooled change "
-                  f"{result.pooled_change:+.2f} points, standard deviation of the changes within cohorts {found.sd:.2f}"
+                  f"{result.pooled_change:+.2f} points, standard deviation of the changes within cohorts {within:.2f}"
                   + (" (the change or the standard deviation as given replaces these)." if args.change or args.sd
                      else "."))
     for line in evidence.plan(args.item, args.role, change, sd, source, share, args.settings.analysis).lines():

@@ -119,15 +119,23 @@ def meta_regression(y: Sequence[float] | np.ndarray, v: Sequence[float] | np.nda
     y = np.asarray(y, dtype=float)
     v = np.asarray(v, dtype=float)
     names = ("intercept", *moderators)
-    design = np.column_stack([np.ones(y.size), *(np.asarray(x, dtype=float) for x in moderators.values())])
+    columns = [np.asarray(x, dtype=float) for x in moderators.values()]
+    design = np.column_stack([np.ones(y.size), *columns])
     k, p = design.shape
     if not identifiable(design) or v.size != k or not np.all(v > 0):
         raise ValueError(f"a meta-regression on {p - 1} moderator(s) needs at least {p + 1} cohorts, each with a "
                          "positive variance, and moderators that vary and differ from each other")
-    tau2 = residual_tau2(y, v, design)
-    b, q_e, inverse = _wls(y, v, design, tau2)
+    # Fitted on the moderators centred at their means (a start year near 2022 makes X'WX ill-conditioned),
+    # then turned back: X b = Xc bc with Xc = X A, so b = A bc and cov(b) = A cov(bc) A'. tau2, Q_E and the
+    # slopes are the same either way; only the rounding differs.
+    shift = np.eye(p)
+    shift[0, 1:] = -np.array([column.mean() for column in columns])
+    centred = design @ shift
+    tau2 = residual_tau2(y, v, centred)
+    bc, q_e, inverse = _wls(y, v, centred, tau2)
     df = k - p
-    cov = inverse * (q_e / df)
+    b = shift @ bc
+    cov = shift @ (inverse * (q_e / df)) @ shift.T
     crit = float(stats.t.ppf(0.5 + confidence / 2, df))
     coefficients = []
     for j, name in enumerate(names):
@@ -157,9 +165,10 @@ def moderator_slope(y: Sequence[float] | np.ndarray, v: Sequence[float] | np.nda
                     x: Sequence[float] | np.ndarray, confidence: float = SETTINGS.confidence
                     ) -> MetaRegression | None:
     """The meta-regression of y on one moderator ``x`` (contract section 9), or None where the contract
-    leaves it blank: fewer than 3 cohorts, or ``x`` taking one value."""
+    leaves it blank: fewer than 3 cohorts, or ``x`` taking one value (to the rank tolerance of
+    ``identifiable``, so that values equal but for rounding count as one)."""
     x = np.asarray(x, dtype=float)
-    if x.size < 3 or np.unique(x).size < 2:
+    if x.size < 3 or not identifiable(np.column_stack([np.ones(x.size), x])):
         return None
     return meta_regression(y, v, {"x": x}, confidence)
 
@@ -172,11 +181,11 @@ def factor_design(groups: Sequence[str]) -> dict[str, np.ndarray]:
     return {str(level): (labels == level).astype(float) for level in levels[1:]}
 
 
-def factor_comparable(groups: Sequence[str], least: int = 2) -> bool:
-    """True where at least two levels of the factor have ``least`` cohorts each, so that the
-    between-group test has residual degrees of freedom within groups."""
+def factor_comparable(groups: Sequence[str]) -> bool:
+    """True where at least two levels of the factor have 2 cohorts each, so that the between-group test
+    has residual degrees of freedom within groups."""
     counts = {label: list(groups).count(label) for label in set(groups)}
-    return sum(1 for count in counts.values() if count >= least) >= 2
+    return sum(1 for count in counts.values() if count >= 2) >= 2
 
 
 def egger_test(y: Sequence[float] | np.ndarray, v: Sequence[float] | np.ndarray,

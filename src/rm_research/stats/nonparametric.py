@@ -110,7 +110,12 @@ def min_attainable_p(differences: pd.Series | np.ndarray) -> float:
     beyond n = 1075 the value is below the smallest float and is 0.0.
     """
     n = nonzero(differences).size
-    return math.nan if n == 0 else math.ldexp(1.0, 1 - n)
+    return math.nan if n == 0 else smallest_p(n)
+
+
+def smallest_p(n: int) -> float:
+    """2 / 2^n, the smallest two-sided signed-rank p with ``n`` non-zero differences (``min_attainable_p``)."""
+    return math.ldexp(1.0, 1 - n)
 
 
 def can_be_tested(min_p: float, alpha: float = SETTINGS.alpha) -> bool:

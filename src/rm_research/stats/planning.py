@@ -34,8 +34,10 @@ from rm_research.core.config import SETTINGS
 POWER = 0.8
 #: The fewest people whose exact two-sided signed-rank p can fall below 0.05 (2 / 2^6 = 0.031).
 FEWEST_TESTABLE = 6
-#: The largest n searched (R's ``power.t.test`` searches up to 1e7).
-LARGEST_N = 1e7
+#: The largest n searched. R's ``power.t.test`` starts from 2 to 1e7 and extends the interval upwards
+#: (``uniroot(..., extendInt = "upX")``) until the power is reached; beyond 1e15 people (a change under
+#: about 1e-7 standard deviations) the answer says nothing a plan could use, and is infinite here.
+LARGEST_N = 1e15
 
 
 def t_test_power(n: float, delta: float, sd: float, alpha: float = SETTINGS.alpha) -> float:
@@ -49,8 +51,8 @@ def t_test_power(n: float, delta: float, sd: float, alpha: float = SETTINGS.alph
 
 
 def t_test_n(delta: float, sd: float, alpha: float = SETTINGS.alpha, power: float = POWER) -> float:
-    """The smallest real n at which ``t_test_power`` reaches ``power`` (module docstring); ``math.inf``
-    where even ``LARGEST_N`` people do not, and 2 where 2 already do."""
+    """The smallest real n at which ``t_test_power`` reaches ``power`` (module docstring), searched upwards
+    from 2 by doubling as R does; ``math.inf`` where even ``LARGEST_N`` people do not, and 2 where 2 already do."""
     if delta == 0 or not math.isfinite(delta) or not sd > 0:
         raise ValueError("a sample size needs a change other than 0 and a positive standard deviation")
     def gap(n: float) -> float:
@@ -67,12 +69,12 @@ def t_test_n(delta: float, sd: float, alpha: float = SETTINGS.alpha, power: floa
 
 def pairs_needed(delta: float, sd: float, alpha: float = SETTINGS.alpha, power: float = POWER) -> float:
     """People with both surveys a cohort needs to detect ``delta`` with the signed-rank test:
-    max(6, ceiling(n_t pi / 3)) (module docstring); NaN where ``delta`` is 0 or missing, or ``sd`` is
-    not positive."""
+    max(6, ceiling(n_t pi / 3)) (module docstring); NaN (blank) where ``delta`` is 0 or missing, ``sd`` is
+    not positive, or more than ``LARGEST_N`` people would be needed (the change is, for any plan, none)."""
     if not (math.isfinite(delta) and delta != 0 and math.isfinite(sd) and sd > 0):
         return math.nan
     n_t = t_test_n(delta, sd, alpha, power)
-    return math.inf if math.isinf(n_t) else float(max(FEWEST_TESTABLE, math.ceil(n_t * math.pi / 3)))
+    return math.nan if math.isinf(n_t) else float(max(FEWEST_TESTABLE, math.ceil(n_t * math.pi / 3)))
 
 
 def pooled_sd(sizes: Iterable[float], variances: Iterable[float]) -> float:
