@@ -124,10 +124,16 @@ def test_case_1_the_public_level_findings_publish_none_of_what_the_attack_needs(
     of the pooled cohorts' changes are hidden, whatever hid them; the people pooled go with them."""
     from rm_research.disclosure.control import INVERTIBLE_POOLED, hide_invertible_pooling
 
+    shown = {"k": "2.0", "pooled_change": "1.23", "pooled_ci_low": "0.1", "pooled_ci_high": "2.4", "pooled_p": "0.04",
+             "tau2": "0.5", "i2": "20.0", "q_p": "0.3", "pooled_pi_low": "", "pooled_pi_high": "",
+             # and the judgements made from them (issue 19): the certainty, its concerns, the people needed
+             "certainty": "1.0", "certainty_inconsistency": "0.0", "certainty_imprecision": "1.0",
+             "certainty_small_numbers": "0.0", "certainty_small_studies": "0.0", "optimal_information_size": "14.0",
+             "pairs_needed": "12.0"}
     statistics = ["k", *INVERTIBLE_POOLED]
+    assert set(statistics) == set(shown)
     safe = pd.DataFrame({"measure": "conf_senior", "role": "mentee", "statistic": statistics,
-                         "value": ["2.0", "1.23", "0.1", "2.4", "0.04", "0.5", "20.0", "0.3", "", ""],
-                         "n": "20"})
+                         "value": [shown[s] for s in statistics], "n": "20"})
     for hidden in (1, 2):
         protected = hide_invertible_pooling(safe, {("conf_senior", "mentee"): hidden})
         attacked = protected[protected["statistic"].isin(["pooled_change", "pooled_ci_low", "tau2", "i2"])]

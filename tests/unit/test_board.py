@@ -146,3 +146,45 @@ def test_no_estimate_at_all_is_said_in_words():
                   ("conf_senior", "mentor", "change_ci_high", math.nan, 0)])
     headline = board.confidence_headline(Figures(none, public=False), LABELS)
     assert headline is not None and "nan" not in headline.text and "No change could be estimated" in headline.text
+
+
+def _pooled_evidence(psych: tuple[float, float, float], trend: tuple[float, float, float], needed: dict[str, float],
+                     mark: str | None = None) -> pd.DataFrame:
+    rows = [*flow(200, 170, 5), ("conf_senior", "all", "k", 12, 150),
+            ("conf_senior", "mentee", "k", 12, 70), ("conf_senior", "mentor", "k", 12, 80),
+            ("conf_senior", "all", "pooled_change", 1.2, 150), ("conf_senior", "all", "pooled_ci_low", 0.8, 150),
+            ("conf_senior", "all", "pooled_ci_high", 1.6, 150)]
+    rows += [("conf_senior", "all", s, v, 150) for s, v in zip(
+        ("moderator_psych_slope", "moderator_psych_ci_low", "moderator_psych_ci_high"), psych, strict=True)]
+    rows += [("conf_senior", "all", s, v, 150) for s, v in zip(("trend_slope", "trend_ci_low", "trend_ci_high"), trend,
+                                                               strict=True)]
+    rows += [("conf_senior", role, "pairs_needed", v, 70) for role, v in needed.items()]
+    rows += [("conf_senior", role, "optimal_information_size", 14, 70) for role in needed]
+    table = frame(rows)
+    if mark is not None:
+        table["value"] = table["value"].astype(object)
+        table.loc[table["statistic"].str.startswith("moderator_"), "value"] = mark
+    return table
+
+
+def test_a_pooled_summary_answers_the_four_questions_of_the_evidence():
+    """Issue 19: whether programmes offering more sessions saw larger changes (an association, never an
+    effect), whether later cohorts gain more, and how many people the next cohort needs, in words."""
+    clear = _pooled_evidence((0.3, 0.1, 0.5), (-0.02, -0.3, 0.3), {"mentee": 10, "mentor": 12})
+    found = board.headlines(Figures(clear, public=False), LABELS, pooled=True)
+    text = " ".join(h.text for h in found)
+    assert "Programmes offering more saw larger changes (+0.30 points a session offered, likely between +0.1 and +0.5 " \
+           "points), an association between programmes only" in text
+    assert "The cohorts so far cannot show whether later ones gain more or less (-0.02 points per later year" in text
+    assert "Size the next cohort for at least 10 mentees and 12 mentors with both surveys" in text
+    assert "effect" not in text.lower().replace("side effect", "")
+    unclear = _pooled_evidence((0.3, -0.1, 0.7), (0.4, 0.1, 0.7), {"mentee": 3290, "mentor": 12})
+    text = " ".join(h.text for h in board.headlines(Figures(unclear, public=False), LABELS, pooled=True,
+                                                    trend_per="cohort number"))
+    assert "cannot show whether programmes offering more see larger changes" in text
+    assert "Later cohorts gained more than earlier ones (+0.40 points per later cohort number" in text
+    # 3,290 mentees is beyond any cohort: the board is given the size for the smallest change that matters
+    assert "at least 14 mentees and 12 mentors with both surveys (enough to show a change of 1 point)" in text
+    withheld = _pooled_evidence((0.3, 0.1, 0.5), (0.0, -0.3, 0.3), {"mentee": 10}, mark=DISCLOSURE.mark)
+    text = " ".join(h.text for h in board.headlines(Figures(withheld, public=True), LABELS, pooled=True))
+    assert "Whether programmes that offered more sessions saw larger changes is withheld to protect privacy" in text

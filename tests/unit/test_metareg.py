@@ -252,3 +252,12 @@ def test_reasons_say_withheld_for_a_figure_a_public_page_hides():
     assert reasons[1] == "inconsistency (I² withheld; a new cohort's change -0.2 to +2.4)"
     assert reasons[2].startswith("imprecision (95% interval +0.5 to +1.5, against no change and 1 point")
     assert reasons[3].startswith("small numbers (withheld people pooled")
+
+
+def test_cumulative_at_chosen_rows_is_the_same_pools():
+    labels, y, v, _, _, _, result = _data("sizes_k12")
+    own = [(c.ci_low, c.ci_high) for c in result.cohorts]
+    every = metareg.cumulative(labels, y, v, own)
+    chosen = metareg.cumulative(labels, y, v, own, at=[0, 4, 11])
+    assert [(s.k, s.estimate, s.ci_low, s.ci_high) for s in chosen] == \
+        [(s.k, s.estimate, s.ci_low, s.ci_high) for s in (every[0], every[4], every[11])]

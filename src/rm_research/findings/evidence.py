@@ -80,6 +80,8 @@ PREDICTION_MIN_COHORTS: Final = 5
 #: show the section at all (issue 19: "each region with at least three cohorts"); the cumulative
 #: meta-analysis itself is drawn from 2 pooled cohorts.
 TREND_MIN_COHORTS: Final = 3
+#: Above this many cohorts a cumulative meta-analysis gives one row per period (``period_of``), not per cohort.
+CUMULATIVE_ROWS: Final = 15
 #: The fewest pooled cohorts each evidence figure needs: with fewer it is blank by design, which the
 #: published number of cohorts (k) says (``disclosure.control.blank_by_design``).
 FEWEST_COHORTS: Final = {**dict.fromkeys(PSYCH_STATISTICS, 3), **dict.fromkeys(TREND_STATISTICS, TREND_MIN_COHORTS),
@@ -210,6 +212,8 @@ class Evidence:
     offered: tuple[float, ...]  # each pooled cohort's psych_sessions_offered, in the analysis's order
     psych: metareg.MetaRegression | None
     order_by: str  # "start date" or "cohort number"
+    ordered: tuple[str, ...]  # the pooled cohorts' labels in order of their start
+    periods: Mapping[str, str] | None  # each cohort's period, where the cumulative rows are one per period
     trend: metareg.MetaRegression | None
     cumulative: tuple[metareg.Step, ...]
     egger: metareg.Coefficient | None
@@ -275,6 +279,12 @@ def start_order(labels: list[str], facts: pd.DataFrame, national: bool = False
     return "cohort number", ordered, None if national else [float(rows.at[label, "cohort"]) for label in labels]
 
 
+def period_of(cohort: pd.Series, order_by: str) -> str:
+    """A cohort's period, for a cumulative meta-analysis of many cohorts (``CUMULATIVE_ROWS``): the year it
+    started ("2021"), or its cohort number ("cohort 3") where the level orders by number."""
+    return f"{pd.Timestamp(cohort['start']):%Y}" if order_by == "start date" else f"cohort {int(cohort['cohort'])}"
+
+
 def trend_unit(order_by: str) -> str:
     """What the trend's slope is per: "year" (by start date) or "cohort number"."""
     return "year" if order_by == "start date" else "cohort number"
@@ -301,9 +311,14 @@ def evidence(result: meta.MetaAnalysis, item: str, role: str, facts: pd.DataFram
              if trend_x is not None and result.k >= TREND_MIN_COHORTS else None)
     position = {label: i for i, label in enumerate(labels)}
     steps = [position[label] for label in ordered]
+    periods = {label: period_of(facts.loc[label], order_by) for label in labels}
+    ends = None
+    if len(ordered) > CUMULATIVE_ROWS:  # one row per period: the pool of every cohort started by its end
+        ends = [i for i, label in enumerate(ordered)
+                if i + 1 == len(ordered) or periods[ordered[i + 1]] != periods[label]]
     cumulative = metareg.cumulative(ordered, y[steps], v[steps],
                                     [(result.cohorts[i].ci_low, result.cohorts[i].ci_high) for i in steps],
-                                    settings.confidence) if pooled else ()
+                                    settings.confidence, at=ends) if pooled else ()
     egger = metareg.egger_test(y, v, settings.confidence) if pooled else None
     regions = None
     if national and pooled:
@@ -313,7 +328,8 @@ def evidence(result: meta.MetaAnalysis, item: str, role: str, facts: pd.DataFram
     sd = planning.pooled_sd(sizes, v * sizes) if pooled else math.nan
     needed = planning.pairs_needed(result.pooled_change, sd, settings.alpha) if pooled else math.nan
     return Evidence(item=item, role=role, analysis=result, offered=tuple(offered), psych=psych, order_by=order_by,
-                    trend=trend, cumulative=cumulative, egger=egger,
+                    ordered=tuple(ordered), periods=periods if ends is not None else None, trend=trend,
+                    cumulative=cumulative, egger=egger,
                     regions=regions, sd=sd, ois=optimal_information_size(sd, settings) if pooled else math.nan,
                     pairs_needed=needed, certainty=certainty(result, sd, egger, settings))
 

@@ -262,20 +262,32 @@ def psychological_headline(figures: Figures, pooled: bool = False, offered: bool
     return Headline("Psychological input", f"{text[:1].upper()}{text[1:]}.", rests or "those who answered")
 
 
+def _everyone_slope(figures: Figures, statistics: tuple[str, str, str], unit: str) -> tuple[str, str] | None:
+    """Everyone's meta-regression slope of the headline item (``statistics``: slope, low, high), as its
+    verdict (``summary.change_verdict``, or ``WITHHELD``) and its size in words ("+0.28 points a session
+    offered, likely between ..."); None where the findings have none."""
+    everyone = config.ALL_ROLES
+    if not figures.has(DOSE_ITEM, everyone, statistics[0]):
+        return None
+    if figures.withheld(DOSE_ITEM, everyone, *statistics):
+        return WITHHELD, ""
+    slope, low, high = (figures.value(DOSE_ITEM, everyone, s) for s in statistics)
+    if math.isnan(slope):
+        return None
+    return change_verdict(slope, low, high), f"{decimals(slope, 2, sign=True)} points {unit}, {_likely(low, high)}"
+
+
 def _between_programmes(figures: Figures) -> str:
     """The meta-regression on sessions offered (``findings.evidence``), for the board: the cohorts compared."""
-    everyone, slope_of = config.ALL_ROLES, evidence_page.PSYCH
-    if not figures.has(DOSE_ITEM, everyone, slope_of[0]):
+    found = _everyone_slope(figures, evidence_page.PSYCH, "a session offered")
+    if found is None:
         return ""
-    if figures.withheld(DOSE_ITEM, everyone, *slope_of):
+    verdict, size = found
+    if verdict == WITHHELD:
         return f"whether programmes that offered more sessions saw larger changes is {WITHHELD}"
-    slope, low, high = (figures.value(DOSE_ITEM, everyone, s) for s in slope_of)
-    if math.isnan(slope):
-        return ""
-    verdict = change_verdict(slope, low, high)
-    size = f"{decimals(slope, 2, sign=True)} points a session offered, {_likely(low, high)}"
     if verdict in (HIGHER, LOWER):
-        return f"programmes offering more saw {'larger' if verdict == HIGHER else 'smaller'} changes ({size})"
+        return (f"programmes offering more saw {'larger' if verdict == HIGHER else 'smaller'} changes ({size}), an "
+                "association between programmes only")
     return f"the cohorts so far cannot show whether programmes offering more see larger changes ({size})"
 
 
@@ -284,16 +296,12 @@ def trend_sentence(figures: Figures, per: str = "year") -> str:
     cohorts changed more than earlier ones (the meta-regression on the cohorts' start, ``findings.evidence``)
     on confidence with senior leaders, per ``per`` ("year", or "cohort number" where a region's cohorts
     have no dates: ``findings.evidence.trend_unit``); empty where there is no such figure."""
-    everyone, slope_of = config.ALL_ROLES, evidence_page.TREND
-    if not figures.has(DOSE_ITEM, everyone, slope_of[0]):
+    found = _everyone_slope(figures, evidence_page.TREND, f"per later {per}")
+    if found is None:
         return ""
-    if figures.withheld(DOSE_ITEM, everyone, *slope_of):
+    verdict, size = found
+    if verdict == WITHHELD:
         return f"Whether later cohorts changed more than earlier ones is {WITHHELD}."
-    slope, low, high = (figures.value(DOSE_ITEM, everyone, s) for s in slope_of)
-    if math.isnan(slope):
-        return ""
-    verdict = change_verdict(slope, low, high)
-    size = f"{decimals(slope, 2, sign=True)} points per later {per}, {_likely(low, high)}"
     if verdict in (HIGHER, LOWER):
         return f"Later cohorts gained {'more' if verdict == HIGHER else 'less'} than earlier ones ({size})."
     return f"The cohorts so far cannot show whether later ones gain more or less ({size})."
@@ -323,7 +331,7 @@ def next_steps(figures: Figures, pooled: bool = False, level: str = "") -> Headl
             where = escape_markdown(level) or "this level"
             actions.append(f"Keep adding cohorts before drawing firm conclusions: {where} pools only {round(k)} so far")
         if sizes := _cohort_size(figures):
-            actions.append(f"Size the next cohort for at least {sizes} with both surveys")
+            actions.append(f"Size the next cohort for at least {sizes}")
     else:
         item = config.RATING_ITEMS[0]  # a withheld n is no evidence of a small group: it is not counted
         small = [r for r in config.ROLES if figures.has(item, r, "change_mean")
@@ -352,7 +360,7 @@ LARGEST_ROLE: Final = 100
 
 
 def _cohort_size(figures: Figures) -> str:
-    """"10 mentees and 12 mentors": the people a new cohort needs to show a change like the pooled one
+    """"10 mentees and 12 mentors with both surveys": the people a new cohort needs to show a change like the pooled one
     (``pairs_needed``), where published; where that is more than ``LARGEST_ROLE``, the people needed for
     the smallest change that matters (``optimal_information_size``), said as such."""
     parts, smallest = [], False
@@ -365,7 +373,7 @@ def _cohort_size(figures: Figures) -> str:
     if not parts:
         return ""
     change = f" (enough to show a change of {SETTINGS.smallest_change_that_matters:g} point)" if smallest else ""
-    return " and ".join(parts) + change
+    return " and ".join(parts) + " with both surveys" + change
 
 
 def evidence_line(figures: Figures, pooled: bool = False) -> str:

@@ -492,26 +492,21 @@ def _forest(rows: pd.DataFrame, pooled: ForestPooled | None, label: str, unit: s
     return _chart(fig, title, capped(_forest_title(label, unit), _forest_items(rows, pooled, withheld)), caption)
 
 
-def cumulative_plot(steps: Sequence[Step], sizes: Mapping[str, int], label: str, order_by: str, unit: str = "points",
+def cumulative_plot(steps: Sequence[Step], people: Sequence[int], label: str, order_by: str, unit: str = "points",
                     title: str | None = None, periods: Mapping[str, str] | None = None) -> Chart:
     """The cumulative forest plot (``findings.evidence``): row i is the random-effects pool of the first i
     cohorts in order of their start (``order_by``: "start date" or "cohort number"), labelled with the
-    cohort it adds and the people pooled so far (``sizes``: each cohort's people paired); the first row is
+    cohort it adds and the people pooled so far (``people``: after 1, 2, ... cohorts); the first row is
     the first cohort's own change and t interval. With ``periods`` (each cohort's period, such as its start
-    year), one row per period instead: the pool of every cohort started by its end. Squares are one size:
-    each row is a pool, not a cohort."""
-    people, cohorts, rows = 0, 0, []
-    for i, step in enumerate(steps):
-        people += int(sizes.get(step.added, 0))
-        cohorts += 1
+    year; the steps then one per period), each row is the pool of every cohort started by the period's
+    end. Squares are one size: each row is a pool, not a cohort."""
+    rows = []
+    for step in steps:
         if periods is not None:
-            last_of_period = i + 1 == len(steps) or periods[steps[i + 1].added] != periods[step.added]
-            if not last_of_period:
-                continue
-            name = f"to {periods[step.added]} ({_plural(cohorts, 'cohort')})"
+            name = f"to {periods[step.added]} ({_plural(step.k, 'cohort')})"
         else:
             name = f"+ {step.added}" if step.k > 1 else step.added
-        rows.append({"cohort": name, "n": str(people), "y": step.estimate, "ci_low": step.ci_low,
+        rows.append({"cohort": name, "n": str(people[step.k - 1]), "y": step.estimate, "ci_low": step.ci_low,
                      "ci_high": step.ci_high, "weight": math.nan})
     table = pd.DataFrame(rows, columns=["cohort", "n", "y", "ci_low", "ci_high", "weight"])
     each = "row pools every cohort started by the end of its period" if periods is not None else \

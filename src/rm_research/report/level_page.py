@@ -10,6 +10,7 @@ cannot reach an unprotected figure.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -358,23 +359,15 @@ def _order_by(page: LevelPage) -> str:
     return evidence_of.order_of(cohort.cohort.start for cohort in page.loaded)
 
 
-def _periods(page: LevelPage, order_by: str) -> dict[str, str]:
-    """Each cohort's period for a cumulative plot of many cohorts: its start year, or its cohort number."""
-    return {pooling.cohort_label(cohort.paths.region, cohort.paths.cohort):
-            f"{cohort.cohort.start:%Y}" if order_by == "start date" else f"cohort {cohort.paths.cohort}"
-            for cohort in page.loaded}
-
-
 def _trend(page: LevelPage) -> None:
     read, item, order_by = _read(page), summary.DOSE_ITEM, _order_by(page)
     for role in _headline_roles(page):
         found = page.internal.evidence[(item, role)]
         label = _role_label(page, item, role)
-        if len(found.cumulative) >= 2:
+        if len(found.ordered) >= 2:
             sizes = {c.cohort: c.n for c in found.analysis.cohorts}
-            many = len(found.cumulative) > pooling.GROUP_BY_REGION_ABOVE  # one row per year (or cohort number)
-            page.figure(figures.cumulative_plot(found.cumulative, sizes, label, found.order_by,
-                                                periods=_periods(page, order_by) if many else None,
+            people = list(itertools.accumulate(sizes[label] for label in found.ordered))
+            page.figure(figures.cumulative_plot(found.cumulative, people, label, found.order_by, periods=found.periods,
                                                 title=f"{label}: the pooled change as cohorts were added"))
     _trend_words(page, read, order_by)
 
