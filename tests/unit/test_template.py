@@ -23,7 +23,8 @@ from rm_research.run.cli import EXIT_OK, EXIT_OUTPUT, main
 REPO = Path(__file__).resolve().parents[2]
 CONTRACT_DOC = REPO / "docs" / "data-contract.md"
 REQUIRED = ["participants", "enrolment", "end_survey"]
-OPTIONAL = ["mentoring_sessions", "psych_sessions", "training", "themes", "observations"]
+OPTIONAL = ["mentoring_sessions", "psych_sessions", "training", "themes", "observations", "benefit_ranking",
+            "psych_topics", "team_feedback", "follow_up"]
 
 
 def contract_section_2() -> dict[str, str]:
@@ -31,6 +32,27 @@ def contract_section_2() -> dict[str, str]:
     text = CONTRACT_DOC.read_text(encoding="utf-8").split("## 2. Files")[1].split("## 3.")[0]
     parts = re.split(r"^### (\w+)\.csv.*$", text, flags=re.M)
     return dict(zip(parts[1::2], parts[2::2], strict=True))
+
+
+def contract_section_8() -> dict[str, str]:
+    """Each optional file's paragraph in the data contract's section 8 (December 2026), by file name."""
+    text = CONTRACT_DOC.read_text(encoding="utf-8").split("## 8. ")[1].split("## 9.")[0]
+    parts = re.split(r"^### (\w+)\.csv.*$", text, flags=re.M)
+    return {name: body.strip().split("\n\n")[0] for name, body in zip(parts[1::2], parts[2::2], strict=True)}
+
+
+def contract_files() -> dict[str, str]:
+    """Every file's part of the contract: section 2's, then section 8's."""
+    return {**contract_section_2(), **contract_section_8()}
+
+
+def section_8_wordings() -> dict[tuple[str, str], str]:
+    """The question wordings section 8 quotes: the benefit ranking's (its heading) and the team's two ratings."""
+    text = CONTRACT_DOC.read_text(encoding="utf-8").split("## 8. ")[1].split("## 9.")[0]
+    found = {("benefit_ranking", "benefit"): re.search(r'^### benefit_ranking\.csv: "([^"]+)"', text, re.M).group(1)}
+    found |= {("team_feedback", name): " ".join(wording.split())  # the contract's lines wrap inside a question
+              for name, wording in re.findall(r'`(\w+)` \(1-10: "([^"]+)"\)', text)}
+    return found
 
 
 def contract_rows(body: str) -> list[list[str]]:
@@ -73,12 +95,13 @@ def header(sheet) -> list[str]:
 
 
 def test_the_contract_copy_is_there():
-    assert set(contract_section_2()) == set(CONTRACT_FILES)
+    assert set(contract_files()) == set(CONTRACT_FILES)
+    assert list(contract_section_8()) == ["benefit_ranking", "psych_topics", "team_feedback", "follow_up"]
 
 
 @pytest.mark.parametrize("file", list(CONTRACT_FILES))
 def test_each_file_has_the_contracts_columns_in_its_order(file):
-    assert [c.name for c in SPEC[file].columns] == contract_columns(contract_section_2()[file])
+    assert [c.name for c in SPEC[file].columns] == contract_columns(contract_files()[file])
 
 
 def test_the_spec_says_which_columns_are_required_as_the_contract_does():
@@ -90,14 +113,16 @@ def test_the_spec_says_which_columns_are_required_as_the_contract_does():
 
 
 def test_question_wordings_are_the_contracts():
-    wordings = contract_wordings()
-    assert len(wordings) == 13  # enrolment: 3 ratings, 2 hopes; end survey: 4 closed and 4 free-text questions
+    wordings = {**contract_wordings(), **section_8_wordings()}
+    # enrolment: 3 ratings, 2 hopes; end survey: 4 closed and 4 free-text questions; section 8: the benefits
+    # ranking and the team's two ratings
+    assert len(wordings) == 13 + 3
     for (file, column), wording in wordings.items():
         assert SPEC[file].column(column).wording == wording
-    # the end survey asks the enrolment ratings again, in the same words
+    # the end survey and the follow-up ask the enrolment ratings again, in the same words
     assert SPEC["end_survey"].column("conf_senior").wording == wordings[("enrolment", "conf_senior")]
-    asked_again = {("end_survey", column) for file, column in wordings if file == "enrolment"
-                   and column in contract_columns(contract_section_2()["end_survey"])}
+    asked_again = {(again, column) for file, column in wordings if file == "enrolment"
+                   for again in ("end_survey", "follow_up") if column in contract_columns(contract_files()[again])}
     assert {(file.name, c.name) for file in FILES for c in file.columns if c.wording} == {*wordings, *asked_again}
 
 
@@ -118,9 +143,9 @@ def test_one_workbook_has_instructions_then_a_sheet_per_file(written):
     book = load_workbook(written / "rm-research-template.xlsx")
     assert book.sheetnames == ["Instructions", *CONTRACT_FILES]
     for file in CONTRACT_FILES:
-        assert header(book[file]) == contract_columns(contract_section_2()[file])
+        assert header(book[file]) == contract_columns(contract_files()[file])
     text = "\n".join(str(c.value) for row in book["Instructions"].iter_rows() for c in row if c.value)
-    for file, body in contract_section_2().items():
+    for file, body in contract_files().items():
         for column in contract_columns(body):
             assert re.search(rf"^{file}\n{column}\n", text, flags=re.M), (file, column)
     assert "participant_id\nrequired" in text and "pair_id\noptional" in text
@@ -133,7 +158,7 @@ def test_each_file_workbook_has_its_sheet_first(written, file):
     folder = "cohort" if file in REQUIRED else "optional"
     book = load_workbook(written / folder / f"{file}.xlsx")
     assert book.sheetnames == [file, "About this file"]
-    assert header(book.worksheets[0]) == contract_columns(contract_section_2()[file])
+    assert header(book.worksheets[0]) == contract_columns(contract_files()[file])
 
 
 def validations(sheet) -> dict[str, tuple]:
@@ -299,7 +324,8 @@ def form_questions(markdown: str) -> dict[str, dict[str, str]]:
 
 def test_a_form_export_worded_as_the_template_says_needs_no_mapping(written, tmp_path):
     questions = form_questions((written / "question-wordings.md").read_text())
-    assert set(questions) == {"participants", "enrolment", "end_survey", "training"}
+    assert set(questions) == {"participants", "enrolment", "end_survey", "training", "benefit_ranking",
+                              "team_feedback", "follow_up"}
     bookkeeping = ["ID", "Start time", "Completion time", "Email", "Name"]  # what Microsoft Forms adds
     for file in ("participants", "enrolment", "end_survey"):
         columns = list(questions[file])

@@ -163,6 +163,46 @@ def test_observations_are_read_and_checked(tmp_path):
     assert "observations.csv, row 3, column level: 'team' is not valid; expected one of: individual" in text
 
 
+def test_the_four_optional_files_of_section_8_are_read_and_every_bad_case_named(tmp_path):
+    """Issue 20: a repeated or skipped rank, an unknown benefit code, a rater who rates a mentee twice in one
+    phase, team feedback for someone who is not a mentee, a follow-up for someone not enrolled: each with its
+    file, row and column, all at once."""
+    from rm_research.ingest.clean import tidy_cohort
+
+    good = {
+        "benefit_ranking": "participant_id,benefit,rank\nA1,retention,2\nA1,change_agents,1\nB1,Retention,1\n",
+        "psych_topics": "psych_session_no,topic\n1,Guilt and shame\n1, guilt  and Shame\n2,Power dynamics\n",
+        "team_feedback": "mentee_id,rater,rater_group,phase,inclusive_behaviour,challenges_unfairness\n"
+                         "B1,T1,BME,pre,5,4\nB1,T1,BME,post,7,6\nB1,T2,,pre,6,\n",
+        "follow_up": "participant_id,date,conf_senior,conf_junior,comfort_needs\nA1,2021-09-01,8,,7\n",
+    }
+    cohort = tidy_cohort(validate_cohort(write_cohort(tmp_path / "good", **good)))
+    assert list(cohort.benefit_ranking["benefit"]) == ["retention", "change_agents", "retention"]
+    assert list(cohort.team_feedback["phase"]) == ["pre", "post", "pre"]
+    assert cohort.follow_up["conf_senior"].tolist() == [8]
+    bad = {
+        "benefit_ranking": good["benefit_ranking"] + "A2,retention,1\nA2,recognising_talent,1\nA3,retention,2\n"
+                                                     "B2,better_pay,1\n",
+        "team_feedback": good["team_feedback"] + "B1,T1,other,pre,3,3\nA1,T9,,pre,5,5\n",
+        "follow_up": good["follow_up"] + "Z9,2021-09-01,5,,\n",
+    }
+    with pytest.raises(DataError) as error:
+        validate_cohort(write_cohort(tmp_path / "bad", **bad))
+    text = str(error.value)
+    assert ("benefit_ranking.csv, rows 5-6, column rank: participant 'A2' gave the ranks 1, 1: the 2 benefits a person "
+            "ranked take the ranks 1 to 2, each once") in text
+    assert "benefit_ranking.csv, row 7, column rank: participant 'A3' gave the ranks 2" in text
+    assert "benefit_ranking.csv, row 8, column benefit: 'better_pay' is not valid; expected one of:" in text
+    assert ("team_feedback.csv, rows 2, 5, column phase: 'B1 / T1 / pre' is repeated: each rating of this mentee by "
+            "this rater in this phase may appear only once") in text
+    assert "team_feedback.csv, row 6, column mentee_id: 'A1' is not listed as a mentee in participants" in text
+    assert "follow_up.csv, row 3, column participant_id: 'Z9' is not listed in participants" in text
+    bad_topics = good["psych_topics"] + "4,Power dynamics\n"  # the fixture's programme offers 3 sessions
+    with pytest.raises(DataError) as error:
+        validate_cohort(write_cohort(tmp_path / "topics", psych_topics=bad_topics))
+    assert "psych_topics.csv, row 5, column psych_session_no: '4' is not valid" in str(error.value)
+
+
 # --- survey exports, column mappings and near misses (contract sections 3 and 7) -------------------------------------
 
 SESSIONS = "How many sessions did you have with your mentor/mentee?"

@@ -82,7 +82,10 @@ class FileSpec:
     """One contract file: its name, whether a cohort must supply it, what it is, the form whose export
     it is (if an evaluator builds one in a survey tool), its columns, and whether its rows belong to a
     pair (keyed by ``pair_id``) rather than a person (``participant_id``). ``numbered``: the column
-    numbering a person's or pair's rows, each number at most once per key, and the words for one."""
+    numbering a person's or pair's rows, each number at most once per key, and the words for one.
+    ``keyed_by``: the key column where it is neither (``mentee_id``), or None for a file of no one's rows
+    (the psychological sessions' topics). ``once_per``: columns whose values together may appear on at
+    most one row, and the words for one such row (a rater's rating of a mentee in one phase)."""
 
     name: str
     required: bool
@@ -91,11 +94,16 @@ class FileSpec:
     form: str | None = None
     by_pair: bool = False
     numbered: tuple[str, str] | None = None
+    keyed_by: str | None = "participant_id"
+    once_per: tuple[tuple[str, ...], str] | None = None
 
     @property
     def key(self) -> str:
-        """The column every row is keyed by; the header row is the row that holds it."""
-        return "pair_id" if self.by_pair else "participant_id"
+        """The column every row is keyed by; the header row is the row that holds it (a file of no one's
+        rows: its first required column)."""
+        if self.by_pair:
+            return "pair_id"
+        return self.keyed_by or next(c.name for c in self.columns if c.required)
 
     def column(self, name: str) -> ColumnSpec | None:
         """The column called ``name``, or None."""
@@ -240,6 +248,46 @@ FILES: Final[tuple[FileSpec, ...]] = (
                    required=True),
         ColumnSpec("finding", "the finding (free text)"),
         ColumnSpec("method", "e.g. interview, team-meeting observation, visual inspection"),
+    )),
+    # --- section 8: more of the evaluation (December 2026), each optional ---------------------------------
+    FileSpec("benefit_ranking", False, "each participant's ranking of the organisational benefits of reverse "
+             "mentoring: one row per benefit ranked", form="Benefits ranking (at enrolment)",
+             once_per=(("participant_id", "benefit"), "benefit ranked by this participant"), columns=(
+        _person(),
+        ColumnSpec("benefit", "the benefit ranked", Kind.CHOICE, config.BENEFITS, required=True,
+                   wording="Rank in order of importance your feelings about the organisational benefits of reverse "
+                           "mentoring programmes", feeds="section 'The organisational benefits, ranked'"),
+        ColumnSpec("rank", "1 = most important; a person's ranks run 1, 2, ... with none repeated or skipped",
+                   Kind.WHOLE, whole=(1, len(config.BENEFITS)), required=True),
+    )),
+    FileSpec("psych_topics", False, "the facilitator's log of the topics each psychological session covered: one "
+             "row per topic per session (no personal data)", keyed_by=None, columns=(
+        ColumnSpec("psych_session_no", "1 ... the number offered (psych_sessions_offered in programme.toml)",
+                   Kind.WHOLE, whole=(1, MOST_PSYCH_SESSIONS), required=True, up_to_offered=True),
+        ColumnSpec("topic", "the topic, e.g. Guilt and shame, Power dynamics, Maintaining boundaries",
+                   required=True, feeds="section 'What the psychological sessions covered'"),
+    )),
+    FileSpec("team_feedback", False, "360-degree feedback on each mentee from their own team: one row per rater "
+             "per phase", form="Team feedback form", keyed_by="mentee_id",
+             once_per=(("mentee_id", "rater", "phase"), "rating of this mentee by this rater in this phase"),
+             columns=(
+        ColumnSpec("mentee_id", "the mentee's participant_id (their role must be mentee)", Kind.CODE, required=True),
+        ColumnSpec("rater", "a pseudonymous code for the team member, unique within the mentee", Kind.CODE,
+                   required=True, pseudonymous=True),
+        ColumnSpec("rater_group", "BME or other; blank = not given", Kind.CHOICE, config.RATER_GROUPS),
+        ColumnSpec("phase", "pre (before the programme), post (at its end) or follow_up", Kind.CHOICE,
+                   config.FEEDBACK_PHASES, required=True),
+        ColumnSpec("inclusive_behaviour", "the team's rating of the leader's inclusive behaviour, 1-10", Kind.WHOLE,
+                   whole=config.RATING_RANGE, feeds="section 'What the mentee's team saw'",
+                   wording="How inclusive is this leader's behaviour towards colleagues from ethnic minority "
+                           "backgrounds?"),
+        ColumnSpec("challenges_unfairness", "how often the leader challenges unfair treatment, 1-10", Kind.WHOLE,
+                   whole=config.RATING_RANGE, feeds="section 'What the mentee's team saw'",
+                   wording="How often does this leader challenge unfair treatment when they see it?"),
+    )),
+    FileSpec("follow_up", False, "the confidence items asked again 6-12 months after the programme ended: at most "
+             "one row per participant", form="Follow-up survey", columns=(
+        _person(unique=True), _DATE, *_ratings("section 'Did it last?'"),
     )),
 )
 

@@ -25,6 +25,15 @@ OBSERVATION_KINDS: Final = ("good practice", "needs attention")
 
 ETHNIC_GROUPS: Final = ("Asian", "Black", "Mixed", "White", "Other", "Prefer not to say")
 STATUSES: Final = ("enrolled", "withdrawn")
+#: The organisational benefits of reverse mentoring a participant ranks (data contract, section 8;
+#: seeds/002, "Benefit of reverse mentoring to organisations"), by code.
+BENEFITS: Final = ("recognising_talent", "network_of_champions", "inclusion_conversations", "change_agents",
+                   "safe_space_and_belonging", "retention", "leaders_behaviour")
+#: The 360-degree team feedback's phases and rater groups (data contract, section 8).
+FEEDBACK_PHASES: Final = ("pre", "post", "follow_up")
+RATER_GROUPS: Final = ("BME", "other")
+#: The team's two ratings of their leader (1-10), with the questions the contract quotes.
+TEAM_ITEMS: Final = ("inclusive_behaviour", "challenges_unfairness")
 AREAS_OF_WORK: Final = (
     "People management",
     "Project management",

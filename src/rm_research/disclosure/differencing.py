@@ -303,7 +303,9 @@ class Audit:
     def _row(self, index: object, row: Mapping[str, object], found: registry.Statistic) -> None:
         measure, role, statistic = row["measure"], row["role"], row["statistic"]
         n, value = float(row["n"]), float(row["value"])
-        people = self.people(measure, found.population, role)
+        # a statistic resting on its own people (each benefit's rankers) has its own people variable
+        population = f"{found.population}:{statistic}" if found.n_per_statistic else found.population
+        people = self.people(measure, population, role)
         self._truth(people, n)
         shown_n, shown_value = str(self.safe.at[index, "n"]), str(self.safe.at[index, "value"])
         self._published_count(people, shown_n)

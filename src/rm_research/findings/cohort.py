@@ -16,6 +16,7 @@ from rm_research.contract.programme import Programme
 from rm_research.core import config
 from rm_research.core.config import SETTINGS, AnalysisSettings
 from rm_research.findings import descriptive, registry, themes
+from rm_research.findings.instruments import instrument_rows
 from rm_research.findings.table import FINDINGS_COLUMNS, FLOW_STAGES, PSYCH_ANSWERS, Row
 from rm_research.findings.views import RoleView, role_view
 from rm_research.ingest.clean import Cohort
@@ -238,6 +239,7 @@ def compute_findings(cohort: Cohort, region: str, cohort_no: int, settings: Anal
         records += [(region, cohort_no, m, role, s, v, n) for m, s, v, n in role_rows(cohort, view, settings, offered)]
     records += [(region, cohort_no, m, r, s, v, n) for m, r, s, v, n in descriptive_rows(cohort, programme)]
     records += [(region, cohort_no, m, config.ALL_ROLES, s, v, n) for m, s, v, n in themes.agreement_rows(agreement)]
+    records += [(region, cohort_no, m, r, s, v, n) for m, r, s, v, n in instrument_rows(cohort, settings)]
     return registry.registered(with_holm(pd.DataFrame.from_records(records, columns=FINDINGS_COLUMNS)))
 
 
@@ -245,9 +247,10 @@ def with_holm(findings: pd.DataFrame) -> pd.DataFrame:
     """Add ``wilcoxon_p_holm`` rows, each after the p-value it adjusts.
 
     Two families, because the tests for everyone overlap those by role: the report's pre/post
-    tests by role (every item for mentors and for mentees), and the tests for everyone.
+    tests by role (every item for mentors and for mentees), and the tests for everyone. The team's
+    tests of section 8 are not among them (a different question, asked of other people).
     """
-    tests = findings[findings["statistic"] == "wilcoxon_p"]
+    tests = findings[(findings["statistic"] == "wilcoxon_p") & findings["measure"].isin(config.RATING_ITEMS)]
     everyone = tests["role"] == config.ALL_ROLES
     holm = pd.concat([stats.holm(tests.loc[~everyone, "value"]), stats.holm(tests.loc[everyone, "value"])])
     adjusted = tests.assign(statistic="wilcoxon_p_holm", value=holm.reindex(tests.index))

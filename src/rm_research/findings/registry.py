@@ -55,6 +55,7 @@ class Statistic:
     at_extreme: str | None = None  # an extreme: the statistic counting the people who share it
     reveals_size: bool = False  # its value gives its n away exactly (2/2^n; the level an n allows)
     internal_only: bool = False  # a check for the technical appendix: never published (shown as the mark)
+    n_per_statistic: bool = False  # each statistic of the measure rests on its own people (a benefit's rankers)
 
     @property
     def rounding(self) -> int:
@@ -172,6 +173,18 @@ RATING = {
                             "(k >= 3; t on k - 2 df)", "pooled"),
     "pooled_pi_high": _limit("Prediction interval to", "95% prediction interval of a new cohort's mean change "
                              "(k >= 3; t on k - 2 df)", "pooled"),
+    # the confidence items asked again 6-12 months on (contract section 8, follow_up.csv; ``findings.instruments``):
+    # means of whole ratings, but not held by the disclosure audit (whole_numbers=False: fail closed)
+    "followup_mean": _mean("Mean at follow-up", "mean rating 6-12 months after the end, everyone who answered",
+                           "followup", RATING_SCALE, whole_numbers=False),
+    "sustained_change_mean": _mean("Change since enrolment (follow-up)", "mean of (follow-up - enrolment) over "
+                                   "people who answered both", "sustained", CHANGE_SCALE, whole_numbers=False),
+    "sustained_wilcoxon_p": _p("Change since enrolment: Wilcoxon p", "two-sided Wilcoxon signed-rank p, as "
+                               "section 4", "sustained"),
+    "since_end_change_mean": _mean("Change since the end (follow-up)", "mean of (follow-up - end) over people who "
+                                   "answered both", "since_end", CHANGE_SCALE, whole_numbers=False),
+    "since_end_wilcoxon_p": _p("Change since the end: Wilcoxon p", "two-sided Wilcoxon signed-rank p, as section 4",
+                               "since_end"),
     # the evidence for the next decision over the same cohorts (contract section 9; ``findings.evidence``)
     "moderator_psych_slope": _effect("Change per psychological session offered", "random-effects meta-regression "
                                      "of the cohorts' mean change on psych_sessions_offered (Paule-Mandel tau², "
@@ -274,6 +287,22 @@ PERCENT_OF_ANSWERED = Statistic("percentage", "Percentage", "percentage of the r
 COUNT_OF_ANSWERED = _count("People", "people of the role who answered the question that gave this answer",
                            "answered", whole=True, additive=True)
 
+#: The team's view of a mentee (contract section 8, team_feedback.csv): means over mentees of their raters' mean
+#: rating (fractions: not held by the disclosure audit), for each of ``config.TEAM_ITEMS``.
+TEAM = {
+    "pre_mean": _mean("Team's rating before", "mean over mentees of their raters' mean rating at pre", "team_pre",
+                      RATING_SCALE, whole_numbers=False),
+    "post_mean": _mean("Team's rating after", "mean over mentees of their raters' mean rating at post", "team_post",
+                       RATING_SCALE, whole_numbers=False),
+    "change_mean": _mean("Team's change", "mean over mentees rated at pre and post of (post mean - pre mean)",
+                         "team_both", CHANGE_SCALE, whole_numbers=False),
+    "wilcoxon_p": _p("Team's change: Wilcoxon p", "two-sided Wilcoxon signed-rank p of the mentees' changes, ties "
+                     "after rounding to 9 decimals", "team_both"),
+    "icc1": _effect("Raters' agreement, ICC(1)", "one-way random-effects intraclass correlation of single ratings at "
+                    "pre, raters nested in mentees (unequal teams: n0)", "team_icc"),
+}
+TEAM_MEASURES = frozenset(f"team_{item}" for item in config.TEAM_ITEMS)
+
 #: Measures whose statistic is a category (an area of work, a channel, a group, a band, a theme).
 CATEGORICAL: dict[str, Statistic] = {
     "areas_of_work": PERCENT_OF_ANSWERED,
@@ -282,6 +311,13 @@ CATEGORICAL: dict[str, Statistic] = {
     "band": COUNT_OF_ANSWERED,
     "resources_needed": COUNT_OF_ANSWERED,
     "theme": COUNT_OF_ANSWERED,
+    # contract section 8: each benefit's mean rank over the people who ranked it (their own n, benefit by
+    # benefit), and the sessions that discussed each topic (sessions, not people: a fact about the programme)
+    "benefit_rank": _mean("Mean rank", "mean rank of the benefit (1 = most important) over the people who ranked "
+                          "it", "ranked", (1.0, float(len(config.BENEFITS))), whole_numbers=False,
+                          n_per_statistic=True),
+    "psych_topic": Statistic("structural", "Sessions that discussed it", "distinct psychological sessions in whose "
+                             "log the topic appears; n = the sessions logged", "sessions", decimals=0),
 }
 
 #: Categorical measures whose categories are written by people (a channel, a band, a resource, a
@@ -294,6 +330,10 @@ FREE_TEXT_CATEGORIES = frozenset({"heard_via", "band", "resources_needed", "them
 PARTITIONS = frozenset({"heard_via", "ethnic_group", "band", "sessions_vs_plan"})
 
 OTHER = {
+    ("benefit_agreement", "kendalls_w"): _effect("Kendall's W", "agreement of the rankings of all seven benefits: "
+                                                 "12 S / (m^2 (7^3 - 7))", "ranked_all"),
+    ("benefit_agreement", "friedman_p"): _p("Friedman p", "Friedman's chi-square m 6 W on 6 df, upper tail",
+                                            "ranked_all"),
     ("psych_sessions", "offered"): Statistic("structural", "Psychological sessions offered", "the highest "
                                              "session number in the attendance log", "enrolled", decimals=0),
     ("training_rating", "mean"): _mean("Mean training rating", "mean rating of the induction training (1-5)",
@@ -332,14 +372,15 @@ FAMILIES: dict[str, dict[str, Statistic]] = {
     "psych_attendance": PSYCH_ATTENDANCE,
     "sessions_vs_plan": SESSIONS_VS_PLAN,
     "observations": OBSERVATIONS,
+    "team": TEAM,
 }
 
 
 #: Groups of people that are not mentors plus mentees: each role's pooling leaves out its own
 #: cohorts (a cohort whose mentors all changed equally still pools for everyone), and the ANCOVA
-#: and mixed models drop cohorts per role; the coders' units and the observing pairs are counted for
-#: everyone only.
-ROLES_DO_NOT_ADD_UP = frozenset({"pooled", "pooled_ancova", "mixed", "units", "observing"})
+#: and mixed models drop cohorts per role; the coders' units, the observing pairs and the psychological
+#: sessions whose topics were logged are counted for everyone only.
+ROLES_DO_NOT_ADD_UP = frozenset({"pooled", "pooled_ancova", "mixed", "units", "observing", "sessions"})
 
 
 def family(measure: str) -> str:
@@ -350,6 +391,8 @@ def family(measure: str) -> str:
         return "yes_no"
     if measure in ("attendance_effect", "psych_effect"):
         return "dose"
+    if measure in TEAM_MEASURES:
+        return "team"
     return measure.split(":", 1)[0]
 
 

@@ -260,26 +260,48 @@ def _grouped(file: str, cells: pd.Series, column: str, one: str, several: str, n
 
 
 def cross_file_problems(tables: dict[str, pd.DataFrame], files: dict[str, Path]) -> list[Problem]:
-    """The rules that span files: known participants and pairs, pair make-up, unique sessions."""
+    """The rules that span files: known participants and pairs (mentees, for the team's feedback), pair
+    make-up, unique sessions and the other rows a file may hold once (``FileSpec.once_per``), and each
+    person's benefit ranks running 1, 2, ... (``_rank_gaps``)."""
     if "participants" not in tables:
         return []
     people = tables["participants"]
     problems = list(_pair_make_up(people, files["participants"].name))
     known_ids = people["participant_id"].dropna().unique()
     known_pairs = people["pair_id"].dropna().unique() if "pair_id" in people else np.array([], dtype=object)
+    mentees = people.loc[people["role"].astype(str).str.casefold().eq("mentee"), "participant_id"].dropna().unique()
+    known = {"pair_id": (known_pairs, "as a pair_id in participants"), "participant_id": (known_ids, "in participants"),
+             "mentee_id": (mentees, "as a mentee in participants")}
     for name, table in tables.items():
-        if name == "participants":
+        spec = SPEC[name]
+        if name == "participants" or (not spec.by_pair and spec.keyed_by is None):
             continue
-        file = files[name].name
-        key, known, where = (("pair_id", known_pairs, "as a pair_id in participants")
-                             if SPEC[name].by_pair
-                             else ("participant_id", known_ids, "in participants"))
-        problems += _unknown(table, key, known, file, where)
+        codes, where = known[spec.key]
+        problems += _unknown(table, spec.key, codes, files[name].name, where)
     for file in FILES:
         if file.numbered is not None:
             number, what = file.numbered
             problems += _repeated(tables.get(file.name), [file.key, number], files.get(file.name), what)
+        if file.once_per is not None:
+            problems += _repeated(tables.get(file.name), list(file.once_per[0]), files.get(file.name),
+                                  file.once_per[1])
+    if "benefit_ranking" in tables:
+        problems += _rank_gaps(tables["benefit_ranking"], files["benefit_ranking"].name)
     return problems
+
+
+def _rank_gaps(ranking: pd.DataFrame, file: str) -> Iterator[Problem]:
+    """A person whose benefit ranks are not 1, 2, ..., m for the m benefits they ranked (a rank repeated
+    or skipped: data contract, section 8), one problem naming their rows and the ranks given."""
+    ranks = pd.to_numeric(ranking["rank"], errors="coerce")
+    for person, group in ranks.groupby(ranking["participant_id"], sort=False):
+        given = sorted(int(r) for r in group.dropna())
+        if group.isna().any() or given == list(range(1, len(given) + 1)):
+            continue  # a blank or a non-number is the schema's problem, named there
+        shown = ", ".join(str(r) for r in given)
+        yield Problem.on_rows(file, _rows(group.index), "rank",
+                              f"participant {quoted([person], 1)} gave the ranks {shown}: the {len(given)} benefits a "
+                              f"person ranked take the ranks 1 to {len(given)}, each once (none repeated or skipped)")
 
 
 def _rows(index: pd.Index) -> np.ndarray:
@@ -312,14 +334,20 @@ def _codes_meant(shown_codes: np.ndarray, known: np.ndarray) -> str:
 
 
 def _repeated(table: pd.DataFrame | None, keys: list[str], path: Path | None, what: str) -> Iterator[Problem]:
-    if table is None or path is None:
+    """Rows whose values in ``keys`` repeat another row's (numbers, ``*_no``, compared as numbers), named
+    on the last key; with more than two keys, the repeated combination is quoted."""
+    if table is None or path is None or not set(keys) <= set(table.columns):
         return
-    numbers = pd.to_numeric(table[keys[1]], errors="coerce")
-    duplicated = pd.concat([table[keys[0]], numbers], axis=1).dropna().duplicated(keep=False)
-    repeated = table.loc[duplicated[duplicated].index, keys[1]]
-    if not repeated.empty:
-        yield _grouped(path.name, repeated, keys[1], f"{{}} is repeated: each {what} may appear only once",
-                       f"{{}} are repeated: each {what} may appear only once")
+    values = pd.concat([pd.to_numeric(table[key], errors="coerce") if key.endswith("_no") else table[key]
+                        for key in keys], axis=1).dropna()
+    duplicated = values.duplicated(keep=False)
+    rows = duplicated[duplicated].index
+    if rows.empty:
+        return
+    shown = table.loc[rows, keys[-1]] if len(keys) <= 2 else \
+        table.loc[rows, keys].astype(str).agg(" / ".join, axis=1)
+    yield _grouped(path.name, shown, keys[-1], f"{{}} is repeated: each {what} may appear only once",
+                   f"{{}} are repeated: each {what} may appear only once")
 
 
 def _pair_make_up(people: pd.DataFrame, file: str) -> Iterator[Problem]:
