@@ -72,7 +72,8 @@ WITHHELD_REASONS: Final = {
     "secondary": "it would give another withheld figure away (a total less the other role, a group less its part)",
     "across_levels": "with the public reports of other cohorts, regions or the nation, it would give a withheld "
                      "figure away",
-    "pooling": "it pools one or two cohorts whose own change is withheld, and would give those changes back",
+    "pooling": "it pools cohorts whose own change is withheld, and with the other cohorts' figures would give those "
+               "changes back",
     "one_cohort": "it rests on a single cohort, so it is that cohort's own figure",
     "fits_hidden": "it is fitted to cohorts' own changes, one or more of which are withheld",
     "not_published": "a check kept for the internal report, never published",
@@ -217,21 +218,23 @@ INVERTIBLE_POOLED = ("pooled_change", "pooled_ci_low", "pooled_ci_high", "pooled
 
 def hide_invertible_pooling(safe: pd.DataFrame, hidden: dict[tuple[str, str], int],
                             rule: DisclosureRule = DISCLOSURE) -> pd.DataFrame:
-    """A level's public findings with the pooled statistics of an item and role hidden where 1 or 2
-    of its pooled cohorts have their own change hidden (``hidden``: ``findings.level.hidden_pooled_cohorts``).
+    """A level's public findings with the pooled statistics of an item and role hidden where any of its
+    pooled cohorts has its own change hidden (``hidden``: ``findings.level.hidden_pooled_cohorts``).
 
-    The pooled change, its interval (so its standard error), tau² and I² (so Cochran's Q) are four
-    equations in each hidden cohort's mean change and variance; the other cohorts' are published
-    (their mean, n and Hedges' g give the variance). With one or two hidden cohorts that is four
-    unknowns or fewer, and they can be solved for; with three or more they cannot. The judgements made
-    from the same figures go with them (``findings.evidence.JUDGEMENT_STATISTICS``: the certainty and its
-    concerns, whole numbers from thresholds; the people a new cohort needs, a ceiling of the pooled
-    standard deviation's function), each at most an inequality on the hidden cohorts, never an
-    equation. The number of cohorts pooled (k) stays, as a count of cohorts, not people; the number of
-    people paired (every row's n) goes with them, since less the other cohorts' published n's it is the
-    hidden cohorts' own."""
+    The pooled change, its interval (so its standard error), tau², I² (so Cochran's Q) and the prediction
+    interval are equations in each hidden cohort's mean change and variance; the other cohorts' are
+    published (their mean, n and Hedges' g give the variance). A hidden cohort is hidden because few
+    people rest on it, so its mean and variance come from a few whole-number changes: an exhaustive
+    search over the few values they can take solves the equations whatever the count of unknowns (an
+    attack recovered three hidden cohorts' exact means, n's and SDs from a region's published pooling;
+    issue 19). The rule used to let the pooling stand with three or more hidden cohorts; it no longer
+    does. The judgements made from the same figures go with them (``findings.evidence.JUDGEMENT_STATISTICS``:
+    the certainty and its concerns; the people a new cohort needs, which carry the pooled standard
+    deviation and pinned a hidden cohort's n in that attack). The number of cohorts pooled (k) stays, as a
+    count of cohorts, not people; the number of people paired (every row's n) goes with them, since less
+    the other cohorts' published n's it is the hidden cohorts' own."""
     invertible = pd.Series(
-        [1 <= hidden.get((measure, role), 0) <= 2 for measure, role in zip(safe["measure"], safe["role"], strict=True)],
+        [hidden.get((measure, role), 0) >= 1 for measure, role in zip(safe["measure"], safe["role"], strict=True)],
         index=safe.index)
     protected = safe.copy()
     protected.loc[invertible & safe["statistic"].isin(INVERTIBLE_POOLED) & (safe["value"] != ""), "value"] = rule.mark
@@ -496,8 +499,8 @@ def public_level_findings(results: LevelResults, rule: DisclosureRule = config.D
 def hide_over_hidden(safe: pd.DataFrame, hidden: dict[tuple[str, str], int], rule: DisclosureRule = DISCLOSURE
                      ) -> pd.DataFrame:
     """A level's public findings with what its hidden pooled cohorts (``hidden``: how many of each item and
-    role's are hidden) require withheld, each with its reason: the pooled figures of a pooling of 1 or 2
-    hidden cohorts (``hide_invertible_pooling``, "pooling") and every meta-regression over any hidden cohort
+    role's are hidden) require withheld, each with its reason: the pooled figures of a pooling of any
+    hidden cohort (``hide_invertible_pooling``, "pooling") and every meta-regression over any hidden cohort
     (``hide_evidence_over_hidden``, "fits_hidden"). The one rule a publish and the cross-level audit
     (``hierarchy.pooling_after_audit``) both apply."""
     pooled = tag_withheld(hide_invertible_pooling(safe, hidden, rule), "pooling", rule)

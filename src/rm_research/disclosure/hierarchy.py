@@ -161,8 +161,8 @@ def published_levels(root: Path | str, cohorts: Sequence[tuple[str, int]], regio
 def pooling_after_audit(levels: list[Level], protected: Mapping[str, pd.DataFrame],
                         rule: DisclosureRule = DISCLOSURE) -> dict[str, pd.DataFrame]:
     """The region and national tables whose pooled statistics must be hidden once the cross-level audit
-    has hidden more cohort changes (``protected``, its changes), with those tables: a pooling of 1 or 2
-    hidden cohorts gives their changes away whatever hid them, and a meta-regression fits every hidden
+    has hidden more cohort changes (``protected``, its changes), with those tables: a pooling of hidden
+    cohorts gives their changes away whatever hid them, and a meta-regression fits every hidden
     cohort (``control.hide_over_hidden``)."""
     final = {level.unit: protected.get(level.unit, level.safe) for level in levels}
     hidden = hidden_changes_of([final[level.unit] for level in levels if "/" in level.unit], rule)
