@@ -398,8 +398,15 @@ def _has_trend(page: LevelPage) -> bool:
     return page.level == NATIONAL or len(page.loaded) >= evidence_of.TREND_MIN_COHORTS
 
 
+POOLING_WITHHELD: Final = ("every item's is withheld with the pooled change it is made from: each pools cohorts "
+                           "whose own change is withheld in their public reports, which it would give back")
+
+
 def _certainty(page: LevelPage) -> None:
     read = _read(page)
+    if evidence_page.all_withheld(read, "certainty"):
+        page.missing(f"The certainty: {POOLING_WITHHELD}")
+        return
     page.table(evidence_page.certainty_table(read, page.labels, page.settings.analysis),
                "Summary of findings: how sure we are of each pooled change")
     page.markdown(narrative.escape_markdown(evidence_page.egger_sentence(read)))
@@ -409,7 +416,10 @@ def _planning(page: LevelPage) -> None:
     read = _read(page)
     if sentence := evidence_page.planning_sentence(read):
         page.markdown(narrative.escape_markdown(sentence))
-    page.table(evidence_page.planning_table(read, page.labels), "People a new cohort needs with both surveys")
+    if evidence_page.all_withheld(read, "pairs_needed"):
+        page.missing(f"The people a new cohort needs: {POOLING_WITHHELD}")
+    else:
+        page.table(evidence_page.planning_table(read, page.labels), "People a new cohort needs with both surveys")
     if not page.public:
         page.table(evidence_page.smallest_p_table(page.internal.analyses, page.labels),
                    "The cohort sizes seen so far, and the smallest p each can reach")
