@@ -286,8 +286,8 @@ MODERATOR_AXIS: Final = "Psychological sessions the programme offered"
 MODERATOR_CAPTION: Final = ("Circles: each cohort's mean change, sized by its weight in the meta-regression; line and "
                             "band: the fitted change with its 95% interval. The dashed line is no change.")
 PUBLIC_MODERATOR_CAPTION: Final = ("Circles: each cohort's published mean change (a withheld one is not drawn), "
-                                   "all one size, since the weights would give variances away; the fitted slope is "
-                                   "in the table. The dashed line is no change.")
+                                   "all one size, since the weights would give variances away; the fitted slope, where "
+                                   "published, is in the table. The dashed line is no change.")
 
 
 def _psych_moderator(page: LevelPage) -> None:
