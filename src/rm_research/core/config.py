@@ -12,6 +12,8 @@ from typing import Final
 
 ROLES: Final = ("mentor", "mentee")
 ALL_ROLES: Final = "all"
+#: The people of each role (and of ``all``) in a sentence's words, for what the library prints itself.
+ROLE_PLURALS: Final = {"mentor": "mentors", "mentee": "mentees", ALL_ROLES: "people"}
 
 RATING_ITEMS: Final = ("conf_senior", "conf_junior", "comfort_needs")
 RATING_RANGE: Final = (1, 10)

@@ -47,6 +47,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
+from rm_research.core import config
 from rm_research.core.config import SETTINGS, AnalysisSettings
 from rm_research.findings.table import RoleRow
 from rm_research.stats import meta, metareg, planning
@@ -364,7 +365,7 @@ class Plan:
 
     def lines(self) -> list[str]:
         """The plan in words, a line each."""
-        who = {"mentor": "mentors", "mentee": "mentees"}.get(self.role, "people")
+        who = config.ROLE_PLURALS.get(self.role, "people")
         change = f"{self.change:+.2f}" if abs(self.change) >= 0.01 else f"{self.change:+.2g}"
         out = [f"Planning a new cohort: {who}, {ITEM_WORDS.get(self.item, self.item)} ({self.item}).", self.source,
                f"To detect a change of {change} points (standard deviation of the changes {self.sd:.2f}) with "

@@ -197,7 +197,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         from rm_research.core.paths import region_title
 
         scope = "every region" if where == NATIONAL else region_title(where)
-        who = "mentors" if args.role == "mentor" else "mentees"
+        who = config.ROLE_PLURALS[args.role]
         source = (f"From {scope}: {result.k} cohorts pooled, {result.n} {who} with both surveys; pooled change "
                   f"{result.pooled_change:+.2f} points, standard deviation of the changes within cohorts {within:.2f}"
                   + (" (the change or the standard deviation as given replaces these)." if args.change or args.sd
