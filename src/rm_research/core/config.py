@@ -31,6 +31,16 @@ STATUSES: Final = ("enrolled", "withdrawn")
 #: seeds/002, "Benefit of reverse mentoring to organisations"), by code.
 BENEFITS: Final = ("recognising_talent", "network_of_champions", "inclusion_conversations", "change_agents",
                    "safe_space_and_belonging", "retention", "leaders_behaviour")
+#: Each benefit in a report's words, short forms of the South East's statements (contract section 8's table).
+BENEFIT_LABELS: Final = {
+    "recognising_talent": "Leaders see talent that bias had hidden",
+    "network_of_champions": "A network of champions, mentors and coaches",
+    "inclusion_conversations": "Regular conversations about respect and inclusion",
+    "change_agents": "Mentees become change agents",
+    "safe_space_and_belonging": "A safe place to learn; purpose and belonging",
+    "retention": "Higher retention of BAME staff",
+    "leaders_behaviour": "Senior leaders communicate differently with BAME colleagues",
+}
 #: The 360-degree team feedback's phases and rater groups (data contract, section 8).
 FEEDBACK_PHASES: Final = ("pre", "post", "follow_up")
 RATER_GROUPS: Final = ("BME", "other")

@@ -69,6 +69,8 @@ class CohortSpec:
     response_share: float = 0.85  # of matched people still enrolled, answering the end survey
     coders: int = 2  # researchers coding the free text; two allow an agreement statistic
     observations: bool = False  # a ReMEDI-style appraisal log (observations.csv)
+    #: which of contract section 8's files the cohort kept (``psych_topics`` only where sessions were offered)
+    further: tuple[str, ...] = ("benefit_ranking", "psych_topics", "team_feedback", "follow_up")
 
     @property
     def slug(self) -> str:
@@ -84,15 +86,17 @@ COHORTS: Final = (
                focus="all-protected-characteristics", psych_hours=1.5, planned_sessions=8, coders=1),
     CohortSpec("london", 2, 16, 1.6, 0, "2018-09-03",
                programme="Reverse Mentoring for Equality, Diversity and Inclusion (ReMEDI)",
-               psych_hours=0, matched_share=1.0, observations=True),
+               psych_hours=0, matched_share=1.0, observations=True, further=("team_feedback", "follow_up")),
     CohortSpec("midlands", 1, 20, 0.1, 1, "2021-04-12", programme="Disability Reverse Mentoring Programme",
-               focus="disability", withdrawn_share=0.15, response_share=0.7),
+               focus="disability", withdrawn_share=0.15, response_share=0.7, further=()),
     CohortSpec("midlands", 2, 12, 2.7, 4, "2022-04-11", psych_hours=1.5, matched_share=1.0, response_share=0.95),
     CohortSpec("north-west", 1, 40, 0.9, 2, "2021-09-06", withdrawn_share=0.2, response_share=0.65),
-    CohortSpec("north-west", 2, 8, -0.4, 0, "2023-01-09", psych_hours=0, matched_share=1.0, coders=1),
+    CohortSpec("north-west", 2, 8, -0.4, 0, "2023-01-09", psych_hours=0, matched_share=1.0, coders=1,
+               further=("benefit_ranking",)),
     CohortSpec("north-east-and-yorkshire", 1, 28, 1.9, 4, "2022-01-10", planned_sessions=8),
     CohortSpec("east-of-england", 1, 18, 0.3, 3, "2021-06-07", response_share=0.8),
-    CohortSpec("east-of-england", 2, 14, 1.4, 1, "2023-06-05", psych_hours=3, coders=1),
+    CohortSpec("east-of-england", 2, 14, 1.4, 1, "2023-06-05", psych_hours=3, coders=1,
+               further=("benefit_ranking", "psych_topics")),
     CohortSpec("south-west", 1, 22, 3.0, 2, "2022-09-05", planned_sessions=10, withdrawn_share=0.0),
     # a third year of cohorts (a second and third in the regions that started later), as regions that run
     # a cohort a year have by now: what a region can publish depends on how many cohorts it pools
@@ -103,13 +107,15 @@ COHORTS: Final = (
     CohortSpec("north-east-and-yorkshire", 2, 20, 1.4, 3, "2023-01-09", planned_sessions=8),
     CohortSpec("north-east-and-yorkshire", 3, 14, 1.0, 2, "2024-01-08", matched_share=1.0, coders=1),
     CohortSpec("south-west", 2, 18, 2.2, 2, "2023-09-04", planned_sessions=10),
-    CohortSpec("south-west", 3, 12, 1.5, 1, "2024-09-02", withdrawn_share=0.0, response_share=0.9),
+    CohortSpec("south-west", 3, 12, 1.5, 1, "2024-09-02", withdrawn_share=0.0, response_share=0.9,
+               further=("benefit_ranking", "team_feedback")),
 )
 
 #: Files every cohort has; ``psych_sessions`` only where sessions were offered, ``observations``
-#: only in a ReMEDI-style cohort.
+#: only in a ReMEDI-style cohort; then contract section 8's, each where the cohort kept it (``further``).
+FURTHER: Final = ("benefit_ranking", "psych_topics", "team_feedback", "follow_up")
 TABLES: Final = ("participants", "enrolment", "end_survey", "mentoring_sessions", "psych_sessions",
-                 "training", "themes", "observations")
+                 "training", "themes", "observations", *FURTHER)
 
 # --- the change model --------------------------------------------------------------------------
 
@@ -469,6 +475,129 @@ def _observations(rng: np.random.Generator, pairs: list[Pair]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+# --- contract section 8's files ------------------------------------------------------------------------
+# Drawn from a generator of their own (``further_seed``), after everything else, so that the files above
+# come out exactly as they did before these were added.
+
+#: How much each role values each organisational benefit (a person ranks by these plus their own noise,
+#: ``RANK_NOISE``): mentors put recognising talent and retention first, mentees their own behaviour.
+BENEFIT_VALUES: Final = {
+    "mentor": {"recognising_talent": 2.0, "network_of_champions": 1.0, "inclusion_conversations": 0.8,
+               "change_agents": 0.6, "safe_space_and_belonging": 1.2, "retention": 1.8, "leaders_behaviour": 1.0},
+    "mentee": {"recognising_talent": 1.4, "network_of_champions": 0.6, "inclusion_conversations": 1.2,
+               "change_agents": 1.6, "safe_space_and_belonging": 0.8, "retention": 1.0, "leaders_behaviour": 2.0},
+}
+RANK_NOISE: Final = 1.0
+RANKED_ALL: Final = 0.85  # of those who rank, the share ranking all seven (the rest their top three to six)
+#: Topics the South East's psychological sessions covered (``seeds/000_*``), some as a facilitator might
+#: type them again (the findings group spellings ignoring case and spaces).
+TOPICS: Final = ("Guilt and Shame", "Sense of responsibility/Protection", "Strong Emotions", "Self-Awareness",
+                 "Racial identity", "Power Dynamics", "Maintaining Boundaries", "Emotional connectedness")
+RETYPED: Final = {"Power Dynamics": "power  dynamics", "Guilt and Shame": "Guilt and shame",
+                  "Strong Emotions": "strong emotions "}
+#: The team's 360-degree feedback: raters per mentee, the share from ethnic minority groups, and the team's
+#: view of a mentee (mean, spread between mentees, between raters) and how much of the cohort's change in
+#: confidence it sees.
+RATERS: Final = (3, 7)
+BME_RATERS: Final = 0.3
+GROUP_NOT_GIVEN: Final = 0.1
+TEAM_MEAN, TEAM_MENTEE_SD, TEAM_RATER_SD = 5.5, 1.0, 1.2
+TEAM_SEES: Final = 0.6
+BME_SEES_LESS: Final = 0.5  # raters from ethnic minority groups see this much less of it
+#: Follow-up 6-12 months on: who answers, and how much of their change since enrolment they keep.
+FOLLOWED_UP: Final = 0.7
+KEPT: Final = 0.75
+FOLLOW_UP_SD: Final = 0.8
+
+
+def further_seed(spec: CohortSpec, seed: int) -> list[int]:
+    """The seed of the cohort's section 8 files: the collaborative's and a checksum of ``region/cohort-N/further``."""
+    return [seed, zlib.crc32(f"{spec.slug}/further".encode())]
+
+
+def _benefit_ranking(rng: np.random.Generator, people: list[Person]) -> pd.DataFrame:
+    """benefit_ranking.csv: four in five people rank, most all seven, by their role's values plus noise."""
+    rows = []
+    for person in people:
+        if rng.random() >= 0.8:
+            continue
+        values = BENEFIT_VALUES[person.role]
+        drawn = {benefit: value + rng.normal(0, RANK_NOISE) for benefit, value in values.items()}
+        order = sorted(drawn, key=lambda benefit: -drawn[benefit])
+        kept = len(order) if rng.random() < RANKED_ALL else int(rng.integers(3, len(order)))
+        rows += [{"participant_id": person.participant_id, "benefit": benefit, "rank": str(rank)}
+                 for rank, benefit in enumerate(order[:kept], start=1)]
+    return pd.DataFrame(rows)
+
+
+def _psych_topics(spec: CohortSpec, rng: np.random.Generator) -> pd.DataFrame:
+    """psych_topics.csv: two to four topics a session, now and then typed differently."""
+    rows = []
+    for session in range(1, spec.psych_offered + 1):
+        for topic in rng.choice(TOPICS, size=int(rng.integers(2, 5)), replace=False):
+            written = RETYPED.get(str(topic), str(topic)) if rng.random() < 0.3 else str(topic)
+            rows.append({"psych_session_no": str(session), "topic": written})
+    return pd.DataFrame(rows)
+
+
+def _team_feedback(spec: CohortSpec, rng: np.random.Generator, people: list[Person]) -> pd.DataFrame:
+    """team_feedback.csv: each matched mentee's team rates them before, most again at the end, some at follow-up."""
+    rows = []
+    for person in people:
+        if person.role != "mentee" or person.pair is None or rng.random() >= 0.9:
+            continue
+        level = TEAM_MEAN + rng.normal(0, TEAM_MENTEE_SD)
+        for number in range(1, int(rng.integers(*RATERS)) + 1):
+            group = ("" if rng.random() < GROUP_NOT_GIVEN else "BME" if rng.random() < BME_RATERS else "other")
+            sees = TEAM_SEES * spec.change * (BME_SEES_LESS if group == "BME" else 1.0)
+            rater = f"R{number}"
+            for phase, shift, asked in (("pre", 0.0, 1.0), ("post", sees, 0.0 if person.withdrawn else 0.85),
+                                        ("follow_up", KEPT * sees, 0.5)):
+                if rng.random() >= asked:
+                    continue
+                ratings = {item: "" if rng.random() < BLANK_RATING else
+                           str(_rating(level + shift + rng.normal(0, TEAM_RATER_SD))) for item in config.TEAM_ITEMS}
+                rows.append({"mentee_id": person.participant_id, "rater": rater, "rater_group": group,
+                             "phase": phase, **ratings})
+    return pd.DataFrame(rows)
+
+
+def _follow_up(spec: CohortSpec, rng: np.random.Generator, people: list[Person], enrolment: pd.DataFrame,
+               end: pd.DataFrame) -> pd.DataFrame:
+    """follow_up.csv: most who answered the end survey answer again 6-12 months on, keeping most of their change."""
+    pre, post = (table.set_index("participant_id") if len(table) else pd.DataFrame() for table in (enrolment, end))
+    last = _date(spec.start, 28 * (spec.planned_sessions + 1))
+    rows = []
+    for person in people:
+        if not person.answered_end or rng.random() >= FOLLOWED_UP:
+            continue
+        ratings = {}
+        for item in config.RATING_ITEMS:
+            before = pre[item].get(person.participant_id, "") if item in pre else ""
+            after = post[item].get(person.participant_id, "")
+            if after == "" or rng.random() < BLANK_RATING:
+                ratings[item] = ""
+                continue
+            start = float(before) if before != "" else float(after)
+            ratings[item] = str(_rating(start + KEPT * (float(after) - start) + rng.normal(0, FOLLOW_UP_SD)))
+        rows.append({"participant_id": person.participant_id, "date": _date(last, int(rng.integers(180, 366))),
+                     **ratings})
+    return pd.DataFrame(rows)
+
+
+def further_tables(spec: CohortSpec, seed: int, people: list[Person], enrolment: pd.DataFrame,
+                   end: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The section 8 files the cohort kept (``spec.further``; no topics where no sessions were offered)."""
+    rng = np.random.default_rng(further_seed(spec, seed))
+    made = {
+        "benefit_ranking": lambda: _benefit_ranking(rng, people),
+        "psych_topics": lambda: _psych_topics(spec, rng),
+        "team_feedback": lambda: _team_feedback(spec, rng, people),
+        "follow_up": lambda: _follow_up(spec, rng, people, enrolment, end),
+    }
+    return {name: made[name]() for name in FURTHER if name in spec.further}
+
+
 def cohort_seed(spec: CohortSpec, seed: int) -> list[int]:
     """The cohort's own seed: the collaborative's and a checksum of ``region/cohort-N``."""
     return [seed, zlib.crc32(spec.slug.encode("utf-8"))]
@@ -495,6 +624,7 @@ def generate_cohort(spec: CohortSpec, seed: int = COLLABORATIVE_SEED) -> dict[st
         "training": _training(rng, people),
         "themes": _themes(spec, rng, end),
         "observations": _observations(rng, pairs) if spec.observations else pd.DataFrame(),
+        **further_tables(spec, seed, people, enrolment, end),
     }
     return {name: table for name, table in tables.items() if len(table)}
 
@@ -523,6 +653,15 @@ def readme(spec: CohortSpec, seed: int = COLLABORATIVE_SEED) -> str:
     psych = ("No psychological sessions were offered, so there is no `psych_sessions.csv` and the "
              "psychological-session answers are blank." if spec.psych_offered == 0 else
              f"{spec.psych_offered} psychological session(s) of {spec.psych_hours:g} hours were offered.")
+    kept = [name for name in FURTHER if name in spec.further and (name != "psych_topics" or spec.psych_offered)]
+    further = ("The cohort kept " + ", ".join(f"`{name}.csv`" for name in kept) + " (data contract, section 8), "
+               "drawn from a generator of their own (so the other files are as they were before these were added): "
+               f"rankings of the benefits by each role's values plus noise; two to four of the South East's "
+               f"session topics a session; {RATERS[0]}-{RATERS[1] - 1} team raters a mentee "
+               f"({BME_RATERS:g} of those who give a group from ethnic minority groups), who see "
+               f"{TEAM_SEES:g} of the cohort's change ({BME_SEES_LESS:g} of that for ethnic minority raters); and a "
+               f"follow-up of {FOLLOWED_UP:g} of those who answered the end survey, keeping {KEPT:g} of their "
+               "change." if kept else "The cohort kept none of the files of the data contract's section 8.")
     return f"""# SYNTHETIC cohort: {REGION_NAMES[spec.region]}, Cohort {spec.cohort}
 
 **Every file here is synthetic.** No row describes a real person. The files were written by
@@ -548,6 +687,8 @@ run out of the box. Its figures mean nothing about any real programme.
 
 {psych}
 {observed}
+{further}
+
 A person's change in a rating item (post - pre) is drawn as the sum of
 
 - the cohort's true change in conf_senior above (times {ITEM_SCALE["conf_junior"]:g} for conf_junior and

@@ -16,7 +16,7 @@ from rm_research.contract.programme import Programme
 from rm_research.core import config
 from rm_research.core.config import SETTINGS, AnalysisSettings
 from rm_research.findings import descriptive, registry, themes
-from rm_research.findings.instruments import instrument_rows
+from rm_research.findings.instruments import instrument_rows, person_frame
 from rm_research.findings.table import FINDINGS_COLUMNS, FLOW_STAGES, PSYCH_ANSWERS, Row
 from rm_research.findings.views import RoleView, role_view
 from rm_research.ingest.clean import Cohort
@@ -239,7 +239,7 @@ def compute_findings(cohort: Cohort, region: str, cohort_no: int, settings: Anal
         records += [(region, cohort_no, m, role, s, v, n) for m, s, v, n in role_rows(cohort, view, settings, offered)]
     records += [(region, cohort_no, m, r, s, v, n) for m, r, s, v, n in descriptive_rows(cohort, programme)]
     records += [(region, cohort_no, m, config.ALL_ROLES, s, v, n) for m, s, v, n in themes.agreement_rows(agreement)]
-    records += [(region, cohort_no, m, r, s, v, n) for m, r, s, v, n in instrument_rows(cohort, settings)]
+    records += [(region, cohort_no, m, r, s, v, n) for m, r, s, v, n in instrument_rows(person_frame(cohort), settings)]
     return registry.registered(with_holm(pd.DataFrame.from_records(records, columns=FINDINGS_COLUMNS)))
 
 

@@ -236,6 +236,16 @@ def sessions_held_medians(cohort: Cohort) -> pd.DataFrame:
 
 
 # ratings and sessions, person by person (numbered, never named) ----------------------------------------
+def long_ratings(wide: pd.DataFrame, phases: list[str]) -> pd.DataFrame:
+    """``wide`` (a ``role`` column and one column of ratings per phase, in order; rows with any rating
+    missing dropped) as a long table for ``report.figures.paired_plot``: ``role``, ``person`` (numbered
+    within the role, in order of their ratings: no identifier survives), ``phase``, ``rating``."""
+    both = wide[["role", *phases]].dropna().sort_values(["role", *phases])
+    both["person"] = both.groupby("role").cumcount() + 1
+    long = both.melt(id_vars=["role", "person"], value_vars=phases, var_name="phase", value_name="rating")
+    return long.astype({"rating": float}).reset_index(drop=True)
+
+
 def paired_ratings(cohort: Cohort, item: str) -> pd.DataFrame:
     """Long table of before/after ratings for people who answered both, IDs replaced by numbers."""
     roles = cohort.participants.set_index("participant_id")["role"]
@@ -243,11 +253,7 @@ def paired_ratings(cohort: Cohort, item: str) -> pd.DataFrame:
     post = cohort.end_survey.set_index("participant_id")[item]
     both = pd.concat({"Before": pre, "After": post}, axis=1).dropna()
     both["role"] = roles.reindex(both.index).to_numpy()
-    both = both.sort_values(["role", "Before", "After"])
-    both["person"] = both.groupby("role").cumcount() + 1
-    long = both.melt(id_vars=["role", "person"], value_vars=["Before", "After"],
-                     var_name="phase", value_name="rating")
-    return long.astype({"rating": float}).reset_index(drop=True)
+    return long_ratings(both, ["Before", "After"])
 
 
 def sessions_distribution(cohort: Cohort) -> pd.DataFrame:

@@ -2,8 +2,9 @@
 
 Everything starts from one *person table* (``person_table``): one row per person of every cohort
 of the level, with the region, the cohort, the role, each rating item before and after, the doses
-(mentoring sessions held, psychological sessions attended) and the yes/no answers. It carries no
-participant or pair identifier: rows are people, numbered by position only.
+(mentoring sessions held, psychological sessions attended), the yes/no answers and the section 8
+columns (``findings.instruments.person_columns``). It carries no participant, pair or rater
+identifier: rows are people, numbered by position only.
 
 From it, for each role (``mentor``, ``mentee``, ``all``):
 
@@ -19,7 +20,11 @@ From it, for each role (``mentor``, ``mentee``, ``all``):
 - **dose effects** on confidence with senior leaders (``conf_senior``): ANCOVA post ~ pre + dose
   with cohort fixed effects and HC3 standard errors (as ``models.ancova_dose``), and, where at
   least ``MIN_MIXED_COHORTS`` cohorts are pooled, a linear mixed model with a random intercept for
-  cohort as a sensitivity analysis (``MIXED_CAVEAT`` says why it is only that).
+  cohort as a sensitivity analysis (``MIXED_CAVEAT`` says why it is only that);
+- **the four further instruments** (contract section 8): their rows over all the level's people
+  together, exactly as a cohort's (``findings.instruments``): benefit ranks and their agreement over
+  everyone who ranked, session topics summed over the cohorts' sessions, the team's view over all
+  mentees rated, follow-up over everyone followed up.
 """
 
 from __future__ import annotations
@@ -40,9 +45,9 @@ from rm_research.core import config
 from rm_research.core.config import DISCLOSURE, SETTINGS, AnalysisSettings, DisclosureRule
 from rm_research.core.paths import NATIONAL, region_title
 from rm_research.findings import evidence as evidence_of
-from rm_research.findings import registry
+from rm_research.findings import instruments, registry
 from rm_research.findings.table import FINDINGS_COLUMNS, FLOW_STAGES, PSYCH_ANSWERS, RoleRow
-from rm_research.findings.views import role_view
+from rm_research.findings.views import floats, role_view, roles_present
 from rm_research.ingest.load import LoadedCohort
 from rm_research.stats import effects, meta
 from rm_research.stats.models import robust_slope
@@ -79,40 +84,36 @@ def cohort_label(region: str, cohort: int) -> str:
     return f"{region_title(region)}, cohort {cohort}"
 
 
-def _floats(values: pd.Series) -> np.ndarray:
-    """Numbers, booleans or nullable values as floats, missing as NaN."""
-    return pd.array(values, dtype="Float64").to_numpy(dtype=float, na_value=np.nan)
-
-
 def cohort_people(loaded: LoadedCohort) -> pd.DataFrame:
     """One cohort's rows of the person table (see ``person_table``)."""
     view = role_view(loaded.cohort, config.ALL_ROLES)
     people = view.people
-    pre = view.enrolment.reindex(people.index)
+    frame = instruments.person_frame(loaded.cohort, view)
     post = view.end_survey.reindex(people.index)
     offered = int(loaded.programme.psych_sessions_offered)
     logged = offered > 0 and view.psych_attended is not None
-    psych = _floats(view.psych_attended.reindex(people.index)) if logged else np.full(len(people), np.nan)
+    psych = floats(view.psych_attended.reindex(people.index)) if logged else np.full(len(people), np.nan)
     columns: dict[str, object] = {
         "region": loaded.paths.region,
         "cohort": int(loaded.paths.cohort),
         "cohort_label": cohort_label(loaded.paths.region, loaded.paths.cohort),
         "start": loaded.cohort.start if loaded.cohort.start is not None else pd.NaT,
-        "role": people["role"].astype(str).to_numpy(),
+        "role": frame["role"].to_numpy(),
         "matched": people["pair_id"].notna().to_numpy(),
         "completed_end_survey": people.index.isin(view.end_survey.index),
         "withdrawn": (people["status"] == "withdrawn").to_numpy(),
     }
     for item in config.RATING_ITEMS:
-        columns[f"pre_{item}"] = _floats(pre[item])
-        columns[f"post_{item}"] = _floats(post[item])
-    columns["mentoring_sessions"] = _floats(view.sessions.reindex(people.index))
+        columns[f"pre_{item}"] = frame[f"pre_{item}"].to_numpy()
+        columns[f"post_{item}"] = frame[f"post_{item}"].to_numpy()
+    columns["mentoring_sessions"] = floats(view.sessions.reindex(people.index))
     columns["psych_offered"] = offered
     columns["psych_logged"] = logged
     columns["psych_attended"] = psych
     for item in config.YES_NO_ITEMS:
-        answers = _floats(post[item])
+        answers = floats(post[item])
         columns[item] = np.full(len(people), np.nan) if item in PSYCH_ANSWERS and offered == 0 else answers
+    columns.update({column: frame[column].to_numpy() for column in frame.columns if column not in columns})
     return pd.DataFrame(columns, index=pd.RangeIndex(len(people)))
 
 
@@ -126,7 +127,8 @@ def person_table(cohorts: Iterable[LoadedCohort]) -> pd.DataFrame:
     held, else the sessions reported); ``psych_offered`` (the programme's setting), ``psych_logged``
     (the cohort offered sessions and kept an attendance log) and ``psych_attended`` (sessions
     attended; NaN where not logged); each yes/no answer as 1/0/NaN (``psych_supportive`` NaN in a
-    programme that offered no psychological sessions).
+    programme that offered no psychological sessions); and the section 8 columns
+    (``findings.instruments.person_columns``).
     """
     frames = [cohort_people(loaded) for loaded in cohorts]
     if not frames:
@@ -137,12 +139,6 @@ def person_table(cohorts: Iterable[LoadedCohort]) -> pd.DataFrame:
 def in_role(people: pd.DataFrame, role: str) -> pd.DataFrame:
     """The person table's rows of ``role`` (everyone for ``all``)."""
     return people if role == config.ALL_ROLES else people[people["role"] == role]
-
-
-def roles_present(people: pd.DataFrame) -> list[str]:
-    """The roles with at least one person, then ``all``."""
-    found = set(people["role"])
-    return [role for role in config.ROLES if role in found] + [config.ALL_ROLES]
 
 
 # flow -----------------------------------------------------------------------------------------------
@@ -529,7 +525,8 @@ def level_rows(people: pd.DataFrame, analyses: dict[tuple[str, str], meta.MetaAn
                found: Mapping[tuple[str, str], evidence_of.Evidence], national: bool,
                settings: AnalysisSettings = SETTINGS) -> Iterator[Row]:
     """Every findings row of a level, role by role: flow, the pooled rating items with their evidence
-    (section 9; ``found``, ``national`` with the comparison of regions), yes/no, dose effects."""
+    (section 9; ``found``, ``national`` with the comparison of regions), yes/no, dose effects; then the
+    section 8 rows over all the level's people (``findings.instruments``)."""
     for role in roles_present(people):
         yield from flow_rows(people, role)
         for item in config.RATING_ITEMS:
@@ -538,6 +535,7 @@ def level_rows(people: pd.DataFrame, analyses: dict[tuple[str, str], meta.MetaAn
                 yield from found[(item, role)].rows(national)
         yield from yes_no_rows(people, role, settings)
         yield from dose_rows(fits, role)
+    yield from instruments.instrument_rows(people, settings)
 
 
 def level_results(people: pd.DataFrame, level: str, settings: AnalysisSettings = SETTINGS) -> LevelResults:

@@ -44,6 +44,10 @@ class Lookup:
         """Whether the findings hold this row at all."""
         return (measure, role, statistic) in self.rows
 
+    def statistics(self, measure: str, role: str) -> list[str]:
+        """The statistics the findings hold for ``measure`` and ``role``, in the table's order."""
+        return [s for (m, r, s) in self.rows if m == measure and r == role]
+
     def cell(self, measure: str, role: str, statistic: str, column: int) -> object:
         """The row's value (``column`` 0) or n (1) as held, NaN where there is no such row."""
         return self.rows.get((measure, role, statistic), (math.nan, math.nan))[column]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from rm_research.core import config
@@ -67,3 +68,14 @@ def psych_sessions_attended(cohort: Cohort, ids: pd.Index) -> pd.Series | None:
     grouped = log["attended"].astype("Float64").groupby(log["participant_id"])
     attended = grouped.sum().astype(float).where(grouped.count() > 0)  # all rows blank: unknown
     return attended.reindex(ids, fill_value=0.0)
+
+
+def floats(values: pd.Series) -> np.ndarray:
+    """Numbers, booleans or nullable values as floats, missing as NaN."""
+    return pd.array(values, dtype="Float64").to_numpy(dtype=float, na_value=np.nan)
+
+
+def roles_present(people: pd.DataFrame) -> list[str]:
+    """The roles of a table of people (a ``role`` column) with at least one person, then ``all``."""
+    found = set(people["role"])
+    return [role for role in config.ROLES if role in found] + [config.ALL_ROLES]

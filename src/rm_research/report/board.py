@@ -1,14 +1,17 @@
 """The one-page summary every report opens with: what a board needs to know, in its order, and no more.
 
-A board reads three to five headlines and decides; the full key findings (``report.summary``) follow
+A board reads three to six headlines and decides; the full key findings (``report.summary``) follow
 for whoever wants them. The headlines are ranked as the board's questions are (issue 18):
 
 1. **the change in confidence**: on how many of the confidence questions each role ended higher,
    with the clearest change in words and numbers;
-2. **who took part and stayed**: enrolled, completed the end survey, withdrew;
-3. **what the psychological input added**: how many found the sessions supportive, and whether
+2. **did it last, and did others see it** (where a follow-up or the team's feedback was supplied:
+   data contract, section 8): the change 6-12 months on, and the mentees' teams' view before and
+   after (``lasting_headline``, in the words of ``report.instruments``);
+3. **who took part and stayed**: enrolled, completed the end survey, withdrew;
+4. **what the psychological input added**: how many found the sessions supportive, and whether
    those who attended more ended with more confidence (an association, said as one);
-4. **what to do next**: one or two actions that follow from the figures by stated rules
+5. **what to do next**: one or two actions that follow from the figures by stated rules
    (``next_steps``), never from judgement the figures do not support.
 
 Each headline carries its number and the people it rests on. One line then says how far the
@@ -37,6 +40,7 @@ from rm_research.core.safety import escape_markdown
 from rm_research.disclosure.control import share_band
 from rm_research.report import evidence as evidence_page
 from rm_research.report import figures as charts
+from rm_research.report import instruments as further
 from rm_research.report.page import PAGE_BREAK, Page
 from rm_research.report.summary import (
     CHANGE,
@@ -186,8 +190,20 @@ def _means(figures: Figures, item: str, role: str) -> str:
     return "" if math.isnan(pre) or math.isnan(post) else f" from {decimals(pre, 1)} to {decimals(post, 1)}"
 
 
+def lasting_headline(figures: Figures, labels: dict[str, str]) -> Headline | None:
+    """Headline 2, where the page has follow-up or team feedback findings: whether everyone's change lasted
+    6-12 months on, and how the mentees' teams rated them before and after (``report.instruments``)."""
+    found = [(sentence, rests) for sentence, rests in (
+        (further.lasting_sentence(figures, labels), "those followed up 6-12 months on"),
+        (further.team_sentence(figures), "the mentees' teams")) if sentence]
+    if not found:
+        return None
+    return Headline("Did it last, and did others see it", " ".join(sentence for sentence, _ in found),
+                    "; ".join(rests for _, rests in found))
+
+
 def participation_headline(figures: Figures) -> Headline | None:
-    """Headline 2: who enrolled, who completed the end survey (and what share), who withdrew."""
+    """Headline 3: who enrolled, who completed the end survey (and what share), who withdrew."""
     everyone = config.ALL_ROLES
     if not figures.has("flow", everyone, "enrolled"):
         return None
@@ -213,7 +229,7 @@ def participation_headline(figures: Figures) -> Headline | None:
 
 
 def psychological_headline(figures: Figures, pooled: bool = False, offered: bool = True) -> Headline | None:
-    """Headline 3: whether people found the psychological sessions supportive, and whether those who
+    """Headline 4: whether people found the psychological sessions supportive, and whether those who
     attended more ended with more confidence at the same starting point (an association only)."""
     if not offered:
         return Headline("Psychological input", "No psychological sessions were offered, so this report cannot say "
@@ -308,7 +324,7 @@ def trend_sentence(figures: Figures, per: str = "year") -> str:
 
 
 def next_steps(figures: Figures, pooled: bool = False, level: str = "") -> Headline:
-    """Headline 4: one or two actions that follow from the figures by these rules, in this order:
+    """Headline 5: one or two actions that follow from the figures by these rules, in this order:
 
     - fewer than ``LOW_COMPLETION`` of those enrolled completed the end survey: chase it, since the
       changes rest on those who did;
@@ -409,8 +425,9 @@ CONCERNS: Final = {"inconsistency": "cohorts differ", "imprecision": "a wide ran
 
 def headlines(figures: Figures, labels: dict[str, str], *, pooled: bool = False, psych_offered: bool = True,
               level: str = "", trend_per: str = "year") -> list[Headline]:
-    """The summary's three to five headlines, in the board's order (module docstring)."""
-    found = [confidence_headline(figures, labels, pooled, trend_per), participation_headline(figures),
+    """The summary's three to six headlines, in the board's order (module docstring)."""
+    found = [confidence_headline(figures, labels, pooled, trend_per), lasting_headline(figures, labels),
+             participation_headline(figures),
              psychological_headline(figures, pooled, psych_offered), next_steps(figures, pooled, level)]
     return [h for h in found if h is not None]
 

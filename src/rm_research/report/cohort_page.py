@@ -15,16 +15,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
+import pandas as pd
+
 from rm_research.contract.programme import Programme
 from rm_research.core import config, provenance
 from rm_research.disclosure import control as disclosure
 from rm_research.disclosure import quotes
 from rm_research.findings import descriptive as counting
-from rm_research.findings import registry, verify
+from rm_research.findings import instruments, registry, verify
 from rm_research.findings.cohort import CohortResults
 from rm_research.ingest.clean import Cohort
 from rm_research.ingest.load import LoadedCohort
 from rm_research.report import board, descriptive, figures, narrative, summary, tables, themes
+from rm_research.report import instruments as further
 from rm_research.report.page import CONTENTS, DISCLOSURE_CONTROL, PUBLIC_PROVENANCE_INTRO, Page, Section, heading_only
 
 
@@ -73,6 +76,20 @@ class CohortPage(Page):
             raise ValueError("the public page has no unprotected results")
         return self.results
 
+    def supplied(self, name: str) -> bool:
+        """Whether the cohort supplied the optional file ``name``."""
+        return getattr(self.people, name) is not None
+
+    def absent(self, name: str) -> str:
+        """The one line said where the cohort did not supply ``name``."""
+        return f"this cohort supplied no `{name}.csv` (optional: data contract, section 8)"
+
+    def instrument_people(self) -> pd.DataFrame:
+        """The cohort's people with the section 8 columns (internal page only)."""
+        if self.public:
+            raise ValueError("the public page reads the protected findings only")
+        return instruments.person_frame(self.people)
+
     def unless_missing(self, key: str) -> bool:
         """True when section part ``key`` (``descriptive.SECTIONS``) can be shown; else says why not."""
         if reason := self.status[key]:
@@ -115,7 +132,7 @@ def _key_findings(page: CohortPage) -> None:
     page.markdown(narrative.key_findings_intro(page.settings.analysis))
     programme = page.programme
     options = {"psych_offered": programme.offers_psych_sessions,
-               "planned_sessions": programme.planned_mentoring_sessions}
+               "planned_sessions": programme.planned_mentoring_sessions, "more": further.key_sentences(page.labels)}
     if page.public:
         found = summary.key_findings_public(page.findings, page.labels, rule=page.settings.disclosure, **options)
     else:
@@ -359,6 +376,8 @@ def _no_psych_sessions(page: CohortPage) -> str | None:
 def _methods(page: CohortPage) -> None:
     page.markdown(narrative.methods_markdown(page.settings.analysis,
                                              psych_offered=page.programme.psych_sessions_offered))
+    if any(page.supplied(name) for name in instruments.FILES):
+        page.markdown(further.METHODS)
     page.table(registry.glossary(page.findings), "The statistics in findings.csv")
 
 
@@ -422,10 +441,13 @@ CohortPage.SECTIONS = (
     Section("hopes", "What participants hoped to contribute and to gain", _hopes, _hopes, reads=("enrolment",), level=3,
             intro="Answers at enrolment of those who agreed to be quoted, with names, codes and contact details "
                   "removed."),
+    further.BENEFITS,
     Section("before_after", "Confidence before and after the programme", _before_after, _before_after_public,
             reads=("rating", "paired"),
             intro="Paired on the people who answered an item both at enrolment and at the end. Each line in the plots "
                   "is one person.", public_intro=""),
+    further.LASTING,
+    further.TEAM,
     Section("sessions", "Mentoring sessions", _sessions, _sessions_public,
             reads=("sessions_reported", "yes_no", "sessions_vs_plan", "against_plan", "held_medians", "end_survey",
                    "mentoring_sessions"),
@@ -437,6 +459,7 @@ CohortPage.SECTIONS = (
             intro="Whether the facilitated psychological sessions were found supportive, and whether those who "
                   "attended one changed in confidence differently from those who attended none.",
             public_intro="Whether the facilitated psychological sessions were found supportive."),
+    further.TOPICS,
     Section("dose", "Sessions attended and change in confidence", _dose, _dose_public, reads=("dose",),
             intro="Did people who had more mentoring sessions, or attended more psychological sessions, gain more "
                   "confidence talking with senior leaders? Spearman's rho, and the ANCOVA slope: the expected "

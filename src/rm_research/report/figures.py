@@ -249,30 +249,45 @@ def public_flow_chart(numbers: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) 
                               "one away.")
 
 
+def _phases(long: pd.DataFrame) -> list[str]:
+    """The phases of a long table of ratings, in the order they were asked (the table's order)."""
+    return list(dict.fromkeys(long["phase"]))
+
+
 def _paired_summary(data: pd.DataFrame) -> str:
     wide = data.pivot(index="person", columns="phase", values="rating")
-    change = wide["After"] - wide["Before"]
-    return (f"mean {_number(wide['Before'].mean())} before and {_number(wide['After'].mean())} after; "
-            f"{int((change > 0).sum())} rose, {int((change == 0).sum())} did not change, "
+    phases = _phases(data)
+    first, last = wide[phases[0]], wide[phases[-1]]
+    change = last - first
+    if phases == ["Before", "After"]:
+        means = f"mean {_number(first.mean())} before and {_number(last.mean())} after"
+    else:
+        means = "mean " + ", ".join(f"{_number(wide[phase].mean())} at {phase.lower()}" for phase in phases)
+        means += f"; from {phases[0].lower()} to {phases[-1].lower()}"
+    return (f"{means}; {int((change > 0).sum())} rose, {int((change == 0).sum())} did not change, "
             f"{int((change < 0).sum())} fell")
 
 
 def paired_alt(long: pd.DataFrame, item: str) -> str:
-    """Alternative text of ``paired_plot``: per role, how many people, the mean before and after and
-    how many rose, did not change and fell (from the unoffset ratings)."""
+    """Alternative text of ``paired_plot``: per role, how many people, the mean at each phase and how many
+    rose, did not change and fell from the first phase to the last (from the unoffset ratings)."""
     items = [f"{ROLE_NAMES[role]} ({_plural(long.loc[long['role'] == role, 'person'].nunique(), 'person', 'people')}): "
              + _paired_summary(long[long["role"] == role]) for role in _roles(long["role"])]
-    return capped(f"Paired line chart of each person's rating (1-10) before and after: {item}.", items)
+    phases = _phases(long) if len(long) else ["Before", "After"]
+    when = "before and after" if phases == ["Before", "After"] else ", ".join(p.lower() for p in phases)
+    return capped(f"Paired line chart of each person's rating (1-10) {when}: {item}.", items)
 
 
-def paired_plot(long: pd.DataFrame, item: str, title: str | None = None) -> Chart:
-    """Each person's rating before and after (``tables.paired_ratings``), joined by a line, one panel
-    per role (its name and n as the panel title, its colour and marker)."""
+def paired_plot(long: pd.DataFrame, item: str, title: str | None = None, unit: str = "person") -> Chart:
+    """Each person's ratings at each phase (``findings.descriptive.long_ratings``: before and after, or
+    enrolment, end and follow-up), joined by a line, one panel per role (its name and n as the panel
+    title, its colour and marker). ``unit``: what a line is, for the caption (a mentee's team's mean)."""
     roles = _roles(long["role"])
     panels = max(len(roles), 1)
-    fig, axes = plt.subplots(1, panels, figsize=(3.6 * panels, 3.4), sharey=True, layout="constrained",
-                             squeeze=False)
-    title = title or f"{item}: before and after"
+    phases = _phases(long) if len(long) else ["Before", "After"]
+    fig, axes = plt.subplots(1, panels, figsize=((1.6 + 1.0 * len(phases)) * panels, 3.4), sharey=True,
+                             layout="constrained", squeeze=False)
+    title = title or f"{item}: " + ("before and after" if len(phases) == 2 else ", ".join(phases).lower())
     if not roles:
         return _chart(fig, title, _nothing_to_show(axes[0][0], item))
     for ax, role in zip(axes[0], roles, strict=False):
@@ -283,10 +298,45 @@ def paired_plot(long: pd.DataFrame, item: str, title: str | None = None) -> Char
         sns.lineplot(data, x="phase", y="rating", units="person", estimator=None, color=PALETTE[role],
                      alpha=0.85, marker=MARKERS[role], markeredgecolor="white", ax=ax)
         ax.set(title=f"{ROLE_NAMES[role].capitalize()} (n={data['person'].nunique()})", xlabel="",
-               ylabel="Rating (1-10, lines offset)", ylim=(0.5, 10.5), xlim=(-0.2, 1.2))
+               ylabel="Rating (1-10, lines offset)", ylim=(0.5, 10.5), xlim=(-0.2, len(phases) - 0.8))
     return _chart(fig, title, paired_alt(long, item),
-                  "Each line is one person; lines are offset slightly so that people with the same ratings "
-                  "can be told apart.")
+                  f"Each line is one {unit}; lines are offset slightly so that "
+                  f"{'people' if unit == 'person' else 'those'} with the same ratings can be told apart.")
+
+
+def benefit_alt(ranks: pd.DataFrame) -> str:
+    """Alternative text of ``benefit_chart``: each benefit, most important first, with each role's mean rank."""
+    items = [f"{benefit}: " + ", ".join(f"{ROLE_NAMES[role]} {_number(ranks.at[benefit, role], 1, 'not shown')}"
+                                        for role in _roles(list(ranks.columns)))
+             for benefit in ranks.index]
+    return capped("Dot chart of the mean rank of each organisational benefit (1 = most important), by role, the "
+                  "most important first.", items)
+
+
+def benefit_chart(ranks: pd.DataFrame, title: str = "The organisational benefits, ranked") -> Chart:
+    """Each benefit's mean rank (rows, most important first) for each role (columns): one marker per role,
+    in its colour and shape, labelled with its value; the axis runs from 1 (most important) on the left."""
+    roles = _roles(list(ranks.columns))
+    fig, ax = _figure(7.5, 1.4 + 0.5 * len(ranks))
+    if ranks.empty or not roles:
+        return _chart(fig, title, _nothing_to_show(ax, "ranks"))
+    places = np.arange(len(ranks), dtype=float)
+    for index, role in enumerate(roles):
+        offset = (index - (len(roles) - 1) / 2) * 0.22
+        values = ranks[role].astype(float).to_numpy()
+        ax.scatter(values, places + offset, color=PALETTE[role], marker=MARKERS[role], s=46, zorder=3,
+                   label=ROLE_NAMES[role], edgecolor="white", linewidth=0.6)
+        for place, value in zip(places + offset, values, strict=True):
+            if not math.isnan(value):
+                ax.annotate(f"{value:.1f}", (value, place), xytext=(6, 0), textcoords="offset points",
+                            va="center", fontsize="small", color=TEXT)
+    ax.set_yticks(places, [textwrap.fill(str(benefit), LABEL_WIDTH + 8) for benefit in ranks.index])
+    ax.set(xlim=(0.5, len(config.BENEFITS) + 0.5), xlabel="Mean rank (1 = most important)")
+    ax.invert_yaxis()
+    ax.grid(axis="y", visible=False)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=len(roles), fontsize="small", frameon=False)
+    return _chart(fig, title, benefit_alt(ranks), "Roles differ in colour and marker; a missing marker is a "
+                  "rank not shown.")
 
 
 def sessions_alt(distribution: pd.DataFrame) -> str:

@@ -29,6 +29,7 @@ from rm_research.findings.level import LevelResults
 from rm_research.ingest.load import LoadedCohort
 from rm_research.report import board, figures, narrative, summary, tables
 from rm_research.report import evidence as evidence_page
+from rm_research.report import instruments as further
 from rm_research.report.page import CONTENTS, DISCLOSURE_CONTROL, PUBLIC_PROVENANCE_INTRO, Page, Section
 from rm_research.stats import meta
 
@@ -51,6 +52,18 @@ class LevelPage(Page):
         if self.public == (self.results is not None):
             raise ValueError("a level's internal page needs its results, and its public page must not have them")
         self.labels = tables.level_item_labels(self.loaded)
+
+    def supplied(self, name: str) -> bool:
+        """Whether any of the level's cohorts supplied the optional file ``name``."""
+        return any(getattr(cohort.cohort, name) is not None for cohort in self.loaded)
+
+    def absent(self, name: str) -> str:
+        """The one line said where none of the level's cohorts supplied ``name``."""
+        return f"none of the cohorts pooled supplied a `{name}.csv` (optional: data contract, section 8)"
+
+    def instrument_people(self) -> pd.DataFrame:
+        """The person table (it has the section 8 columns; internal page only)."""
+        return self.internal.people
 
     @property
     def internal(self) -> LevelResults:
@@ -100,10 +113,12 @@ def _summary(page: LevelPage) -> None:
 
 def _key_findings(page: LevelPage) -> None:
     page.markdown(narrative.key_findings_intro(page.settings.analysis))
+    more = further.key_sentences(page.labels)
     if page.public:
-        found = summary.key_findings_level_public(page.findings, page.labels, rule=page.settings.disclosure)
+        found = summary.key_findings_level_public(page.findings, page.labels, rule=page.settings.disclosure,
+                                                  more=more)
     else:
-        found = summary.key_findings_level(page.findings, page.labels, reasons=page.internal.reasons())
+        found = summary.key_findings_level(page.findings, page.labels, reasons=page.internal.reasons(), more=more)
     page.markdown(summary.bullet_list(found))
 
 
@@ -470,6 +485,8 @@ def _technical_public(page: LevelPage) -> None:
 
 
 def _statistics(page: LevelPage) -> None:
+    if any(page.supplied(name) for name in further.instruments.FILES):
+        page.markdown(further.METHODS)
     page.table(registry.glossary(page.findings), "The statistics in findings.csv")
 
 
@@ -534,6 +551,7 @@ LevelPage.SECTIONS = (
                   "end-of-programme survey; everyone, both roles. A programme that offered no psychological sessions "
                   "counts 0 attenders."),
     Section("flow_public", "Participant flow, all cohorts", None, _flow_public),
+    further.BENEFITS,
     Section("pooled", "Confidence before and after the programme, pooled", _pooled, _pooled_public, reads=("rating",),
             intro="For each item and role, each cohort's mean change (end minus enrolment, over the people who "
                   "answered both) is pooled by a random-effects meta-analysis: Paule-Mandel between-cohort variance "
@@ -554,6 +572,8 @@ LevelPage.SECTIONS = (
     Section("excluded", "Cohorts left out of the pooling", _excluded, None, reads=("analyses",), level=3,
             intro="A cohort is pooled for an item and role when at least 2 of its people answered the item at both "
                   "times and their changes are not all equal (a cohort with no spread has no variance to weight by)."),
+    further.LASTING,
+    further.TEAM,
     Section("yes_no", _PSYCH_TITLE, _yes_no, _yes_no_public, reads=("yes_no",),
             intro="\"Yes\" answers of those who answered, with the 95% Wilson interval of the proportion. Answers "
                   "about the psychological sessions from programmes that offered none are left out.", public_intro=""),
@@ -563,6 +583,7 @@ LevelPage.SECTIONS = (
     Section("psych_attended", "Psychological sessions attended", _psych_attended, None,
             reads=("psych_attendance",), unavailable=_no_attendance_log, level=3,
             intro="Over the cohorts whose programme offered psychological sessions and kept an attendance log."),
+    further.TOPICS,
     Section("dose", "Attendance and psychological input, pooled", _dose, _dose_public, reads=("dose", "fits"),
             intro="Did people who had more mentoring sessions, or attended more psychological sessions, end with more "
                   "confidence talking with senior leaders, at the same enrolment rating? ANCOVA of the final rating on "

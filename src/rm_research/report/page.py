@@ -82,8 +82,22 @@ class Page:
     numbering: figures.Numbering = field(default_factory=figures.Numbering, init=False)
     settings: Settings = field(default=DEFAULTS, kw_only=True)  # the run's (``core.config.Settings``)
     png_copies: bool = field(default=False, kw_only=True)  # figures with PNG copies, for a Word copy
+    labels: dict[str, str] = field(default_factory=dict, init=False)  # each item's wording (``tables.item_labels``)
 
     SECTIONS: ClassVar[tuple[Section, ...]] = ()
+
+    # ------------------------------------------------------------------- the further instruments' data
+    def supplied(self, name: str) -> bool:
+        """Whether the page's cohort (or any of its cohorts) supplied the optional file ``name``."""
+        raise NotImplementedError
+
+    def absent(self, name: str) -> str:
+        """The one line a section says where no cohort of the page supplied ``name`` (``supplied``)."""
+        return f"no `{name}.csv` was supplied"
+
+    def instrument_people(self) -> pd.DataFrame:
+        """The page's people with the section 8 columns (``findings.instruments.person_frame``; internal page)."""
+        raise NotImplementedError
 
     # ------------------------------------------------------------------------------------- sections
     def alone(self) -> bool:

@@ -20,7 +20,7 @@ figure, to be escaped by whoever puts them into HTML.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 import pandas as pd
 
@@ -453,24 +453,33 @@ def _key_findings(figures: Figures, labels: dict[str, str], small_group: int, ps
 
 
 def key_findings(findings: pd.DataFrame, labels: dict[str, str], *, small_group: int = SMALL_GROUP,
-                 psych_offered: bool = True, planned_sessions: int | None = None) -> list[str]:
+                 psych_offered: bool = True, planned_sessions: int | None = None,
+                 more: Callable[[Figures], Iterable[str]] | None = None) -> list[str]:
     """The key findings of one cohort (``findings.cohort.compute_findings``), one Markdown sentence each:
     participant flow; each confidence item by role (``paired_pre_mean``/``paired_post_mean`` and the
     mean change with its interval, over the people who answered both); mentoring sessions; the yes/no
     questions; the link between sessions and change, as an association. ``labels``: the item labels
     (``tables.item_labels``); ``psych_offered``: False leaves the psychological-session findings out;
-    ``planned_sessions``: the programme's intended number of mentoring sessions, if it set one."""
-    return _key_findings(Figures(findings, public=False), labels, small_group, psych_offered, planned_sessions)
+    ``planned_sessions``: the programme's intended number of mentoring sessions, if it set one; ``more``:
+    further sentences from the same figures (``report.instruments.instrument_sentences``), after these."""
+    figures = Figures(findings, public=False)
+    return [*_key_findings(figures, labels, small_group, psych_offered, planned_sessions), *_more(figures, more)]
+
+
+def _more(figures: Figures, more: Callable[[Figures], Iterable[str]] | None) -> list[str]:
+    return list(more(figures)) if more is not None else []
 
 
 def key_findings_public(safe_findings: pd.DataFrame, labels: dict[str, str], *, small_group: int = SMALL_GROUP,
                         psych_offered: bool = True, planned_sessions: int | None = None,
-                        rule: DisclosureRule = DISCLOSURE) -> list[str]:
+                        rule: DisclosureRule = DISCLOSURE,
+                        more: Callable[[Figures], Iterable[str]] | None = None) -> list[str]:
     """``key_findings`` from the public findings (``disclosure.control.public_findings`` or ``read_public``):
     counts said to be "about" their rounded value, suppressed figures said to be withheld, never
     guessed; the last sentence says what "about" and "withheld" mean."""
     figures = Figures(safe_findings, public=True, rule=rule)
-    return [*_key_findings(figures, labels, small_group, psych_offered, planned_sessions), disclosure_note(rule)]
+    return [*_key_findings(figures, labels, small_group, psych_offered, planned_sessions), *_more(figures, more),
+            disclosure_note(rule)]
 
 
 def _key_findings_level(figures: Figures, labels: dict[str, str], small_group: int,
@@ -487,20 +496,23 @@ def _key_findings_level(figures: Figures, labels: dict[str, str], small_group: i
 
 
 def key_findings_level(level_findings: pd.DataFrame, labels: dict[str, str], *, small_group: int = SMALL_GROUP,
-                       reasons: Mapping[tuple[str, str], str] | None = None) -> list[str]:
+                       reasons: Mapping[tuple[str, str], str] | None = None,
+                       more: Callable[[Figures], Iterable[str]] | None = None) -> list[str]:
     """The key findings of a region's or the nation's report (``findings.level.people_findings``): the flow
     summed over the cohorts; each item's pooled mean change by role with its Hartung-Knapp interval,
     the cohorts (k) and people it rests on, and the variation between cohorts in words; the yes/no
     questions summed. ``reasons``: why an item and role has no pooled figure
-    (``findings.level.LevelResults.reasons``)."""
-    return _key_findings_level(Figures(level_findings, public=False), labels, small_group, reasons)
+    (``findings.level.LevelResults.reasons``); ``more``: as ``key_findings``'s."""
+    figures = Figures(level_findings, public=False)
+    return [*_key_findings_level(figures, labels, small_group, reasons), *_more(figures, more)]
 
 
 def key_findings_level_public(safe_level_findings: pd.DataFrame, labels: dict[str, str], *,
-                              small_group: int = SMALL_GROUP, rule: DisclosureRule = DISCLOSURE) -> list[str]:
+                              small_group: int = SMALL_GROUP, rule: DisclosureRule = DISCLOSURE,
+                              more: Callable[[Figures], Iterable[str]] | None = None) -> list[str]:
     """``key_findings_level`` from a level's public findings, with the note on rounding and withholding."""
     figures = Figures(safe_level_findings, public=True, rule=rule)
-    return [*_key_findings_level(figures, labels, small_group), disclosure_note(rule)]
+    return [*_key_findings_level(figures, labels, small_group), *_more(figures, more), disclosure_note(rule)]
 
 
 def bullet_list(sentences: list[str]) -> str:

@@ -37,6 +37,10 @@ FOCUS_NEEDS = {"race": "race", "disability": "disability", "sexual-orientation":
                "age": "age", "all-protected-characteristics": "protected characteristics"}
 
 
+#: The team feedback's first question names ethnic minority colleagues whatever the programme's focus (section 8).
+TEAM_MINORITY: Final = "ethnic minority backgrounds"
+
+
 def item_labels(programme: Programme = DEFAULT_PROGRAMME) -> dict[str, str]:
     """What each item asked, in the words of the programme's focus (contract section 5): the South
     East's "BAME experiences" for race, "experiences of disabled colleagues" for disability, ..."""
@@ -49,6 +53,9 @@ def item_labels(programme: Programme = DEFAULT_PROGRAMME) -> dict[str, str]:
         "length_appropriate": "Found the length of the sessions appropriate",
         "missed_any": "Missed a mentoring session",
         "psych_supportive": "Found the psychological sessions supportive",
+        "team_inclusive_behaviour": f"The team's rating of the leader's inclusive behaviour towards colleagues "
+                                    f"from {TEAM_MINORITY}",
+        "team_challenges_unfairness": "The team's rating of how often the leader challenges unfair treatment",
     }
 
 

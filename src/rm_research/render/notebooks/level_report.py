@@ -48,6 +48,9 @@ page.show("flow")
 page.show("flow_public")
 
 # %%
+page.show("benefits")
+
+# %%
 page.show("pooled")
 
 # %%
@@ -57,6 +60,12 @@ page.show("forest_plots")
 page.show("excluded")
 
 # %%
+page.show("lasting")
+
+# %%
+page.show("team")
+
+# %%
 page.show("yes_no")
 
 # %%
@@ -64,6 +73,9 @@ page.show("mentoring_held")
 
 # %%
 page.show("psych_attended")
+
+# %%
+page.show("psych_topics")
 
 # %%
 page.show("dose")

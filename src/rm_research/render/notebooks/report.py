@@ -70,13 +70,25 @@ page.show("training")
 page.show("hopes")
 
 # %%
+page.show("benefits")
+
+# %%
 page.show("before_after")
+
+# %%
+page.show("lasting")
+
+# %%
+page.show("team")
 
 # %%
 page.show("sessions")
 
 # %%
 page.show("psych")
+
+# %%
+page.show("psych_topics")
 
 # %%
 page.show("dose")

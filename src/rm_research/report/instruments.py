@@ -1,0 +1,445 @@
+"""The report's sections for the four further instruments (data contract, section 8; issue 20).
+
+Declared once here and shown on every page, a cohort's (``report.cohort_page``) and a region's or the
+nation's (``report.level_page``): the organisational benefits ranked, what the psychological sessions
+covered, what the mentee's team saw, and whether the change lasted. Each section's figures come from the
+page's findings through ``summary.Figures``, so the public version shows exactly the protected findings
+(a withheld figure as the disclosure mark); the internal version adds what the findings do not hold,
+from the page's people (``report.page.Page.instrument_people``): the topics session by session (or cohort
+by cohort), each mentee's team before and after, the view of raters from ethnic minority groups beside
+the others' and the team at follow-up, and each person's three ratings. A page whose cohorts supplied
+none of a section's file says so in one line (``report.page.Page.absent``).
+
+The key findings and the one-page summary read the same findings through ``instrument_sentences`` and
+``lasting_headline``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from typing import Final
+
+import pandas as pd
+
+from rm_research.core import config
+from rm_research.core.rounding import decimals
+from rm_research.core.safety import escape_markdown
+from rm_research.findings import instruments
+from rm_research.findings.descriptive import long_ratings
+from rm_research.report import figures
+from rm_research.report.page import Page, Section
+from rm_research.report.summary import ROLE_WORDS, WITHHELD, Figures, counted, lower_first
+from rm_research.report.tables import item_labels, p_cell, people_cell, plain_p, shown_cell
+
+#: The team's view and the follow-up are "clear" where their two-sided Wilcoxon p is below the analysis's alpha.
+TEAM_LABELS: Final = {measure: item_labels()[measure] for measure in instruments.TEAM_MEASURES.values()}
+ROLE_COLUMNS: Final = {"mentor": "Mentors", "mentee": "Mentees", config.ALL_ROLES: "Everyone"}
+PHASE_WORDS: Final = {"pre": "Before", "post": "After", "follow_up": "Follow-up"}
+GROUP_WORDS: Final = {"BME": "Raters from ethnic minority groups", "other": "Other raters"}
+#: The three points of "Did it last?", as the plot names them.
+THREE_POINTS: Final = {"pre": "Enrolment", "post": "End", "followup": "Follow-up"}
+
+
+def _change_cell(figures: Figures, measure: str, role: str, statistic: str) -> str:
+    """A change as a cell, with its sign ("+1.1"); the mark where withheld, a dash where blank."""
+    if figures.withheld(measure, role, statistic):
+        return figures.rule.mark
+    return figures.show(measure, role, statistic, sign=True)
+
+
+def _figures(page: Page) -> Figures:
+    return Figures(page.findings, public=page.public, rule=page.settings.disclosure,
+                   confidence=page.settings.analysis.confidence)
+
+
+def _roles(figures: Figures, measure: str, statistics: tuple[str, ...]) -> list[str]:
+    return [role for role in ROLE_COLUMNS if any(figures.has(measure, role, s) for s in statistics)]
+
+
+# --- the benefits, ranked ---------------------------------------------------------------------------------
+def benefit_order(figures: Figures) -> list[str]:
+    """The benefits ranked by anyone, most important first by everyone's mean rank (a rank not shown last)."""
+    ranked = [b for b in config.BENEFITS if any(figures.has("benefit_rank", r, b) for r in ROLE_COLUMNS)]
+    return sorted(ranked, key=lambda b: (math.isnan(v := figures.value("benefit_rank", config.ALL_ROLES, b)), v))
+
+
+def benefits_table(figures: Figures) -> pd.DataFrame:
+    """Each benefit (most important first) with each role's mean rank and the people who ranked it."""
+    roles = _roles(figures, "benefit_rank", config.BENEFITS)
+    rows = []
+    for benefit in benefit_order(figures):
+        row = {"Benefit": config.BENEFIT_LABELS[benefit]}
+        for role in roles:
+            row[f"{ROLE_COLUMNS[role]}: mean rank"] = shown_cell(figures, "benefit_rank", role, benefit)
+            row[f"{ROLE_COLUMNS[role]}: people"] = people_cell(figures, "benefit_rank", role, benefit)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def agreement_table(figures: Figures) -> pd.DataFrame:
+    """Kendall's W and Friedman's p by role, with the people who ranked all seven."""
+    return pd.DataFrame([{"Role": ROLE_COLUMNS[role],
+                          "People who ranked all seven": people_cell(figures, "benefit_agreement", role, "kendalls_w"),
+                          "Kendall's W": shown_cell(figures, "benefit_agreement", role, "kendalls_w", 2),
+                          "Friedman p": p_cell(figures, "benefit_agreement", role, "friedman_p")}
+                         for role in _roles(figures, "benefit_agreement", ("kendalls_w",))])
+
+
+def benefit_ranks(figures: Figures) -> pd.DataFrame:
+    """The mean ranks as numbers for the chart: benefits (in words, most important first) by role; NaN
+    where not shown."""
+    roles = _roles(figures, "benefit_rank", config.BENEFITS)
+    order = benefit_order(figures)
+    return pd.DataFrame({role: [figures.value("benefit_rank", role, b) for b in order] for role in roles},
+                        index=[config.BENEFIT_LABELS[b] for b in order])
+
+
+def _first_benefit(figures: Figures, role: str) -> tuple[str, float, float] | None:
+    """The benefit the role ranked first on average: code, mean rank, people; None where none is shown."""
+    shown = [(figures.value("benefit_rank", role, b), b) for b in config.BENEFITS
+             if figures.has("benefit_rank", role, b) and not figures.withheld("benefit_rank", role, b)]
+    shown = [(value, b) for value, b in shown if not math.isnan(value)]
+    if not shown:
+        return None
+    value, benefit = min(shown)
+    return benefit, value, figures.n("benefit_rank", role, benefit)
+
+
+def benefit_sentence(figures: Figures) -> str | None:
+    """"Mentors ranked "…" first (mean rank 2.3, 14 people); mentees "…" (2.4, 14)."", or None."""
+    parts = []
+    for role in config.ROLES:
+        if (first := _first_benefit(figures, role)) is not None:
+            benefit, value, n = first
+            parts.append(f"{ROLE_WORDS[role][1]} ranked “{lower_first(config.BENEFIT_LABELS[benefit])}” first "
+                         f"(mean rank {decimals(value, 1)}, {counted(n, figures.public)} people)")
+    if not parts:
+        return None
+    text = "; ".join(parts)
+    return f"Of the organisational benefits of reverse mentoring, {text}."
+
+
+def _benefits(page: Page) -> None:
+    found = _figures(page)
+    page.table(benefits_table(found), "The organisational benefits of reverse mentoring, mean rank by role "
+               "(1 = most important), most important first")
+    ranks = benefit_ranks(found)
+    if not ranks.dropna(how="all").empty:
+        page.figure(figures.benefit_chart(ranks, benefit_sentence(found) or "The organisational benefits, ranked"))
+    page.table(agreement_table(found), "How far people agreed in their ranking (Kendall's W: 0 none, 1 complete)")
+
+
+# --- what the psychological sessions covered --------------------------------------------------------------
+def topics_table(figures: Figures) -> pd.DataFrame:
+    """Each topic (as the findings name it) with the sessions that discussed it, of the sessions logged."""
+    everyone = config.ALL_ROLES
+    topics = figures.statistics("psych_topic", everyone)
+    counts = [figures.value("psych_topic", everyone, topic) for topic in topics]
+    order = sorted(range(len(topics)), key=lambda i: (math.isnan(counts[i]), -counts[i]))  # stable: ties as logged
+    return pd.DataFrame([{"Topic": topics[i],
+                          "Sessions that discussed it": shown_cell(figures, "psych_topic", everyone, topics[i], 0),
+                          "Sessions logged": people_cell(figures, "psych_topic", everyone, topics[i])} for i in order])
+
+
+def topics_grid(people: pd.DataFrame) -> pd.DataFrame:
+    """The topics (grouped as the findings group them) by session, ✓ where discussed, for one cohort; for
+    several, by cohort, each cell the number of that cohort's sessions that discussed it."""
+    log = instruments.topic_log(people)
+    if log.empty:
+        return pd.DataFrame()
+    names = instruments.topic_names(log)
+    log = log.assign(Topic=log["topic"].map(instruments.topic_key).map(names), unit=log["session"].map(lambda s: s[0]),
+                     number=log["session"].map(lambda s: s[1]))
+    if log["unit"].nunique() == 1:
+        grid = log.assign(tick="✓").pivot_table(index="Topic", columns="number", values="tick", aggfunc="first",
+                                                sort=False)
+        grid.columns = [f"Session {number}" for number in grid.columns]
+        return grid.fillna("").reindex(columns=sorted(grid.columns, key=lambda c: int(c.split()[1]))).reset_index()
+    counts = log.drop_duplicates(["Topic", "session"]).pivot_table(index="Topic", columns="unit", values="number",
+                                                                  aggfunc="count", sort=False, fill_value=0)
+    return counts.reset_index()
+
+
+def topic_sentence(figures: Figures) -> str | None:
+    """"The topic most often discussed in the psychological sessions was "…" (5 of 9 sessions)." or None."""
+    topics = [t for t in figures.statistics("psych_topic", config.ALL_ROLES)
+              if not figures.withheld("psych_topic", config.ALL_ROLES, t)
+              and not math.isnan(figures.value("psych_topic", config.ALL_ROLES, t))]
+    if not topics:
+        return None
+    count = max(figures.value("psych_topic", config.ALL_ROLES, t) for t in topics)
+    top = [t for t in topics if figures.value("psych_topic", config.ALL_ROLES, t) == count]
+    sessions = figures.n("psych_topic", config.ALL_ROLES, top[0])
+    of = f"{count:.0f} of {sessions:.0f}" if not math.isnan(sessions) else f"{count:.0f}"
+    if len(top) == 1:
+        return (f"The topic most often discussed in the psychological sessions was “{escape_markdown(top[0])}” "
+                f"({of} sessions).")
+    named = ", ".join(f"“{escape_markdown(t)}”" for t in top[:3])
+    named += f" and {len(top) - 3} more" if len(top) > 3 else ""
+    return f"The topics most often discussed in the psychological sessions were {named} (each in {of} sessions)."
+
+
+def _topics(page: Page) -> None:
+    found = _figures(page)
+    page.table(topics_table(found), "Topics discussed in the psychological sessions, most discussed first")
+    if not page.public:
+        grid = topics_grid(page.instrument_people())
+        several = grid.shape[1] > 1 and not str(grid.columns[1]).startswith("Session")
+        page.table(grid, "Sessions that discussed each topic, by cohort" if several
+                   else "The topics of each session")
+
+
+# --- what the mentee's team saw ---------------------------------------------------------------------------
+TEAM_STATISTICS: Final = ("pre_mean", "post_mean", "change_mean", "wilcoxon_p", "icc1")
+
+
+def team_summary(figures: Figures, intervals: dict[str, tuple[float, float]] | None = None) -> pd.DataFrame:
+    """Each team item: the mean before (mentees rated), after, the change over mentees rated at both with its
+    Wilcoxon p, and the raters' agreement before (ICC(1), with its interval where given: internal page)."""
+    rows = []
+    for item, measure in instruments.TEAM_MEASURES.items():
+        if not figures.has(measure, "mentee", "pre_mean"):
+            continue
+        icc = shown_cell(figures, measure, "mentee", "icc1", 2)
+        if intervals and item in intervals and icc not in ("–", figures.rule.mark):
+            low, high = intervals[item]
+            if not (math.isnan(low) or math.isnan(high)):
+                icc = f"{icc} ({decimals(low, 2)} to {decimals(high, 2)})"
+        rows.append({"Question": TEAM_LABELS[measure],
+                     "Before": shown_cell(figures, measure, "mentee", "pre_mean"),
+                     "Mentees rated before": people_cell(figures, measure, "mentee", "pre_mean"),
+                     "After": shown_cell(figures, measure, "mentee", "post_mean"),
+                     "Mentees rated after": people_cell(figures, measure, "mentee", "post_mean"),
+                     "Change (mentees rated both times)": _change_cell(figures, measure, "mentee", "change_mean"),
+                     "Mentees rated both times": people_cell(figures, measure, "mentee", "change_mean"),
+                     "Wilcoxon p": p_cell(figures, measure, "mentee", "wilcoxon_p"),
+                     "Raters' agreement before, ICC(1)": icc})
+    return pd.DataFrame(rows)
+
+
+def group_table(team: pd.DataFrame) -> pd.DataFrame:
+    """The team's mean rating at each phase as rated by raters from ethnic minority groups and by the others,
+    where a group's figure rests on at least ``FEWEST_GROUP_RATINGS`` ratings of two or more mentees (else
+    "too few"); and every rater's, the follow-up included. Internal page only."""
+    rows = []
+    for item, measure in instruments.TEAM_MEASURES.items():
+        for group, words in ((None, "All raters"), *GROUP_WORDS.items()):
+            mine = team if group is None else team[team["rater_group"] == group]
+            row = {"Question": TEAM_LABELS[measure], "Raters": words}
+            for phase, heading in PHASE_WORDS.items():
+                rated = mine[(mine["phase"] == phase)].dropna(subset=[item])
+                means = rated.groupby("mentee")[item].mean()
+                enough = len(rated) >= instruments.FEWEST_GROUP_RATINGS and len(means) >= 2
+                row[heading] = (f"{decimals(float(means.mean()), 1)} ({len(means)} mentees, {len(rated)} ratings)"
+                                if enough or (group is None and len(means)) else
+                                "too few" if len(rated) else "–")
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def team_long(team: pd.DataFrame, item: str) -> pd.DataFrame:
+    """Each mentee's team's mean before and after (mentees rated both times), for ``figures.paired_plot``."""
+    means = instruments.mentee_means(team, item)
+    if not {"pre", "post"} <= set(means.columns):
+        return pd.DataFrame(columns=["role", "person", "phase", "rating"])
+    wide = means[["pre", "post"]].rename(columns={"pre": "Before", "post": "After"}).assign(role="mentee")
+    return long_ratings(wide, ["Before", "After"])
+
+
+def team_sentence(figures: Figures, alpha: float = config.SETTINGS.alpha) -> str | None:
+    """What the teams saw on the first team question: the change over mentees rated both times, in words."""
+    measure = instruments.TEAM_MEASURES[config.TEAM_ITEMS[0]]
+    if not figures.has(measure, "mentee", "change_mean"):
+        return None
+    if figures.withheld(measure, "mentee", "change_mean", "wilcoxon_p", n_of="change_mean"):
+        return f"How the mentees' teams rated their inclusive behaviour before and after is {WITHHELD}."
+    change, p = figures.value(measure, "mentee", "change_mean"), figures.value(measure, "mentee", "wilcoxon_p")
+    n = figures.n(measure, "mentee", "change_mean")
+    if math.isnan(change):
+        return None
+    mentees = f"{counted(n, figures.public)} mentees rated before and after"
+    return (f"The mentees' teams rated their inclusive behaviour towards ethnic minority colleagues "
+            f"{_points(change)} {'higher' if change >= 0 else 'lower'} after the programme than before "
+            f"({mentees}; {_clear(p, alpha)}).")
+
+
+def _team(page: Page) -> None:
+    found = _figures(page)
+    intervals = None
+    if not page.public:
+        people = page.instrument_people()
+        team = instruments.team_table(people)
+        confidence = page.settings.analysis.confidence
+        intervals = {item: (icc.ci_low, icc.ci_high) for item in config.TEAM_ITEMS
+                     for icc in [instruments.team_icc(team, item, confidence)]}
+    page.table(team_summary(found, intervals), "The team's ratings of their leader (1-10), before and after")
+    if page.public:
+        return
+    page.table(group_table(team), "The team's ratings by raters' group, and at follow-up")
+    for item, measure in instruments.TEAM_MEASURES.items():
+        long = team_long(team, item)
+        if not long.empty:
+            page.figure(figures.paired_plot(long, TEAM_LABELS[measure], title=TEAM_LABELS[measure] +
+                                            ": each mentee's team before and after", unit="mentee's team mean"))
+
+
+# --- did it last? -----------------------------------------------------------------------------------------
+LASTING_STATISTICS: Final = ("followup_mean", "sustained_change_mean", "sustained_wilcoxon_p",
+                             "since_end_change_mean", "since_end_wilcoxon_p")
+
+
+def lasting_table(figures: Figures, labels: dict[str, str]) -> pd.DataFrame:
+    """Each item and role with follow-up answers: the mean at follow-up, the change since enrolment
+    (sustained) and since the end, each with its people and Wilcoxon p."""
+    rows = []
+    for item in config.RATING_ITEMS:
+        for role in ROLE_COLUMNS:
+            if not figures.has(item, role, "followup_mean"):
+                continue
+            rows.append({"Question": labels.get(item, item), "Role": ROLE_COLUMNS[role],
+                         "At follow-up": shown_cell(figures, item, role, "followup_mean"),
+                         "Answered": people_cell(figures, item, role, "followup_mean"),
+                         "Change since enrolment": _change_cell(figures, item, role, "sustained_change_mean"),
+                         "People (enrolment and follow-up)": people_cell(figures, item, role, "sustained_change_mean"),
+                         "p (since enrolment)": p_cell(figures, item, role, "sustained_wilcoxon_p"),
+                         "Change since the end": _change_cell(figures, item, role, "since_end_change_mean"),
+                         "People (end and follow-up)": people_cell(figures, item, role, "since_end_change_mean"),
+                         "p (since the end)": p_cell(figures, item, role, "since_end_wilcoxon_p")})
+    return pd.DataFrame(rows)
+
+
+def three_point_long(people: pd.DataFrame, item: str) -> pd.DataFrame:
+    """The people (each role) who answered ``item`` at enrolment, the end and follow-up, for ``figures.paired_plot``."""
+    wide = pd.concat([instruments.three_points(people, item, role).assign(role=role) for role in config.ROLES],
+                     ignore_index=True)
+    wide = wide.rename(columns={"enrolment": "Enrolment", "end": "End", "follow_up": "Follow-up"})
+    return long_ratings(wide, ["Enrolment", "End", "Follow-up"])
+
+
+def lasting_sentence(figures: Figures, labels: dict[str, str], alpha: float = config.SETTINGS.alpha) -> str | None:
+    """Everyone's sustained change and change since the end on the first item with follow-up answers."""
+    role = config.ALL_ROLES
+    for item in config.RATING_ITEMS:
+        if not figures.has(item, role, "sustained_change_mean"):
+            continue
+        label = labels.get(item, item)
+        statistics = ("sustained_change_mean", "sustained_wilcoxon_p", "since_end_change_mean", "since_end_wilcoxon_p")
+        if figures.withheld(item, role, *statistics, n_of="sustained_change_mean"):
+            return f"Whether the change in “{lower_first(label)}” lasted 6-12 months on is {WITHHELD}."
+        since_start, p_start, since_end, p_end = (figures.value(item, role, s) for s in statistics)
+        if math.isnan(since_start):
+            continue
+        n = figures.n(item, role, "sustained_change_mean")
+        end = "" if math.isnan(since_end) else (
+            f", and {_points(since_end)} {'above' if since_end >= 0 else 'below'} the end of the programme "
+            f"({_clear(p_end, alpha)})")
+        return (f"Six to twelve months after the end, “{lower_first(label)}” was {_points(since_start)} "
+                f"{'above' if since_start >= 0 else 'below'} enrolment ({counted(n, figures.public)} people; "
+                f"{_clear(p_start, alpha)}){end}.")
+    return None
+
+
+def _lasting(page: Page) -> None:
+    found = _figures(page)
+    labels = page.labels
+    page.table(lasting_table(found, labels), "Confidence 6-12 months after the end, and the change since "
+               "enrolment and since the end")
+    if page.public:
+        return
+    people = page.instrument_people()
+    for item in config.RATING_ITEMS:
+        long = three_point_long(people, item)
+        if not long.empty:
+            page.figure(figures.paired_plot(long, labels.get(item, item),
+                                            title=f"{labels.get(item, item)}: at enrolment, at the end and "
+                                                  "6-12 months on"))
+
+
+# --- words ------------------------------------------------------------------------------------------------
+def _points(value: float) -> str:
+    size = abs(value)
+    return f"{decimals(size, 1)} point{'' if decimals(size, 1) == '1.0' else 's'}"
+
+
+def _clear(p: float, alpha: float) -> str:
+    if math.isnan(p):
+        return "no test possible"
+    return f"{'a clear' if p < alpha else 'not a clear'} difference, p {plain_p(p)}"
+
+
+def instrument_sentences(figures: Figures, labels: dict[str, str]) -> Iterator[str]:
+    """The key findings of the four further instruments, where their files were supplied: the benefit each
+    role ranked first, the topic most discussed, what the teams saw, whether the change lasted."""
+    for sentence in (benefit_sentence(figures), topic_sentence(figures), team_sentence(figures),
+                     lasting_sentence(figures, labels)):
+        if sentence:
+            yield sentence
+
+
+def key_sentences(labels: dict[str, str]) -> Callable[[Figures], Iterator[str]]:
+    """``instrument_sentences`` with the page's item wording, for ``summary.key_findings``'s ``more``."""
+    return lambda figures: instrument_sentences(figures, labels)
+
+
+def _missing(name: str) -> Callable[[Page], str | None]:
+    """The section's one line where none of the page's cohorts supplied ``name``."""
+    return lambda page: None if page.supplied(name) else page.absent(name)
+
+
+#: How the further instruments' figures are made, for a page's methods (where any of their files was supplied).
+METHODS: Final = (
+    "**The further instruments (data contract, section 8).** Benefit ranks: each benefit's mean rank over the "
+    "people who ranked it; Kendall's W, 12 S / (m² (7³ − 7)), and Friedman's test (chi-square m·6·W on 6 degrees "
+    "of freedom) over the m people who ranked all seven. Session topics: spellings that differ only in case or "
+    "spacing are one topic, named by its most frequent spelling; each counts the sessions that discussed it. The "
+    "team's view: each mentee's raters' mean rating at a phase, averaged over the mentees; the change over "
+    "mentees rated before and after, with the two-sided Wilcoxon signed-rank test of the confidence items; the "
+    "raters' agreement before the programme by the one-way intraclass correlation of single ratings, ICC(1), "
+    "raters nested in mentees, with its F-based interval (Searle 1971); raters from ethnic minority groups are "
+    "shown beside the others where a group rests on at least "
+    f"{instruments.FEWEST_GROUP_RATINGS} ratings of two or more mentees. Follow-up: the mean 6-12 months after "
+    "the end, and the change since enrolment and since the end over the people who answered both times, each "
+    "with the Wilcoxon test. **Regions and the nation** compute every one of these over all their cohorts' "
+    "people together, as one cohort would (not by pooling cohort estimates): mean ranks and Kendall's W over "
+    "everyone who ranked, the topics summed over the cohorts' sessions (a session is its own cohort's), the "
+    "team's view over every mentee rated (raters are nested in their mentee whichever cohort they are in), and "
+    "the follow-up over everyone followed up. These tests treat people as independent and ignore the cohort "
+    "they came from: read them as descriptions, beside the pooled confidence changes.")
+
+#: The four sections, shared by the cohort and level pages.
+BENEFITS: Final = Section(
+    "benefits", "The organisational benefits, ranked", _benefits, _benefits, reads=("benefit_rank",
+                                                                                    "benefit_agreement"),
+    unavailable=_missing("benefit_ranking"),
+    intro="\"Rank in order of importance your feelings about the organisational benefits of reverse mentoring "
+          "programmes\" (the South East's enrolment form, its Figure 3): each benefit's mean rank by role over the "
+          "people who ranked it (1 = most important), and how far those who ranked all seven agreed (Kendall's W, "
+          "with Friedman's test of whether the benefits differ in importance at all).")
+TOPICS: Final = Section(
+    "psych_topics", "What the psychological sessions covered", _topics, _topics, reads=("psych_topic",),
+    unavailable=_missing("psych_topics"),
+    intro="The facilitator's log of the topics discussed (`psych_topics.csv`), spellings that differ only in case "
+          "or spacing counted as one: how many of the sessions discussed each.")
+TEAM: Final = Section(
+    "team", "What the mentee's team saw", _team, _team, reads=("team_feedback", "team"),
+    unavailable=_missing("team_feedback"),
+    intro="360-degree feedback on each mentee from their own team (`team_feedback.csv`), as the ReMEDI mentors "
+          "recommend: each mentee's raters' mean rating, averaged over the mentees, before and after the programme; "
+          "the change over the mentees rated both times with its Wilcoxon test; and how far the raters of the same "
+          "mentee agreed before the programme (ICC(1): 0 no more than chance, 1 complete). Raters from ethnic "
+          "minority groups are shown beside the others where there are enough of them, and the team's view at "
+          "follow-up, in the internal report.",
+    public_intro="360-degree feedback on each mentee from their own team: the mean over mentees of their raters' "
+                 "mean rating, before and after the programme, the change over mentees rated both times, and how "
+                 "far the raters of the same mentee agreed.")
+LASTING: Final = Section(
+    "lasting", "Did it last?", _lasting, _lasting, reads=("follow_up", "rating"),
+    unavailable=_missing("follow_up"),
+    intro="The confidence questions asked again 6-12 months after the programme ended (`follow_up.csv`): the mean "
+          "then, the change since enrolment (did the gain last?) and since the end (was it kept or lost?), each "
+          "over the people who answered both times, with its Wilcoxon test; and, for the people who answered all "
+          "three times, their three ratings in one picture.",
+    public_intro="The confidence questions asked again 6-12 months after the programme ended: the mean then, and "
+                 "the change since enrolment and since the end of the programme.")
+SECTIONS: Final = (BENEFITS, TOPICS, TEAM, LASTING)
