@@ -518,3 +518,47 @@ def test_after_the_audit_hides_cohort_changes_the_meta_regressions_over_them_go_
         rows = more["national"][(more["national"]["measure"] == item) & (more["national"]["role"] == role)]
         assert set(rows.loc[rows["statistic"].isin(fitted), "n"]) == {"*"}
         assert _cells(more["national"], item, role, ["pooled_change"]) == ["*"]
+
+
+def test_a_section_8_figure_over_a_cohort_withholding_its_own_is_withheld_with_its_n(london):
+    """A level computes section 8's rows over all its cohorts' people: its mean rank (or follow-up mean, or
+    team change) times its n, less the other cohort's published one, is the hidden cohort's sum. So where a
+    cohort withholds a row, the level withholds it too, value and n; a cohort not yet published counts as
+    withholding every row; the session topics rest on no one and stay."""
+    from rm_research.disclosure.control import ANY, hide_people_over_hidden, public_level_findings
+    from rm_research.findings import instruments
+
+    shown = public_level_findings(london)
+    people_rows = [(m, r, s) for m, r, s, v in zip(shown["measure"], shown["role"], shown["statistic"],
+                                                    shown["value"], strict=True)
+                   if instruments.about_people(m, s) and v not in ("", "*")]
+    assert len(people_rows) >= 10, "London publishes section 8 figures when no cohort withholds its own"
+    measure, role, statistic = people_rows[0]
+    hidden = {("London, cohort 2", measure, role, statistic)}
+    safe = public_level_findings(london, hidden_rows=hidden)
+    row = safe[(safe["measure"] == measure) & (safe["role"] == role) & (safe["statistic"] == statistic)].iloc[0]
+    assert (row["value"], row["n"], row["withheld"]) == ("*", "*", "pooled_people")
+    others = safe[[(m, r, s) in people_rows[1:] for m, r, s in zip(safe["measure"], safe["role"], safe["statistic"],
+                                                                     strict=True)]]
+    assert (others["value"] != "*").all()
+    # a cohort of another region withholding the row says nothing about London's
+    assert public_level_findings(london, hidden_rows={("Midlands, cohort 1", measure, role, statistic)}).equals(shown)
+    closed = hide_people_over_hidden(shown, {"London, cohort 1", "London, cohort 2"},
+                                     {("London, cohort 1", ANY, ANY, ANY)})
+    about_people = pd.Series([instruments.about_people(m, s) for m, s in zip(closed["measure"], closed["statistic"],
+                                                                             strict=True)], index=closed.index)
+    assert set(closed.loc[about_people & (shown["value"] != ""), "value"]) == {"*"}
+    topics = closed[closed["measure"] == "psych_topic"]
+    assert not topics.empty and topics["value"].equals(shown.loc[topics.index, "value"])
+
+
+def test_hidden_rows_are_read_from_the_cohorts_public_findings():
+    from rm_research.disclosure.control import hidden_rows_of
+
+    table = pd.DataFrame({"region": ["london"] * 4, "cohort": [2] * 4,
+                          "measure": ["benefit_rank", "benefit_rank", "psych_topic", "conf_senior"],
+                          "role": ["mentor", "mentee", "all", "all"],
+                          "statistic": ["retention", "retention", "Power dynamics", "followup_mean"],
+                          "value": ["*", "3.1", "*", "6.0"], "n": ["*", "10", "*", "*"]})
+    assert hidden_rows_of([table]) == {("London, cohort 2", "benefit_rank", "mentor", "retention"),
+                                       ("London, cohort 2", "conf_senior", "all", "followup_mean")}

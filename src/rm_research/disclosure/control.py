@@ -21,8 +21,8 @@ from rm_research.core.rounding import round_as_printed
 from rm_research.core.safety import restore_cell
 from rm_research.disclosure.categories import SUPPRESSED_CATEGORY, hide_rare_categories, publishable
 from rm_research.disclosure.differencing import protect
+from rm_research.findings import instruments, registry
 from rm_research.findings import level as pooling
-from rm_research.findings import registry
 from rm_research.findings.evidence import FEWEST_COHORTS, FITTED_STATISTICS, JUDGEMENT_STATISTICS
 from rm_research.findings.level import LevelResults
 from rm_research.findings.registry import Statistic
@@ -76,6 +76,8 @@ WITHHELD_REASONS: Final = {
                "changes back",
     "one_cohort": "it rests on a single cohort, so it is that cohort's own figure",
     "fits_hidden": "it is fitted to cohorts' own changes, one or more of which are withheld",
+    "pooled_people": "it is computed over the people of cohorts whose own figure is withheld, and with the other "
+                     "cohorts' figures would give it back",
     "not_published": "a check kept for the internal report, never published",
 }
 
@@ -482,18 +484,65 @@ def _cell(values: pd.DataFrame, measure: str, statistic: str, rule: DisclosureRu
     return display(value, found)
 
 
+#: A row a cohort's public findings withhold: (cohort label, measure, role, statistic); ``ANY`` in the last
+#: three: every row of the cohort (no public findings written yet: fail closed).
+HiddenRow = tuple[str, str, str, str]
+ANY: Final = "*"
+
+
 def public_level_findings(results: LevelResults, rule: DisclosureRule = config.DISCLOSURE,
-                          hidden_changes: Collection[tuple[str, str, str]] = ()) -> pd.DataFrame:
+                          hidden_changes: Collection[tuple[str, str, str]] = (),
+                          hidden_rows: Collection[HiddenRow] = ()) -> pd.DataFrame:
     """A level's findings (``findings.level.level_results``) made safe to publish (``public_findings``),
     with the pooled statistics hidden that would give a hidden cohort's change away
     (``hide_invertible_pooling``; ``hidden_changes``: the pooled cohorts' changes hidden in their own
-    public findings for any reason, ``hidden_changes_of``), and the pooled dose models resting on one
-    cohort, which are that cohort's own model (``hide_single_cohort_models``)."""
+    public findings for any reason, ``hidden_changes_of``), the pooled dose models resting on one
+    cohort, which are that cohort's own model (``hide_single_cohort_models``), and the section 8 figures
+    over the people of a cohort that withholds its own (``hide_people_over_hidden``; ``hidden_rows``:
+    ``hidden_rows_of``)."""
     hidden = pooling.hidden_pooled_cohorts(results.analyses, rule, hidden_changes)
     safe = hide_over_hidden(public_findings(results.findings, rule), hidden, rule)
     safe = hide_single_cohort_models(blank_by_design(safe, results), results.fits, rule)
     safe = tag_withheld(safe, "one_cohort", rule)
-    return tag_withheld(hide_evidence_over_hidden(safe, hidden, rule), "fits_hidden", rule)
+    safe = tag_withheld(hide_evidence_over_hidden(safe, hidden, rule), "fits_hidden", rule)
+    return hide_people_over_hidden(safe, set(results.people["cohort_label"]), hidden_rows, rule)
+
+
+def hidden_rows_of(cohort_public: Iterable[pd.DataFrame], rule: DisclosureRule = DISCLOSURE) -> set[HiddenRow]:
+    """Every section 8 row resting on people (``instruments.about_people``) whose value or n the cohorts'
+    public findings ``cohort_public`` withhold (each with its region and cohort number, as ``hidden_changes_of``)."""
+    hidden: set[HiddenRow] = set()
+    for safe in cohort_public:
+        people = pd.Series([instruments.about_people(m, s) for m, s in zip(safe["measure"], safe["statistic"],
+                                                                             strict=True)], index=safe.index, dtype=bool)
+        rows = safe[((safe["value"] == rule.mark) | (safe["n"] == rule.mark)) & people]
+        hidden |= {(pooling.cohort_label(str(region), int(cohort)), str(measure), str(role), str(statistic))
+                   for region, cohort, measure, role, statistic in zip(rows["region"], rows["cohort"], rows["measure"],
+                                                                       rows["role"], rows["statistic"], strict=True)}
+    return hidden
+
+
+def hide_people_over_hidden(safe: pd.DataFrame, labels: Collection[str], hidden_rows: Collection[HiddenRow],
+                            rule: DisclosureRule = DISCLOSURE) -> pd.DataFrame:
+    """A level's public findings with each section 8 row resting on people withheld, value and n, wherever a
+    cohort it pools (``labels``) withholds the same row (``hidden_rows``), tagged "pooled_people". A level
+    computes these rows over all its cohorts' people together (``findings.instruments``): a mean over them
+    is a sum, and less the other cohorts' published sums it gives a withheld cohort's back (and its n,
+    less theirs). The disclosure audit holds only the flow and the yes/no answers across levels, so the
+    rule is kept simple and closed: a level publishes such a figure only where every cohort it pools
+    publishes its own (the session topics rest on no one and are shown as they are)."""
+    wildcard = {label for label, measure, _, _ in hidden_rows if measure == ANY}
+    if wildcard & set(labels):
+        keys = None  # a member without public findings: every such row is withheld
+    else:
+        keys = {(measure, role, statistic) for label, measure, role, statistic in hidden_rows if label in labels}
+    rows = pd.Series([instruments.about_people(m, s) and (keys is None or (m, r, s) in keys)
+                      for m, r, s in zip(safe["measure"], safe["role"], safe["statistic"], strict=True)],
+                     index=safe.index)
+    protected = safe.copy()
+    protected.loc[rows & (safe["value"] != ""), "value"] = rule.mark
+    protected.loc[rows & (safe["n"] != ""), "n"] = rule.mark
+    return tag_withheld(protected, "pooled_people", rule)
 
 
 def hide_over_hidden(safe: pd.DataFrame, hidden: dict[tuple[str, str], int], rule: DisclosureRule = DISCLOSURE
@@ -591,6 +640,20 @@ def hide_single_cohort_models(safe: pd.DataFrame, fits: pooling.Fits,
     protected.loc[rows & ~mixed, "value"] = rule.mark
     protected.loc[rows, "n"] = rule.mark
     return protected
+
+
+def members_hidden_rows(members: Iterable[tuple[str, int, Path]], rule: DisclosureRule = DISCLOSURE
+                        ) -> set[HiddenRow]:
+    """The pooled cohorts' withheld section 8 rows (``hidden_rows_of``) from the public findings each has
+    written (``members`` as ``members_hidden_changes``'s). A cohort with no public findings yet counts as
+    withholding every row (``ANY``: fail closed)."""
+    written, hidden = [], set()
+    for region, cohort, path in members:
+        if Path(path).is_file():
+            written.append(read_public(path))
+        else:
+            hidden.add((pooling.cohort_label(region, cohort), ANY, ANY, ANY))
+    return hidden | hidden_rows_of(written, rule)
 
 
 def members_hidden_changes(members: Iterable[tuple[str, int, Path]], rule: DisclosureRule = DISCLOSURE

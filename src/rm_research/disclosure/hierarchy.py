@@ -20,7 +20,9 @@ from rm_research.core.version import __version__
 from rm_research.disclosure.categories import publishable
 from rm_research.disclosure.control import (
     hidden_changes_of,
+    hidden_rows_of,
     hide_over_hidden,
+    hide_people_over_hidden,
     public_findings,
     public_level_findings,
     read_public,
@@ -30,7 +32,14 @@ from rm_research.disclosure.control import (
 from rm_research.disclosure.differencing import Level, protect_levels
 from rm_research.disclosure.parts import AuditInParts
 from rm_research.findings.cohort import cohort_findings
-from rm_research.findings.level import LevelResults, count_hidden, level_results, person_table, pooled_labels
+from rm_research.findings.level import (
+    LevelResults,
+    cohort_label,
+    count_hidden,
+    level_results,
+    person_table,
+    pooled_labels,
+)
 from rm_research.ingest.load import LoadedCohort, load_cohort
 
 
@@ -47,15 +56,16 @@ def hierarchy(cohorts: Sequence[LoadedCohort], rule: DisclosureRule = DISCLOSURE
                     public_findings(findings, rule))
               for c in cohorts for findings, _ in [cohort_audit_input(cohort_findings(c), rule)]]
     # a pooled figure may not give away a change that a cohort's public table hides, for any reason
-    hidden = hidden_changes_of([level.safe.assign(region=c.paths.region, cohort=c.paths.cohort)
-                                for level, c in zip(levels, cohorts, strict=True)], rule)
+    written = [level.safe.assign(region=c.paths.region, cohort=c.paths.cohort) for level, c in zip(levels, cohorts,
+                                                                                                   strict=True)]
+    hidden, rows = hidden_changes_of(written, rule), hidden_rows_of(written, rule)
     regions = sorted({c.paths.region for c in cohorts})
     for region in regions:
         members = [c for c in cohorts if c.paths.region == region]
         results = level_results(person_table(members), region)
-        levels.append(Level(region, NATIONAL, results.findings, public_level_findings(results, rule, hidden)))
+        levels.append(Level(region, NATIONAL, results.findings, public_level_findings(results, rule, hidden, rows)))
     results = level_results(person_table(list(cohorts)), NATIONAL)
-    levels.append(Level(NATIONAL, None, results.findings, public_level_findings(results, rule, hidden)))
+    levels.append(Level(NATIONAL, None, results.findings, public_level_findings(results, rule, hidden, rows)))
     return levels
 
 
@@ -163,14 +173,21 @@ def pooling_after_audit(levels: list[Level], protected: Mapping[str, pd.DataFram
     """The region and national tables whose pooled statistics must be hidden once the cross-level audit
     has hidden more cohort changes (``protected``, its changes), with those tables: a pooling of hidden
     cohorts gives their changes away whatever hid them, and a meta-regression fits every hidden
-    cohort (``control.hide_over_hidden``)."""
+    cohort (``control.hide_over_hidden``); and a level's section 8 figures over the people of a cohort
+    that now withholds its own (``control.hide_people_over_hidden``)."""
     final = {level.unit: protected.get(level.unit, level.safe) for level in levels}
-    hidden = hidden_changes_of([final[level.unit] for level in levels if "/" in level.unit], rule)
+    cohorts = [level.unit for level in levels if "/" in level.unit]
+    written = [final[unit] for unit in cohorts]
+    hidden, rows = hidden_changes_of(written, rule), hidden_rows_of(written, rule)
     more = {}
     for level in levels:
-        if "/" in level.unit or not level.pooled:
+        if "/" in level.unit:
             continue
-        safe = hide_over_hidden(final[level.unit], count_hidden(level.pooled, hidden), rule)
+        members = {cohort_label(unit.split("/")[0], int(unit.split("/")[1])) for unit in cohorts
+                   if level.unit == NATIONAL or unit.startswith(f"{level.unit}/")}
+        safe = hide_people_over_hidden(final[level.unit], members, rows, rule)
+        if level.pooled:
+            safe = hide_over_hidden(safe, count_hidden(level.pooled, hidden), rule)
         if not safe["value"].equals(final[level.unit]["value"]):
             more[level.unit] = safe
     return more

@@ -60,6 +60,18 @@ TEAM_RATINGS: Final = "team_ratings"  # a mentee's: tuple of (rater number, rate
 TOPICS: Final = "psych_topics"  # the cohort's log, the same on each of its rows: tuple of (session, topic)
 #: The long table of team ratings (``team_ratings``): one row per rating form.
 TEAM_COLUMNS: Final = ("mentee", "rater", "rater_group", "phase", *config.TEAM_ITEMS)
+#: The section 8 statistics of the rating items (the follow-up's), beside the measures of their own.
+FOLLOW_UP_STATISTICS: Final = ("followup_mean", "sustained_change_mean", "sustained_wilcoxon_p",
+                               "since_end_change_mean", "since_end_wilcoxon_p")
+#: Section 8 measures resting on people (the topics rest on sessions: a fact about the programme).
+PEOPLE_MEASURES: Final = frozenset({"benefit_rank", "benefit_agreement", *TEAM_MEASURES.values()})
+
+
+def about_people(measure: str, statistic: str) -> bool:
+    """Whether a findings row is one of section 8's resting on people (every one but the session topics)."""
+    return measure in PEOPLE_MEASURES or statistic in FOLLOW_UP_STATISTICS
+
+
 #: A rater group's view is shown beside the others' only where it rests on at least this many ratings of
 #: at least two mentees: fewer describe one or two people's views, not a group's.
 FEWEST_GROUP_RATINGS: Final = 5

@@ -25,7 +25,12 @@ import pandas as pd
 
 from rm_research.core.config import DEFAULTS, Settings
 from rm_research.core.paths import NATIONAL, CohortPaths, LevelPaths
-from rm_research.disclosure.control import members_hidden_changes, public_level_findings, write_public
+from rm_research.disclosure.control import (
+    members_hidden_changes,
+    members_hidden_rows,
+    public_level_findings,
+    write_public,
+)
 from rm_research.disclosure.hierarchy import audit_input_text, level_audit_input
 from rm_research.ingest.load import CohortKey, LoadedCohort
 from rm_research.render.handoff import LEVEL_NOTEBOOK, member_findings, notebook_level, region_findings
@@ -89,7 +94,8 @@ def run_level_publish(root: Path, level: str, cohorts: Iterable[Sequence[object]
             members = [(c.paths.region, c.paths.cohort, CohortPaths(out, c.paths.region, c.paths.cohort)
                         .public_findings) for c in loaded]
             safe = public_level_findings(results, settings.disclosure,
-                                         members_hidden_changes(members, settings.disclosure))
+                                         members_hidden_changes(members, settings.disclosure),
+                                         members_hidden_rows(members, settings.disclosure))
             texts[paths.audit_input] = audit_input_text(level_audit_input(results))  # what the cross-level audit reads
         write_public(safe, Path(private) / "public.csv")
         parameters = {**_parameters(root, level, loaded), "public": True,
