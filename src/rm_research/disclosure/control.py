@@ -514,7 +514,8 @@ def hidden_rows_of(cohort_public: Iterable[pd.DataFrame], rule: DisclosureRule =
     hidden: set[HiddenRow] = set()
     for safe in cohort_public:
         people = pd.Series([instruments.about_people(m, s) for m, s in zip(safe["measure"], safe["statistic"],
-                                                                             strict=True)], index=safe.index, dtype=bool)
+                                                                             strict=True)],
+                           index=safe.index, dtype=bool)
         rows = safe[((safe["value"] == rule.mark) | (safe["n"] == rule.mark)) & people]
         hidden |= {(pooling.cohort_label(str(region), int(cohort)), str(measure), str(role), str(statistic))
                    for region, cohort, measure, role, statistic in zip(rows["region"], rows["cohort"], rows["measure"],

@@ -168,12 +168,16 @@ def mentee_means(team: pd.DataFrame, item: str, group: str | None = None) -> pd.
 
 def topic_log(people: pd.DataFrame) -> pd.DataFrame:
     """The topic logs of ``people``'s cohorts, one row per topic per session: ``session`` (a session is its
-    cohort's: numbered by cohort and session), ``topic`` as written (spaces collapsed); empty where none."""
-    units = people["cohort_label"] if "cohort_label" in people else pd.Series("", index=people.index)
+    cohort's: numbered by cohort and session), ``topic`` as written (spaces collapsed), and the session's
+    ``cohort_label``, ``region`` and ``number`` (blank label and region for a cohort's own people); empty
+    where none."""
+    blank = pd.Series("", index=people.index)
+    units = zip(people.get("cohort_label", blank), people.get("region", blank), strict=True)
     logs = {unit: log for unit, log in zip(units, people[TOPICS], strict=True) if log is not None} \
         if TOPICS in people else {}
-    rows = [((unit, session), " ".join(topic.split())) for unit, log in logs.items() for session, topic in log]
-    return pd.DataFrame.from_records(rows, columns=["session", "topic"])
+    rows = [((label, session), " ".join(topic.split()), label, region, session)
+            for (label, region), log in logs.items() for session, topic in log]
+    return pd.DataFrame.from_records(rows, columns=["session", "topic", "cohort_label", "region", "number"])
 
 
 def three_points(people: pd.DataFrame, item: str, role: str) -> pd.DataFrame:

@@ -23,6 +23,7 @@ from typing import Final
 import pandas as pd
 
 from rm_research.core import config
+from rm_research.core.paths import region_title
 from rm_research.core.rounding import decimals
 from rm_research.core.safety import escape_markdown
 from rm_research.findings import instruments
@@ -32,13 +33,11 @@ from rm_research.report.page import Page, Section
 from rm_research.report.summary import ROLE_WORDS, WITHHELD, Figures, counted, lower_first
 from rm_research.report.tables import item_labels, p_cell, people_cell, plain_p, shown_cell
 
-#: The team's view and the follow-up are "clear" where their two-sided Wilcoxon p is below the analysis's alpha.
+#: Each team question in a report's words (``tables.item_labels``), by findings measure.
 TEAM_LABELS: Final = {measure: item_labels()[measure] for measure in instruments.TEAM_MEASURES.values()}
 ROLE_COLUMNS: Final = {"mentor": "Mentors", "mentee": "Mentees", config.ALL_ROLES: "Everyone"}
 PHASE_WORDS: Final = {"pre": "Before", "post": "After", "follow_up": "Follow-up"}
 GROUP_WORDS: Final = {"BME": "Raters from ethnic minority groups", "other": "Other raters"}
-#: The three points of "Did it last?", as the plot names them.
-THREE_POINTS: Final = {"pre": "Enrolment", "post": "End", "followup": "Follow-up"}
 
 
 def _change_cell(figures: Figures, measure: str, role: str, statistic: str) -> str:
@@ -46,6 +45,17 @@ def _change_cell(figures: Figures, measure: str, role: str, statistic: str) -> s
     if figures.withheld(measure, role, statistic):
         return figures.rule.mark
     return figures.show(measure, role, statistic, sign=True)
+
+
+def _all_withheld(page: Page, figures: Figures, measures: tuple[str, ...], statistics: tuple[str, ...] = ()) -> bool:
+    """On a public page whose every figure of these measures (``statistics`` of them, else all) is withheld,
+    say so in one line, with why, in place of a table of the mark; whether it did."""
+    keys = [(m, r, s) for m in measures for r in ROLE_COLUMNS for s in (statistics or figures.statistics(m, r))
+            if figures.has(m, r, s)]
+    if not page.public or not keys or not all(figures.withheld(*key) for key in keys):
+        return False
+    page.missing(f"every figure of this section is {WITHHELD}: {figures.because(*keys[0])}")
+    return True
 
 
 def _figures(page: Page) -> Figures:
@@ -122,6 +132,8 @@ def benefit_sentence(figures: Figures) -> str | None:
 
 def _benefits(page: Page) -> None:
     found = _figures(page)
+    if _all_withheld(page, found, ("benefit_rank", "benefit_agreement")):
+        return
     page.table(benefits_table(found), "The organisational benefits of reverse mentoring, mean rank by role "
                "(1 = most important), most important first")
     ranks = benefit_ranks(found)
@@ -142,21 +154,23 @@ def topics_table(figures: Figures) -> pd.DataFrame:
                           "Sessions logged": people_cell(figures, "psych_topic", everyone, topics[i])} for i in order])
 
 
-def topics_grid(people: pd.DataFrame) -> pd.DataFrame:
-    """The topics (grouped as the findings group them) by session, ✓ where discussed, for one cohort; for
-    several, by cohort, each cell the number of that cohort's sessions that discussed it."""
+def topics_grid(people: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """The topics (grouped as the findings group them) by session, ✓ where discussed, for one cohort
+    (``by`` None); for a level, by ``cohort_label`` or ``region`` (the nation's), each cell the number of
+    that cohort's or region's sessions that discussed it."""
     log = instruments.topic_log(people)
     if log.empty:
         return pd.DataFrame()
-    names = instruments.topic_names(log)
-    log = log.assign(Topic=log["topic"].map(instruments.topic_key).map(names), unit=log["session"].map(lambda s: s[0]),
-                     number=log["session"].map(lambda s: s[1]))
-    if log["unit"].nunique() == 1:
+    log = log.assign(Topic=log["topic"].map(instruments.topic_key).map(instruments.topic_names(log)))
+    if by is None:
         grid = log.assign(tick="✓").pivot_table(index="Topic", columns="number", values="tick", aggfunc="first",
                                                 sort=False)
+        grid = grid.reindex(columns=sorted(grid.columns)).fillna("")
         grid.columns = [f"Session {number}" for number in grid.columns]
-        return grid.fillna("").reindex(columns=sorted(grid.columns, key=lambda c: int(c.split()[1]))).reset_index()
-    counts = log.drop_duplicates(["Topic", "session"]).pivot_table(index="Topic", columns="unit", values="number",
+        return grid.reset_index()
+    if by == "region":
+        log = log.assign(region=log["region"].map(region_title))
+    counts = log.drop_duplicates(["Topic", "session"]).pivot_table(index="Topic", columns=by, values="number",
                                                                   aggfunc="count", sort=False, fill_value=0)
     return counts.reset_index()
 
@@ -184,16 +198,12 @@ def _topics(page: Page) -> None:
     found = _figures(page)
     page.table(topics_table(found), "Topics discussed in the psychological sessions, most discussed first")
     if not page.public:
-        grid = topics_grid(page.instrument_people())
-        several = grid.shape[1] > 1 and not str(grid.columns[1]).startswith("Session")
-        page.table(grid, "Sessions that discussed each topic, by cohort" if several
-                   else "The topics of each session")
+        by = page.instrument_unit()
+        page.table(topics_grid(page.instrument_people(), by), "The topics of each session" if by is None else
+                   f"Sessions that discussed each topic, by {'region' if by == 'region' else 'cohort'}")
 
 
 # --- what the mentee's team saw ---------------------------------------------------------------------------
-TEAM_STATISTICS: Final = ("pre_mean", "post_mean", "change_mean", "wilcoxon_p", "icc1")
-
-
 def team_summary(figures: Figures, intervals: dict[str, tuple[float, float]] | None = None) -> pd.DataFrame:
     """Each team item: the mean before (mentees rated), after, the change over mentees rated at both with its
     Wilcoxon p, and the raters' agreement before (ICC(1), with its interval where given: internal page)."""
@@ -266,6 +276,8 @@ def team_sentence(figures: Figures, alpha: float = config.SETTINGS.alpha) -> str
 
 def _team(page: Page) -> None:
     found = _figures(page)
+    if _all_withheld(page, found, tuple(instruments.TEAM_MEASURES.values())):
+        return
     intervals = None
     if not page.public:
         people = page.instrument_people()
@@ -285,10 +297,6 @@ def _team(page: Page) -> None:
 
 
 # --- did it last? -----------------------------------------------------------------------------------------
-LASTING_STATISTICS: Final = ("followup_mean", "sustained_change_mean", "sustained_wilcoxon_p",
-                             "since_end_change_mean", "since_end_wilcoxon_p")
-
-
 def lasting_table(figures: Figures, labels: dict[str, str]) -> pd.DataFrame:
     """Each item and role with follow-up answers: the mean at follow-up, the change since enrolment
     (sustained) and since the end, each with its people and Wilcoxon p."""
@@ -342,6 +350,8 @@ def lasting_sentence(figures: Figures, labels: dict[str, str], alpha: float = co
 
 def _lasting(page: Page) -> None:
     found = _figures(page)
+    if _all_withheld(page, found, config.RATING_ITEMS, instruments.FOLLOW_UP_STATISTICS):
+        return
     labels = page.labels
     page.table(lasting_table(found, labels), "Confidence 6-12 months after the end, and the change since "
                "enrolment and since the end")
@@ -442,4 +452,3 @@ LASTING: Final = Section(
           "three times, their three ratings in one picture.",
     public_intro="The confidence questions asked again 6-12 months after the programme ended: the mean then, and "
                  "the change since enrolment and since the end of the programme.")
-SECTIONS: Final = (BENEFITS, TOPICS, TEAM, LASTING)

@@ -65,6 +65,10 @@ class LevelPage(Page):
         """The person table (it has the section 8 columns; internal page only)."""
         return self.internal.people
 
+    def instrument_unit(self) -> str | None:
+        """By region for the nation, by cohort for a region (``findings.level.Breakdowns``)."""
+        return self.internal.by_unit.by
+
     @property
     def internal(self) -> LevelResults:
         """The level's results (internal page only)."""

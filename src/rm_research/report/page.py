@@ -99,6 +99,10 @@ class Page:
         """The page's people with the section 8 columns (``findings.instruments.person_frame``; internal page)."""
         raise NotImplementedError
 
+    def instrument_unit(self) -> str | None:
+        """What a level's tables of people break down by (``cohort_label``, ``region``); None on a cohort's page."""
+        return None
+
     # ------------------------------------------------------------------------------------- sections
     def alone(self) -> bool:
         """Whether this page shows its ``alone`` sections in place of all the others (a cohort too small
