@@ -43,7 +43,7 @@ import pandas as pd
 from rm_research.core import config
 from rm_research.core.config import SETTINGS, AnalysisSettings
 from rm_research.findings.table import RoleRow
-from rm_research.findings.views import RoleView, floats, role_view, roles_present
+from rm_research.findings.views import RoleView, floats, in_role, role_view, roles_present
 from rm_research.ingest.clean import Cohort
 from rm_research.stats import nonparametric, raters
 
@@ -142,10 +142,6 @@ def supplied(people: pd.DataFrame, name: str) -> bool:
     return SUPPLIED[name] in people and bool(people[SUPPLIED[name]].any())
 
 
-def _in_role(people: pd.DataFrame, role: str) -> pd.DataFrame:
-    return people if role == config.ALL_ROLES else people[people["role"] == role]
-
-
 # --- the long tables the rows and the report read ---------------------------------------------------------
 def team_table(people: pd.DataFrame) -> pd.DataFrame:
     """Every team rating of ``people``'s mentees, one row per rating form (``TEAM_COLUMNS``): ``mentee`` is
@@ -183,7 +179,7 @@ def topic_log(people: pd.DataFrame) -> pd.DataFrame:
 def three_points(people: pd.DataFrame, item: str, role: str) -> pd.DataFrame:
     """The role's people who answered ``item`` at enrolment, at the end and at follow-up: their three ratings
     (columns ``enrolment``, ``end``, ``follow_up``; rows people, by position)."""
-    mine = _in_role(people, role)
+    mine = in_role(people, role)
     table = pd.DataFrame({"enrolment": mine[f"pre_{item}"].to_numpy(), "end": mine[f"post_{item}"].to_numpy(),
                           "follow_up": mine[FOLLOW_UP[item]].to_numpy()})
     return table.dropna().reset_index(drop=True)
@@ -206,7 +202,7 @@ def benefit_rows(people: pd.DataFrame) -> Iterator[RoleRow]:
     if not supplied(people, "benefit_ranking"):
         return
     for role in roles_present(people):
-        ranks = _in_role(people, role)[list(RANKS.values())]
+        ranks = in_role(people, role)[list(RANKS.values())]
         for benefit, column in RANKS.items():
             ranked = ranks[column].dropna()
             if not ranked.empty:
@@ -277,7 +273,7 @@ def follow_up_rows(people: pd.DataFrame, settings: AnalysisSettings = SETTINGS) 
     if not supplied(people, "follow_up"):
         return
     for role in roles_present(people):
-        mine = _in_role(people, role).reset_index(drop=True)
+        mine = in_role(people, role).reset_index(drop=True)
         for item, column in FOLLOW_UP.items():
             answered = mine[column].dropna()
             if answered.empty:

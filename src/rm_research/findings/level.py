@@ -47,7 +47,7 @@ from rm_research.core.paths import NATIONAL, region_title
 from rm_research.findings import evidence as evidence_of
 from rm_research.findings import instruments, registry
 from rm_research.findings.table import FINDINGS_COLUMNS, FLOW_STAGES, PSYCH_ANSWERS, RoleRow
-from rm_research.findings.views import floats, role_view, roles_present
+from rm_research.findings.views import floats, in_role, role_view, roles_present
 from rm_research.ingest.load import LoadedCohort
 from rm_research.stats import effects, meta
 from rm_research.stats.models import robust_slope
@@ -134,11 +134,6 @@ def person_table(cohorts: Iterable[LoadedCohort]) -> pd.DataFrame:
     if not frames:
         raise ValueError("no cohorts to pool")
     return pd.concat(frames, ignore_index=True)
-
-
-def in_role(people: pd.DataFrame, role: str) -> pd.DataFrame:
-    """The person table's rows of ``role`` (everyone for ``all``)."""
-    return people if role == config.ALL_ROLES else people[people["role"] == role]
 
 
 # flow -----------------------------------------------------------------------------------------------

@@ -75,6 +75,11 @@ def floats(values: pd.Series) -> np.ndarray:
     return pd.array(values, dtype="Float64").to_numpy(dtype=float, na_value=np.nan)
 
 
+def in_role(people: pd.DataFrame, role: str) -> pd.DataFrame:
+    """The rows of a table of people (a ``role`` column) of ``role`` (everyone for ``all``)."""
+    return people if role == config.ALL_ROLES else people[people["role"] == role]
+
+
 def roles_present(people: pd.DataFrame) -> list[str]:
     """The roles of a table of people (a ``role`` column) with at least one person, then ``all``."""
     found = set(people["role"])
