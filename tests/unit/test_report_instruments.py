@@ -172,3 +172,28 @@ def test_a_cohort_without_the_files_says_so_and_one_with_them_has_every_section(
     assert len(list(further.instrument_sentences(found, LABELS))) == 4
     first = load_cohort(REPO, "south-east", 1)
     assert all(getattr(first.cohort, name) is None for name in instruments.FILES)  # as the South East published it
+
+
+def test_the_chart_leaves_out_a_role_with_no_rank_shown_and_withheld_benefits_go_last_in_contract_order():
+    rows = [("benefit_rank", "mentor", "retention", "*", "*"), ("benefit_rank", "mentor", "change_agents", "*", "*"),
+            ("benefit_rank", "all", "retention", "*", "*"), ("benefit_rank", "all", "change_agents", "4.5", "30"),
+            ("benefit_rank", "all", "recognising_talent", "*", "*")]
+    found = Figures(_public(rows), public=True)
+    assert further.benefit_order(found) == ["change_agents", "recognising_talent", "retention"]
+    ranks = further.benefit_ranks(found)
+    assert list(ranks.columns) == ["all"] and ranks["all"].iloc[0] == 4.5 and ranks["all"].iloc[1:].isna().all()
+
+
+def test_the_one_page_summary_says_whether_it_lasted_briefly_and_only_where_there_are_such_findings():
+    from rm_research.report import board
+
+    found = Figures(_findings([*LASTING, *TEAM]), public=False)
+    headline = board.lasting_headline(found, LABELS)
+    assert headline is not None and headline.title == "Did it last"
+    assert headline.text == (
+        "Six to twelve months on, confidence with senior leaders was 1.5 points above enrolment (12 people; clear), "
+        "and 0.3 points below the end (not clear). Mentees' teams rated their inclusive behaviour 1.2 points higher "
+        "after than before (10 mentees; clear).")
+    assert board.lasting_headline(Figures(_findings(RANKS), public=False), LABELS) is None
+    # no change in confidence to head the page here: the lasting headline comes first, before who took part
+    assert board.headlines(found, LABELS)[0].title == "Did it last"

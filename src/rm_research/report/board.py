@@ -5,7 +5,7 @@ for whoever wants them. The headlines are ranked as the board's questions are (i
 
 1. **the change in confidence**: on how many of the confidence questions each role ended higher,
    with the clearest change in words and numbers;
-2. **did it last, and did others see it** (where a follow-up or the team's feedback was supplied:
+2. **did it last** (where a follow-up or the team's feedback was supplied:
    data contract, section 8): the change 6-12 months on, and the mentees' teams' view before and
    after (``lasting_headline``, in the words of ``report.instruments``);
 3. **who took part and stayed**: enrolled, completed the end survey, withdrew;
@@ -194,12 +194,11 @@ def lasting_headline(figures: Figures, labels: dict[str, str]) -> Headline | Non
     """Headline 2, where the page has follow-up or team feedback findings: whether everyone's change lasted
     6-12 months on, and how the mentees' teams rated them before and after (``report.instruments``)."""
     found = [(sentence, rests) for sentence, rests in (
-        (further.lasting_sentence(figures, labels), "those followed up 6-12 months on"),
-        (further.team_sentence(figures), "the mentees' teams")) if sentence]
+        (further.lasting_sentence(figures, labels, brief=True), "those followed up 6-12 months on"),
+        (further.team_sentence(figures, brief=True), "the mentees' teams")) if sentence]
     if not found:
         return None
-    return Headline("Did it last, and did others see it", " ".join(sentence for sentence, _ in found),
-                    "; ".join(rests for _, rests in found))
+    return Headline("Did it last", " ".join(sentence for sentence, _ in found), "; ".join(r for _, r in found))
 
 
 def participation_headline(figures: Figures) -> Headline | None:

@@ -28,6 +28,7 @@ from rm_research.core.rounding import decimals
 from rm_research.core.safety import escape_markdown
 from rm_research.findings import instruments
 from rm_research.findings.descriptive import long_ratings
+from rm_research.findings.evidence import ITEM_WORDS
 from rm_research.report import figures
 from rm_research.report.page import Page, Section
 from rm_research.report.summary import ROLE_WORDS, WITHHELD, Figures, counted, lower_first
@@ -71,7 +72,8 @@ def _roles(figures: Figures, measure: str, statistics: tuple[str, ...]) -> list[
 def benefit_order(figures: Figures) -> list[str]:
     """The benefits ranked by anyone, most important first by everyone's mean rank (a rank not shown last)."""
     ranked = [b for b in config.BENEFITS if any(figures.has("benefit_rank", r, b) for r in ROLE_COLUMNS)]
-    return sorted(ranked, key=lambda b: (math.isnan(v := figures.value("benefit_rank", config.ALL_ROLES, b)), v))
+    value = {b: figures.value("benefit_rank", config.ALL_ROLES, b) for b in ranked}
+    return sorted(ranked, key=lambda b: (math.isnan(value[b]), 0.0 if math.isnan(value[b]) else value[b]))
 
 
 def benefits_table(figures: Figures) -> pd.DataFrame:
@@ -98,11 +100,12 @@ def agreement_table(figures: Figures) -> pd.DataFrame:
 
 def benefit_ranks(figures: Figures) -> pd.DataFrame:
     """The mean ranks as numbers for the chart: benefits (in words, most important first) by role; NaN
-    where not shown."""
-    roles = _roles(figures, "benefit_rank", config.BENEFITS)
+    where not shown (a role none of whose ranks is shown is left out)."""
     order = benefit_order(figures)
-    return pd.DataFrame({role: [figures.value("benefit_rank", role, b) for b in order] for role in roles},
-                        index=[config.BENEFIT_LABELS[b] for b in order])
+    ranks = pd.DataFrame({role: [figures.value("benefit_rank", role, b) for b in order]
+                          for role in _roles(figures, "benefit_rank", config.BENEFITS)},
+                         index=[config.BENEFIT_LABELS[b] for b in order])
+    return ranks.dropna(axis="columns", how="all")
 
 
 def _first_benefit(figures: Figures, role: str) -> tuple[str, float, float] | None:
@@ -137,7 +140,7 @@ def _benefits(page: Page) -> None:
     page.table(benefits_table(found), "The organisational benefits of reverse mentoring, mean rank by role "
                "(1 = most important), most important first")
     ranks = benefit_ranks(found)
-    if not ranks.dropna(how="all").empty:
+    if not ranks.empty:
         page.figure(figures.benefit_chart(ranks, benefit_sentence(found) or "The organisational benefits, ranked"))
     page.table(agreement_table(found), "How far people agreed in their ranking (Kendall's W: 0 none, 1 complete)")
 
@@ -257,8 +260,9 @@ def team_long(team: pd.DataFrame, item: str) -> pd.DataFrame:
     return long_ratings(wide, ["Before", "After"])
 
 
-def team_sentence(figures: Figures, alpha: float = config.SETTINGS.alpha) -> str | None:
-    """What the teams saw on the first team question: the change over mentees rated both times, in words."""
+def team_sentence(figures: Figures, alpha: float = config.SETTINGS.alpha, brief: bool = False) -> str | None:
+    """What the teams saw on the first team question: the change over mentees rated both times, in words
+    (``brief``: in fewer, for the one-page summary)."""
     measure = instruments.TEAM_MEASURES[config.TEAM_ITEMS[0]]
     if not figures.has(measure, "mentee", "change_mean"):
         return None
@@ -269,9 +273,12 @@ def team_sentence(figures: Figures, alpha: float = config.SETTINGS.alpha) -> str
     if math.isnan(change):
         return None
     mentees = f"{counted(n, figures.public)} mentees rated before and after"
+    higher = "higher" if change >= 0 else "lower"
+    if brief:
+        return (f"Mentees' teams rated their inclusive behaviour {_points(change)} {higher} after than before "
+                f"({counted(n, figures.public)} mentees; {_clear(p, alpha, brief)}).")
     return (f"The mentees' teams rated their inclusive behaviour towards ethnic minority colleagues "
-            f"{_points(change)} {'higher' if change >= 0 else 'lower'} after the programme than before "
-            f"({mentees}; {_clear(p, alpha)}).")
+            f"{_points(change)} {higher} after the programme than before ({mentees}; {_clear(p, alpha)}).")
 
 
 def _team(page: Page) -> None:
@@ -325,26 +332,28 @@ def three_point_long(people: pd.DataFrame, item: str) -> pd.DataFrame:
     return long_ratings(wide, ["Enrolment", "End", "Follow-up"])
 
 
-def lasting_sentence(figures: Figures, labels: dict[str, str], alpha: float = config.SETTINGS.alpha) -> str | None:
-    """Everyone's sustained change and change since the end on the first item with follow-up answers."""
+def lasting_sentence(figures: Figures, labels: dict[str, str], alpha: float = config.SETTINGS.alpha,
+                     brief: bool = False) -> str | None:
+    """Everyone's sustained change and change since the end on the first item with follow-up answers
+    (``brief``: in fewer words, the item's short name, for the one-page summary)."""
     role = config.ALL_ROLES
     for item in config.RATING_ITEMS:
         if not figures.has(item, role, "sustained_change_mean"):
             continue
-        label = labels.get(item, item)
+        label = ITEM_WORDS.get(item, item) if brief else f"“{lower_first(labels.get(item, item))}”"
         statistics = ("sustained_change_mean", "sustained_wilcoxon_p", "since_end_change_mean", "since_end_wilcoxon_p")
         if figures.withheld(item, role, *statistics, n_of="sustained_change_mean"):
-            return f"Whether the change in “{lower_first(label)}” lasted 6-12 months on is {WITHHELD}."
+            return f"Whether the change in {label} lasted 6-12 months on is {WITHHELD}."
         since_start, p_start, since_end, p_end = (figures.value(item, role, s) for s in statistics)
         if math.isnan(since_start):
             continue
         n = figures.n(item, role, "sustained_change_mean")
         end = "" if math.isnan(since_end) else (
-            f", and {_points(since_end)} {'above' if since_end >= 0 else 'below'} the end of the programme "
-            f"({_clear(p_end, alpha)})")
-        return (f"Six to twelve months after the end, “{lower_first(label)}” was {_points(since_start)} "
+            f", and {_points(since_end)} {'above' if since_end >= 0 else 'below'} the end"
+            f"{'' if brief else ' of the programme'} ({_clear(p_end, alpha, brief)})")
+        return (f"Six to twelve months {'on' if brief else 'after the end'}, {label} was {_points(since_start)} "
                 f"{'above' if since_start >= 0 else 'below'} enrolment ({counted(n, figures.public)} people; "
-                f"{_clear(p_start, alpha)}){end}.")
+                f"{_clear(p_start, alpha, brief)}){end}.")
     return None
 
 
@@ -372,10 +381,11 @@ def _points(value: float) -> str:
     return f"{decimals(size, 1)} point{'' if decimals(size, 1) == '1.0' else 's'}"
 
 
-def _clear(p: float, alpha: float) -> str:
+def _clear(p: float, alpha: float, brief: bool = False) -> str:
     if math.isnan(p):
         return "no test possible"
-    return f"{'a clear' if p < alpha else 'not a clear'} difference, p {plain_p(p)}"
+    return f"{'clear' if p < alpha else 'not clear'}" if brief else \
+        f"{'a clear' if p < alpha else 'not a clear'} difference, p {plain_p(p)}"
 
 
 def instrument_sentences(figures: Figures, labels: dict[str, str]) -> Iterator[str]:
