@@ -336,11 +336,12 @@ def test_a_cohort_change_hidden_for_any_reason_hides_a_pooling_of_two(london):
 
 def test_a_member_cohort_with_no_public_table_counts_as_hiding_every_change(tmp_path):
     from rm_research.core import config
-    from rm_research.disclosure.control import members_hidden_changes
+    from rm_research.disclosure.control import ANY, members_hidden
 
-    hidden = members_hidden_changes([("london", 1, tmp_path / "absent.csv")])
+    hidden, rows = members_hidden([("london", 1, tmp_path / "absent.csv")])
     assert hidden == {("London, cohort 1", item, role) for item in config.RATING_ITEMS
                       for role in (*config.ROLES, config.ALL_ROLES)}
+    assert rows == {("London, cohort 1", ANY, ANY, ANY)}
 
 
 def test_after_the_audit_hides_a_cohort_change_its_region_hides_the_pooling(london):
@@ -562,3 +563,17 @@ def test_hidden_rows_are_read_from_the_cohorts_public_findings():
                           "value": ["*", "3.1", "*", "6.0"], "n": ["*", "10", "*", "*"]})
     assert hidden_rows_of([table]) == {("London, cohort 2", "benefit_rank", "mentor", "retention"),
                                        ("London, cohort 2", "conf_senior", "all", "followup_mean")}
+
+
+def test_the_session_topics_rest_on_no_one_and_are_shown_as_they_are_in_every_table(london):
+    """A region's topic count is the sum of its cohorts' (sessions, not people): a cohort hiding its own
+    would be undone by the region's total less the others'. So no table hides them, nor their n."""
+    from rm_research.disclosure.control import public_findings, public_level_findings
+
+    cohort = london.findings.assign(region="london", cohort=1)
+    findings = cohort[cohort["measure"] == "psych_topic"]
+    assert not findings.empty and (findings["n"] < 8).all()  # fewer sessions than the smallest group shown
+    for safe in (public_findings(london.findings), public_level_findings(london)):
+        topics = safe[safe["measure"] == "psych_topic"]
+        assert not topics.empty and "*" not in set(topics["value"]) | set(topics["n"])
+        assert set(topics["withheld"]) == {""}

@@ -109,3 +109,23 @@ def test_the_public_findings_of_a_cohort_with_the_four_files(findings):
     assert not new.empty and set(new["value"]) <= {"*", ""}
     topics = safe[safe["measure"] == "psych_topic"].set_index("statistic")
     assert topics.at["Guilt and shame", "value"] == "2.0"  # a structural figure, printed as k is
+
+
+def test_a_file_with_no_answer_writes_its_rows_blank_with_n_0(tmp_path):
+    """Section 8: a row whose value cannot be computed is written blank with its n. A follow-up file whose
+    ratings are all blank still writes each item the role answered at enrolment or the end; a benefit no one
+    of a role that ranked ranked is blank with n 0; an item a role never answered has no rows (section 4)."""
+    files = {**FILES, "follow_up": "participant_id,date,conf_senior,conf_junior,comfort_needs\nA1,2021-11-01,,,\n",
+             "benefit_ranking": "participant_id,benefit,rank\nB1,leaders_behaviour,1\n"}
+    found = compute_findings(tidy_cohort(validate_cohort(write_cohort(tmp_path, **files))), "r", 1)
+    mean, n = value(found, "conf_senior", "mentor", "followup_mean")
+    assert math.isnan(mean) and n == 0
+    mean, n = value(found, "conf_senior", "mentor", "sustained_wilcoxon_p")
+    assert math.isnan(mean) and n == 0
+    assert found[(found["measure"] == "conf_junior") & (found["role"] == "mentor")].empty  # mentors are not asked
+    mean, n = value(found, "benefit_rank", "mentee", "retention")
+    assert math.isnan(mean) and n == 0
+    assert value(found, "benefit_rank", "mentee", "leaders_behaviour") == (1.0, 1)
+    assert found[(found["measure"] == "benefit_rank") & (found["role"] == "mentor")].empty  # no mentor ranked
+    w, m = value(found, "benefit_agreement", "mentor", "kendalls_w")
+    assert math.isnan(w) and m == 0  # the agreement rows are written wherever the file exists

@@ -189,11 +189,13 @@ def test_the_one_page_summary_says_whether_it_lasted_briefly_and_only_where_ther
 
     found = Figures(_findings([*LASTING, *TEAM]), public=False)
     headline = board.lasting_headline(found, LABELS)
-    assert headline is not None and headline.title == "Did it last"
+    assert headline is not None and headline.title == "Did it last, and did others see it"
     assert headline.text == (
         "Six to twelve months on, confidence with senior leaders was 1.5 points above enrolment (12 people; clear), "
         "and 0.3 points below the end (not clear). Mentees' teams rated their inclusive behaviour 1.2 points higher "
         "after than before (10 mentees; clear).")
     assert board.lasting_headline(Figures(_findings(RANKS), public=False), LABELS) is None
     # no change in confidence to head the page here: the lasting headline comes first, before who took part
-    assert board.headlines(found, LABELS)[0].title == "Did it last"
+    assert board.headlines(found, LABELS)[0].title == "Did it last, and did others see it"
+    assert board.lasting_headline(Figures(_findings(TEAM), public=False), LABELS).title == "Did others see it"
+    assert board.lasting_headline(Figures(_findings(LASTING), public=False), LABELS).title == "Did it last"

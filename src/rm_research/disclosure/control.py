@@ -178,6 +178,16 @@ def public_findings(findings: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -
     after = secondary_suppression(protected, findings, "value", rule)
     protected.loc[unmodelled, "value"] = after[unmodelled]
     protected = tag_withheld(protected, "secondary", rule)
+    # figures about sessions, not people (the topics: how many of the sessions logged discussed each), are
+    # facts about the programme, shown as they are in every table: hiding a cohort's would be undone by its
+    # region's total less the other cohorts' anyway
+    sessions = pd.Series([found is not None and found.population == "sessions"
+                          for found in map(registry.spec, findings["measure"], findings["statistic"])],
+                         index=findings.index, dtype=bool)
+    protected.loc[sessions, "value"] = [safe_value(row, facts, rule)
+                                        for row in findings[sessions].itertuples(index=False)]
+    protected.loc[sessions, "n"] = ["" if pd.isna(n) else f"{n:.0f}" for n in findings.loc[sessions, "n"]]
+    protected.loc[sessions, WITHHELD_COLUMN] = ""
     return hide_rare_categories(findings, protected, rule)[[*findings.columns, WITHHELD_COLUMN]]
 
 
@@ -643,34 +653,22 @@ def hide_single_cohort_models(safe: pd.DataFrame, fits: pooling.Fits,
     return protected
 
 
-def members_hidden_rows(members: Iterable[tuple[str, int, Path]], rule: DisclosureRule = DISCLOSURE
-                        ) -> set[HiddenRow]:
-    """The pooled cohorts' withheld section 8 rows (``hidden_rows_of``) from the public findings each has
-    written (``members`` as ``members_hidden_changes``'s). A cohort with no public findings yet counts as
-    withholding every row (``ANY``: fail closed)."""
-    written, hidden = [], set()
+def members_hidden(members: Iterable[tuple[str, int, Path]], rule: DisclosureRule = DISCLOSURE
+                   ) -> tuple[set[tuple[str, str, str]], set[HiddenRow]]:
+    """What the pooled cohorts' public findings withhold, read once from the files each has written
+    (``members``: region, cohort number and the path of its ``findings-public.csv``): their hidden changes
+    (``hidden_changes_of``) and section 8 rows (``hidden_rows_of``). A cohort with no public findings yet
+    counts as hiding every change and every row (``ANY``: fail closed)."""
+    written, missing = [], []
     for region, cohort, path in members:
         if Path(path).is_file():
             written.append(read_public(path))
         else:
-            hidden.add((pooling.cohort_label(region, cohort), ANY, ANY, ANY))
-    return hidden | hidden_rows_of(written, rule)
-
-
-def members_hidden_changes(members: Iterable[tuple[str, int, Path]], rule: DisclosureRule = DISCLOSURE
-                           ) -> set[tuple[str, str, str]]:
-    """The pooled cohorts' hidden changes (``hidden_changes_of``) from the public findings each has written
-    (``members``: region, cohort number and the path of its ``findings-public.csv``). A cohort with no
-    public findings yet counts as hiding every change (fail closed)."""
-    written, hidden = [], set()
-    for region, cohort, path in members:
-        if Path(path).is_file():
-            written.append(read_public(path))
-        else:
-            label = pooling.cohort_label(region, cohort)
-            hidden |= {(label, item, role) for item in config.RATING_ITEMS
-                       for role in (*config.ROLES, config.ALL_ROLES)}
-    return hidden | hidden_changes_of(written, rule)
+            missing.append(pooling.cohort_label(region, cohort))
+    changes = {(label, item, role) for label in missing for item in config.RATING_ITEMS
+               for role in (*config.ROLES, config.ALL_ROLES)}
+    rows = {(label, ANY, ANY, ANY) for label in missing}
+    return changes | hidden_changes_of(written, rule), rows | hidden_rows_of(written, rule)
 
 
 def hidden_changes_of(cohort_public: Iterable[pd.DataFrame], rule: DisclosureRule = DISCLOSURE

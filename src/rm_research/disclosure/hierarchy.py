@@ -48,6 +48,12 @@ def cohort_unit(region: str, cohort: int) -> str:
     return f"{region}/{int(cohort)}"
 
 
+def unit_label(unit: str) -> str:
+    """How the reports name the cohort of a unit name (``cohort_unit``'s inverse, then ``cohort_label``)."""
+    region, cohort = unit.split("/")
+    return cohort_label(region, int(cohort))
+
+
 def hierarchy(cohorts: Sequence[LoadedCohort], rule: DisclosureRule = DISCLOSURE) -> list[Level]:
     """Every cohort's, region's and the national table, each made safe on its own."""
 
@@ -183,8 +189,7 @@ def pooling_after_audit(levels: list[Level], protected: Mapping[str, pd.DataFram
     for level in levels:
         if "/" in level.unit:
             continue
-        members = {cohort_label(unit.split("/")[0], int(unit.split("/")[1])) for unit in cohorts
-                   if level.unit == NATIONAL or unit.startswith(f"{level.unit}/")}
+        members = {unit_label(unit) for unit in cohorts if level.unit == NATIONAL or unit.startswith(f"{level.unit}/")}
         safe = hide_people_over_hidden(final[level.unit], members, rows, rule)
         if level.pooled:
             safe = hide_over_hidden(safe, count_hidden(level.pooled, hidden), rule)

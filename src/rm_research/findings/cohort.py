@@ -18,7 +18,7 @@ from rm_research.core.config import SETTINGS, AnalysisSettings
 from rm_research.findings import descriptive, registry, themes
 from rm_research.findings.instruments import instrument_rows, person_frame
 from rm_research.findings.table import FINDINGS_COLUMNS, FLOW_STAGES, PSYCH_ANSWERS, Row
-from rm_research.findings.views import RoleView, role_view
+from rm_research.findings.views import RoleView, mean, role_view
 from rm_research.ingest.clean import Cohort
 from rm_research.ingest.load import LoadedCohort
 from rm_research.stats import effects
@@ -55,11 +55,11 @@ def rating_rows(view: RoleView, item: str, settings: AnalysisSettings = SETTINGS
         return
     change = stats.paired_differences(pre, post)
     n = len(change)
-    yield item, "pre_mean", _mean(pre), len(pre)
-    yield item, "post_mean", _mean(post), len(post)
-    yield item, "change_mean", _mean(change), n
-    yield item, "paired_pre_mean", _mean(pre.reindex(change.index)), n
-    yield item, "paired_post_mean", _mean(post.reindex(change.index)), n
+    yield item, "pre_mean", mean(pre), len(pre)
+    yield item, "post_mean", mean(post), len(post)
+    yield item, "change_mean", mean(change), n
+    yield item, "paired_pre_mean", mean(pre.reindex(change.index)), n
+    yield item, "paired_post_mean", mean(post.reindex(change.index)), n
     low, high = effects.mean_t_interval(change, settings.confidence)  # the forest plots' interval too
     yield item, "change_ci_low", low, n
     yield item, "change_ci_high", high, n
@@ -86,8 +86,8 @@ def attrition_rows(view: RoleView, item: str, pre: pd.Series, settings: Analysis
     completed = pre.index.isin(view.end_survey.index)
     completers, others = pre[completed], pre[~completed]
     p, r = stats.mann_whitney(completers, others, settings)
-    yield item, "completers_pre_mean", _mean(completers), len(completers)
-    yield item, "noncompleters_pre_mean", _mean(others), len(others)
+    yield item, "completers_pre_mean", mean(completers), len(completers)
+    yield item, "noncompleters_pre_mean", mean(others), len(others)
     yield item, "attrition_mwu_p", p, len(pre)
     yield item, "attrition_rank_biserial", r, len(pre)
 
@@ -155,8 +155,8 @@ def psych_attendance_rows(view: RoleView, change: pd.Series, settings: AnalysisS
         return
     p, r = stats.mann_whitney(attenders, others, settings)
     n = len(attenders) + len(others)
-    yield "psych_attendance", "attenders_change_mean", _mean(attenders), len(attenders)
-    yield "psych_attendance", "nonattenders_change_mean", _mean(others), len(others)
+    yield "psych_attendance", "attenders_change_mean", mean(attenders), len(attenders)
+    yield "psych_attendance", "nonattenders_change_mean", mean(others), len(others)
     yield "psych_attendance", "mwu_p", p, n
     yield "psych_attendance", "rank_biserial", r, n
 
@@ -207,8 +207,8 @@ def descriptive_rows(cohort: Cohort, programme: Programme | None = None) -> Iter
         percent = measure == "heard_via"  # the contract gives heard_via as a percentage, the others as counts
         for category, role, count, n in counts_of(cohort).itertuples(index=False):
             yield measure, role, category, 100.0 * count / n if percent else float(count), int(n)
-    for role, mean, n in descriptive.training_rating_means(cohort).itertuples(index=False):
-        yield "training_rating", role, "mean", float(mean), int(n)
+    for role, average, n in descriptive.training_rating_means(cohort).itertuples(index=False):
+        yield "training_rating", role, "mean", float(average), int(n)
     planned = None if programme is None else programme.planned_mentoring_sessions
     if planned is not None:
         statistic = {label: name for name, label in descriptive.PLAN_CATEGORIES.items()}
@@ -256,10 +256,6 @@ def with_holm(findings: pd.DataFrame) -> pd.DataFrame:
     adjusted = tests.assign(statistic="wilcoxon_p_holm", value=holm.reindex(tests.index))
     adjusted.index = adjusted.index + 0.5
     return pd.concat([findings, adjusted]).sort_index().reset_index(drop=True)
-
-
-def _mean(values: pd.Series) -> float:
-    return float(values.astype(float).mean()) if len(values) else math.nan
 
 
 def cohort_findings(loaded: LoadedCohort, settings: AnalysisSettings = SETTINGS) -> pd.DataFrame:

@@ -43,7 +43,7 @@ import pandas as pd
 from rm_research.core import config
 from rm_research.core.config import SETTINGS, AnalysisSettings
 from rm_research.findings.table import RoleRow
-from rm_research.findings.views import RoleView, floats, in_role, role_view, roles_present
+from rm_research.findings.views import RoleView, floats, in_role, mean, role_view, roles_present
 from rm_research.ingest.clean import Cohort
 from rm_research.stats import nonparametric, raters
 
@@ -171,7 +171,7 @@ def topic_log(people: pd.DataFrame) -> pd.DataFrame:
     units = zip(people.get("cohort_label", blank), people.get("region", blank), strict=True)
     logs = {unit: log for unit, log in zip(units, people[TOPICS], strict=True) if log is not None} \
         if TOPICS in people else {}
-    rows = [((label, session), " ".join(topic.split()), label, region, session)
+    rows = [((label, session), tidy_topic(topic), label, region, session)
             for (label, region), log in logs.items() for session, topic in log]
     return pd.DataFrame.from_records(rows, columns=["session", "topic", "cohort_label", "region", "number"])
 
@@ -186,35 +186,36 @@ def three_points(people: pd.DataFrame, item: str, role: str) -> pd.DataFrame:
 
 
 # --- the findings rows ------------------------------------------------------------------------------------
-def _mean(values: pd.Series) -> float:
-    values = values.dropna().astype(float)
-    return float(values.mean()) if len(values) else math.nan
-
-
 def _wilcoxon(differences: pd.Series, settings: AnalysisSettings) -> float:
     rounded = differences.dropna().astype(float).round(TIE_DECIMALS)
     return nonparametric.wilcoxon_p(rounded, settings.zero_method, settings.exact_max_n)
 
 
 def benefit_rows(people: pd.DataFrame) -> Iterator[RoleRow]:
-    """``benefit_rank`` (each benefit's mean rank, n its rankers) and ``benefit_agreement`` (Kendall's W and
-    Friedman's p over the people who ranked all seven, n = m), for each role and ``all``."""
+    """``benefit_rank`` (each benefit's mean rank, n its rankers; blank with n 0 for a benefit nobody of a role
+    that ranked ranked) and ``benefit_agreement`` (Kendall's W and Friedman's p over the people who ranked all
+    seven, n = m; written for every role, blank where m < 2), for each role and ``all``."""
     if not supplied(people, "benefit_ranking"):
         return
     for role in roles_present(people):
         ranks = in_role(people, role)[list(RANKS.values())]
-        for benefit, column in RANKS.items():
-            ranked = ranks[column].dropna()
-            if not ranked.empty:
-                yield "benefit_rank", role, benefit, _mean(ranked), len(ranked)
+        if ranks.notna().any().any():  # the role ranked: every benefit, blank with n 0 where none ranked it
+            for benefit, column in RANKS.items():
+                ranked = ranks[column].dropna()
+                yield "benefit_rank", role, benefit, mean(ranked), len(ranked)
         concordance = raters.kendalls_w(ranks.dropna())
         yield "benefit_agreement", role, "kendalls_w", concordance.w, concordance.m
         yield "benefit_agreement", role, "friedman_p", concordance.p, concordance.m
 
 
+def tidy_topic(topic: str) -> str:
+    """A topic as written, trimmed and with its inner spaces collapsed."""
+    return " ".join(str(topic).split())
+
+
 def topic_key(topic: str) -> str:
-    """A topic as topics are grouped: trimmed, inner spaces collapsed, case ignored."""
-    return " ".join(str(topic).split()).casefold()
+    """A topic as topics are grouped: tidied (``tidy_topic``), case ignored."""
+    return tidy_topic(topic).casefold()
 
 
 def topic_names(log: pd.DataFrame) -> dict[str, str]:
@@ -251,10 +252,10 @@ def team_rows(people: pd.DataFrame, settings: AnalysisSettings = SETTINGS) -> It
         means = mentee_means(team, item)
         pre = means["pre"].dropna() if "pre" in means else pd.Series(dtype=float)
         post = means["post"].dropna() if "post" in means else pd.Series(dtype=float)
-        yield measure, "mentee", "pre_mean", _mean(pre), len(pre)
-        yield measure, "mentee", "post_mean", _mean(post), len(post)
+        yield measure, "mentee", "pre_mean", mean(pre), len(pre)
+        yield measure, "mentee", "post_mean", mean(post), len(post)
         change = (post - pre).dropna()
-        yield measure, "mentee", "change_mean", _mean(change), len(change)
+        yield measure, "mentee", "change_mean", mean(change), len(change)
         yield measure, "mentee", "wilcoxon_p", _wilcoxon(change, settings), len(change)
         icc = team_icc(team, item, settings.confidence)
         yield measure, "mentee", "icc1", icc.icc, icc.g
@@ -267,21 +268,21 @@ def team_icc(team: pd.DataFrame, item: str, confidence: float = SETTINGS.confide
 
 
 def follow_up_rows(people: pd.DataFrame, settings: AnalysisSettings = SETTINGS) -> Iterator[RoleRow]:
-    """For each rating item, role and ``all``: ``followup_mean``; ``sustained_change_mean`` and
-    ``sustained_wilcoxon_p`` (follow-up - enrolment); ``since_end_change_mean`` and
-    ``since_end_wilcoxon_p`` (follow-up - end survey)."""
+    """For each rating item the role answered at any time, role and ``all``: ``followup_mean``;
+    ``sustained_change_mean`` and ``sustained_wilcoxon_p`` (follow-up - enrolment); ``since_end_change_mean``
+    and ``since_end_wilcoxon_p`` (follow-up - end survey); blank with n 0 where nobody answered at follow-up."""
     if not supplied(people, "follow_up"):
         return
     for role in roles_present(people):
         mine = in_role(people, role).reset_index(drop=True)
         for item, column in FOLLOW_UP.items():
+            if not mine[[f"pre_{item}", f"post_{item}", column]].notna().any().any():
+                continue  # an item the role was never asked (or never answered): no rows, as in section 4
             answered = mine[column].dropna()
-            if answered.empty:
-                continue
-            yield item, role, "followup_mean", _mean(answered), len(answered)
+            yield item, role, "followup_mean", mean(answered), len(answered)
             for name, earlier in (("sustained", mine[f"pre_{item}"]), ("since_end", mine[f"post_{item}"])):
                 change = nonparametric.paired_differences(earlier, mine[column])
-                yield item, role, f"{name}_change_mean", _mean(change), len(change)
+                yield item, role, f"{name}_change_mean", mean(change), len(change)
                 yield item, role, f"{name}_wilcoxon_p", _wilcoxon(change, settings), len(change)
 
 

@@ -7,6 +7,7 @@ the psychological sessions each attended (the attendance log).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -73,6 +74,12 @@ def psych_sessions_attended(cohort: Cohort, ids: pd.Index) -> pd.Series | None:
 def floats(values: pd.Series) -> np.ndarray:
     """Numbers, booleans or nullable values as floats, missing as NaN."""
     return pd.array(values, dtype="Float64").to_numpy(dtype=float, na_value=np.nan)
+
+
+def mean(values: pd.Series) -> float:
+    """The mean of the values given (missing ones left out), NaN where there is none."""
+    values = values.dropna().astype(float)
+    return float(values.mean()) if len(values) else math.nan
 
 
 def in_role(people: pd.DataFrame, role: str) -> pd.DataFrame:

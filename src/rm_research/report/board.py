@@ -5,7 +5,7 @@ for whoever wants them. The headlines are ranked as the board's questions are (i
 
 1. **the change in confidence**: on how many of the confidence questions each role ended higher,
    with the clearest change in words and numbers;
-2. **did it last** (where a follow-up or the team's feedback was supplied:
+2. **did it last, and did others see it** (where a follow-up or the team's feedback was supplied:
    data contract, section 8): the change 6-12 months on, and the mentees' teams' view before and
    after (``lasting_headline``, in the words of ``report.instruments``);
 3. **who took part and stayed**: enrolled, completed the end survey, withdrew;
@@ -193,12 +193,15 @@ def _means(figures: Figures, item: str, role: str) -> str:
 def lasting_headline(figures: Figures, labels: dict[str, str]) -> Headline | None:
     """Headline 2, where the page has follow-up or team feedback findings: whether everyone's change lasted
     6-12 months on, and how the mentees' teams rated them before and after (``report.instruments``)."""
-    found = [(sentence, rests) for sentence, rests in (
-        (further.lasting_sentence(figures, labels, brief=True), "those followed up 6-12 months on"),
-        (further.team_sentence(figures, brief=True), "the mentees' teams")) if sentence]
+    lasted = further.lasting_sentence(figures, labels, brief=True)
+    seen = further.team_sentence(figures, brief=True)
+    found = [(sentence, rests) for sentence, rests in ((lasted, "those followed up 6-12 months on"),
+                                                        (seen, "the mentees' teams")) if sentence]
     if not found:
         return None
-    return Headline("Did it last", " ".join(sentence for sentence, _ in found), "; ".join(r for _, r in found))
+    title = "Did it last, and did others see it" if lasted and seen else "Did it last" if lasted else \
+        "Did others see it"
+    return Headline(title, " ".join(sentence for sentence, _ in found), "; ".join(r for _, r in found))
 
 
 def participation_headline(figures: Figures) -> Headline | None:

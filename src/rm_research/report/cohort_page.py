@@ -376,8 +376,7 @@ def _no_psych_sessions(page: CohortPage) -> str | None:
 def _methods(page: CohortPage) -> None:
     page.markdown(narrative.methods_markdown(page.settings.analysis,
                                              psych_offered=page.programme.psych_sessions_offered))
-    if any(page.supplied(name) for name in instruments.FILES):
-        page.markdown(further.METHODS)
+    further.show_methods(page)
     page.table(registry.glossary(page.findings), "The statistics in findings.csv")
 
 

@@ -30,28 +30,21 @@ from rm_research.findings import instruments
 from rm_research.findings.descriptive import long_ratings
 from rm_research.findings.evidence import ITEM_WORDS
 from rm_research.report import figures
+from rm_research.report.descriptive import ROLE_HEADINGS
 from rm_research.report.page import Page, Section
 from rm_research.report.summary import ROLE_WORDS, WITHHELD, Figures, counted, lower_first
 from rm_research.report.tables import item_labels, p_cell, people_cell, plain_p, shown_cell
 
 #: Each team question in a report's words (``tables.item_labels``), by findings measure.
 TEAM_LABELS: Final = {measure: item_labels()[measure] for measure in instruments.TEAM_MEASURES.values()}
-ROLE_COLUMNS: Final = {"mentor": "Mentors", "mentee": "Mentees", config.ALL_ROLES: "Everyone"}
 PHASE_WORDS: Final = {"pre": "Before", "post": "After", "follow_up": "Follow-up"}
 GROUP_WORDS: Final = {"BME": "Raters from ethnic minority groups", "other": "Other raters"}
-
-
-def _change_cell(figures: Figures, measure: str, role: str, statistic: str) -> str:
-    """A change as a cell, with its sign ("+1.1"); the mark where withheld, a dash where blank."""
-    if figures.withheld(measure, role, statistic):
-        return figures.rule.mark
-    return figures.show(measure, role, statistic, sign=True)
 
 
 def _all_withheld(page: Page, figures: Figures, measures: tuple[str, ...], statistics: tuple[str, ...] = ()) -> bool:
     """On a public page whose every figure of these measures (``statistics`` of them, else all) is withheld,
     say so in one line, with why, in place of a table of the mark; whether it did."""
-    keys = [(m, r, s) for m in measures for r in ROLE_COLUMNS for s in (statistics or figures.statistics(m, r))
+    keys = [(m, r, s) for m in measures for r in ROLE_HEADINGS for s in (statistics or figures.statistics(m, r))
             if figures.has(m, r, s)]
     if not page.public or not keys or not all(figures.withheld(*key) for key in keys):
         return False
@@ -65,13 +58,13 @@ def _figures(page: Page) -> Figures:
 
 
 def _roles(figures: Figures, measure: str, statistics: tuple[str, ...]) -> list[str]:
-    return [role for role in ROLE_COLUMNS if any(figures.has(measure, role, s) for s in statistics)]
+    return [role for role in ROLE_HEADINGS if any(figures.has(measure, role, s) for s in statistics)]
 
 
 # --- the benefits, ranked ---------------------------------------------------------------------------------
 def benefit_order(figures: Figures) -> list[str]:
     """The benefits ranked by anyone, most important first by everyone's mean rank (a rank not shown last)."""
-    ranked = [b for b in config.BENEFITS if any(figures.has("benefit_rank", r, b) for r in ROLE_COLUMNS)]
+    ranked = [b for b in config.BENEFITS if any(figures.has("benefit_rank", r, b) for r in ROLE_HEADINGS)]
     value = {b: figures.value("benefit_rank", config.ALL_ROLES, b) for b in ranked}
     return sorted(ranked, key=lambda b: (math.isnan(value[b]), 0.0 if math.isnan(value[b]) else value[b]))
 
@@ -83,15 +76,15 @@ def benefits_table(figures: Figures) -> pd.DataFrame:
     for benefit in benefit_order(figures):
         row = {"Benefit": config.BENEFIT_LABELS[benefit]}
         for role in roles:
-            row[f"{ROLE_COLUMNS[role]}: mean rank"] = shown_cell(figures, "benefit_rank", role, benefit)
-            row[f"{ROLE_COLUMNS[role]}: people"] = people_cell(figures, "benefit_rank", role, benefit)
+            row[f"{ROLE_HEADINGS[role]}: mean rank"] = shown_cell(figures, "benefit_rank", role, benefit)
+            row[f"{ROLE_HEADINGS[role]}: people"] = people_cell(figures, "benefit_rank", role, benefit)
         rows.append(row)
     return pd.DataFrame(rows)
 
 
 def agreement_table(figures: Figures) -> pd.DataFrame:
     """Kendall's W and Friedman's p by role, with the people who ranked all seven."""
-    return pd.DataFrame([{"Role": ROLE_COLUMNS[role],
+    return pd.DataFrame([{"Role": ROLE_HEADINGS[role],
                           "People who ranked all seven": people_cell(figures, "benefit_agreement", role, "kendalls_w"),
                           "Kendall's W": shown_cell(figures, "benefit_agreement", role, "kendalls_w", 2),
                           "Friedman p": p_cell(figures, "benefit_agreement", role, "friedman_p")}
@@ -219,12 +212,13 @@ def team_summary(figures: Figures, intervals: dict[str, tuple[float, float]] | N
             low, high = intervals[item]
             if not (math.isnan(low) or math.isnan(high)):
                 icc = f"{icc} ({decimals(low, 2)} to {decimals(high, 2)})"
+        change = shown_cell(figures, measure, "mentee", "change_mean", sign=True)
         rows.append({"Question": TEAM_LABELS[measure],
                      "Before": shown_cell(figures, measure, "mentee", "pre_mean"),
                      "Mentees rated before": people_cell(figures, measure, "mentee", "pre_mean"),
                      "After": shown_cell(figures, measure, "mentee", "post_mean"),
                      "Mentees rated after": people_cell(figures, measure, "mentee", "post_mean"),
-                     "Change (mentees rated both times)": _change_cell(figures, measure, "mentee", "change_mean"),
+                     "Change (mentees rated both times)": change,
                      "Mentees rated both times": people_cell(figures, measure, "mentee", "change_mean"),
                      "Wilcoxon p": p_cell(figures, measure, "mentee", "wilcoxon_p"),
                      "Raters' agreement before, ICC(1)": icc})
@@ -238,17 +232,22 @@ def group_table(team: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for item, measure in instruments.TEAM_MEASURES.items():
         for group, words in ((None, "All raters"), *GROUP_WORDS.items()):
+            means = instruments.mentee_means(team, item, group)
             mine = team if group is None else team[team["rater_group"] == group]
             row = {"Question": TEAM_LABELS[measure], "Raters": words}
             for phase, heading in PHASE_WORDS.items():
-                rated = mine[(mine["phase"] == phase)].dropna(subset=[item])
-                means = rated.groupby("mentee")[item].mean()
-                enough = len(rated) >= instruments.FEWEST_GROUP_RATINGS and len(means) >= 2
-                row[heading] = (f"{decimals(float(means.mean()), 1)} ({len(means)} mentees, {len(rated)} ratings)"
-                                if enough or (group is None and len(means)) else
-                                "too few" if len(rated) else "–")
+                at = means[phase].dropna() if phase in means else pd.Series(dtype=float)
+                ratings = int(mine.loc[mine["phase"] == phase, item].notna().sum())
+                enough = ratings >= instruments.FEWEST_GROUP_RATINGS and len(at) >= 2
+                row[heading] = (f"{decimals(float(at.mean()), 1)} ({_plural(len(at), 'mentee')}, "
+                                f"{_plural(ratings, 'rating')})" if enough or (group is None and len(at)) else
+                                "too few" if ratings else "–")
             rows.append(row)
     return pd.DataFrame(rows)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def team_long(team: pd.DataFrame, item: str) -> pd.DataFrame:
@@ -309,16 +308,16 @@ def lasting_table(figures: Figures, labels: dict[str, str]) -> pd.DataFrame:
     (sustained) and since the end, each with its people and Wilcoxon p."""
     rows = []
     for item in config.RATING_ITEMS:
-        for role in ROLE_COLUMNS:
+        for role in ROLE_HEADINGS:
             if not figures.has(item, role, "followup_mean"):
                 continue
-            rows.append({"Question": labels.get(item, item), "Role": ROLE_COLUMNS[role],
+            rows.append({"Question": labels.get(item, item), "Role": ROLE_HEADINGS[role],
                          "At follow-up": shown_cell(figures, item, role, "followup_mean"),
                          "Answered": people_cell(figures, item, role, "followup_mean"),
-                         "Change since enrolment": _change_cell(figures, item, role, "sustained_change_mean"),
+                         "Change since enrolment": shown_cell(figures, item, role, "sustained_change_mean", sign=True),
                          "People (enrolment and follow-up)": people_cell(figures, item, role, "sustained_change_mean"),
                          "p (since enrolment)": p_cell(figures, item, role, "sustained_wilcoxon_p"),
-                         "Change since the end": _change_cell(figures, item, role, "since_end_change_mean"),
+                         "Change since the end": shown_cell(figures, item, role, "since_end_change_mean", sign=True),
                          "People (end and follow-up)": people_cell(figures, item, role, "since_end_change_mean"),
                          "p (since the end)": p_cell(figures, item, role, "since_end_wilcoxon_p")})
     return pd.DataFrame(rows)
@@ -334,16 +333,18 @@ def three_point_long(people: pd.DataFrame, item: str) -> pd.DataFrame:
 
 def lasting_sentence(figures: Figures, labels: dict[str, str], alpha: float = config.SETTINGS.alpha,
                      brief: bool = False) -> str | None:
-    """Everyone's sustained change and change since the end on the first item with follow-up answers
-    (``brief``: in fewer words, the item's short name, for the one-page summary)."""
-    role = config.ALL_ROLES
+    """Everyone's sustained change and change since the end on the first item with follow-up figures shown
+    (``brief``: in fewer words, the item's short name, for the one-page summary); that they are withheld
+    where every item's are."""
+    role, withheld = config.ALL_ROLES, None
+    statistics = ("sustained_change_mean", "sustained_wilcoxon_p", "since_end_change_mean", "since_end_wilcoxon_p")
     for item in config.RATING_ITEMS:
         if not figures.has(item, role, "sustained_change_mean"):
             continue
         label = ITEM_WORDS.get(item, item) if brief else f"“{lower_first(labels.get(item, item))}”"
-        statistics = ("sustained_change_mean", "sustained_wilcoxon_p", "since_end_change_mean", "since_end_wilcoxon_p")
         if figures.withheld(item, role, *statistics, n_of="sustained_change_mean"):
-            return f"Whether the change in {label} lasted 6-12 months on is {WITHHELD}."
+            withheld = withheld or f"Whether the change in {label} lasted 6-12 months on is {WITHHELD}."
+            continue
         since_start, p_start, since_end, p_end = (figures.value(item, role, s) for s in statistics)
         if math.isnan(since_start):
             continue
@@ -354,7 +355,7 @@ def lasting_sentence(figures: Figures, labels: dict[str, str], alpha: float = co
         return (f"Six to twelve months {'on' if brief else 'after the end'}, {label} was {_points(since_start)} "
                 f"{'above' if since_start >= 0 else 'below'} enrolment ({counted(n, figures.public)} people; "
                 f"{_clear(p_start, alpha, brief)}){end}.")
-    return None
+    return withheld
 
 
 def _lasting(page: Page) -> None:
@@ -405,6 +406,12 @@ def key_sentences(labels: dict[str, str]) -> Callable[[Figures], Iterator[str]]:
 def _missing(name: str) -> Callable[[Page], str | None]:
     """The section's one line where none of the page's cohorts supplied ``name``."""
     return lambda page: None if page.supplied(name) else page.absent(name)
+
+
+def show_methods(page: Page) -> None:
+    """How these figures are made (``METHODS``), on a page any of whose cohorts supplied one of the files."""
+    if any(page.supplied(name) for name in instruments.FILES):
+        page.markdown(METHODS)
 
 
 #: How the further instruments' figures are made, for a page's methods (where any of their files was supplied).

@@ -489,8 +489,7 @@ def _technical_public(page: LevelPage) -> None:
 
 
 def _statistics(page: LevelPage) -> None:
-    if any(page.supplied(name) for name in further.instruments.FILES):
-        page.markdown(further.METHODS)
+    further.show_methods(page)
     page.table(registry.glossary(page.findings), "The statistics in findings.csv")
 
 

@@ -158,12 +158,12 @@ def plain_p(p: float, smallest: float = float("nan"), alpha: float = config.SETT
     return f"{round_as_printed(float(p), digits):.{digits}f}"
 
 
-def shown_cell(figures: Figures, measure: str, role: str, statistic: str, digits: int = 1) -> str:
+def shown_cell(figures: Figures, measure: str, role: str, statistic: str, digits: int = 1, sign: bool = False) -> str:
     """One figure as a cell: the disclosure mark where suppressed, a dash where blank, else the value
-    rounded once (``Figures.show``)."""
+    rounded once (``Figures.show``), with its sign where ``sign`` (a change: "+1.1")."""
     if figures.withheld(measure, role, statistic):
         return figures.rule.mark
-    return figures.show(measure, role, statistic, digits)
+    return figures.show(measure, role, statistic, digits, sign=sign)
 
 
 def p_cell(figures: Figures, measure: str, role: str, statistic: str, smallest: float = float("nan")) -> str:

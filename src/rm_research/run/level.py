@@ -26,8 +26,7 @@ import pandas as pd
 from rm_research.core.config import DEFAULTS, Settings
 from rm_research.core.paths import NATIONAL, CohortPaths, LevelPaths
 from rm_research.disclosure.control import (
-    members_hidden_changes,
-    members_hidden_rows,
+    members_hidden,
     public_level_findings,
     write_public,
 )
@@ -93,9 +92,7 @@ def run_level_publish(root: Path, level: str, cohorts: Iterable[Sequence[object]
         if safe is None:  # a pooled figure may not give away a change a member cohort's public report hides
             members = [(c.paths.region, c.paths.cohort, CohortPaths(out, c.paths.region, c.paths.cohort)
                         .public_findings) for c in loaded]
-            safe = public_level_findings(results, settings.disclosure,
-                                         members_hidden_changes(members, settings.disclosure),
-                                         members_hidden_rows(members, settings.disclosure))
+            safe = public_level_findings(results, settings.disclosure, *members_hidden(members, settings.disclosure))
             texts[paths.audit_input] = audit_input_text(level_audit_input(results))  # what the cross-level audit reads
         write_public(safe, Path(private) / "public.csv")
         parameters = {**_parameters(root, level, loaded), "public": True,
