@@ -577,3 +577,14 @@ def test_the_session_topics_rest_on_no_one_and_are_shown_as_they_are_in_every_ta
         topics = safe[safe["measure"] == "psych_topic"]
         assert not topics.empty and "*" not in set(topics["value"]) | set(topics["n"])
         assert set(topics["withheld"]) == {""}
+
+
+def test_the_differencing_audit_leaves_the_session_topics_out(london):
+    """The audit constrains people; a topic's count is of sessions, so no audit may hide it (the cross-level
+    audit once hid a cohort's topics, which its region's counts less the other cohort's gave back anyway)."""
+    from rm_research.disclosure.control import public_findings
+    from rm_research.disclosure.differencing import Audit
+
+    audit = Audit(london.findings, public_findings(london.findings))
+    assert (london.findings["measure"] == "psych_topic").any()
+    assert not any(key[2] == "psych_topic" for key in audit.model.index)

@@ -277,7 +277,7 @@ class Audit:
         # rows as plain dicts: a pandas row costs microseconds per field, and a part audits thousands
         for index, row in zip(findings.index, findings.to_dict("records"), strict=True):
             found = registry.spec(row["measure"], row["statistic"])
-            if found is not None:
+            if found is not None and found.population != "sessions":  # the topics rest on sessions, not people
                 self._row(index, row, found)
         self._roles_add_up()
         self._structure()
