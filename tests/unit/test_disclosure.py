@@ -588,3 +588,17 @@ def test_the_differencing_audit_leaves_the_session_topics_out(london):
     audit = Audit(london.findings, public_findings(london.findings))
     assert (london.findings["measure"] == "psych_topic").any()
     assert not any(key[2] == "psych_topic" for key in audit.model.index)
+
+
+def test_widening_to_protect_a_pinned_cell_never_hides_the_session_topics():
+    """The audit's last resort hides every shown cell of a table: but not the topics, which rest on sessions,
+    not people (a region's counts less its other cohorts' would give them back)."""
+    from rm_research.disclosure.differencing import Pinned, _widen
+
+    findings = pd.DataFrame({"region": "r", "cohort": 1, "measure": ["flow", "flow", "psych_topic"],
+                             "role": ["mentor", "all", "all"], "statistic": ["enrolled", "enrolled", "Guilt"],
+                             "value": [12.0, 20.0, 2.0], "n": [12.0, 20.0, 3.0]})
+    safe = findings.astype({"value": str, "n": str}).assign(value=["*", "20", "2.0"], n=["*", "20", "3"])
+    for _ in range(6):
+        _widen(findings, safe, Pinned(0, "value", 12.0), DisclosureRule())
+    assert list(safe["value"]) == ["*", "*", "2.0"] and list(safe["n"]) == ["*", "*", "3"]

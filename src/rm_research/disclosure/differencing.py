@@ -822,6 +822,13 @@ def _widest_group(findings: pd.DataFrame, safe: pd.DataFrame, measure: str, role
     return mine & (populations == widest)
 
 
+def _about_sessions(findings: pd.DataFrame) -> pd.Series:
+    """The rows about sessions, not people (the psychological sessions' topics): the audit leaves them out."""
+    return pd.Series([getattr(registry.spec(m, s), "population", None) == "sessions"
+                      for m, s in zip(findings["measure"], findings["statistic"], strict=True)],
+                     index=findings.index, dtype=bool)
+
+
 def _widen(findings: pd.DataFrame, safe: pd.DataFrame, cell: Pinned, rule: DisclosureRule) -> None:
     """Hide the next group of shown cells for a pinned one (``protect``)."""
     row = findings.loc[cell.index]
@@ -834,9 +841,10 @@ def _widen(findings: pd.DataFrame, safe: pd.DataFrame, cell: Pinned, rule: Discl
         findings["measure"].isin(["flow", row["measure"]]),
         pd.Series(True, index=findings.index),
     ]
+    people = ~_about_sessions(findings)  # the topics' counts of sessions protect no one: never hidden here
     for step in steps:
         # a zero pins nobody
-        shown = {column: step & ~safe[column].isin(["", "0", rule.mark]) for column in ("n", "value")}
+        shown = {column: step & people & ~safe[column].isin(["", "0", rule.mark]) for column in ("n", "value")}
         if shown["value"].any() or shown["n"].any():
             for column in ("n", "value"):  # a value that gives its n away goes with it
                 safe.loc[shown[column], column] = rule.mark
