@@ -20,7 +20,7 @@ from rm_research.core.config import DISCLOSURE, DisclosureRule
 from rm_research.core.rounding import round_as_printed
 from rm_research.core.safety import restore_cell
 from rm_research.disclosure.categories import SUPPRESSED_CATEGORY, hide_rare_categories, publishable
-from rm_research.disclosure.differencing import protect
+from rm_research.disclosure.differencing import about_sessions, protect
 from rm_research.findings import instruments, registry
 from rm_research.findings import level as pooling
 from rm_research.findings.evidence import FEWEST_COHORTS, FITTED_STATISTICS, JUDGEMENT_STATISTICS
@@ -181,9 +181,7 @@ def public_findings(findings: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -
     # figures about sessions, not people (the topics: how many of the sessions logged discussed each), are
     # facts about the programme, shown as they are in every table: hiding a cohort's would be undone by its
     # region's total less the other cohorts' anyway
-    sessions = pd.Series([found is not None and found.population == "sessions"
-                          for found in map(registry.spec, findings["measure"], findings["statistic"])],
-                         index=findings.index, dtype=bool)
+    sessions = about_sessions(findings)
     protected.loc[sessions, "value"] = [safe_value(row, facts, rule)
                                         for row in findings[sessions].itertuples(index=False)]
     protected.loc[sessions, "n"] = ["" if pd.isna(n) else f"{n:.0f}" for n in findings.loc[sessions, "n"]]

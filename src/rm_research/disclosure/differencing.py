@@ -277,7 +277,7 @@ class Audit:
         # rows as plain dicts: a pandas row costs microseconds per field, and a part audits thousands
         for index, row in zip(findings.index, findings.to_dict("records"), strict=True):
             found = registry.spec(row["measure"], row["statistic"])
-            if found is not None and found.population != "sessions":  # the topics rest on sessions, not people
+            if found is not None and not found.about_sessions:  # the topics rest on sessions, not people
                 self._row(index, row, found)
         self._roles_add_up()
         self._structure()
@@ -822,9 +822,9 @@ def _widest_group(findings: pd.DataFrame, safe: pd.DataFrame, measure: str, role
     return mine & (populations == widest)
 
 
-def _about_sessions(findings: pd.DataFrame) -> pd.Series:
-    """The rows about sessions, not people (the psychological sessions' topics): the audit leaves them out."""
-    return pd.Series([getattr(registry.spec(m, s), "population", None) == "sessions"
+def about_sessions(findings: pd.DataFrame) -> pd.Series:
+    """The rows of a findings table about sessions, not people (``registry.Statistic.about_sessions``)."""
+    return pd.Series([(found := registry.spec(m, s)) is not None and found.about_sessions
                       for m, s in zip(findings["measure"], findings["statistic"], strict=True)],
                      index=findings.index, dtype=bool)
 
@@ -841,7 +841,7 @@ def _widen(findings: pd.DataFrame, safe: pd.DataFrame, cell: Pinned, rule: Discl
         findings["measure"].isin(["flow", row["measure"]]),
         pd.Series(True, index=findings.index),
     ]
-    people = ~_about_sessions(findings)  # the topics' counts of sessions protect no one: never hidden here
+    people = ~about_sessions(findings)  # the topics' counts of sessions protect no one: never hidden here
     for step in steps:
         # a zero pins nobody
         shown = {column: step & people & ~safe[column].isin(["", "0", rule.mark]) for column in ("n", "value")}

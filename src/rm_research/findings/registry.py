@@ -62,8 +62,16 @@ class Statistic:
         """Decimal places in public output."""
         return self.decimals if self.public_decimals is None else self.public_decimals
 
+    @property
+    def about_sessions(self) -> bool:
+        """Whether it counts sessions, not people (the psychological sessions' topics): a fact about the
+        programme, shown as it is in every public table and left out of the disclosure audit."""
+        return self.population == OF_SESSIONS
+
 
 RATING_SCALE = (float(config.RATING_RANGE[0]), float(config.RATING_RANGE[1]))
+#: The population of a statistic about sessions, not people (``Statistic.about_sessions``).
+OF_SESSIONS = "sessions"
 CHANGE_SCALE = (RATING_SCALE[0] - RATING_SCALE[1], RATING_SCALE[1] - RATING_SCALE[0])
 TRAINING_SCALE = (float(config.TRAINING_RATING_RANGE[0]), float(config.TRAINING_RATING_RANGE[1]))
 #: Mentoring sessions one person can report; the schema's upper bound for the count.
@@ -317,7 +325,7 @@ CATEGORICAL: dict[str, Statistic] = {
                           "it", "ranked", (1.0, float(len(config.BENEFITS))), whole_numbers=False,
                           n_per_statistic=True),
     "psych_topic": Statistic("structural", "Sessions that discussed it", "distinct psychological sessions in whose "
-                             "log the topic appears; n = the sessions logged", "sessions", decimals=0),
+                             "log the topic appears; n = the sessions logged", OF_SESSIONS, decimals=0),
 }
 
 #: Categorical measures whose categories are written by people (a channel, a band, a resource, a
@@ -380,7 +388,7 @@ FAMILIES: dict[str, dict[str, Statistic]] = {
 #: cohorts (a cohort whose mentors all changed equally still pools for everyone), and the ANCOVA
 #: and mixed models drop cohorts per role; the coders' units, the observing pairs and the psychological
 #: sessions whose topics were logged are counted for everyone only.
-ROLES_DO_NOT_ADD_UP = frozenset({"pooled", "pooled_ancova", "mixed", "units", "observing", "sessions"})
+ROLES_DO_NOT_ADD_UP = frozenset({"pooled", "pooled_ancova", "mixed", "units", "observing", OF_SESSIONS})
 
 
 def family(measure: str) -> str:
