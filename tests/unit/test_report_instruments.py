@@ -53,12 +53,19 @@ def test_the_benefit_sentence_names_each_roles_first_benefit_with_its_rank_and_p
     assert "mentees ranked “mentees become change agents” first (mean rank 1.5, 10 people)" in sentence
 
 
-def test_a_withheld_rank_is_never_named_first_and_a_public_page_says_about():
+def test_no_benefit_is_called_first_beside_a_withheld_rank_and_a_public_page_says_about():
+    # the withheld rank might be the lowest: no sentence for the role, never a false one
     rows = [("benefit_rank", "mentor", "retention", "*", "*"), ("benefit_rank", "mentor", "change_agents", "3.5", "10")]
-    sentence = further.benefit_sentence(Figures(_public(rows), public=True))
-    assert "mentors ranked “mentees become change agents” first (mean rank 3.5, about 10 people)" in sentence
+    assert further.benefit_sentence(Figures(_public(rows), public=True)) is None
     table = further.benefits_table(Figures(_public(rows), public=True))
     assert "*" in set(table["Mentors: mean rank"])
+    rows[0] = ("benefit_rank", "mentor", "retention", "4.0", "10")
+    sentence = further.benefit_sentence(Figures(_public(rows), public=True))
+    assert "mentors ranked “mentees become change agents” first (mean rank 3.5, about 10 people)" in sentence
+    rows[0] = ("benefit_rank", "mentor", "retention", "3.5", "10")  # equal as published: first jointly
+    sentence = further.benefit_sentence(Figures(_public(rows), public=True))
+    assert "mentors ranked “mentees become change agents” and “higher retention of BAME staff” jointly first " \
+           "(mean rank 3.5)" in sentence  # in the contract's order of the benefits
 
 
 TOPICS = [("psych_topic", "all", "Power dynamics", 2.0, 3), ("psych_topic", "all", "Guilt & <shame>", 3.0, 3),

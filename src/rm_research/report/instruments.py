@@ -101,25 +101,33 @@ def benefit_ranks(figures: Figures) -> pd.DataFrame:
     return ranks.dropna(axis="columns", how="all")
 
 
-def _first_benefit(figures: Figures, role: str) -> tuple[str, float, float] | None:
-    """The benefit the role ranked first on average: code, mean rank, people; None where none is shown."""
-    shown = [(figures.value("benefit_rank", role, b), b) for b in config.BENEFITS
-             if figures.has("benefit_rank", role, b) and not figures.withheld("benefit_rank", role, b)]
-    shown = [(value, b) for value, b in shown if not math.isnan(value)]
+def _first_benefits(figures: Figures, role: str) -> tuple[list[str], float, float] | None:
+    """The benefits the role ranked first on average (more than one where their shown mean ranks tie): codes,
+    mean rank, people; None where there is no rank, or any of the role's ranks is withheld (the withheld one
+    might be first: a public sentence is never false)."""
+    ranked = [b for b in config.BENEFITS if figures.has("benefit_rank", role, b)]
+    if not ranked or any(figures.withheld("benefit_rank", role, b) for b in ranked):
+        return None
+    shown = {b: float(figures.show("benefit_rank", role, b)) for b in ranked
+             if not math.isnan(figures.value("benefit_rank", role, b))}
     if not shown:
         return None
-    value, benefit = min(shown)
-    return benefit, value, figures.n("benefit_rank", role, benefit)
+    best = min(shown.values())
+    first = [b for b in ranked if shown.get(b) == best]
+    return first, best, figures.n("benefit_rank", role, first[0])
 
 
 def benefit_sentence(figures: Figures) -> str | None:
     """"Mentors ranked "…" first (mean rank 2.3, 14 people); mentees "…" (2.4, 14)."", or None."""
     parts = []
     for role in config.ROLES:
-        if (first := _first_benefit(figures, role)) is not None:
-            benefit, value, n = first
-            parts.append(f"{ROLE_WORDS[role][1]} ranked “{lower_first(config.BENEFIT_LABELS[benefit])}” first "
-                         f"(mean rank {decimals(value, 1)}, {counted(n, figures.public)} people)")
+        if (first := _first_benefits(figures, role)) is not None:
+            benefits, value, n = first
+            named = " and ".join(f"“{lower_first(config.BENEFIT_LABELS[b])}”" for b in benefits)
+            jointly = " jointly" if len(benefits) > 1 else ""
+            people = "" if len(benefits) > 1 else f", {counted(n, figures.public)} people"
+            parts.append(f"{ROLE_WORDS[role][1]} ranked {named}{jointly} first "
+                         f"(mean rank {decimals(value, 1)}{people})")
     if not parts:
         return None
     text = "; ".join(parts)
@@ -173,9 +181,10 @@ def topics_grid(people: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
 
 def topic_sentence(figures: Figures) -> str | None:
     """"The topic most often discussed in the psychological sessions was "…" (5 of 9 sessions)." or None."""
-    topics = [t for t in figures.statistics("psych_topic", config.ALL_ROLES)
-              if not figures.withheld("psych_topic", config.ALL_ROLES, t)
-              and not math.isnan(figures.value("psych_topic", config.ALL_ROLES, t))]
+    logged = figures.statistics("psych_topic", config.ALL_ROLES)
+    if any(figures.withheld("psych_topic", config.ALL_ROLES, t) for t in logged):
+        return None  # a withheld topic might be the most discussed: a public sentence is never false
+    topics = [t for t in logged if not math.isnan(figures.value("psych_topic", config.ALL_ROLES, t))]
     if not topics:
         return None
     count = max(figures.value("psych_topic", config.ALL_ROLES, t) for t in topics)
