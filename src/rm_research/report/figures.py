@@ -150,8 +150,9 @@ def _number(value: float, digits: int = 1, missing: str = "not known") -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.{digits}f}"
 
 
-def _plural(count: int, word: str, plural: str | None = None) -> str:
-    return f"{count} {word if count == 1 else plural or word + 's'}"
+def plural(count: int, word: str, many: str | None = None) -> str:
+    """"1 mentee", "3 mentees": a count with its noun, plural where it is not one (``many`` where not -s)."""
+    return f"{count} {word if count == 1 else many or word + 's'}"
 
 
 def capped(opening: str, items: Sequence[str], limit: int = MAX_ALT) -> str:
@@ -271,7 +272,7 @@ def _paired_summary(data: pd.DataFrame) -> str:
 def paired_alt(long: pd.DataFrame, item: str) -> str:
     """Alternative text of ``paired_plot``: per role, how many people, the mean at each phase and how many
     rose, did not change and fell from the first phase to the last (from the unoffset ratings)."""
-    items = [f"{ROLE_NAMES[role]} ({_plural(long.loc[long['role'] == role, 'person'].nunique(), 'person', 'people')}): "
+    items = [f"{ROLE_NAMES[role]} ({plural(long.loc[long['role'] == role, 'person'].nunique(), 'person', 'people')}): "
              + _paired_summary(long[long["role"] == role]) for role in _roles(long["role"])]
     phases = _phases(long) if len(long) else ["Before", "After"]
     when = "before and after" if phases == ["Before", "After"] else ", ".join(p.lower() for p in phases)
@@ -344,7 +345,7 @@ def sessions_alt(distribution: pd.DataFrame) -> str:
     items = []
     for role in _roles(distribution["role"]):
         rows = distribution[distribution["role"] == role].sort_values("sessions")
-        counts = ", ".join(f"{_plural(int(s), 'session')}: {int(p)}" for s, p in zip(rows["sessions"], rows["people"],
+        counts = ", ".join(f"{plural(int(s), 'session')}: {int(p)}" for s, p in zip(rows["sessions"], rows["people"],
                                                                          strict=True))
         items.append(f"{ROLE_NAMES[role]} ({int(rows['people'].sum())} answered): {counts}")
     return capped("Bar chart of the number of mentoring sessions people reported, by role.", items)
@@ -460,7 +461,7 @@ def region_forest_plot(regional: Mapping[str, MetaAnalysis], national: MetaAnaly
         if result.k == 0:
             continue
         y, low, high = region_estimate(result)
-        rows.append({"cohort": f"{region_title(region)} ({_plural(result.k, 'cohort')})", "n": str(result.n),
+        rows.append({"cohort": f"{region_title(region)} ({plural(result.k, 'cohort')})", "n": str(result.n),
                      "y": y, "ci_low": low, "ci_high": high, "weight": math.nan})
     table = pd.DataFrame(rows, columns=["cohort", "n", "y", "ci_low", "ci_high", "weight"])
     pooled = ForestPooled(national.k, str(national.n), national.pooled_change, national.pooled_ci_low,
@@ -553,7 +554,7 @@ def cumulative_plot(steps: Sequence[Step], people: Sequence[int], label: str, or
     rows = []
     for step in steps:
         if periods is not None:
-            name = f"to {periods[step.added]} ({_plural(step.k, 'cohort')})"
+            name = f"to {periods[step.added]} ({plural(step.k, 'cohort')})"
         else:
             name = f"+ {step.added}" if step.k > 1 else step.added
         rows.append({"cohort": name, "n": str(people[step.k - 1]), "y": step.estimate, "ci_low": step.ci_low,
@@ -609,7 +610,7 @@ def change_alt(rows: pd.DataFrame, withheld: str = "withheld") -> str:
     """Alternative text of ``change_chart``: each question and role's change, its interval and people."""
     items = [f"{ROLE_NAMES[r['role']]}, {r['label']}: " + (withheld if r["withheld"] else
              f"{_number(r['estimate'], 1)} ({_number(r['low'], 1)} to {_number(r['high'], 1)}), "
-             f"{_plural(int(r['n']), 'person', 'people') if not math.isnan(r['n']) else 'people not known'}")
+             f"{plural(int(r['n']), 'person', 'people') if not math.isnan(r['n']) else 'people not known'}")
              for r in rows.to_dict("records")]
     return capped("Dot chart of the change in confidence on each question (points on the 1-10 scale, end - "
                   "enrolment), with its 95% interval, by role.", items)

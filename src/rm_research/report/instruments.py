@@ -248,15 +248,12 @@ def group_table(team: pd.DataFrame) -> pd.DataFrame:
                 at = means[phase].dropna() if phase in means else pd.Series(dtype=float)
                 ratings = int(mine.loc[mine["phase"] == phase, item].notna().sum())
                 enough = ratings >= instruments.FEWEST_GROUP_RATINGS and len(at) >= 2
-                row[heading] = (f"{decimals(float(at.mean()), 1)} ({_plural(len(at), 'mentee')}, "
-                                f"{_plural(ratings, 'rating')})" if enough or (group is None and len(at)) else
+                row[heading] = (f"{decimals(float(at.mean()), 1)} ({figures.plural(len(at), 'mentee')}, "
+                                f"{figures.plural(ratings, 'rating')})" if enough or (group is None and len(at)) else
                                 "too few" if ratings else "–")
             rows.append(row)
     return pd.DataFrame(rows)
 
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def team_long(team: pd.DataFrame, item: str) -> pd.DataFrame:
