@@ -161,7 +161,10 @@ def public_findings(findings: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -
     facts = Lookup(findings)
     safe = findings.copy()
     safe["value"] = [safe_value(row, facts, rule) for row in findings.itertuples(index=False)]
-    safe["n"] = [safe_count(n, rule) for n in findings["n"]]
+    # an n of sessions, not people (the topics': the sessions logged), is a fact about the programme, shown as
+    # it is (its value is structural: always shown), and the audit leaves its rows out (``about_sessions``)
+    safe["n"] = ["" if pd.isna(n) else f"{n:.0f}" if sessions else safe_count(n, rule)
+                 for n, sessions in zip(findings["n"], about_sessions(findings), strict=True)]
     safe = tag_withheld(safe, "small", rule)
     rest = pd.Series([_rest_is_small(row, facts, rule) for row in findings.itertuples(index=False)], index=safe.index)
     safe.loc[rest & (safe[WITHHELD_COLUMN] == "small"), WITHHELD_COLUMN] = "small_rest"
@@ -178,14 +181,6 @@ def public_findings(findings: pd.DataFrame, rule: DisclosureRule = DISCLOSURE) -
     after = secondary_suppression(protected, findings, "value", rule)
     protected.loc[unmodelled, "value"] = after[unmodelled]
     protected = tag_withheld(protected, "secondary", rule)
-    # figures about sessions, not people (the topics: how many of the sessions logged discussed each), are
-    # facts about the programme, shown as they are in every table: hiding a cohort's would be undone by its
-    # region's total less the other cohorts' anyway
-    sessions = about_sessions(findings)
-    protected.loc[sessions, "value"] = [safe_value(row, facts, rule)
-                                        for row in findings[sessions].itertuples(index=False)]
-    protected.loc[sessions, "n"] = ["" if pd.isna(n) else f"{n:.0f}" for n in findings.loc[sessions, "n"]]
-    protected.loc[sessions, WITHHELD_COLUMN] = ""
     return hide_rare_categories(findings, protected, rule)[[*findings.columns, WITHHELD_COLUMN]]
 
 

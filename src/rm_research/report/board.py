@@ -295,18 +295,29 @@ def _everyone_slope(figures: Figures, statistics: tuple[str, str, str], unit: st
     return change_verdict(slope, low, high), f"{decimals(slope, 2, sign=True)} points {unit}, {_likely(low, high)}"
 
 
-def _between_programmes(figures: Figures) -> str:
-    """The meta-regression on sessions offered (``findings.evidence``), for the board: the cohorts compared."""
-    found = _everyone_slope(figures, evidence_page.PSYCH, "a session offered")
+def _slope_words(figures: Figures, statistics: tuple[str, str, str], unit: str, withheld: str, clear: str,
+                 unclear: str, words: tuple[str, str]) -> str:
+    """A meta-regression on everyone (``_everyone_slope``) in a board's words: ``withheld``, ``clear`` (with
+    ``{size}`` and ``{more}``, the first of ``words`` for a rise, the second for a fall) or ``unclear`` (with
+    ``{size}``); empty where there is no such figure."""
+    found = _everyone_slope(figures, statistics, unit)
     if found is None:
         return ""
     verdict, size = found
     if verdict == WITHHELD:
-        return f"whether programmes that offered more sessions saw larger changes is {WITHHELD}"
+        return withheld
     if verdict in (HIGHER, LOWER):
-        return (f"programmes offering more saw {'larger' if verdict == HIGHER else 'smaller'} changes ({size}), an "
-                "association between programmes only")
-    return f"the cohorts so far cannot show whether programmes offering more see larger changes ({size})"
+        return clear.format(size=size, more=words[0] if verdict == HIGHER else words[1])
+    return unclear.format(size=size)
+
+
+def _between_programmes(figures: Figures) -> str:
+    """The meta-regression on sessions offered (``findings.evidence``), for the board: the cohorts compared."""
+    return _slope_words(figures, evidence_page.PSYCH, "a session offered",
+                        f"whether programmes that offered more sessions saw larger changes is {WITHHELD}",
+                        "programmes offering more saw {more} changes ({size}), an association between programmes only",
+                        "the cohorts so far cannot show whether programmes offering more see larger changes ({size})",
+                        ("larger", "smaller"))
 
 
 def trend_sentence(figures: Figures, per: str = "year") -> str:
@@ -314,15 +325,11 @@ def trend_sentence(figures: Figures, per: str = "year") -> str:
     cohorts changed more than earlier ones (the meta-regression on the cohorts' start, ``findings.evidence``)
     on confidence with senior leaders, per ``per`` ("year", or "cohort number" where a region's cohorts
     have no dates: ``findings.evidence.trend_unit``); empty where there is no such figure."""
-    found = _everyone_slope(figures, evidence_page.TREND, f"per later {per}")
-    if found is None:
-        return ""
-    verdict, size = found
-    if verdict == WITHHELD:
-        return f"Whether later cohorts changed more than earlier ones is {WITHHELD}."
-    if verdict in (HIGHER, LOWER):
-        return f"Later cohorts gained {'more' if verdict == HIGHER else 'less'} than earlier ones ({size})."
-    return f"The cohorts so far cannot show whether later ones gain more or less ({size})."
+    return _slope_words(figures, evidence_page.TREND, f"per later {per}",
+                        f"Whether later cohorts changed more than earlier ones is {WITHHELD}.",
+                        "Later cohorts gained {more} than earlier ones ({size}).",
+                        "The cohorts so far cannot show whether later ones gain more or less ({size}).",
+                        ("more", "less"))
 
 
 def next_steps(figures: Figures, pooled: bool = False, level: str = "") -> Headline:
