@@ -92,6 +92,17 @@ def test_every_figure_passes_the_contrast_check_and_is_deterministic(name):
     assert "<text" not in svg  # text drawn as paths: the same on every machine
 
 
+@pytest.mark.parametrize("name", ["flow", "paired", "sessions", "yes_no", "forest", "flow_by_cohort", "category",
+                                  "observations"])
+def test_a_figure_drawn_once_is_byte_for_byte_what_savefig_draws(name):
+    # svg_text draws a laid-out figure once; matplotlib's savefig (lay out, then draw) is the reference
+    import io
+
+    reference = io.StringIO()
+    all_charts()[name].figure.savefig(reference, format="svg", metadata={"Date": None})
+    assert figures.svg_text(all_charts()[name].figure) == reference.getvalue()
+
+
 def test_the_check_would_see_a_mark_in_nhs_orange():
     chart = figures.flow_chart(FLOW)
     chart.figure.axes[0].barh([0], [1], color="#ED8B00")

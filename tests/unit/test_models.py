@@ -74,3 +74,38 @@ def test_every_blank_says_why():
     too_few = ancova_dose(pd.Series([5.0, 6]), pd.Series([6.0, 7]), pd.Series([1.0, 2]))
     flat_dose = ancova_dose(*(pd.Series(v, dtype=float) for v in ([5, 6, 7, 8, 9], [6, 7, 8, 9, 9], [3] * 5)))
     assert too_few["note"] and flat_dose["note"]
+
+
+@pytest.mark.parametrize("cov", ["HC0", "HC1", "HC2", "HC3"])
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_fixed_effects_slope_is_statsmodels_on_the_whole_dummy_design(cov, seed):
+    # the reference: statsmodels' OLS on a constant, the regressors and one indicator per group but the first
+    from dataclasses import replace
+
+    import statsmodels.api as sm
+
+    from rm_research.core.config import SETTINGS
+    from rm_research.stats.models import fixed_effects_slope
+
+    rng = np.random.default_rng(seed)
+    groups = pd.Series(np.repeat([f"g{i}" for i in range(9)], rng.integers(2, 7, size=9)))
+    n = len(groups)
+    data = pd.DataFrame({"pre": rng.integers(1, 11, n).astype(float), "dose": rng.integers(0, 7, n).astype(float)})
+    post = pd.Series(np.clip(np.round(data["pre"] + 0.3 * data["dose"] + rng.normal(0, 1.5, n)), 1, 10))
+    design = pd.concat([pd.Series(1.0, index=data.index, name="const"), data,
+                        pd.get_dummies(groups, drop_first=True, dtype=float)], axis=1)
+    fit = sm.OLS(post, design).fit().get_robustcov_results(cov_type=cov, use_t=True)
+    got = fixed_effects_slope(post, data, groups, "dose", replace(SETTINGS, robust_cov=cov))
+    low, high = fit.conf_int()[2]
+    assert got["slope"] == pytest.approx(fit.params[2], rel=1e-10)
+    assert (got["ci_low"], got["ci_high"]) == (pytest.approx(low, rel=1e-9), pytest.approx(high, rel=1e-9))
+    assert got["p"] == pytest.approx(fit.pvalues[2], rel=1e-8)
+
+
+def test_fixed_effects_slope_blank_interval_where_one_person_fixes_the_slope():
+    from rm_research.stats.models import LEVERAGE_NOTE, fixed_effects_slope
+
+    groups = pd.Series(["a", "a", "b", "b", "c", "c"])
+    data = pd.DataFrame({"pre": [5.0, 6.0, 4.0, 7.0, 5.0, 3.0], "dose": [0.0, 0.0, 0.0, 0.0, 0.0, 1.0]})
+    got = fixed_effects_slope(pd.Series([6.0, 8.0, 5.0, 9.0, 6.0, 5.0]), data, groups, "dose")
+    assert math.isnan(got["ci_low"]) and got["note"] == LEVERAGE_NOTE and not math.isnan(got["slope"])

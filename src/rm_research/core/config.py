@@ -126,6 +126,7 @@ DISCLOSURE: Final = DisclosureRule()
 #: The environment variables a run reads, once, when its settings are resolved (``Settings.resolve``).
 LOCK_TIMEOUT_VARIABLE: Final = "RM_RESEARCH_LOCK_TIMEOUT"
 FORK_KERNELS_VARIABLE: Final = "RM_RESEARCH_FORK_KERNELS"
+IN_PROCESS_VARIABLE: Final = "RM_RESEARCH_IN_PROCESS"
 CI_VARIABLE: Final = "CI"
 #: How long a run waits for another run writing the same outputs, in seconds.
 DEFAULT_LOCK_TIMEOUT_S: Final = 600.0
@@ -141,8 +142,9 @@ class Settings:
     """Every setting of a run, resolved once and passed down from the command to what uses it.
 
     ``analysis`` (the statistics' choices), ``disclosure`` (the small-number rule of public output),
-    ``lock_timeout_s`` (how long to wait for another run writing the same outputs), ``fork_kernels``
-    (start each report's kernel by forking a preloaded one) and ``in_ci`` (no progress bar). The
+    ``lock_timeout_s`` (how long to wait for another run writing the same outputs), ``in_process`` (run
+    the report notebooks in the command's own process: ``render.in_process``), ``fork_kernels`` (where a
+    notebook runs in a kernel, start it by forking a preloaded one) and ``in_ci`` (no progress bar). The
     command line resolves them from the defaults and the environment (``resolve``) and hands them to
     the run layer, which passes each part to the stage that uses it, and to the report notebook with
     what the command computed. A cohort's own settings (``programme.toml``, ``columns.toml`` and the
@@ -153,12 +155,19 @@ class Settings:
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
     disclosure: DisclosureRule = field(default_factory=DisclosureRule)
     lock_timeout_s: float = DEFAULT_LOCK_TIMEOUT_S
+    in_process: bool = True
     fork_kernels: bool = True
     in_ci: bool = False
+
+    @property
+    def preload_kernels(self) -> bool:
+        """Whether a run starts the kernel server (``render.kernels``): report notebooks run in kernels, forked."""
+        return self.fork_kernels and not self.in_process
 
     @classmethod
     def resolve(cls, environ: Mapping[str, str]) -> Settings:
         """The defaults, with what the environment sets: ``RM_RESEARCH_LOCK_TIMEOUT`` (seconds),
+        ``RM_RESEARCH_IN_PROCESS`` (0, false or no: run the report notebooks in Jupyter kernels),
         ``RM_RESEARCH_FORK_KERNELS`` (0, false or no: start kernels as Jupyter does) and ``CI``
         (set, and not 0/false/no: a CI run). ``SettingsError`` for a timeout that is not a number
         of seconds."""
@@ -173,6 +182,7 @@ class Settings:
                 raise SettingsError(f"{LOCK_TIMEOUT_VARIABLE}={text!r} is not a number of seconds: set it to, say, "
                                     "600, or unset it")
         return cls(lock_timeout_s=timeout,
+                   in_process=environ.get(IN_PROCESS_VARIABLE, "1").strip().lower() not in _NO,
                    fork_kernels=environ.get(FORK_KERNELS_VARIABLE, "1").strip().lower() not in _NO,
                    in_ci=environ.get(CI_VARIABLE, "").strip().lower() not in _NO)
 

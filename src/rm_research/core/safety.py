@@ -139,3 +139,36 @@ def active_content(page: str) -> list[str]:
     audit.feed(page)
     audit.close()
     return audit.found
+
+
+
+def svg_active_content(svg: str) -> list[str]:
+    """What in an SVG image could run script or load from elsewhere, by ``active_content``'s rules, and
+    ``foreignObject`` (which can hold HTML), one line each. The image is read as XML, as a browser
+    reads an SVG, with expat (C, a tenth of the time of Python's HTML tokeniser on a report's dozen
+    images; a national report's are megabytes): so an image that is not well-formed XML, or that
+    declares entities, is reported too, not read some other way. Names are compared in lower case."""
+    from xml.parsers import expat
+
+    audit = _Audit()
+    found: list[str] = []
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        if tag.lower() == "foreignobject":
+            found.append("<foreignObject> element")
+        audit.handle_starttag(tag.lower(), [(name.lower(), value) for name, value in attributes.items()])
+
+    def entity(name: str, *_: object) -> None:
+        found.append(f"declares the entity {name!r}")
+
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartElementHandler = start
+    parser.EndElementHandler = audit.handle_endtag
+    parser.CharacterDataHandler = audit.handle_data
+    parser.EntityDeclHandler = entity
+    try:
+        parser.Parse(svg, True)
+    except expat.ExpatError as error:
+        found.append(f"not well-formed XML ({expat.ErrorString(error.code)}, line {error.lineno})")
+    return [line.split(": ", 1)[1] if line.startswith("line ") else line for line in audit.found] + found

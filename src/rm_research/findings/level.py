@@ -50,7 +50,7 @@ from rm_research.findings.table import FINDINGS_COLUMNS, FLOW_STAGES, PSYCH_ANSW
 from rm_research.findings.views import floats, in_role, role_view, roles_present
 from rm_research.ingest.load import LoadedCohort
 from rm_research.stats import effects, meta
-from rm_research.stats.models import robust_slope
+from rm_research.stats.models import fixed_effects_slope
 
 #: A findings row: measure, role, statistic, value, n.
 Row = RoleRow
@@ -350,15 +350,6 @@ def _blank(n: int, cohorts: int, note: str = "") -> dict[str, float | int | str]
             "note": note}
 
 
-def fixed_effects_design(data: pd.DataFrame) -> pd.DataFrame:
-    """The ANCOVA design: a constant, pre, dose and one indicator per cohort but the first."""
-    dummies = pd.get_dummies(pd.Categorical(data["cohort"], categories=list(dict.fromkeys(data["cohort"]))),
-                             prefix="cohort", drop_first=True, dtype=float)
-    design = pd.concat([pd.Series(1.0, index=data.index, name="const"), data[["pre", "dose"]].astype(float),
-                        dummies.set_axis(data.index)], axis=1)
-    return design
-
-
 def pooled_ancova(people: pd.DataFrame, dose: str, role: str, item: str = DOSE_ITEM,
                   settings: AnalysisSettings = SETTINGS) -> dict[str, float | int | str]:
     """Slope of ``dose`` in post ~ pre + dose + C(cohort), HC3 robust t interval and p.
@@ -376,16 +367,19 @@ def pooled_ancova(people: pd.DataFrame, dose: str, role: str, item: str = DOSE_I
     n, cohorts = len(data), int(data["cohort"].nunique())
     if n == 0:
         return _blank(0, 0, "nobody with a baseline, a final rating and a dose in a cohort of at least 2 such people")
-    design = fixed_effects_design(data)
-    if n - design.shape[1] < 2 or n < settings.min_n_ancova:
+    regressors = data[["pre", "dose"]].astype(float)
+    if n - (regressors.shape[1] + cohorts) < 2 or n < settings.min_n_ancova:
         return _blank(n, cohorts, f"too few people ({n}) for a slope with {cohorts} cohort intercepts")
     if data["post"].nunique() < 2:
         return _blank(n, cohorts, "every final rating is the same: the outcome does not vary")
-    if np.linalg.matrix_rank(design.to_numpy()) < design.shape[1]:
+    # the cohort intercepts are independent of each other; the design lacks full rank exactly when the
+    # within-cohort deviations of the dose and the baseline do
+    within = regressors - regressors.groupby(data["cohort"], sort=False).transform("mean")
+    if np.linalg.matrix_rank(within.to_numpy()) < regressors.shape[1]:
         return _blank(n, cohorts, "within the cohorts, the dose or the baseline rating does not vary (or one is "
                                   "determined by the other)")
     out = _blank(n, cohorts)
-    out.update(robust_slope(data["post"], design, "dose", settings))
+    out.update(fixed_effects_slope(data["post"], regressors, data["cohort"], "dose", settings))
     return out
 
 

@@ -4,6 +4,10 @@ a region or the nation (``load_level``). What is computed from them is the ``fin
 
 from __future__ import annotations
 
+import hashlib
+import os
+import pickle
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,15 +51,49 @@ class LoadedCohort:
         return marker.read_text(encoding="utf-8", errors="replace") if marker.is_file() else ""
 
 
+#: The private folder where this process keeps, and looks for, the cohorts its command has validated
+#: (``keep_loaded_in``); None: every load validates.
+_KEPT: Path | None = None
+
+
+def keep_loaded_in(folder: Path | None) -> None:
+    """From now on, keep each cohort ``load_cohort`` validates in ``folder`` and read it back from there
+    (None: stop). ``make reports`` and ``make publish-all`` validate every cohort in its own task, and then
+    each region and the nation would validate all of theirs again (a tenth of a second a cohort: minutes
+    at the size of the NHS); so the command makes a private folder (``tempfile``: only its user can read
+    it), every worker keeps what it validated there, and the levels read it back. The files are pickles
+    this command wrote for itself, in a folder it removes when it ends, as ``render.handoff``'s are."""
+    global _KEPT
+    _KEPT = None if folder is None else Path(folder)
+
+
+def _kept(paths: CohortPaths) -> Path | None:
+    """Where a kept copy of the cohort at ``paths`` goes (named after its project too), if cohorts are kept."""
+    if _KEPT is None:
+        return None
+    project = hashlib.sha256(str(paths.root.resolve()).encode("utf-8")).hexdigest()[:16]
+    return _KEPT / f"{project}-{paths.region}-{paths.cohort}.pickle"
+
+
 def load_cohort(root: Path | str, region: str, cohort: int, psych_offered: int | None = None) -> LoadedCohort:
-    """Validate (``DataError`` lists every problem) and tidy one cohort's raw files.
+    """Validate (``DataError`` lists every problem) and tidy one cohort's raw files; where this command
+    keeps what it validated (``keep_loaded_in``), the copy an earlier task kept.
 
     ``psych_offered`` overrides the number of psychological sessions the cohort's ``programme.toml``
-    says were offered (the South East's 3 when there is no such file).
+    says were offered (the South East's 3 when there is no such file); such a load is never kept.
     """
     paths = CohortPaths(Path(root), region, int(cohort))
+    kept = _kept(paths) if psych_offered is None else None
+    if kept is not None and kept.is_file():
+        with kept.open("rb") as file:
+            return pickle.load(file)  # written by this command, in its private folder (keep_loaded_in)
     raw = validate_cohort(paths.raw, psych_offered)
-    return LoadedCohort(paths, raw, tidy_cohort(raw))
+    loaded = LoadedCohort(paths, raw, tidy_cohort(raw))
+    if kept is not None:  # whole or not at all: another worker may read it at any moment
+        with tempfile.NamedTemporaryFile(dir=kept.parent, suffix=".partial", delete=False) as file:
+            pickle.dump(loaded, file, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(file.name, kept)
+    return loaded
 
 
 

@@ -4,7 +4,8 @@
 notebook; without a hand-off the notebook's kernel would validate and compute them all over again
 (and a region's or the nation's notebook would load every cohort again). The command writes what it
 computed to a file in a private temporary folder (``save``) and passes the file's path to the
-notebook as its ``state`` parameter; the notebook reads it back (``load``). Run by hand (from
+notebook as its ``state`` parameter; the notebook reads it back (``load``). A notebook run in the
+command's own process (``render.in_process``) is handed the same objects in memory under that path. Run by hand (from
 JupyterLab, or papermill without ``state``), an internal notebook computes everything itself, once
 (``notebook_cohort``, ``notebook_level``); a public notebook computes no figure and shows the
 ``findings-public.csv`` a publish wrote (``published_findings``). Each level has one notebook
@@ -46,16 +47,37 @@ NOTEBOOK = "report.ipynb"  # a cohort's report, internal or (with public=True) p
 LEVEL_NOTEBOOK = "level_report.ipynb"  # a region's or the nation's report, internal or public
 
 
-def save(folder: Path, **objects: Any) -> Path:
-    """Write ``objects`` to ``folder/state.pickle`` (the folder a private temporary one); its path."""
+#: What ``save`` handed, in memory, to a notebook run in this very process (``render.in_process``), by
+#: the path it stands for: nothing is pickled, and ``release`` forgets it once the notebook has run.
+_HELD: dict[str, dict[str, Any]] = {}
+
+
+def save(folder: Path, *, in_memory: bool = False, **objects: Any) -> Path:
+    """Write ``objects`` to ``folder/state.pickle`` (the folder a private temporary one); its path.
+    ``in_memory``: for a notebook run in this process, keep them here under that path instead (``release``)."""
     path = Path(folder) / FILE_NAME
+    if in_memory:
+        _HELD[str(path)] = objects
+        return path
     with path.open("wb") as file:
         pickle.dump({"version": __version__, "objects": objects}, file, protocol=pickle.HIGHEST_PROTOCOL)
     return path
 
 
-@lru_cache(maxsize=1)  # a notebook reads its state more than once (its settings, then its figures)
+def release(path: str | Path) -> None:
+    """Forget what ``save`` kept in memory under ``path`` (nothing, for a pickle)."""
+    _HELD.pop(str(path), None)
+
+
 def load(path: str | Path) -> dict[str, Any]:
+    """The objects ``save`` kept (in memory) or wrote (to ``path``). Raises ``ValueError`` for a file
+    from another version."""
+    held = _HELD.get(str(path))
+    return held if held is not None else _unpickled(str(path))
+
+
+@lru_cache(maxsize=1)  # a notebook reads its state more than once (its settings, then its figures)
+def _unpickled(path: str) -> dict[str, Any]:
     """The objects ``save`` wrote to ``path``. Raises ``ValueError`` for a file from another version."""
     with Path(path).open("rb") as file:
         held = pickle.load(file)  # written by the command that started this kernel (module docstring)

@@ -40,7 +40,7 @@ from nbconvert import HTMLExporter  # noqa: E402
 
 from rm_research.core import config  # noqa: E402
 from rm_research.core.problems import OutputError  # noqa: E402
-from rm_research.core.safety import active_content  # noqa: E402
+from rm_research.core.safety import active_content, svg_active_content  # noqa: E402
 from rm_research.render import kernels  # noqa: E402
 from rm_research.render.handoff import NOTEBOOKS  # noqa: E402
 
@@ -138,14 +138,22 @@ def ensure_kernel(name: str = config.KERNEL_NAME) -> None:
 
 
 def run_notebook(root: Path, notebook: str | Path, parameters: dict[str, Any],
-                 kernel_name: str = config.KERNEL_NAME, fork_kernels: bool = True) -> nbformat.NotebookNode:
-    """Run a notebook with ``parameters`` in a fresh kernel (forked with the libraries already imported
-    where ``fork_kernels`` and the system allow: ``kernels``) working in the project folder ``root``, its
-    output logged; the executed
-    notebook (not saved). ``notebook``: the name of one of the package's report notebooks
-    (``notebook_path``), or the path of another (an exploratory one), relative to ``root``."""
-    ensure_kernel(kernel_name)
+                 kernel_name: str = config.KERNEL_NAME, fork_kernels: bool = True,
+                 in_process: bool = False) -> nbformat.NotebookNode:
+    """Run a notebook with ``parameters`` working in the project folder ``root``; the executed notebook
+    (not saved). ``notebook``: the name of one of the package's report notebooks (``notebook_path``),
+    or the path of another (an exploratory one), relative to ``root``. A report notebook runs in this
+    process where ``in_process`` (``render.in_process``); any notebook else runs in a fresh kernel
+    (forked with the libraries already imported where ``fork_kernels`` and the system allow:
+    ``kernels``), its output logged."""
     root = Path(root)
+    path = str(notebook_path(notebook) if isinstance(notebook, str) else root / notebook)
+    if in_process and isinstance(notebook, str):
+        from rm_research.render.in_process import ENGINE  # registers the engine with papermill
+
+        return papermill.execute_notebook(path, None, parameters=parameters, kernel_name=kernel_name,
+                                          language="python", progress_bar=False, cwd=str(root), engine_name=ENGINE)
+    ensure_kernel(kernel_name)
     # this process mostly waits while the kernel runs: compile the HTML templates meanwhile (render_html)
     threading.Thread(target=warm_up_rendering, name="rm-research-warm-up", daemon=True).start()
     previous = os.environ.get("MPLBACKEND")
@@ -157,8 +165,7 @@ def run_notebook(root: Path, notebook: str | Path, parameters: dict[str, Any],
                                                                           "fork": fork_kernels})
         try:
             executed = papermill.execute_notebook(
-                str(notebook_path(notebook) if isinstance(notebook, str) else root / notebook), None,
-                parameters=parameters,
+                path, None, parameters=parameters,
                 kernel_name=kernel_name, language="python", progress_bar=False, cwd=str(root),
                 kernel_manager_class=manager,
             )
@@ -273,13 +280,11 @@ _SVG_IMAGES = re.compile(r'src="data:image/svg\+xml;base64,([A-Za-z0-9+/=]*)"')
 
 def embedded_svg_content(page: str) -> list[str]:
     """What in the SVG images embedded in ``page`` (``figures.show``) could run or load something
-    (``safety.active_content``, and ``foreignObject``, which can hold HTML). An SVG shown through
-    ``<img>`` runs nothing whatever it holds; this keeps the figures plain should one ever be inlined."""
+    (``safety.svg_active_content``: ``active_content``'s rules, and ``foreignObject``, which can hold
+    HTML). An SVG shown through ``<img>`` runs nothing whatever it holds; this keeps the figures plain
+    should one ever be inlined."""
     found = []
     for number, encoded in enumerate(_SVG_IMAGES.findall(page), start=1):
         svg = base64.b64decode(encoded).decode("utf-8", errors="replace")
-        problems = active_content(svg)
-        if re.search(r"<foreignobject\b", svg, re.IGNORECASE):
-            problems.append("<foreignObject> element")
-        found.extend(f"SVG image {number}: {problem}" for problem in problems)
+        found.extend(f"SVG image {number}: {problem}" for problem in svg_active_content(svg))
     return found

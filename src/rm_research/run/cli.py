@@ -248,7 +248,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     if not args.no_html:
         from rm_research.render.kernels import start_preloading
 
-        start_preloading(args.settings.fork_kernels)  # the kernel imports its libraries while this process validates
+        start_preloading(args.settings.preload_kernels)  # the kernel imports its libraries while this process validates
     from rm_research.run.cohort import run_report
 
     docx = args.format == "docx"
@@ -300,7 +300,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     """``publish``: write the disclosure-controlled ``report-public.html`` and ``findings-public.csv``."""
     from rm_research.render.kernels import start_preloading
 
-    start_preloading(args.settings.fork_kernels)
+    start_preloading(args.settings.preload_kernels)
     from rm_research.run.cohort import run_publish
 
     docx = args.format == "docx"

@@ -22,11 +22,13 @@ replaces the earlier one at the end, or not at all.
 from __future__ import annotations
 
 import os
+import tempfile
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor
 from concurrent.futures import wait as wait_for
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, TextIO
@@ -124,7 +126,7 @@ def execute(root: Path, task: Task) -> Outcome:
     if task.html:
         from rm_research.render.kernels import start_preloading
 
-        start_preloading(task.settings.fork_kernels)  # the server imports the libraries while the data are validated
+        start_preloading(task.settings.preload_kernels)  # the server imports the libraries while the data are validated
     folder = task.folder(root)
     try:
         if task.cohort is not None:
@@ -185,6 +187,8 @@ class Plan:
     into: Path | None = None
     #: the one region a run is limited to (``--region``), or None for every region and the nation
     scope: str | None = None
+    #: the command's private folder where its workers keep the cohorts they validated (``kept_cohorts``)
+    kept: Path | None = None
 
     @property
     def public_root(self) -> Path:
@@ -264,7 +268,7 @@ def cross_level_pass(plan: Plan, outcomes: list[Outcome], jobs: int | None = Non
         return []  # this very public set was audited across levels when it was published: nothing to redo
     from rm_research.disclosure import hierarchy  # imported on use: see the note above
 
-    with _executor(jobs or default_jobs()) as pool:  # the audit's parts and the publishing again, over the workers
+    with _executor(jobs or default_jobs(), plan.kept) as pool:  # the audit's parts and publishing again, in workers
         levels = hierarchy.published_levels(plan.root, cohorts, regions, plan.national, plan.run_settings, base,
                                             mapper=pool.map)
         changes = hierarchy.cross_level_changes(levels, plan.run_settings.disclosure, mapper=pool.map)
@@ -314,8 +318,8 @@ def publish_all(plan: Plan, jobs: int | None = None, progress: Callable[[Outcome
     project, audited across levels there, the public files of units whose data are gone removed there,
     and the whole public set committed at once. Returns the outcomes, the units published again by the
     cross-level audit, and the units whose public files were removed."""
-    with publication.transaction(plan.root, plan.scope, plan.run_settings.lock_timeout_s) as shadow:
-        staged = replace(plan, into=shadow)
+    with publication.transaction(plan.root, plan.scope, plan.run_settings.lock_timeout_s) as shadow, \
+            kept_cohorts(replace(plan, into=shadow)) as staged:
         outcomes = run(staged, jobs, progress)
         protected = cross_level_pass(staged, outcomes, jobs)
         withdrawn = withdraw_orphans(staged)
@@ -338,14 +342,45 @@ def default_jobs() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+@contextmanager
+def kept_cohorts(plan: Plan) -> Iterator[Plan]:
+    """``plan`` with a private folder where the command's workers keep the cohorts they validate, so
+    that the levels read them back instead of validating them again (``ingest.load.keep_loaded_in``),
+    removed when the command ends; ``plan`` itself where it has one already."""
+    if plan.kept is not None:
+        yield plan
+        return
+    with tempfile.TemporaryDirectory(prefix="rm-research-cohorts-") as kept:
+        yield replace(plan, kept=Path(kept))
+
+
+def _start_worker(kept: Path | None) -> None:
+    """In each worker: leave interrupts to the command, and keep validated cohorts in ``kept``."""
+    _leave_interrupts_to_the_command()
+    _keep_loaded_in(kept)
+
+
+def _keep_loaded_in(kept: Path | None) -> None:
+    from rm_research.ingest.load import keep_loaded_in  # imported on use: see the note above
+
+    keep_loaded_in(kept)
+
+
 class _InlineExecutor:
-    """Runs each task at once in this process (``-j 1``): the same interface as the pool, no processes."""
+    """Runs each task at once in this process (``-j 1``): the same interface as the pool, no processes;
+    validated cohorts are kept in ``kept`` while it runs."""
+
+    def __init__(self, kept: Path | None = None) -> None:
+        self.kept = kept
 
     def __enter__(self) -> _InlineExecutor:
+        if self.kept is not None:
+            _keep_loaded_in(self.kept)
         return self
 
     def __exit__(self, *_: object) -> None:
-        return None
+        if self.kept is not None:
+            _keep_loaded_in(None)
 
     @staticmethod
     def map(function: Callable[..., object], *iterables: Iterable[object]) -> Iterator[object]:
@@ -358,15 +393,16 @@ class _InlineExecutor:
         return future
 
 
-def _executor(jobs: int) -> ProcessPoolExecutor | _InlineExecutor:
+def _executor(jobs: int, kept: Path | None = None) -> ProcessPoolExecutor | _InlineExecutor:
     """A pool of ``jobs`` fresh worker processes ("spawn": nothing inherited from this one, so no
-    logging handlers, threads or locks), or this process alone for one job."""
+    logging handlers, threads or locks), or this process alone for one job; each keeps the cohorts it
+    validates in ``kept`` (``kept_cohorts``)."""
     if jobs <= 1:
-        return _InlineExecutor()
+        return _InlineExecutor(kept)
     import multiprocessing
 
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_leave_interrupts_to_the_command)
+                               initializer=_start_worker, initargs=(kept,))
 
 
 def _leave_interrupts_to_the_command() -> None:
@@ -418,8 +454,14 @@ def run(plan: Plan, jobs: int | None = None, progress: Callable[[Outcome], None]
 
     Cohorts run first; a region's report is started as soon as all its cohorts are done, the national
     one when all cohorts are, each pooling only the cohorts whose data are valid (rendered or
-    unchanged). ``progress`` is called with each outcome as it is known.
+    unchanged), as their own tasks validated them (``kept_cohorts``). ``progress`` is called with each
+    outcome as it is known.
     """
+    with kept_cohorts(plan) as kept:
+        return _run(kept, jobs, progress)
+
+
+def _run(plan: Plan, jobs: int | None, progress: Callable[[Outcome], None] | None) -> list[Outcome]:
     report = progress or (lambda _: None)
     outcomes: dict[object, Outcome] = {}
     good: set[CohortId] = set()
@@ -460,7 +502,7 @@ def run(plan: Plan, jobs: int | None = None, progress: Callable[[Outcome], None]
             else:
                 running[pool.submit(execute, plan.root, task)] = level
 
-    with _executor(jobs or default_jobs()) as pool:
+    with _executor(jobs or default_jobs(), plan.kept) as pool:
         try:
             _run_all(plan, pool, running, settle, start_ready_levels)
         except KeyboardInterrupt:

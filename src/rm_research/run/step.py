@@ -3,8 +3,9 @@
 Under the unit's lock (``outputs.locked``, taken by the caller, who also computes the findings):
 
 1. **Render** (``render_page``): what the command computed is handed to the notebook (``handoff``),
-   the notebook runs in a fresh kernel, and its output becomes one offline HTML page and, for
-   ``--format docx``, the page's Word copy for board papers (``render.word``).
+   the notebook runs (in this process: ``render.in_process``; else in a fresh kernel), and its output
+   becomes one offline HTML page and, for ``--format docx``, the page's Word copy for board papers
+   (``render.word``).
 2. **Commit** (``commit``): the tables, the page, the Word copy and the record of what they were made
    from (``records.stage_record``) are staged and replace the earlier files all together, or not at
    all (``outputs``); files the unit no longer makes are removed in the same set.
@@ -45,8 +46,12 @@ def render_page(root: Path, notebook: str, parameters: Mapping[str, Any], title:
     # imported on use: papermill and nbconvert cost seconds, which a run without a page never pays
     from rm_research.render.notebook import render_html, run_notebook
 
-    state = handoff.save(private, settings=settings, png_copies=docx, **handed)
-    executed = run_notebook(root, notebook, {**parameters, "state": str(state)}, fork_kernels=settings.fork_kernels)
+    state = handoff.save(private, in_memory=settings.in_process, settings=settings, png_copies=docx, **handed)
+    try:
+        executed = run_notebook(root, notebook, {**parameters, "state": str(state)}, in_process=settings.in_process,
+                                fork_kernels=settings.fork_kernels)
+    finally:
+        handoff.release(state)
     html = render_html(executed, title)
     if not docx:
         return Page(html)

@@ -14,6 +14,7 @@ import math
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 from statsmodels.regression.linear_model import OLS
 from statsmodels.tools.tools import add_constant
 
@@ -71,11 +72,10 @@ def robust_slope(outcome: pd.Series, design: pd.DataFrame, term: str,
     scale = max(1.0, float(np.abs(outcome.astype(float)).max()))
     if float(np.abs(fit.resid).max()) <= EXACT_FIT_TOLERANCE * scale:
         out["slope"] = round(float(out["slope"]), EXACT_FIT_DECIMALS) + 0.0  # + 0.0: no "-0.0"
-        out["note"] = ("the model fits every person exactly (for example, everyone's rating changed by the same "
-                       "amount): there is no variation left to estimate a slope's uncertainty from")
+        out["note"] = EXACT_FIT_NOTE
         return out
     if fit.get_influence().hat_matrix_diag.max() > 1 - LEVERAGE_TOLERANCE:
-        out["note"] = "one person alone determines a coefficient (leverage 1): the robust interval is undefined"
+        out["note"] = LEVERAGE_NOTE
         return out
     robust = fit.get_robustcov_results(cov_type=settings.robust_cov, use_t=True)
     index = list(design.columns).index(term)
@@ -84,7 +84,57 @@ def robust_slope(outcome: pd.Series, design: pd.DataFrame, term: str,
     return out
 
 
+def fixed_effects_slope(outcome: pd.Series, regressors: pd.DataFrame, groups: pd.Series, term: str,
+                        settings: AnalysisSettings = SETTINGS) -> dict[str, float | str]:
+    """``robust_slope`` of the model with one intercept per group (``outcome ~ regressors + C(groups)``),
+    its coefficient of ``term`` with the same robust (``settings``' HC0-HC3) t interval and p and the
+    same blanks, fitted without building the indicator columns.
+
+    By the Frisch-Waugh-Lovell theorem the coefficients of ``regressors`` and the residuals are those of
+    the regression of the within-group deviations of the outcome on those of the regressors; the rows of
+    (X'X)^-1 X' that give them are those of the deviations too, so the robust covariance of those
+    coefficients is the sandwich over the deviations, with each person's leverage in the whole model
+    (1 / the group's size, plus the leverage among the deviations) and the whole model's residual
+    degrees of freedom (people less regressors less groups). statsmodels fits the whole design
+    instead, whose singular value decomposition costs people x groups^2: half a minute for the nation
+    at 1,000 cohorts, against milliseconds here. Each group needs at least 2 people (a group of one
+    has leverage 1)."""
+    y = outcome.to_numpy(dtype=float)
+    x = regressors.to_numpy(dtype=float)
+    codes, _ = pd.factorize(groups, sort=False)
+    sizes = np.bincount(codes).astype(float)
+    within_y = y - (np.bincount(codes, weights=y) / sizes)[codes]
+    within_x = x - np.column_stack([np.bincount(codes, weights=column) / sizes for column in x.T])[codes]
+    n, parameters = len(y), x.shape[1] + len(sizes)
+    coefficients, *_ = np.linalg.lstsq(within_x, within_y, rcond=None)
+    index = list(regressors.columns).index(term)
+    residuals = within_y - within_x @ coefficients
+    out: dict[str, float | str] = {"slope": float(coefficients[index]), "ci_low": math.nan, "ci_high": math.nan,
+                                   "p": math.nan}
+    if float(np.abs(residuals).max()) <= EXACT_FIT_TOLERANCE * max(1.0, float(np.abs(y).max())):
+        out["slope"] = round(float(out["slope"]), EXACT_FIT_DECIMALS) + 0.0  # + 0.0: no "-0.0"
+        out["note"] = EXACT_FIT_NOTE
+        return out
+    bread = np.linalg.inv(within_x.T @ within_x)
+    leverage = 1.0 / sizes[codes] + np.einsum("ij,jk,ik->i", within_x, bread, within_x)
+    if leverage.max() > 1 - LEVERAGE_TOLERANCE:
+        out["note"] = LEVERAGE_NOTE
+        return out
+    degrees = n - parameters
+    weights = {"HC0": residuals ** 2, "HC1": residuals ** 2 * n / degrees, "HC2": residuals ** 2 / (1 - leverage),
+               "HC3": residuals ** 2 / (1 - leverage) ** 2}[settings.robust_cov]
+    covariance = bread @ (within_x.T * weights) @ within_x @ bread
+    error = math.sqrt(float(covariance[index, index]))
+    quantile = float(stats.t.ppf(0.5 + settings.confidence / 2, degrees))
+    out.update(ci_low=float(out["slope"]) - quantile * error, ci_high=float(out["slope"]) + quantile * error,
+               p=float(2 * stats.t.sf(abs(float(out["slope"])) / error, degrees)))
+    return out
+
+
 LEVERAGE_TOLERANCE = 1e-8
 #: Residuals this small, relative to the ratings, mean an exact fit (floating-point rounding aside).
 EXACT_FIT_TOLERANCE = 1e-9
 EXACT_FIT_DECIMALS = 9
+EXACT_FIT_NOTE = ("the model fits every person exactly (for example, everyone's rating changed by the same amount): "
+                  "there is no variation left to estimate a slope's uncertainty from")
+LEVERAGE_NOTE = "one person alone determines a coefficient (leverage 1): the robust interval is undefined"
