@@ -196,15 +196,20 @@ def test_reports_and_publish_all_render_html_and_word_at_every_level(tmp_path, c
     # nothing changed: every report unchanged, and the public set is not audited across levels again
     from rm_research.disclosure import hierarchy
 
-    audits = []
-    real = hierarchy.published_levels
+    from rm_research.run import collaborative
+
+    audits, shadows = [], []
+    real, transaction = hierarchy.published_levels, collaborative.publication.transaction
     monkeypatch.setattr(hierarchy, "published_levels", lambda *args, **kw: audits.append(1) or real(*args, **kw))
+    monkeypatch.setattr(collaborative.publication, "transaction",
+                        lambda *args, **kw: shadows.append(1) or transaction(*args, **kw))
     assert main(["publish-all", "--root", str(root), "-j", "2", "--format", "docx"]) == EXIT_OK
     assert set(statuses(capsys.readouterr().out).values()) == {"unchanged"} and audits == []
+    assert shadows == []  # nothing to publish: no shadow of the public set made
     # a publish-all stopped before its audit finished leaves no record of it: the next run audits
     (root / "reports" / ".cross-level-audit.json").unlink()
     assert main(["publish-all", "--root", str(root), "-j", "2", "--format", "docx"]) == EXIT_OK
-    assert audits == [1]
+    assert audits == [1] and shadows == [1]
 
 
 def test_publish_all_leaves_no_figure_recoverable_across_levels(tmp_path, capsys, monkeypatch):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -207,12 +208,60 @@ def test_a_record_staged_with_the_outputs_is_committed_with_them(tmp_path):
         records.stage_record(staging, tmp_path, folder, "report", "K")
         assert not records.Record.path(folder, "report").exists()  # nothing is in place before the commit
     assert records.Record.read(folder, "report") == records.Record("K", {
-        "reports/london/cohort-1/findings.csv": hashlib.sha256(b"new").hexdigest()})
+        "reports/london/cohort-1/findings.csv": hashlib.sha256(b"new").hexdigest()},
+        {"reports/london/cohort-1/findings.csv": records.file_stat(folder / "findings.csv")})  # moved, not copied
     assert records.is_unchanged(tmp_path, folder, "report", "K")
     with outputs.locked(lock) as held, held.replacing() as staging:  # no key: the record goes with the commit
         staging.path(folder / "findings.csv").write_text("other")
         records.stage_record(staging, tmp_path, folder, "report", None)
     assert not records.Record.path(folder, "report").exists()
+
+
+def test_a_record_reads_no_output_that_is_still_the_file_it_recorded(tmp_path, monkeypatch):
+    folder = tmp_path / "reports" / "london" / "cohort-1"
+    findings = touch(folder / "findings.csv", "a,b\n1,2\n")
+    relative = "reports/london/cohort-1/findings.csv"
+    records.Record("K", {relative: hashlib.sha256(b"a,b\n1,2\n").hexdigest()},
+                   {relative: records.file_stat(findings)}).write(folder, "report")
+    digest = records.file_digest
+    read = []
+    monkeypatch.setattr(records, "file_digest", lambda path: read.append(path) or digest(path))
+    assert records.is_unchanged(tmp_path, folder, "report", "K") and read == []  # the same file: not read
+    recorded = records.file_stat(findings)
+
+    def replace_with(text: str) -> None:
+        findings.unlink()
+        touch(findings, text)
+        # a new file may reuse the inode within the file system's clock tick: a later time, as any later write has
+        os.utime(findings, ns=(recorded[1] + 10**9, recorded[1] + 10**9))
+
+    replace_with("a,b\n1,2\n")  # by the same bytes: a new file, read and found the same
+    assert records.is_unchanged(tmp_path, folder, "report", "K") and read == [findings]
+    replace_with("a,b\n9,9\n")  # by other bytes of the same size
+    assert not records.is_unchanged(tmp_path, folder, "report", "K")
+
+
+def test_input_digests_are_kept_and_read_again_only_for_a_changed_file(project, monkeypatch):
+    raw = project / "data" / "raw" / "london" / "cohort-1" / "enrolment.csv"
+    first = records.InputDigests(project)
+    assert first.digest(raw) == records.file_digest(raw)
+    first.save()
+    digest = records.file_digest
+    read = []
+    monkeypatch.setattr(records, "file_digest", lambda path: read.append(path) or digest(path))
+    again = records.InputDigests(project)
+    assert again.digest(raw) == digest(raw) and read == []  # kept from the last run
+    raw.write_text("participant_id\nB7\n")  # an edit of the same size: the change time moves
+    assert again.digest(raw) == digest(raw) == hashlib.sha256(b"participant_id\nB7\n").hexdigest()
+    assert read == [raw]
+
+
+def test_a_plan_gives_the_same_keys_with_and_without_kept_digests(project):
+    settings = collaborative.key_settings("report", True, False, Settings())
+    cold = records.cohort_key(project, COHORT, records.code_digests(project), settings)
+    plan = collaborative.make_plan(project)  # keeps the digests
+    assert plan.cohort_keys[COHORT] == cold
+    assert collaborative.make_plan(project).cohort_keys[COHORT] == cold  # read back
 
 
 @pytest.mark.parametrize("text", ["", "not json", '{"key": "K"}', '["K"]'])
@@ -301,7 +350,7 @@ def test_ctrl_c_cancels_every_report_not_yet_started(project, monkeypatch):
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(collaborative, "_executor", lambda jobs: Pool())
+    monkeypatch.setattr(collaborative, "_executor", lambda jobs, kept=None: Pool())
     monkeypatch.setattr(collaborative, "wait_for", interrupted)
     plan = collaborative.make_plan(project)
     with pytest.raises(KeyboardInterrupt):
@@ -358,7 +407,7 @@ def test_workers_leave_ctrl_c_to_the_command():
 
     pool = collaborative._executor(2)
     try:
-        assert pool._initializer is collaborative._leave_interrupts_to_the_command
+        assert pool._initializer is collaborative._start_worker and pool._initargs == (None,)
     finally:
         pool.shutdown()
     previous = signal.getsignal(signal.SIGINT)

@@ -112,3 +112,17 @@ def test_a_region_name_on_two_lines_is_refused(tmp_path):
     (folder / "region.toml").write_text('name = "Kent\\n\\n# Heading"\n', encoding="utf-8")
     with pytest.raises(DataError):
         read_region_name(folder)
+
+
+def test_a_record_carries_its_headline_so_the_index_reads_no_findings(tmp_path):
+    unit(tmp_path, "zed/cohort-1", {"kind": "cohort", "region": "zed", "region_name": "Zed", "cohort": 1})
+    folder = tmp_path / "reports" / "zed" / "cohort-1"
+    from_findings = site.entries(tmp_path / "reports", public=True)
+    record = site.with_headline(json.loads((folder / "report-public.json").read_text()),
+                                folder / "findings-public.csv", public=True)
+    assert record["headline"] == {"people": "about 20", "change": "–"}
+    (folder / "report-public.json").write_text(site.card_text(record), encoding="utf-8")
+    (folder / "findings-public.csv").write_text("region,cohort,measure,role,statistic,value,n\n", encoding="utf-8")
+    from_record = site.entries(tmp_path / "reports", public=True)  # the findings no longer say it: the record does
+    assert [(e.people, e.change) for e in from_record] == [(e.people, e.change) for e in from_findings]
+    assert site.with_headline({"kind": "cohort"}, None, public=True) == {"kind": "cohort"}

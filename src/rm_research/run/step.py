@@ -23,11 +23,12 @@ from typing import Any
 import pandas as pd
 
 from rm_research.core.config import DEFAULTS, Settings
+from rm_research.core.paths import ReportFolder
 from rm_research.core.safety import neutralise_formulas
 from rm_research.render import handoff
 from rm_research.run import outputs
 from rm_research.run.records import stage_record
-from rm_research.run.site import card_text
+from rm_research.run.site import card_text, with_headline
 
 
 @dataclass(frozen=True)
@@ -113,5 +114,8 @@ def commit(held: outputs.Outputs, root: Path, written: Written, record_key: str 
         for path, text in written.texts.items():
             staging.path(path).write_text(text, encoding="utf-8")
         if written.card is not None and written.card_path is not None:
-            staging.path(written.card_path).write_text(card_text(written.card), encoding="utf-8")
+            files = ReportFolder(written.folder)
+            findings = files.findings if written.kind == "report" else files.public_findings
+            card = with_headline(written.card, staging.staged.get(findings), public=written.kind != "report")
+            staging.path(written.card_path).write_text(card_text(card), encoding="utf-8")
         stage_record(staging, root, written.folder, written.kind, record_key)
