@@ -195,7 +195,6 @@ def test_reports_and_publish_all_render_html_and_word_at_every_level(tmp_path, c
     capsys.readouterr()
     # nothing changed: every report unchanged, and the public set is not audited across levels again
     from rm_research.disclosure import hierarchy
-
     from rm_research.run import collaborative
 
     audits, shadows = [], []
