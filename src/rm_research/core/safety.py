@@ -141,13 +141,12 @@ def active_content(page: str) -> list[str]:
     return audit.found
 
 
-
 def svg_active_content(svg: str) -> list[str]:
     """What in an SVG image could run script or load from elsewhere, by ``active_content``'s rules, and
     ``foreignObject`` (which can hold HTML), one line each. The image is read as XML, as a browser
-    reads an SVG, with expat (C, a tenth of the time of Python's HTML tokeniser on a report's dozen
-    images; a national report's are megabytes): so an image that is not well-formed XML, or that
-    declares entities, is reported too, not read some other way. Names are compared in lower case."""
+    reads an SVG, with expat (C: less than half the time of Python's HTML tokeniser on a cohort report's
+    17 images, 0.02 s against 0.05 s; a national report's images are megabytes): so an image that is not
+    well-formed XML, or that declares entities, is reported too, not read some other way. Names are compared in lower case."""
     from xml.parsers import expat
 
     audit = _Audit()
