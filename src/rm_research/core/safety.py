@@ -146,7 +146,8 @@ def svg_active_content(svg: str) -> list[str]:
     ``foreignObject`` (which can hold HTML), one line each. The image is read as XML, as a browser
     reads an SVG, with expat (C: less than half the time of Python's HTML tokeniser on a cohort report's
     17 images, 0.02 s against 0.05 s; a national report's images are megabytes): so an image that is not
-    well-formed XML, or that declares entities, is reported too, not read some other way. Names are compared in lower case."""
+    well-formed XML, or that declares entities, is reported too, not read some other way. Names are
+    compared in lower case."""
     from xml.parsers import expat
 
     audit = _Audit()
