@@ -60,8 +60,8 @@ def keep_loaded_in(folder: Path | None) -> None:
     """From now on, keep each cohort ``load_cohort`` validates in ``folder`` and read it back from there
     (None: stop). ``make reports`` and ``make publish-all`` validate every cohort in its own task, and then
     each region and the nation would validate all of theirs again (0.08 s a cohort: at 1,000 cohorts,
-    over two minutes of every command); so the command makes a private folder (``tempfile``: only its user can read
-    it), every worker keeps what it validated there, and the levels read it back. The files are pickles
+    over two minutes of every command); so the command makes a private folder (``tempfile``: only its
+    user can read it), every worker keeps what it validated there, and the levels read it back. The files are pickles
     this command wrote for itself, in a folder it removes when it ends, as ``render.handoff``'s are."""
     global _KEPT
     _KEPT = None if folder is None else Path(folder)

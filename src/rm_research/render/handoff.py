@@ -5,9 +5,9 @@ notebook; without a hand-off the notebook's kernel would validate and compute th
 (and a region's or the nation's notebook would load every cohort again). The command writes what it
 computed to a file in a private temporary folder (``save``) and passes the file's path to the
 notebook as its ``state`` parameter; the notebook reads it back (``load``). A notebook run in the
-command's own process (``render.in_process``) is handed the same objects in memory under that path. Run by hand (from
-JupyterLab, or papermill without ``state``), an internal notebook computes everything itself, once
-(``notebook_cohort``, ``notebook_level``); a public notebook computes no figure and shows the
+command's own process (``render.in_process``) is handed the same objects in memory under that path.
+Run by hand (from JupyterLab, or papermill without ``state``), an internal notebook computes
+everything itself, once (``notebook_cohort``, ``notebook_level``); a public notebook computes no figure and shows the
 ``findings-public.csv`` a publish wrote (``published_findings``). Each level has one notebook
 (``NOTEBOOK``, ``LEVEL_NOTEBOOK``), whose ``public`` parameter chooses the page it shows
 (``cohort_page``, ``level_page``). The report notebooks themselves are package data (``NOTEBOOKS``),

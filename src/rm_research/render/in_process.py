@@ -5,12 +5,12 @@ kernel, 2.05 s here): starting the kernel (forked ready-made, ``kernels``), the 
 every output, and writing then reading back the pickle that hands the kernel what the command
 computed (``handoff``). ``make reports`` and ``make publish-all`` render two pages for every cohort,
 so at the size of the NHS (about 1,000 cohorts) that is about a quarter of an hour of a two-core
-machine. The report notebooks are the package's own code,
-thin (one ``page.show(...)`` a cell), and run with parameters the command wrote; so they are run here,
-by papermill, through this engine: papermill still injects the parameters and records each cell, and
-the executed notebook (outputs, errors and metadata) is the one a kernel would give, rendered by the
-same ``render_html``. Notebooks that are not the package's (an exploratory notebook by path) still run
-in a kernel, as does every notebook where ``RM_RESEARCH_IN_PROCESS=0`` (``Settings.in_process``).
+machine. The report notebooks are the package's own code, thin (one ``page.show(...)`` a cell), and
+run with parameters the command wrote; so they are run here, by papermill, through this engine:
+papermill still injects the parameters and records each cell, and the executed notebook (outputs,
+errors and metadata) is the one a kernel would give, rendered by the same ``render_html``. Notebooks
+that are not the package's (an exploratory notebook by path) still run in a kernel, as does every
+notebook where ``RM_RESEARCH_IN_PROCESS=0`` (``Settings.in_process``).
 
 Each notebook gets a fresh namespace, as a fresh kernel would; what a kernel would have sent as a
 display message is captured from IPython's display publisher (``IPython.utils.capture``), and text
@@ -75,7 +75,7 @@ def _outputs(captured: Any) -> list[nbformat.NotebookNode]:
     return found
 
 
-def _run_cell(source: str, namespace: dict[str, Any], shell: Any, number: int) -> Any:
+def _run_cell(source: str, namespace: dict[str, Any], number: int) -> Any:
     """Run one cell's ``source`` in ``namespace``; the value of its last line, as a kernel would show it
     (``None`` when the last line is a statement or its value is ``None``)."""
     tree = ast.parse(source, filename=f"<cell {number}>")
@@ -111,7 +111,7 @@ class InProcessEngine(Engine):
                 failed = None
                 with capture_output(stdout=True, stderr=True, display=True) as captured:
                     try:
-                        value = _run_cell(cell.source, namespace, shell, count)
+                        value = _run_cell(cell.source, namespace, count)
                         if value is not None:
                             data, metadata = shell.display_formatter.format(value)
                     except Exception as error:  # the notebook's error, recorded as a kernel records it

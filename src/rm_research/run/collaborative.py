@@ -75,6 +75,11 @@ RENDERED, UNCHANGED, BAD_DATA, FAILED, SKIPPED = "rendered", "unchanged", "bad d
 REPORT, PUBLISH = "report", "publish"
 
 
+def level_label(level: str) -> str:
+    """How the summary names a level: ``national``, or ``<region> (region)``."""
+    return "national" if level == NATIONAL else f"{level} (region)"
+
+
 @dataclass(frozen=True)
 class Task:
     """One report to make: a cohort's, or a level's (a region slug or ``national``) from ``members``."""
@@ -94,7 +99,7 @@ class Task:
         """How the summary names it: the cohort's label, ``<region> (region)`` or ``national``."""
         if self.cohort is not None:
             return self.cohort.label
-        return "national" if self.level == NATIONAL else f"{self.level} (region)"
+        return level_label(str(self.level))
 
     def folder(self, root: Path) -> Path:
         """Where its outputs (and its record) go."""
@@ -352,7 +357,7 @@ def already_published(plan: Plan) -> list[Outcome] | None:
     if not (plan.root / PUBLIC_SITE / INDEX).is_file():
         return None
     return [*(Outcome(c.label, UNCHANGED, where=c.paths(plan.root).reports, cohort=c) for c in plan.discovery.cohorts),
-            *(Outcome("national" if level == NATIONAL else f"{level} (region)", UNCHANGED,
+            *(Outcome(level_label(level), UNCHANGED,
                       where=plan.root / "reports" / level, level=level) for level in plan.levels)]
 
 
@@ -451,7 +456,7 @@ def _result(future: Future[Outcome], name: object) -> Outcome:
     except Exception as error:  # BrokenProcessPool and the like: the task's own errors are caught in execute
         cohort = name if isinstance(name, CohortId) else None
         level = None if cohort else str(name)
-        label = cohort.label if cohort else ("national" if level == NATIONAL else f"{level} (region)")
+        label = cohort.label if cohort else level_label(str(level))
         return Outcome(label, FAILED, detail=f"the worker process running it stopped: {error!r}", exit_status=1,
                        cohort=cohort, level=level)
 
@@ -522,7 +527,7 @@ def _run(plan: Plan, jobs: int | None, progress: Callable[[Outcome], None] | Non
         for level in ready:
             del waiting[level]
             members = [c for c in plan.members(level) if c in good]
-            label = "national" if level == NATIONAL else f"{level} (region)"
+            label = level_label(level)
             if not members:
                 settle(level, Outcome(label, SKIPPED, detail="no cohort with valid data", level=level))
                 continue

@@ -11,6 +11,7 @@ heteroskedasticity-consistent estimator that behaves best in small samples (Long
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -58,6 +59,21 @@ def ancova_dose(pre: pd.Series, post: pd.Series, dose: pd.Series,
     return out
 
 
+def _no_interval(out: dict[str, float | str], residuals: np.ndarray, outcome: pd.Series,
+                 leverage: Callable[[], np.ndarray]) -> bool:
+    """Whether a slope's robust interval is undefined, with ``out`` given its ``note`` (and, for an exact
+    fit, its slope without rounding noise): the model fits everyone exactly, or one person has leverage 1
+    (``leverage``: every person's, computed only when the fit is not exact)."""
+    if float(np.abs(residuals).max()) <= EXACT_FIT_TOLERANCE * max(1.0, float(np.abs(outcome.astype(float)).max())):
+        out["slope"] = round(float(out["slope"]), EXACT_FIT_DECIMALS) + 0.0  # + 0.0: no "-0.0"
+        out["note"] = EXACT_FIT_NOTE
+        return True
+    if float(np.max(leverage())) > 1 - LEVERAGE_TOLERANCE:
+        out["note"] = LEVERAGE_NOTE
+        return True
+    return False
+
+
 def robust_slope(outcome: pd.Series, design: pd.DataFrame, term: str,
                  settings: AnalysisSettings = SETTINGS) -> dict[str, float | str]:
     """OLS of ``outcome`` on ``design``: the coefficient of ``term`` with its robust (``settings``'
@@ -69,13 +85,7 @@ def robust_slope(outcome: pd.Series, design: pd.DataFrame, term: str,
     fit = OLS(outcome.astype(float), design).fit()
     out: dict[str, float | str] = {"slope": float(fit.params[term]), "ci_low": math.nan, "ci_high": math.nan,
                                    "p": math.nan}
-    scale = max(1.0, float(np.abs(outcome.astype(float)).max()))
-    if float(np.abs(fit.resid).max()) <= EXACT_FIT_TOLERANCE * scale:
-        out["slope"] = round(float(out["slope"]), EXACT_FIT_DECIMALS) + 0.0  # + 0.0: no "-0.0"
-        out["note"] = EXACT_FIT_NOTE
-        return out
-    if fit.get_influence().hat_matrix_diag.max() > 1 - LEVERAGE_TOLERANCE:
-        out["note"] = LEVERAGE_NOTE
+    if _no_interval(out, fit.resid.to_numpy(), outcome, lambda: fit.get_influence().hat_matrix_diag):
         return out
     robust = fit.get_robustcov_results(cov_type=settings.robust_cov, use_t=True)
     index = list(design.columns).index(term)
@@ -97,8 +107,8 @@ def fixed_effects_slope(outcome: pd.Series, regressors: pd.DataFrame, groups: pd
     (1 / the group's size, plus the leverage among the deviations) and the whole model's residual
     degrees of freedom (people less regressors less groups). statsmodels fits the whole design
     instead, whose singular value decomposition costs people x groups^2: with it the nation's findings
-    took 53 s at 1,000 generated cohorts, and take 5.8 s with this. Each group needs at least 2 people (a group of one
-    has leverage 1)."""
+    took 53 s at 1,000 generated cohorts, and take 5.8 s with this. Each group needs at least 2 people
+    (a group of one has leverage 1)."""
     y = outcome.to_numpy(dtype=float)
     x = regressors.to_numpy(dtype=float)
     codes, _ = pd.factorize(groups, sort=False)
@@ -111,14 +121,9 @@ def fixed_effects_slope(outcome: pd.Series, regressors: pd.DataFrame, groups: pd
     residuals = within_y - within_x @ coefficients
     out: dict[str, float | str] = {"slope": float(coefficients[index]), "ci_low": math.nan, "ci_high": math.nan,
                                    "p": math.nan}
-    if float(np.abs(residuals).max()) <= EXACT_FIT_TOLERANCE * max(1.0, float(np.abs(y).max())):
-        out["slope"] = round(float(out["slope"]), EXACT_FIT_DECIMALS) + 0.0  # + 0.0: no "-0.0"
-        out["note"] = EXACT_FIT_NOTE
-        return out
     bread = np.linalg.inv(within_x.T @ within_x)
     leverage = 1.0 / sizes[codes] + np.einsum("ij,jk,ik->i", within_x, bread, within_x)
-    if leverage.max() > 1 - LEVERAGE_TOLERANCE:
-        out["note"] = LEVERAGE_NOTE
+    if _no_interval(out, residuals, outcome, lambda: leverage):
         return out
     degrees = n - parameters
     weights = {"HC0": residuals ** 2, "HC1": residuals ** 2 * n / degrees, "HC2": residuals ** 2 / (1 - leverage),
